@@ -1,0 +1,37 @@
+"""Test-wide fixtures: every test database holds one small synthetic county and its accounts."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from
+# the same thread are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TEST_POPULATION = 3000
+TEST_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from fangkong.registry.generator import CountySpec, generate_county
+
+    with django_db_blocker.unblock():
+        generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
+
+
+@pytest.fixture
+def users(db):
+    """Named accounts per access level (see generator._build_users): users["grid"], users["commander"] …"""
+    from fangkong.core.testing import named_users
+
+    return named_users()
+
+
+@pytest.fixture
+def county(db):
+    from fangkong.core.models import Division
+
+    return Division.objects.get(level="county")

@@ -1,0 +1,1 @@
+"""Models of the analytics area (分析引擎)."""

@@ -1,0 +1,11 @@
+"""One router for the whole API; each app registers its viewsets in its api/urls.py."""
+
+from django.urls import include, path
+
+from fangkong.core.api.urls import router as core_router
+from fangkong.registry.api.urls import router as registry_router
+
+urlpatterns = [
+    path("", include(core_router.urls)),
+    path("", include(registry_router.urls)),
+]

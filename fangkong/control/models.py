@@ -1,0 +1,1 @@
+"""Models of the control area (管控)."""

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from . import audit
+from .choices import AuditSource
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditContextMiddleware:
+    """Makes the requesting user, address and a request id the audit context of the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        source = AuditSource.API if request.path.startswith("/api/") else AuditSource.WEB
+        token = audit.set_context(
+            audit.AuditContext(
+                actor=user if user is not None and user.is_authenticated else None,
+                source=source,
+                ip=client_ip(request),
+                request_id=uuid.uuid4().hex,
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            audit.reset_context(token)
+
+
+class IdleTimeoutMiddleware:
+    """Ends a session after SESSION_IDLE_SECONDS without a request (default 30 minutes)."""
+
+    key = "fangkong_last_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get(self.key)
+            if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                messages.info(request, _("长时间未操作,已自动退出,请重新登录"))
+                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?next={request.path}")
+            request.session[self.key] = now
+        return self.get_response(request)

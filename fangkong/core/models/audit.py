@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import AuditAction, AuditSource
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志不可修改")
+
+
+class AuditLog(models.Model):
+    """One audited event: a change with before/after values, or a view / export of personal data.
+
+    Append-only: `save` refuses to update an existing row and `delete` refuses outright;
+    only `prune_audit_log` removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
+    """
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=16, choices=AuditAction.choices, db_index=True)
+    verb = models.CharField(_("业务动作"), max_length=64, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    division_path = models.CharField(_("区划路径"), max_length=15, blank=True, db_index=True)
+    source = models.CharField(_("来源"), max_length=8, choices=AuditSource.choices, default=AuditSource.WEB)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计日志不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志不可删除")

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import LEVEL_PATH_LENGTH, DivisionKind, DivisionLevel
+
+LEVEL_ORDER = list(LEVEL_PATH_LENGTH)
+
+
+def path_for(code: str, level: str) -> str:
+    """The significant prefix of a statistical code at a level ("130724100000" → "130724100")."""
+    return code[: LEVEL_PATH_LENGTH[DivisionLevel(level)]]
+
+
+class DivisionQuerySet(models.QuerySet):
+    def subtree(self, division: Division) -> DivisionQuerySet:
+        """The division and all its descendants, in one query."""
+        return self.filter(path__startswith=division.path)
+
+    def of_level(self, level: str) -> DivisionQuerySet:
+        return self.filter(level=level)
+
+
+class Division(models.Model):
+    """A node of the administrative tree (行政区划): county → township → village → grid.
+
+    `code` is the 12-digit statistical division code (a grid extends its village's code by
+    three digits); `path` is its significant prefix, so a subtree is `path LIKE 'p%'`.
+    """
+
+    code = models.CharField(_("区划代码"), max_length=15, unique=True)
+    path = models.CharField(_("路径"), max_length=15, unique=True, editable=False)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=DivisionLevel.choices, db_index=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=DivisionKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
+    )
+
+    objects = DivisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        indexes = [models.Index(fields=["parent", "path"], name="division_parent_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.path = path_for(self.code, self.level)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.code.isdigit():
+            raise ValidationError({"code": _("区划代码只能是数字")})
+        if self.parent_id:
+            parent_path = self.parent.path
+            if not path_for(self.code, self.level).startswith(parent_path):
+                raise ValidationError({"code": _("区划代码必须以上级区划代码开头")})
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        return [self.path[:n] for n in sorted(set(LEVEL_PATH_LENGTH.values())) if n < len(self.path)]
+
+    def ancestors(self) -> DivisionQuerySet:
+        """All divisions above this one, top first, in one query."""
+        return Division.objects.filter(path__in=self.ancestor_paths).order_by("path")
+
+    def descendants(self, include_self: bool = False) -> DivisionQuerySet:
+        qs = Division.objects.subtree(self)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def contains(self, other: Division) -> bool:
+        return other.path.startswith(self.path)
+
+    @property
+    def full_name(self) -> str:
+        names = [d.name for d in self.ancestors() if d.level not in (DivisionLevel.PROVINCE, DivisionLevel.CITY)]
+        return "".join([*names, self.name])

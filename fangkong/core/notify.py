@@ -1,0 +1,45 @@
+"""Notifications: in-app rows always, SMS through a pluggable gateway (logging by default)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from .models import Notification, User
+
+log = logging.getLogger("fangkong.sms")
+
+
+class LoggingSmsGateway:
+    """The default gateway: writes the message to the log instead of sending it."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        self.sent.append((phone, text))
+        log.info("SMS to %s: %s", phone, text)
+
+
+def sms_gateway() -> LoggingSmsGateway:
+    return import_string(settings.SMS_GATEWAY)()
+
+
+def notify(users: Iterable[User], kind: str, title: str, body: str = "", url: str = "", sms: bool = False) -> int:
+    """Notify users in the app (and by SMS when asked) once the current transaction commits."""
+    users = [u for u in users if u is not None]
+    Notification.objects.bulk_create(
+        [Notification(user=u, kind=kind, title=title, body=body, url=url) for u in users]
+    )
+    if sms:
+        def _send() -> None:
+            gw = sms_gateway()
+            for u in users:
+                if u.phone:
+                    gw.send(u.phone, f"{title} {body}".strip())
+
+        transaction.on_commit(_send)
+    return len(users)

@@ -1,0 +1,74 @@
+"""The one place where querysets of personal data are restricted to a user.
+
+Every model that holds personal or operational data inherits `ScopedModel` and declares
+which field leads to its `Division` and which roles may do what. Views, the API, exports,
+search and jobs acting for a user call `Model.objects.restrict(user, action)`; nothing
+filters by division by hand (in the spirit of NetBox's `RestrictedQuerySet.restrict`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from .models import User
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
+        """Rows `user` may `action`: by role first, then by the user's division subtree."""
+        model = self.model
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        roles = user.role_names
+        allowed = model.scope_roles.get(action, frozenset())
+        if not roles & allowed:
+            return self.none()
+        division = user.division
+        if division is None:
+            return self.none()
+        qs = self
+        field = model.scope_division_field
+        if field is not None and not (roles & model.scope_unrestricted_roles):
+            qs = qs.filter(**{f"{field}__path__startswith": division.path})
+        return model.scope_refine(qs, user, action)
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class ScopedModel(models.Model):
+    """Base for every model whose rows belong to a division.
+
+    `scope_division_field` is the lookup path to a Division foreign key ("grid",
+    "person__grid"); None means the rows are not tied to a division (reference data).
+    `scope_roles` maps an action to the roles that may perform it at all.
+    """
+
+    scope_division_field: ClassVar[str | None] = "division"
+    scope_roles: ClassVar[dict[str, frozenset[str]]] = {}
+    # Roles that see every row of the model regardless of division (e.g. the county CDC
+    # working on a provincial contact list). Rarely needed.
+    scope_unrestricted_roles: ClassVar[frozenset[str]] = frozenset()
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_refine(cls, qs: ScopedQuerySet, user: User, action: str) -> ScopedQuerySet:
+        """Hook for a model-specific rule on top of division scope (e.g. screening modules)."""
+        return qs
+
+    def is_in_scope(self, user: User, action: str = VIEW) -> bool:
+        return type(self).objects.restrict(user, action).filter(pk=self.pk).exists()
+
+
+def roles(*names: Any) -> frozenset[str]:
+    return frozenset(str(n) for n in names)

@@ -1,0 +1,34 @@
+"""Logins, logouts and failed logins go to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from . import audit
+from .choices import AuditAction, AuditSource
+from .middleware import client_ip
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    with audit.audit_context(actor=user, source=AuditSource.WEB, ip=client_ip(request) if request else None):
+        audit.record(AuditAction.LOGIN, user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        with audit.audit_context(actor=user, ip=client_ip(request) if request else None):
+            audit.record(AuditAction.LOGOUT, user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    with audit.audit_context(ip=client_ip(request) if request else None):
+        audit.record(
+            AuditAction.LOGIN_FAILED, None, object_type_="core.user",
+            object_repr=str(credentials.get("username", ""))[:150],
+        )

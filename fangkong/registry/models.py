@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.choices import Role
+from fangkong.core.scoping import ScopedModel, roles
+
+from .choices import ResidentStatus, Sex
+
+REGISTRY_VIEWERS = roles(
+    Role.COMMAND_CENTER, Role.MODULE_LEAD, Role.MODULE_ADMIN, Role.REVIEWER, Role.TOWNSHIP_CADRE,
+    Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC, Role.AUDITOR,
+)
+REGISTRY_EDITORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
+
+
+class Household(ScopedModel):
+    """户: a household of the registry, in one grid."""
+
+    code = models.CharField(_("户编号"), max_length=32, unique=True)
+    grid = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, related_name="households", verbose_name=_("所属网格")
+    )
+    address = models.CharField(_("住址"), max_length=255)
+    head_name = models.CharField(_("户主"), max_length=40, blank=True)
+
+    scope_division_field = "grid"
+    scope_roles = {"view": REGISTRY_VIEWERS, "add": REGISTRY_EDITORS, "change": REGISTRY_EDITORS,
+                   "delete": roles(Role.COMMAND_CENTER)}
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+
+    def __str__(self) -> str:
+        return f"{self.head_name or self.code} 户"
+
+
+class Resident(ScopedModel):
+    """常住人口: one person of the registry. Sex and birth date derive from the ID number."""
+
+    name = models.CharField(_("姓名"), max_length=40, db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=40, db_index=True, editable=False)
+    name_pinyin = models.CharField(_("拼音"), max_length=120, editable=False)
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, null=True, blank=True)
+    sex = models.CharField(_("性别"), max_length=8, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("现住址"), max_length=255, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("户")
+    )
+    relation_to_head = models.CharField(_("与户主关系"), max_length=16, blank=True)
+    grid = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, related_name="residents", verbose_name=_("所属网格")
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ResidentStatus.choices, default=ResidentStatus.PRESENT, db_index=True
+    )
+    away_to = models.CharField(_("外出去向"), max_length=128, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    scope_division_field = "grid"
+    scope_roles = Household.scope_roles
+
+    class Meta:
+        ordering = ["grid__path", "household_id", "id"]
+        verbose_name = _("常住人口")
+        verbose_name_plural = _("常住人口")
+        indexes = [
+            models.Index(fields=["grid", "status"], name="resident_grid_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from fangkong.core.identity import id_birth_date, id_sex, name_pinyin
+
+        self.name_pinyin, self.name_initials = name_pinyin(self.name)
+        if self.id_number:
+            self.sex = id_sex(self.id_number)
+            self.birth_date = id_birth_date(self.id_number)
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int | None:
+        import datetime as dt
+
+        if not self.birth_date:
+            return None
+        today = dt.date.today()  # noqa: DTZ011
+        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))

@@ -1,0 +1,1 @@
+"""Models of the screening area (风险排查)."""

@@ -1,0 +1,1 @@
+"""Models of the testing area (核酸检测)."""
