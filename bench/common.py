@@ -1,0 +1,74 @@
+"""Shared benchmark plumbing: a fresh database per run, timers, and the JSON result file.
+
+A benchmark is a module `bench/<name>.py` with `main(db: str) -> dict` (db is "sqlite" or
+"postgres"); `bench/run` runs it in a fresh process per database, because Django reads
+DATABASE_URL once at start-up. Targets are ratios against a baseline measured in the same run
+(e.g. plain DuckDB SQL), never absolute timings in unit tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(PG_URL, connect_timeout=3).close()
+        return True
+    except Exception:
+        return False
+
+
+def setup_django(db: str, name: str) -> str:
+    """Point Django at a fresh, migrated database of kind `db` and return its URL."""
+    if db == "sqlite":
+        path = Path(tempfile.gettempdir()) / f"fangkong-bench-{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    elif db == "postgres":
+        import psycopg
+
+        dbname = f"bench_{name}"
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+        url = PG_URL.rsplit("/", 1)[0] + f"/{dbname}"
+    else:
+        raise SystemExit(f"unknown database kind {db}")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return url
+
+
+@contextmanager
+def timed(figures: dict, key: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    figures[key] = round(time.perf_counter() - start, 3)
+
+
+def write_result(name: str, figures: dict) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    return path
