@@ -107,3 +107,12 @@ class BatchStatus(models.TextChoices):
     RUNNING = "running", _("处理中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class MeasureKind(models.TextChoices):
+    """管控措施: shared by screening outcomes, control measures and the 001 numbers."""
+
+    CENTRAL_QUARANTINE = "central_quarantine", _("集中隔离")
+    HOME_ISOLATION = "home_isolation", _("居家医学观察")
+    HOME_MONITORING = "home_monitoring", _("居家健康监测")
+    HEALTH_MONITORING = "health_monitoring", _("健康监测")
