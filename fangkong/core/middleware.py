@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 
@@ -8,7 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -43,7 +44,11 @@ class AuditContextMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Ends a session after SESSION_IDLE_SECONDS without a request (default 30 minutes)."""
+    """Ends a session after SESSION_IDLE_SECONDS without a request (default 30 minutes, 等保).
+
+    The clock is `timezone.now()` so tests can move it; API calls of an expired session get
+    DRF's 401/403 instead of a redirect, pages go to the login page and come back after it.
+    """
 
     key = "fangkong_last_seen"
 
@@ -51,14 +56,16 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and hasattr(request, "session"):
-            now = int(time.time())
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(timezone.now().timestamp())
             last = request.session.get(self.key)
             if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 messages.info(request, _("长时间未操作,已自动退出,请重新登录"))
-                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?next={request.path}")
+                target = request.get_full_path() if request.method == "GET" else "/"
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
             request.session[self.key] = now
         return self.get_response(request)
