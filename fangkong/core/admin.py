@@ -71,6 +71,8 @@ class UserAdmin(admin.ModelAdmin):
     def save_formset(self, request: Any, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
         # Roles only change through the audited actions, which also enforce 三员分立.
         user = form.instance
+        # The admin's change message reads these; the audit log is the real record.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for role_form in formset.forms:
             if not role_form.has_changed() or not role_form.cleaned_data:
                 continue
