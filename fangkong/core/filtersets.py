@@ -13,7 +13,7 @@ from .models import AuditLog
 
 class AuditLogFilterSet(django_filters.FilterSet):
     actor = django_filters.CharFilter(label=_("操作人"), method="filter_actor")
-    action = django_filters.ChoiceFilter(label=_("动作"), choices=AuditAction.choices)
+    action = django_filters.ChoiceFilter(label=_("动作"), choices=AuditAction.choices, empty_label=_("全部"))
     verb = django_filters.CharFilter(label=_("业务动作"), lookup_expr="exact")
     object_type = django_filters.CharFilter(label=_("对象类型"), lookup_expr="exact")
     object_id = django_filters.CharFilter(label=_("对象编号"), lookup_expr="exact")
@@ -23,7 +23,7 @@ class AuditLogFilterSet(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label=_("截止日期"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
     )
-    source = django_filters.ChoiceFilter(label=_("来源"), choices=AuditSource.choices)
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=AuditSource.choices, empty_label=_("全部"))
     ip = django_filters.CharFilter(label=_("IP 地址"), method="filter_ip")
 
     class Meta:
