@@ -35,6 +35,7 @@ def _county_survives_this_module(django_db_blocker):
 
 @pytest.fixture
 def phone(live_server):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     _ensure_county()
@@ -45,6 +46,9 @@ def phone(live_server):
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page
+        # Playwright's greenlet gives the test body its own context, hence its own database
+        # connection; close it here or PostgreSQL cannot drop the test database afterwards.
+        connections.close_all()
         context.close()
         browser.close()
 
