@@ -15,6 +15,7 @@ from fangkong.core import accounts, audit
 from fangkong.core.choices import Role
 from fangkong.core.filtersets import AuditLogFilterSet
 from fangkong.core.models import AuditLog
+from fangkong.core.verbs import verb_label
 
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.AUDIT_ADMIN})
 EXPORT_LIMIT = 100_000
@@ -74,7 +75,7 @@ class AuditLogExportView(AuditReaderMixin, View):
         for r in rows.iterator(chunk_size=2000):
             ws.append([
                 timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_label, r.get_action_display(),
-                r.verb, r.object_type, r.object_id, r.object_repr, r.get_source_display(), r.ip or "",
+                verb_label(r.verb), r.object_type, r.object_id, r.object_repr, r.get_source_display(), r.ip or "",
                 _json(r.changes),
             ])
             count += 1
