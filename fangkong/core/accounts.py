@@ -49,6 +49,12 @@ def _require(*roles: str) -> User | None:
     return actor
 
 
+def _not_self(actor: User | None, user: User) -> None:
+    """Administrators never widen or narrow their own rights: another administrator must do it."""
+    if actor is not None and actor.pk == user.pk and not actor.is_superuser:
+        raise ValidationError(_("不能为自己分配或收回角色"))
+
+
 def _forget_roles(user: User) -> None:
     for attr in ("role_names", "modules"):
         user.__dict__.pop(attr, None)
@@ -56,7 +62,7 @@ def _forget_roles(user: User) -> None:
 
 def do_assign_role(user: User, role: str, module: str = "") -> UserRole:
     """Give `user` a role (module roles name their screening module). Security administrator only."""
-    _require(Role.SECURITY_ADMIN)
+    _not_self(_require(Role.SECURITY_ADMIN), user)
     if role not in Role.values:
         raise ValidationError(_("未知角色:%(role)s") % {"role": role})
     if role in MODULE_ROLES and module not in Module.values:
@@ -81,7 +87,7 @@ def do_assign_role(user: User, role: str, module: str = "") -> UserRole:
 
 def do_revoke_role(user: User, role: str, module: str = "") -> None:
     """Take a role away from `user`. Security administrator only."""
-    _require(Role.SECURITY_ADMIN)
+    _not_self(_require(Role.SECURITY_ADMIN), user)
     with transaction.atomic():
         deleted, _n = UserRole.objects.filter(user=user, role=role, module=module or "").delete()
         if deleted:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -67,6 +68,12 @@ class IdleTimeoutMiddleware:
                     return self.get_response(request)
                 messages.info(request, _("长时间未操作,已自动退出,请重新登录"))
                 target = request.get_full_path() if request.method == "GET" else "/"
+                if getattr(request, "htmx", False):
+                    # A fragment request would swap the login page into a table cell; reload instead.
+                    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+                    target = current.path + (f"?{current.query}" if current.query else "") or "/"
+                    login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}"
+                    return HttpResponse(status=204, headers={"HX-Redirect": login})
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
             request.session[self.key] = now
         return self.get_response(request)

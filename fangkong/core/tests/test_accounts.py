@@ -66,3 +66,11 @@ def test_the_command_goes_through_the_same_action(users):
     call_command("assign_role", "grid", "cdc")
     row = assert_audited(AuditAction.UPDATE, users["grid"], verb="assign_role")
     assert row.source == "cli" and row.actor is None
+
+
+def test_nobody_changes_their_own_roles(users):
+    with audit.audit_context(actor=users["secadmin"]), pytest.raises(ValidationError, match="自己"):
+        do_assign_role(users["secadmin"], Role.COMMAND_CENTER)
+    with audit.audit_context(actor=users["secadmin"]), pytest.raises(ValidationError, match="自己"):
+        do_revoke_role(users["secadmin"], Role.SECURITY_ADMIN)
+    assert users["secadmin"].role_names == {"security_admin"}

@@ -43,3 +43,14 @@ def test_an_idle_api_session_gets_no_data(users):
         assert client.get("/api/residents/").status_code == 200
     with _at(45):
         assert client.get("/api/residents/").status_code in (401, 403)
+
+
+def test_an_idle_htmx_request_reloads_to_the_login_page(users):
+    client = client_for(users["grid"])
+    with _at(0):
+        client.get("/")
+    with _at(40):
+        response = client.post("/core/notifications/read/", HTTP_HX_REQUEST="true",
+                               HTTP_HX_CURRENT_URL="http://testserver/registry/search/")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
