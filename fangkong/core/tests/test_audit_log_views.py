@@ -61,3 +61,10 @@ def test_the_export_is_an_xlsx_and_is_itself_audited(users):
     assert rows[0][0] == "时间" and len(rows) == 1 + AuditLog.objects.filter(actor_label="commander").count() - 0
     row = assert_audited(AuditAction.EXPORT, actor=users["auditadmin"], object_type="core.auditlog")
     assert row.changes["count"] == len(rows) - 1
+
+
+def test_the_list_keeps_its_query_count(users, django_assert_max_num_queries):
+    _seed(users)
+    client = client_for(users["auditor"])
+    with django_assert_max_num_queries(10):
+        client.get("/core/audit/")
