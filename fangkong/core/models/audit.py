@@ -1,22 +1,43 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AuditAction, AuditSource
 
 
 class AuditLogQuerySet(models.QuerySet):
+    """Append-only: no update, no delete — except `prune_before`, the retention path."""
+
     def update(self, **kwargs):
         raise PermissionError("审计日志不可修改")
+
+    def delete(self):
+        raise PermissionError("审计日志不可删除,只能按保留期限清理")
+
+    def prune_before(self, cutoff: datetime.datetime) -> int:
+        """Delete rows older than `cutoff`; refuses a cutoff inside the retention period.
+
+        The one way rows leave the log (the retention command calls it). Returns the number
+        of rows deleted.
+        """
+        limit = timezone.now() - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+        if cutoff > limit:
+            raise PermissionError(f"审计日志至少保留{settings.AUDIT_RETENTION_DAYS}天,不能清理此日期之后的记录")
+        deleted, _by_model = models.QuerySet.delete(self.filter(at__lt=cutoff))
+        return deleted
 
 
 class AuditLog(models.Model):
     """One audited event: a change with before/after values, or a view / export of personal data.
 
     Append-only: `save` refuses to update an existing row and `delete` refuses outright;
-    only `prune_audit_log` removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
+    `AuditLog.objects.update()` and `.delete()` raise too; only `prune_before(cutoff)`, called
+    by the retention command, removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)
