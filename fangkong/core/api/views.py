@@ -27,7 +27,7 @@ class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Division.objects.none()
-        division = self.request.user.division
+        division = getattr(self.request.user, "division", None)
         if division is None:
             return Division.objects.none()
         return Division.objects.subtree(division)
