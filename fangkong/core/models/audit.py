@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import datetime
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
@@ -11,33 +11,29 @@ from ..choices import AuditAction, AuditSource
 
 
 class AuditLogQuerySet(models.QuerySet):
-    """Append-only: no update, no delete — except `prune_before`, the retention path."""
-
     def update(self, **kwargs):
         raise PermissionError("审计日志不可修改")
 
     def delete(self):
-        raise PermissionError("审计日志不可删除,只能按保留期限清理")
+        raise PermissionError("审计日志不可删除")
 
-    def prune_before(self, cutoff: datetime.datetime) -> int:
-        """Delete rows older than `cutoff`; refuses a cutoff inside the retention period.
+    def prune(self, before: dt.datetime) -> int:
+        """Remove rows older than `before`: the retention job's path, and the only deletion path.
 
-        The one way rows leave the log (the retention command calls it). Returns the number
-        of rows deleted.
+        Refuses a cut-off inside AUDIT_RETENTION_DAYS (never below 180 days), whatever the caller.
         """
-        limit = timezone.now() - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
-        if cutoff > limit:
-            raise PermissionError(f"审计日志至少保留{settings.AUDIT_RETENTION_DAYS}天,不能清理此日期之后的记录")
-        deleted, _by_model = models.QuerySet.delete(self.filter(at__lt=cutoff))
-        return deleted
+        keep_from = timezone.now() - dt.timedelta(days=max(180, settings.AUDIT_RETENTION_DAYS))
+        if before > keep_from:
+            raise PermissionError("审计日志至少保留 180 天")
+        return AuditLog.objects.filter(at__lt=before)._raw_delete(self.db)
 
 
 class AuditLog(models.Model):
     """One audited event: a change with before/after values, or a view / export of personal data.
 
     Append-only: `save` refuses to update an existing row and `delete` refuses outright;
-    `AuditLog.objects.update()` and `.delete()` raise too; only `prune_before(cutoff)`, called
-    by the retention command, removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
+    `AuditLog.objects.update()` and `.delete()` raise too; only `prune(before)`, called by the
+    retention job, removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)

@@ -148,8 +148,8 @@ class TestAppendOnly:
             AuditLog(at=now - dt.timedelta(days=200), action=AuditAction.ACTION, object_type="core.test"),
         ])
         with pytest.raises(PermissionError):
-            AuditLog.objects.prune_before(now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS - 1))
-        assert AuditLog.objects.prune_before(now - dt.timedelta(days=300)) == 1
+            AuditLog.objects.prune(now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS - 1))
+        assert AuditLog.objects.prune(now - dt.timedelta(days=300)) == 1
         assert not AuditLog.objects.filter(pk=old[0].pk).exists()
         assert AuditLog.objects.filter(pk__in=[old[1].pk, row.pk]).count() == 2
 
