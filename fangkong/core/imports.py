@@ -167,14 +167,17 @@ def text(max_length: int | None = None, label: str = "") -> Cleaner:
     return clean
 
 
-def choice(options: dict[str, str], label: str) -> Cleaner:
-    """Cleaner mapping the words users write (在家, 外出 …) to stored values."""
+def choice(options: dict[str, str], label: str, hint: Sequence[str] = ()) -> Cleaner:
+    """Cleaner mapping the words users write (在家, 外出 …) to stored values.
+
+    `hint` names the words the error message suggests (default: every Chinese option).
+    """
     table = {normalize_header(k): v for k, v in options.items()}
 
     def clean(value: Any) -> str:
         key = normalize_header(as_text(value))
         if key not in table:
-            allowed = "、".join(dict.fromkeys(k for k in options if not k.isascii()))
+            allowed = "、".join(hint or dict.fromkeys(k for k in options if not k.isascii()))
             raise InvalidValue(f"{label}“{as_text(value)}”无法识别,应为{allowed}之一")
         return table[key]
 
