@@ -57,6 +57,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='userrole',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('module__gt', ''), ('role__in', ['module_lead', 'reviewer', 'module_admin'])), models.Q(models.Q(('role__in', ['module_lead', 'reviewer', 'module_admin']), _negated=True), ('module', '')), _connector='OR'), name='userrole_module_iff_module_role', violation_error_message='模块负责人、管理员、审核员必须指定模块,其他角色不能指定模块'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('module__gt', ''), ('role__in', ['module_admin', 'module_lead', 'reviewer'])), models.Q(models.Q(('role__in', ['module_admin', 'module_lead', 'reviewer']), _negated=True), ('module', '')), _connector='OR'), name='userrole_module_iff_module_role', violation_error_message='模块负责人、管理员、审核员必须指定模块,其他角色不能指定模块'),
         ),
     ]

@@ -64,8 +64,8 @@ class UserRole(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[str(r) for r in MODULE_ROLES], module__gt="")
-                    | (~models.Q(role__in=[str(r) for r in MODULE_ROLES]) & models.Q(module=""))
+                    models.Q(role__in=sorted(str(r) for r in MODULE_ROLES), module__gt="")
+                    | (~models.Q(role__in=sorted(str(r) for r in MODULE_ROLES)) & models.Q(module=""))
                 ),
                 name="userrole_module_iff_module_role",
                 violation_error_message="模块负责人、管理员、审核员必须指定模块,其他角色不能指定模块",
