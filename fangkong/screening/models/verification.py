@@ -12,7 +12,12 @@ from fangkong.core.choices import MeasureKind, Module, Role
 from fangkong.core.scoping import ScopedModel, ScopedQuerySet, roles
 
 from ..choices import (
-    AttemptKind, Channel, EscalationLevel, Outcome, ReviewDecision, VerificationStatus,
+    AttemptKind,
+    Channel,
+    EscalationLevel,
+    Outcome,
+    ReviewDecision,
+    VerificationStatus,
 )
 from .person import SCREENING_EDITORS, SCREENING_VIEWERS, Person, module_refine
 
