@@ -7,6 +7,8 @@ user's scope, writes the audit row with old and new values and notifies on commi
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -58,6 +60,17 @@ TRACKED = ("status", "outcome", "measure_kind", "outcome_reason", "located_at", 
            "assignee_id", "division_id", "module", "escalation_level", "no_answer_count")
 
 
+def acting(fn: Callable) -> Callable:
+    """Run an action with its first argument (the acting user) as the audit actor."""
+
+    @functools.wraps(fn)
+    def wrapper(user, *args, **kwargs):
+        with audit.audit_context(actor=user):
+            return fn(user, *args, **kwargs)
+
+    return wrapper
+
+
 def _require(obj, user: User | None, action: str = "change") -> None:
     """Scope check for a user acting (jobs and the public self-report act as the system)."""
     if user is not None and not type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists():
@@ -94,6 +107,7 @@ def do_submit_lead(item: LeadInput, *, channel: str, user: User | None = None,
 
 # Verification ------------------------------------------------------------------------------
 
+@acting
 def do_record_attempt(user: User, v: Verification, kind: str, note: str = "", *,
                       now: dt.datetime | None = None) -> ContactAttempt:
     """联系记录. Found in person → located; too many unanswered calls → 难查数据."""
@@ -121,6 +135,7 @@ def do_record_attempt(user: User, v: Verification, kind: str, note: str = "", *,
     return attempt
 
 
+@acting
 def do_mark_stage(user: User, v: Verification, stage: str, *, at: dt.datetime | None = None) -> Verification:
     """Mark a deadline stage done (落地 / 采样 / 结果)."""
     at = at or timezone.now()
@@ -144,6 +159,7 @@ def _refresh_due(v: Verification, now: dt.datetime) -> None:
         v.escalate_at = v.next_due_at
 
 
+@acting
 def do_submit_outcome(user: User, v: Verification, outcome: str, *, measure_kind: str = "", reason: str = "",
                       place: str = "", request_assist: bool = False, now: dt.datetime | None = None) -> Verification:
     """核查结果, submitted for review. Controlled needs a measure; not-in-county may ask the other region."""
@@ -175,6 +191,7 @@ def do_submit_outcome(user: User, v: Verification, outcome: str, *, measure_kind
     return v
 
 
+@acting
 def do_review(user: User, v: Verification, decision: str, comment: str = "", *,
               now: dt.datetime | None = None) -> Review:
     """审核. Approval closes the task and counts; a controlled approval starts the measure."""
@@ -212,6 +229,7 @@ def do_review(user: User, v: Verification, decision: str, comment: str = "", *,
     return review
 
 
+@acting
 def do_reassign(user: User, v: Verification, division: Division) -> Verification:
     """Route a task (e.g. from the module admin's queue) to a division and its responsible person."""
     router = Router.load()
@@ -260,6 +278,7 @@ def do_escalate(v: Verification, *, now: dt.datetime, router: Router | None = No
 
 # Merging -----------------------------------------------------------------------------------
 
+@acting
 def do_merge(user: User, candidate: MergeCandidate, *, now: dt.datetime | None = None) -> MergeCandidate:
     """Merge `other` into `person`: its leads and open work move over; undoable."""
     now = now or timezone.now()
@@ -292,6 +311,7 @@ def do_merge(user: User, candidate: MergeCandidate, *, now: dt.datetime | None =
     return c
 
 
+@acting
 def do_unmerge(user: User, candidate: MergeCandidate, *, now: dt.datetime | None = None) -> MergeCandidate:
     """Undo a merge exactly: leads, tasks and the other person's status go back."""
     with transaction.atomic():
@@ -315,6 +335,7 @@ def do_unmerge(user: User, candidate: MergeCandidate, *, now: dt.datetime | None
     return c
 
 
+@acting
 def do_mark_not_duplicate(user: User, candidate: MergeCandidate) -> MergeCandidate:
     with transaction.atomic():
         _require(candidate, user)
@@ -328,6 +349,7 @@ def do_mark_not_duplicate(user: User, candidate: MergeCandidate) -> MergeCandida
 
 # Assist requests ---------------------------------------------------------------------------
 
+@acting
 def do_create_assist(user: User | None, direction: str, *, region: str, name: str = "", id_number: str = "",
                      phone: str = "", address: str = "", reason: str = "", reference: str = "",
                      due_at: dt.datetime | None = None, verification: Verification | None = None,
@@ -357,6 +379,7 @@ def do_create_assist(user: User | None, direction: str, *, region: str, name: st
     return ar
 
 
+@acting
 def do_reply_assist(user: User, ar: AssistRequest, reply: str, *, close: bool = True) -> AssistRequest:
     with transaction.atomic():
         _require(ar, user, "view")
@@ -370,6 +393,7 @@ def do_reply_assist(user: User, ar: AssistRequest, reply: str, *, close: bool = 
 
 # Daily clearance ---------------------------------------------------------------------------
 
+@acting
 def do_close_day(user: User, division: Division, date: dt.date, reasons: dict[int, str] | None = None, *,
                  now: dt.datetime | None = None) -> DailyClearance:
     """日清日结: freeze the day's numbers and carry every open task forward with a reason."""
