@@ -13,7 +13,14 @@ from fangkong.core.models import Notification
 from fangkong.core.testing import assert_audited
 from fangkong.screening import actions
 from fangkong.screening.choices import (
-    AssistDirection, AttemptKind, Channel, EscalationLevel, Outcome, PersonStatus, ReviewDecision, VerificationStatus,
+    AssistDirection,
+    AttemptKind,
+    Channel,
+    EscalationLevel,
+    Outcome,
+    PersonStatus,
+    ReviewDecision,
+    VerificationStatus,
 )
 from fangkong.screening.intake import LeadInput
 from fangkong.screening.jobs import escalate_overdue
