@@ -38,16 +38,16 @@ def board(request):
     start, end = _parse_date(g.get("start"), today), _parse_date(g.get("end"), today)
     counts = board_counts(user, start, end)
     metrics = list(BoardMetric)
-    channel_rows = [(c, [counts["channel"].get(c.value, {}).get(m.value, 0) for m in metrics]) for c in Channel]
+    channel_rows = [(c, [(m, counts["channel"].get(c.value, {}).get(m.value, 0)) for m in metrics]) for c in Channel]
     townships = Division.objects.filter(pk__in=[k for k in counts["township"] if k]).order_by("path")
-    township_rows = [(t, [counts["township"][t.pk].get(m.value, 0) for m in metrics]) for t in townships]
+    township_rows = [(t, [(m, counts["township"][t.pk].get(m.value, 0)) for m in metrics]) for t in townships]
     if None in counts["township"]:
-        township_rows.append((None, [counts["township"][None].get(m.value, 0) for m in metrics]))
+        township_rows.append((None, [(m, counts["township"][None].get(m.value, 0)) for m in metrics]))
     july = dt.date(today.year, 7, 1) if today.month >= 7 else dt.date(today.year - 1, 7, 1)
     since = _parse_date(g.get("since"), july)
     ctx = {
         "metrics": metrics, "channel_rows": channel_rows, "township_rows": township_rows,
-        "total": [counts["total"][m.value] for m in metrics], "start": start, "end": end,
+        "total": [(m, counts["total"][m.value]) for m in metrics], "start": start, "end": end,
         "range": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
         "sentence_total": screening_sentence(user, since, end), "sentence_push": push_sentence(user, start, end),
         "since": since,
