@@ -97,6 +97,8 @@ def do_submit_lead(item: LeadInput, *, channel: str, user: User | None = None,
         item.receipt_code = new_receipt_code()
     if user is not None:
         item.reported_by_id = user.pk
+        if channel == Channel.GRID_SCREENING:
+            item.division_hint_id = item.division_hint_id or user.division_id
     with audit.audit_context(actor=user):
         result = ingest([item], channel=channel, now=now)
     if result.leads:

@@ -51,6 +51,7 @@ class LeadInput:
     note: str = ""
     receipt_code: str | None = None
     reported_by_id: int | None = None
+    division_hint_id: int | None = None  # e.g. the grid of the worker who found the person
 
     def key(self, channel: str) -> str:
         parts = (channel, self.source, self.id_number, self.phone, self.name, self.origin, self.address,
@@ -184,7 +185,8 @@ class _Resolver:
         full, initials = name_pinyin(item.name) if item.name else ("", "")
         resident_id, grid_id = self.res_by_id.get(item.id_number) or self.res_by_phone.get(
             (item.phone, item.name)) or (None, None)
-        division_id = grid_id or self.router.division_from_address(item.address) or self.router.county.pk
+        division_id = (grid_id or (item.division_hint_id if item.division_hint_id in self.router.level else None)
+                       or self.router.division_from_address(item.address) or self.router.county.pk)
         person = Person(name=item.name, name_initials=initials, name_pinyin=full, id_number=item.id_number or None,
                         phone=item.phone, address=item.address, resident_id=resident_id, division_id=division_id,
                         status=PersonStatus.VERIFYING, module=module)
