@@ -133,7 +133,7 @@ class _Resolver:
         phones = {i.phone for i in inputs if i.phone}
         self.by_id: dict[str, Person] = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
         self.by_phone: dict[str, list[Person]] = defaultdict(list)
-        for p in Person.objects.filter(phone__in=phones, merged_into__isnull=True):
+        for p in Person.objects.filter(phone__in=phones).select_related("merged_into"):
             self.by_phone[p.phone].append(p)
         self.res_by_id: dict[str, tuple[int, int]] = {
             n: (pk, g) for n, pk, g in Resident.objects.filter(id_number__in=ids).values_list("id_number", "pk", "grid_id")
@@ -178,7 +178,7 @@ class _Resolver:
             return None
         for p in self.by_phone.get(item.phone, ()):
             if p.name == item.name and (not item.id_number or not p.id_number or p.id_number == item.id_number):
-                return p
+                return self._follow(p)  # a merged-away spelling still finds the kept person
         return None
 
     def _create(self, item: LeadInput, module: str) -> Person:
@@ -193,7 +193,7 @@ class _Resolver:
         if item.phone:
             # 张伟 / 章伟 on one phone: maybe one person mistyped; a person decides.
             for other in self.by_phone.get(item.phone, ()):
-                if other.name != item.name and other.name_pinyin and other.name_pinyin == full and not (
+                if other.merged_into_id is None and other.name != item.name and other.name_pinyin and other.name_pinyin == full and not (
                         other.id_number and item.id_number):
                     self.candidates.append((other, person, f"同一手机号,姓名读音相同({other.name}/{item.name})"))
             self.by_phone[item.phone].append(person)
