@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
@@ -94,5 +95,5 @@ def test_it_closes_the_day_and_carries_open_work_forward(users, known):
     assert items[known[9].pk].reason.endswith("待审核") and "无人接听1次" in items[known[10].pk].reason
     c2 = actions.do_close_day(township, township.division, day + dt.timedelta(days=1))
     assert ClearanceItem.objects.get(clearance=c2, verification=known[10]).days_open == 2
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         actions.do_close_day(township, township.division, day)
