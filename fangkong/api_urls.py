@@ -4,8 +4,10 @@ from django.urls import include, path
 
 from fangkong.core.api.urls import router as core_router
 from fangkong.registry.api.urls import router as registry_router
+from fangkong.screening.api.urls import urlpatterns as screening_api
 
 urlpatterns = [
     path("", include(core_router.urls)),
     path("", include(registry_router.urls)),
+    path("", include(screening_api)),
 ]
