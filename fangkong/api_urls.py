@@ -2,10 +2,12 @@
 
 from django.urls import include, path
 
+from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
 from fangkong.registry.api.urls import router as registry_router
 
 urlpatterns = [
     path("", include(core_router.urls)),
     path("", include(registry_router.urls)),
+    path("", include(control_router.urls)),
 ]
