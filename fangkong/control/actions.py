@@ -468,49 +468,46 @@ def do_publish_policy(version: PolicyVersion, *, reapply: bool = False, on: dt.d
 def reapply_policy(version: PolicyVersion, on: dt.date) -> int:
     """Move every person whose measure changes under `version` onto it, in bulk.
 
-    The changed set comes from one query (rules.reevaluate); the old measures are superseded
-    and the new ones created with bulk statements, days already served counting (plan day 1
-    stays the same). Persons the new version releases are closed as released by the policy.
+    The changed set comes from one query (rules.reevaluate). Days already served count: plan
+    day 1 stays the same, and the person enters the step of the new plan that covers today.
+    Old measures are superseded; persons whose new plan is over (or who no longer match any
+    rule) are released by the policy. Bulk statements throughout, one audit row per person.
     """
     rules = {r.pk: r for r in R.version_rules(version)}
     changed = list(R.reevaluate(version, on).values(
         "id", "person_id", "exposure_id", "plan_start_on", "division_id", "site_id", "room_id", "household_id",
         "responsible_id", "new_rule", "kind", "new_kind"))
-    if not changed:
-        return 0
-    ids = [c["id"] for c in changed]
-    now = timezone.now()
-    Measure.objects.filter(pk__in=ids).update(status=MeasureStatus.SUPERSEDED, released_at=now,
-                                              released_by=_actor(), release_reason=f"按第{version.number}版方案重新判定")
-    new_measures, test_specs = [], []
+    new_measures, tests, released = [], [], []
     for c in changed:
         rule = rules.get(c["new_rule"])
-        if rule is None or not c["new_kind"]:
-            continue
-        plan = rule.plan()
-        chain = R.plan_chain(plan, c["plan_start_on"])
-        step = R.step_on(plan, c["plan_start_on"], on)
+        step = R.step_on(rule.plan(), c["plan_start_on"], on) if rule else None
         if step is None:
+            released.append(c["id"])
             continue
         central = step.kind == MeasureKind.CENTRAL_QUARANTINE
         m = Measure(person_id=c["person_id"], exposure_id=c["exposure_id"], kind=step.kind,
                     plan_start_on=c["plan_start_on"], plan_days=rule.total_days, step=step.step,
-                    starts_on=min(on, step.ends_on - dt.timedelta(days=1)), ends_on=step.ends_on,
-                    policy_version=version, rule=rule, previous_id=c["id"], division_id=c["division_id"],
-                    site_id=c["site_id"] if central else None, room_id=c["room_id"] if central else None,
-                    household_id=c["household_id"], responsible_id=c["responsible_id"])
+                    starts_on=on, ends_on=step.ends_on, policy_version=version, rule=rule, previous_id=c["id"],
+                    division_id=c["division_id"], site_id=c["site_id"] if central else None,
+                    room_id=c["room_id"] if central else None, household_id=c["household_id"],
+                    responsible_id=c["responsible_id"])
         new_measures.append(m)
-        test_specs.append([(d, due) for d, due in R.tests_in_step(rule.test_day_list, chain, step) if due >= on]
-                          + [(rule.test_kind,)])  # type: ignore[list-item]
+        chain = R.plan_chain(rule.plan(), c["plan_start_on"])
+        tests.append([(d, due, rule.test_kind) for d, due in R.tests_in_step(rule.test_day_list, chain, step)
+                      if due >= on])
+    now, actor = timezone.now(), _actor()
+    moved = [c["id"] for c in changed if c["id"] not in set(released)]
+    Measure.objects.filter(pk__in=moved).update(status=MeasureStatus.SUPERSEDED, released_at=now, released_by=actor,
+                                                release_reason=f"按第{version.number}版方案重新判定")
+    Measure.objects.filter(pk__in=released).update(status=MeasureStatus.RELEASED, released_at=now, released_by=actor,
+                                                   release_reason=f"按第{version.number}版方案解除")
     Measure.objects.bulk_create(new_measures, batch_size=2000)
-    tests = []
-    for m, spec in zip(new_measures, test_specs, strict=True):
-        kind = spec[-1][0]
-        tests += [ScheduledTest(measure=m, person_id=m.person_id, day=d, due_on=due, kind=kind) for d, due in spec[:-1]]
-    ScheduledTest.objects.bulk_create(tests, batch_size=5000)
+    ScheduledTest.objects.bulk_create(
+        [ScheduledTest(measure=m, person_id=m.person_id, day=d, due_on=due, kind=kind)
+         for m, specs in zip(new_measures, tests, strict=True) for d, due, kind in specs], batch_size=5000)
     by_id = {c["id"]: c for c in changed}
-    audit.record_many(AuditAction.ACTION, Measure.objects.filter(pk__in=ids).select_related("person", "division"),
+    audit.record_many(AuditAction.ACTION, Measure.objects.filter(pk__in=by_id).select_related("person", "division"),
                       verb="reapply_policy",
                       changes_of=lambda o: {"kind": [by_id[o.pk]["kind"], by_id[o.pk]["new_kind"] or None],
-                                            "policy_version": [None, version.number]})
+                                            "status": ["active", o.status], "policy_version": [None, version.number]})
     return len(changed)

@@ -51,11 +51,15 @@ class MeasureStatus(models.TextChoices):
 
 
 class TestKind(models.TextChoices):
+    __test__ = False  # not a pytest test class
+
     PCR = "pcr_test", _("核酸检测")
     ANTIGEN = "antigen_test", _("抗原检测")
 
 
 class TestStatus(models.TextChoices):
+    __test__ = False  # not a pytest test class
+
     PENDING = "pending", _("待检测")
     NEGATIVE = "negative", _("阴性")
     POSITIVE = "positive", _("阳性")

@@ -134,22 +134,33 @@ def tests_in_step(test_days: list[int], chain: list[PlannedStep], step: PlannedS
 
 # --- set-based re-evaluation -------------------------------------------------------------
 
-def _kind_today_case(rules: list[Rule], today: dt.date, prefix: str) -> Case:
-    """CASE over (rule, plan start) → the kind the person would be under today.
+def _kind_today_whens(rule: Rule, q: Q, today: dt.date) -> list[When]:
+    """WHENs giving the kind under `rule`'s plan today, for rows matching `q`.
 
     Step k covers plan days [c(k-1), c(k)); "today is before the end of step k" is
     `plan_start_on > today - c(k)`, a constant date per rule and step, so no date arithmetic
-    in SQL is needed. After a rule's steps comes an unconditional WHEN for that rule, so the
-    first matching rule decides even when its plan is already over.
+    in SQL is needed. Once the plan is over the current kind is kept (the person is waiting
+    for release, e.g. for a late test), so only a different plan counts as a change.
     """
-    whens = []
-    for r in rules:
-        q, cum = rule_q(r, prefix), 0
-        for kind, days in r.plan():
-            cum += days
-            whens.append(When(q & Q(plan_start_on__gt=today - dt.timedelta(days=cum)), then=Value(kind)))
-        whens.append(When(q, then=Value(NO_MEASURE)))
+    whens, cum = [], 0
+    for kind, days in rule.plan():
+        cum += days
+        whens.append(When(q & Q(plan_start_on__gt=today - dt.timedelta(days=cum)), then=Value(kind)))
+    whens.append(When(q, then=F("kind")))
+    return whens
+
+
+def _new_kind_case(rules: list[Rule], today: dt.date, prefix: str) -> Case:
+    """The kind under the first matching rule of the new version (empty: no rule, released)."""
+    whens = [w for r in rules for w in _kind_today_whens(r, rule_q(r, prefix), today)]
     return Case(*whens, default=Value(NO_MEASURE), output_field=CharField())
+
+
+def _current_kind_case(today: dt.date) -> Case:
+    """The kind each active measure's own rule gives today (measures set by hand keep theirs)."""
+    current = Rule.objects.filter(measures__status=MeasureStatus.ACTIVE).distinct().prefetch_related("steps")
+    whens = [w for r in current for w in _kind_today_whens(r, Q(rule_id=r.pk), today)]
+    return Case(*whens, default=F("kind"), output_field=CharField())
 
 
 def _total_days_case(rules: list[Rule], prefix: str) -> Case:
@@ -160,14 +171,16 @@ def _total_days_case(rules: list[Rule], prefix: str) -> Case:
 def reevaluate(version: PolicyVersion, today: dt.date, base: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
     """Active policy-set measures whose kind today or whose plan length would change under `version`.
 
-    Annotates `new_rule`, `new_kind` (empty: released under the new version) and `new_plan_days`.
+    Compares the kind the new version gives today with the kind the measure's own rule gives
+    today. Annotates `kind_today`, `new_rule`, `new_kind` (empty: released under the new
+    version) and `new_plan_days`.
     One query, whatever the number of persons.
     """
     rules = version_rules(version)
     qs = (Measure.objects.all() if base is None else base).filter(status=MeasureStatus.ACTIVE, exposure__isnull=False)
-    qs = qs.annotate(new_kind=_kind_today_case(rules, today, "exposure__"),
+    qs = qs.annotate(kind_today=_current_kind_case(today), new_kind=_new_kind_case(rules, today, "exposure__"),
                      new_plan_days=_total_days_case(rules, "exposure__"))
-    qs = qs.filter(~Q(new_kind=F("kind")) | ~Q(new_plan_days=F("plan_days")))
+    qs = qs.filter(~Q(new_kind=F("kind_today")) | ~Q(new_plan_days=F("plan_days")))
     return qs.annotate(new_rule=rule_case(rules, "exposure__"))
 
 
