@@ -43,6 +43,10 @@ class AreaRow:
     lifted_on: dt.date | None
     code: str = ""
 
+    @property
+    def level_label(self) -> str:
+        return str(RiskLevel(self.level).label)
+
 
 @dataclass
 class AreaPlan:

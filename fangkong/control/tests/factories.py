@@ -17,10 +17,10 @@ D = dt.date
 _numbers = itertools.count(1)
 
 
-def person(n: int | None = None) -> Person:
-    """A person at risk made from the n-th resident of the registry (managed at their grid)."""
-    n = next(_numbers) if n is None else n
-    r = Resident.objects.order_by("id")[n]
+def person(n: int | None = None, resident: Resident | None = None) -> Person:
+    """A person at risk made from a resident (by default the next one) of the registry,
+    managed at their grid."""
+    r = resident or Resident.objects.order_by("id")[next(_numbers) if n is None else n]
     p, _ = Person.objects.get_or_create(id_number=r.id_number, defaults={
         "name": r.name, "phone": r.phone, "address": r.address, "resident": r, "division": r.grid})
     return p

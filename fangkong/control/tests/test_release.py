@@ -12,7 +12,11 @@ from fangkong.core.choices import AuditAction, MeasureKind
 from fangkong.core.testing import assert_audited
 
 from ..actions import (
-    do_early_release, do_extend_measure, do_record_test_result, do_release_measure, missing_for_release,
+    do_early_release,
+    do_extend_measure,
+    do_record_test_result,
+    do_release_measure,
+    missing_for_release,
 )
 from ..choices import ContactType, MeasureStatus, TestStatus
 from ..models import ScheduledTest
