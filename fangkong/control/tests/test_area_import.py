@@ -84,8 +84,8 @@ def test_it_imports_an_xlsx_file_through_the_page_with_a_preview(db, users):
     ws = wb.active
     ws.append(["风险区名单"])
     ws.append(["省", "市", "县(区)", "街道", "社区", "风险等级", "生效日期"])
-    ws.append(["北京市", "北京市", "朝阳区", "望京街道", "花家地社区", "中风险", dt.datetime(2022, 8, 1)])
-    ws.append(["北京市", "北京市", "朝阳区", "", "", "", dt.datetime(2022, 8, 1)])
+    ws.append(["北京市", "北京市", "朝阳区", "望京街道", "花家地社区", "中风险", dt.date(2022, 8, 1)])
+    ws.append(["北京市", "北京市", "朝阳区", "", "", "", dt.date(2022, 8, 1)])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)

@@ -19,7 +19,7 @@ D = dt.date
 def test_it_alerts_each_missed_test_once(db, users):
     F.standard_policy()
     m = F.start(F.person(), D(2022, 8, 1), contact_type=ContactType.CLOSE_CONTACT)
-    now = timezone.make_aware(dt.datetime(2022, 8, 4, 9))
+    now = dt.datetime(2022, 8, 4, 9, tzinfo=timezone.get_current_timezone())
     assert [t.day for t in overdue_tests(today=D(2022, 8, 4))] == [1, 2, 3]
     assert alert_missed_tests(now) == 3
     assert alert_missed_tests(now) == 0  # already claimed

@@ -23,7 +23,7 @@ D = dt.date
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
 
 
 def test_it_starts_the_measure_of_the_policy_in_force_when_a_person_is_controlled(db, users):

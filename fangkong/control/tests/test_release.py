@@ -25,7 +25,10 @@ from . import factories as F
 D = dt.date
 
 
-def _close_contact(on=D(2022, 8, 1)):
+START = D(2022, 8, 1)
+
+
+def _close_contact(on=START):
     F.standard_policy()
     return F.start(F.person(), on, contact_type=ContactType.CLOSE_CONTACT)
 
