@@ -176,8 +176,9 @@ class QuarantineSiteViewSet(ScopedReadOnlyViewSet):
     @action(detail=False, methods=["get"])
     def capacity(self, request):
         """Rooms, occupancy and free rooms for each of the next 14 days, per site in scope."""
-        caps = forecast(self.get_queryset(), timezone.localdate())
-        return Response(S.CapacitySerializer(caps, many=True).data)
+        caps = forecast(self.filter_queryset(self.get_queryset()), timezone.localdate())
+        page = self.paginate_queryset(caps)
+        return self.get_paginated_response(S.CapacitySerializer(page, many=True).data)
 
 
 class RoomViewSet(ScopedReadOnlyViewSet):
