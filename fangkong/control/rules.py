@@ -169,7 +169,7 @@ def _total_days_case(rules: list[Rule], prefix: str) -> Case:
 
 
 def reevaluate(version: PolicyVersion, today: dt.date, base: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
-    """Active policy-set measures whose kind today or whose plan length would change under `version`.
+    """Active measures set by a policy rule whose kind today or whose plan length would change under `version`.
 
     Compares the kind the new version gives today with the kind the measure's own rule gives
     today. Annotates `kind_today`, `new_rule`, `new_kind` (empty: released under the new
@@ -177,7 +177,8 @@ def reevaluate(version: PolicyVersion, today: dt.date, base: QuerySet[Measure] |
     One query, whatever the number of persons.
     """
     rules = version_rules(version)
-    qs = (Measure.objects.all() if base is None else base).filter(status=MeasureStatus.ACTIVE, exposure__isnull=False)
+    qs = (Measure.objects.all() if base is None else base).filter(
+        status=MeasureStatus.ACTIVE, exposure__isnull=False, rule__isnull=False)  # measures set by hand stay
     qs = qs.annotate(kind_today=_current_kind_case(today), new_kind=_new_kind_case(rules, today, "exposure__"),
                      new_plan_days=_total_days_case(rules, "exposure__"))
     qs = qs.filter(~Q(new_kind=F("kind_today")) | ~Q(new_plan_days=F("plan_days")))
