@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
 from fangkong.registry.api.urls import router as registry_router
 from fangkong.screening.api.urls import urlpatterns as screening_api
@@ -10,4 +11,5 @@ urlpatterns = [
     path("", include(core_router.urls)),
     path("", include(registry_router.urls)),
     path("", include(screening_api)),
+    path("", include(control_router.urls)),
 ]
