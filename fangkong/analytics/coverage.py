@@ -24,6 +24,18 @@ COUNT_COLUMNS = ("registered", "exempt", "home_sampling", "expected", "sampled",
                  "resulted", "positive", "awaiting_resample", "untested")
 
 
+SCHEMAS = {
+    "residents": {"id": "int64", "grid_id": "int64", "household_id": "int64", "status": "string",
+                  "birth_date": "date"},
+    "exemptions": {"resident_id": "int64", "reason": "string"},
+    "samplings": {"resident_id": "int64", "sample_id": "int64", "sampled_at": "timestamp", "site_id": "int64",
+                  "site_path": "string", "kind": "string", "result": "string", "resulted_at": "timestamp"},
+    "tasks": {"resident_id": "int64"},
+    "tested": {"resident_id": "int64"},
+    "divisions": {"id": "int64", "path": "string", "level": "string"},
+}
+
+
 def source_queries(round_id: int, starts_on: dt.date, county_path: str) -> dict[str, str]:
     """Dialect-neutral SELECTs (SQLite and PostgreSQL alike); ids and dates are ours, not input."""
     rid = int(round_id)

@@ -49,29 +49,46 @@ def use_adbc() -> bool:
     return not connection.in_atomic_block and not in_memory
 
 
-def fetch_arrow(queries: dict[str, str]) -> dict[str, pa.Table]:
+ARROW_TYPES = {"int64": pa.int64(), "string": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
+               "boolean": pa.bool_(), "float64": pa.float64()}
+
+
+def _typed(table: pa.Table, schema: dict[str, str] | None) -> pa.Table:
+    """Give columns that came back all-NULL (or empty) their declared type; others stay as read
+    (SQLite hands dates over as text — the jobs cast them)."""
+    if not schema:
+        return table
+    for i, name in enumerate(table.column_names):
+        if pa.types.is_null(table.column(i).type) and name in schema:
+            table = table.set_column(i, name, pa.nulls(table.num_rows, ARROW_TYPES[schema[name]]))
+    return table
+
+
+def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None) -> dict[str, pa.Table]:
     """Run SELECTs on the platform database; each result as an Arrow table."""
+    schemas = schemas or {}
     out: dict[str, pa.Table] = {}
     if use_adbc():
         with _adbc_connection() as conn, conn.cursor() as cur:
             for name, sql in queries.items():
                 cur.execute(sql)
-                out[name] = cur.fetch_arrow_table()
+                out[name] = _typed(cur.fetch_arrow_table(), schemas.get(name))
         return out
     with connection.cursor() as cur:
         for name, sql in queries.items():
             cur.execute(sql)
             cols = [c[0] for c in cur.description]
             rows = cur.fetchall()
-            out[name] = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}) if rows else \
-                pa.table({c: pa.array([], pa.null()) for c in cols})
+            table = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(cols)})
+            out[name] = _typed(table, schemas.get(name))
     return out
 
 
-def feed(con: ibis.BaseBackend, queries: dict[str, str]) -> dict[str, ibis.Table]:
+def feed(con: ibis.BaseBackend, queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None,
+         ) -> dict[str, ibis.Table]:
     """Source SELECTs → Arrow → temporary DuckDB tables, returned as Ibis tables."""
     return {name: con.create_table(name, obj=table, temp=True, overwrite=True)
-            for name, table in fetch_arrow(queries).items()}
+            for name, table in fetch_arrow(queries, schemas).items()}
 
 
 def land(table: str, columns: Sequence[str], data: pa.Table, *, delete_where: str = "",

@@ -18,9 +18,26 @@ from fangkong.core.notify import notify
 from fangkong.registry.models import Resident
 
 from .choices import (
-    POOL_SIZES, ExemptionReason, MissReason, ResamplingCause, Result, SampleKind, SampleStatus, TaskStatus,
+    POOL_SIZES,
+    ExemptionReason,
+    MissReason,
+    ResamplingCause,
+    Result,
+    SampleKind,
+    SampleStatus,
+    TaskStatus,
 )
-from .models import Exemption, MissRecord, ResamplingTask, RoundVillage, Sample, Sampling, SamplingRound, SamplingSite
+from .models import (
+    Exemption,
+    MissRecord,
+    ResamplingTask,
+    RoundVillage,
+    Sample,
+    Sampling,
+    SamplingRound,
+    SamplingSite,
+)
+from .models.common import SAMPLERS
 from .qr import Identified, identify
 from .signals import result_recorded
 
@@ -97,26 +114,34 @@ def _check(obj, action: str) -> None:
 
 # --- sampling at the site ---------------------------------------------------------------------
 
-def do_open_tube(site: SamplingSite, barcode: str, capacity: int, *, round: SamplingRound | None = None,
-                 now: dt.datetime | None = None) -> Sample:
-    """Start a tube at a site. A barcode already used is refused (tubes are single-use)."""
+def do_open_tube(site: SamplingSite | None, barcode: str, capacity: int, *, round: SamplingRound | None = None,
+                 now: dt.datetime | None = None, division: Division | None = None) -> Sample:
+    """Start a tube at a site, or at people's doors (site None: 上门采样 in the actor's division).
+    A barcode already used is refused (tubes are single-use)."""
     barcode = (barcode or "").strip()
     if not barcode or len(barcode) > 40:
         raise ValidationError("请扫描采样管条码")
     if capacity not in POOL_SIZES:
         raise ValidationError("管容量只能是 1、5、10 或 20 人")
-    if not may_operate(site, _actor()):
+    actor = _actor()
+    if site is not None and not may_operate(site, actor):
         raise PermissionDenied("您不是该采样点的工作人员")
+    division = site.division if site is not None else division or (actor.division if actor else None)
+    if division is None:
+        raise ValidationError("上门采样需要指定区划")
+    if site is None and actor is not None and not (actor.role_names & SAMPLERS):
+        raise PermissionDenied("您没有采样权限")
     now = now or timezone.now()
     with transaction.atomic():
         if Sample.objects.filter(barcode=barcode).exists():
             raise ValidationError(f"条码 {barcode} 已使用,请换一支采样管")
         sample = Sample.objects.create(
             barcode=barcode, capacity=capacity, kind=SampleKind.SINGLE if capacity == 1 else SampleKind.POOL,
-            round=round, site=site, division=site.division, opened_at=now, opened_by=_actor(),
+            round=round, site=site, division=division, opened_at=now, opened_by=actor,
             test_kind=round.test_kind if round else Sample._meta.get_field("test_kind").default,
         )
-        audit.record(AuditAction.CREATE, sample, verb="open_tube", changes={"capacity": capacity, "site": site.pk})
+        audit.record(AuditAction.CREATE, sample, verb="open_tube",
+                     changes={"capacity": capacity, "site": site.pk if site else None})
     return sample
 
 

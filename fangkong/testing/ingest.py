@@ -172,3 +172,75 @@ def do_import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -
     batch.save()
     audit.record(AuditAction.IMPORT, batch, verb="import_results", changes=counts)
     return batch
+
+
+@dataclass
+class TubeRow:
+    """One sealed tube of a sampling list (offline sites upload these after the day)."""
+
+    barcode: str
+    id_numbers: list[str]
+    sampled_at: dt.datetime
+    site_id: int | None = None
+
+
+def import_samplings(tubes: list[TubeRow], *, round_id: int | None, division_id: int, capacity: int = 10,
+                     test_kind: str = "pcr_test", chunk: int = 20000) -> dict:
+    """Bulk path of `do_open_tube` + `do_bind_sample` + `do_seal_tube` for whole sampling lists.
+
+    Set-based: tubes and samplings are bulk-inserted per chunk, residents resolved by ID number
+    in one query per chunk, one audit row per tube. Tubes whose barcode exists are skipped.
+    """
+    from fangkong.registry.models import Resident
+
+    from .choices import SampleKind
+    from .models import Sample, Sampling
+
+    ctx = audit.current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
+    done = {"tubes": 0, "samplings": 0, "skipped": 0}
+    site_div: dict[int, int] = {}
+    if any(t.site_id for t in tubes):
+        from .models import SamplingSite
+
+        site_div = dict(SamplingSite.objects.values_list("pk", "division_id"))
+    div_path = dict(Division.objects.filter(level__in=["county", "township", "village", "grid"])
+                    .values_list("pk", "path"))
+    for i in range(0, len(tubes), chunk):
+        part = tubes[i:i + chunk]
+        with transaction.atomic():
+            taken = set(Sample.objects.filter(barcode__in=[t.barcode for t in part]).values_list("barcode", flat=True))
+            part = [t for t in part if t.barcode not in taken]
+            done["skipped"] += len(taken)
+            ids = {n for t in part for n in t.id_numbers}
+            residents = {}
+            id_list = list(ids)
+            for j in range(0, len(id_list), 5000):
+                residents.update({r[0]: r[1:] for r in Resident.objects.filter(id_number__in=id_list[j:j + 5000])
+                                  .values_list("id_number", "pk", "name", "phone", "grid_id")})
+            samples = [Sample(
+                barcode=t.barcode, kind=SampleKind.SINGLE if capacity == 1 else SampleKind.POOL, capacity=capacity,
+                test_kind=test_kind, round_id=round_id, site_id=t.site_id,
+                division_id=site_div.get(t.site_id, division_id), status=SampleStatus.SEALED,
+                members=len(t.id_numbers), opened_at=t.sampled_at, sealed_at=t.sampled_at, opened_by=actor,
+            ) for t in part]
+            Sample.objects.bulk_create(samples, batch_size=5000)
+            samplings = []
+            for s, t in zip(samples, part, strict=True):
+                for n in t.id_numbers:
+                    r = residents.get(n)
+                    samplings.append(Sampling(
+                        sample_id=s.pk, round_id=round_id, resident_id=r[0] if r else None, id_number=n,
+                        name=r[1] if r else "", phone=r[2] if r else "", division_id=r[3] if r else s.division_id,
+                        sampled_at=t.sampled_at))
+            Sampling.objects.bulk_create(samplings, batch_size=5000)
+            AuditLog.objects.bulk_create([
+                AuditLog(at=s.opened_at, actor=actor, actor_label=actor.username if actor else "system",
+                         action=AuditAction.CREATE, verb="import_samplings", object_type="testing.sample",
+                         object_id=str(s.pk), object_repr=s.barcode, changes={"members": t.id_numbers},
+                         division_path=div_path.get(s.division_id, ""), source=ctx.source, request_id=ctx.request_id)
+                for s, t in zip(samples, part, strict=True)
+            ], batch_size=5000)
+            done["tubes"] += len(samples)
+            done["samplings"] += len(samplings)
+    return done

@@ -27,7 +27,7 @@ def refresh_coverage(rnd: SamplingRound, *, now: dt.datetime | None = None, con=
     now = now or timezone.now()
     con = con or engine.connect()
     county = Division.objects.filter(level="county", path=rnd.division.path[:6]).first() or rnd.division
-    t = engine.feed(con, cov.source_queries(rnd.pk, rnd.starts_on, county.path))
+    t = engine.feed(con, cov.source_queries(rnd.pk, rnd.starts_on, county.path), cov.SCHEMAS)
     people = cov.person_status(t, rnd.starts_on, rnd.infant_age)
     grid_rows = cov.per_grid(people)
     rolled = con.to_pyarrow(cov.rollup(grid_rows, t["divisions"]))
@@ -53,7 +53,7 @@ def refresh_household_week(county: Division, week_start: dt.date, *, now: dt.dat
                            con=None) -> int:
     now = now or timezone.now()
     con = con or engine.connect()
-    t = engine.feed(con, cov.household_queries(week_start, county.path))
+    t = engine.feed(con, cov.household_queries(week_start, county.path), cov.SCHEMAS)
     rows = con.to_pyarrow(cov.household_week(t, week_start))
     sub = f"SELECT id FROM core_division WHERE path LIKE '{county.path}%'"
     return engine.land("testing_householdweekrollup", ["division_id", "households", "households_done", "persons_done"],

@@ -77,11 +77,11 @@ def parse_datetime(value: Any, default: dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
     if isinstance(value, int | float):  # Excel serial day
-        return timezone.make_aware(dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value)))
+        return dt.datetime(1899, 12, 30, tzinfo=timezone.get_current_timezone()) + dt.timedelta(days=float(value))
     text = str(value).strip().replace("年", "-").replace("月", "-").replace("日", " ").replace("/", "-").replace(".", "-")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
         try:
-            return timezone.make_aware(dt.datetime.strptime(text.strip(), fmt))
+            return dt.datetime.strptime(text.strip(), fmt).replace(tzinfo=timezone.get_current_timezone())
         except ValueError:
             continue
     raise ValueError(f"无法识别的时间“{value}”")
