@@ -7,7 +7,6 @@ import ibis
 from django.db.models import Count, Q
 
 from fangkong.analytics import coverage as cov
-from fangkong.analytics import engine
 from fangkong.core import audit
 from fangkong.core.models import Division
 from fangkong.registry.models import Resident
@@ -116,4 +115,3 @@ def test_it_compiles_the_coverage_job_for_spark():
     people = cov.person_status(t, dt.date(2022, 7, 4), 3)
     sql = ibis.to_sql(cov.rollup(cov.per_grid(people), t["divisions"]), dialect="pyspark")
     assert "GROUP BY" in sql and "residents" in sql
-    assert engine.use_adbc() is False  # inside the test transaction the engine reads through Django
