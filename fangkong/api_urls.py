@@ -4,8 +4,10 @@ from django.urls import include, path
 
 from fangkong.core.api.urls import router as core_router
 from fangkong.registry.api.urls import router as registry_router
+from fangkong.testing.api.urls import router as testing_router
 
 urlpatterns = [
     path("", include(core_router.urls)),
     path("", include(registry_router.urls)),
+    path("", include(testing_router.urls)),
 ]

@@ -60,6 +60,9 @@ class SamplingRound(ScopedModel):
     figures = models.JSONField(_("轮次指标"), default=dict, blank=True,
                                help_text=_("分析任务写入:检测周转时间等"))
 
+    # A round is organisational, not personal data: everyone in testing sees the rounds (a grid
+    # worker must see the county's round); its numbers are scoped through the roll-up rows.
+    scope_division_field = None
     scope_roles = {"view": TESTING_VIEWERS | SAMPLERS, "add": ORGANISERS, "change": ORGANISERS,
                    "delete": ORGANISERS}
 

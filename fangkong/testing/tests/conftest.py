@@ -40,7 +40,7 @@ def other_site(other_village) -> SamplingSite:
 @pytest.fixture
 def rnd(users, county, village, other_village):
     with audit.audit_context(users["commander"]):
-        return actions.do_create_round(name="第1轮全员核酸", division=county, starts_on=NOW.date(), days=3,
+        return actions.do_create_round(name="第1轮全员核酸", division=county, starts_on=timezone.localdate(), days=3,
                                        villages=[village, other_village])
 
 
