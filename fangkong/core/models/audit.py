@@ -32,7 +32,8 @@ class AuditLog(models.Model):
     """One audited event: a change with before/after values, or a view / export of personal data.
 
     Append-only: `save` refuses to update an existing row and `delete` refuses outright;
-    only `prune_audit_log` removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
+    `AuditLog.objects.update()` and `.delete()` raise too; only `prune(before)`, called by the
+    retention job, removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)
