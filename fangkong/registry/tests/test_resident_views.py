@@ -1,5 +1,7 @@
 """Resident search page, detail page and the audited 显示完整 reveal."""
 
+import pytest
+
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog
 from fangkong.core.pii import mask_id_number, mask_phone
@@ -63,3 +65,19 @@ def test_the_search_page_keeps_its_query_count(users, django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         page = client.get("/registry/search/", {"q": "z"})
     assert len(page.context["object_list"]) == 50
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("commander", 200), ("cdc", 200), ("township", 200), ("village", 200), ("grid", 200),
+    ("big_data_reviewer", 200), ("auditor", 403), ("lab", 404), ("regulator", 404), ("sysadmin", 404),
+    ("secadmin", 404), ("auditadmin", 404), ("grid_other", 404), ("village_other", 404),
+])
+def test_the_reveal_by_role(users, name, expected):
+    r = _own(users)
+    before = AuditLog.objects.filter(action=AuditAction.VIEW_PII, object_id=str(r.pk)).count()
+    response = client_for(users[name]).post(f"/registry/residents/{r.pk}/reveal/")
+    assert response.status_code == expected
+    written = AuditLog.objects.filter(action=AuditAction.VIEW_PII, object_id=str(r.pk)).count() - before
+    assert written == (1 if expected == 200 else 0)
+    if expected == 200:
+        assert r.id_number in response.content.decode()
