@@ -9,6 +9,7 @@ actions of `core.actions`, and masks personal data unless the role may see it (a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.core import actions, audit
+from fangkong.core.choices import AuditSource
 from fangkong.core.models import Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
 from fangkong.core.scoping import ScopedModel, user_may
@@ -38,8 +40,10 @@ class ScopedPermission(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        model = view.queryset.model
-        return user_may(model, request.user, scope_action(view))
+        queryset = getattr(view, "queryset", None)
+        if queryset is None:
+            return True  # a view without a model (an upload endpoint) checks roles itself
+        return user_may(queryset.model, request.user, scope_action(view))
 
 
 class ScopedViewSetMixin:
@@ -47,6 +51,13 @@ class ScopedViewSetMixin:
 
     permission_classes: ClassVar[list] = [permissions.IsAuthenticated, ScopedPermission]
     select_related: ClassVar[tuple[str, ...]] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # Whatever authenticated the request (token, session, a test's force_authenticate),
+        # the user is the actor of what this view writes.
+        if request.user.is_authenticated and audit.current().actor != request.user:
+            audit.set_context(replace(audit.current(), actor=request.user, source=AuditSource.API))
 
     def get_queryset(self):
         model = self.queryset.model  # type: ignore[attr-defined]
