@@ -12,7 +12,10 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fangkong.core.scoping import ScopedModel
-from fangkong.core.testing import APITests, ModelTestCase, ViewTests
+from fangkong.core.testing import APITests, ModelTestCase, ScopeTests, ViewTests
+
+# A model's class must at least test reading through one of these.
+READ_MIXINS = (ScopeTests.Read, APITests.Get, APITests.List, ViewTests.List, ViewTests.Detail)
 
 # Keep these short: each entry names who will remove it.
 SCOPED_MODELS_WITHOUT_TESTS = {
@@ -43,7 +46,10 @@ def model_test_classes() -> list[type[ModelTestCase]]:
         for info in pkgutil.iter_modules(package.__path__):
             if info.name.startswith("test_"):
                 importlib.import_module(f"{package.__name__}.{info.name}")
-    return [c for c in _subclasses(ModelTestCase) if c.__name__.startswith("Test") and getattr(c, "model", None)]
+    return [
+        c for c in _subclasses(ModelTestCase)
+        if c.__name__.startswith("Test") and getattr(c, "model", None) and issubclass(c, READ_MIXINS)
+    ]
 
 
 def api_viewsets() -> dict[str, tuple[Any, set[str]]]:
@@ -69,7 +75,7 @@ def test_every_scoped_model_has_a_test_class_built_on_the_mixins(db):
     missing = scoped - covered - set(SCOPED_MODELS_WITHOUT_TESTS)
     assert not missing, (
         f"ScopedModels without a test class on fangkong.core.testing's mixins: {sorted(missing)} — "
-        "add a class like registry/tests/test_api_residents.py::TestResidentAPI"
+        "add a class like registry/tests/test_api_residents.py::TestResidentScope (ScopeTests.Read at least)"
     )
     stale = set(SCOPED_MODELS_WITHOUT_TESTS) & covered
     assert not stale, f"remove {sorted(stale)} from SCOPED_MODELS_WITHOUT_TESTS: they have tests now"
@@ -94,5 +100,5 @@ def test_every_api_endpoint_has_mixin_tests_for_each_method(db):
 
 def test_the_mixins_are_not_collected_on_their_own():
     """Only a model's class runs the tests; the mixins have no data to run them with."""
-    for mixin in (APITests.Full, APITests.ReadOnly, ViewTests.List, ModelTestCase):
+    for mixin in (APITests.Full, APITests.ReadOnly, ViewTests.List, ScopeTests.Full, ModelTestCase):
         assert not mixin.__name__.startswith("Test")

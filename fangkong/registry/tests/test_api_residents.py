@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fangkong.core.testing import APITests, ViewTests
+from fangkong.core.testing import APITests, ScopeTests, ViewTests
 from fangkong.registry.models import Resident
 
 from .factories import TEST_NAME, make_household, make_resident, unused_id_number, unused_phone
@@ -30,6 +30,12 @@ class ResidentData:
 
     def update_data(self, obj: Resident) -> dict[str, Any]:
         return {"status": "away", "away_to": "北京市朝阳区"}
+
+
+class TestResidentScope(ResidentData, ScopeTests.Full):
+    def create_fields(self) -> dict[str, Any]:
+        grid = self.users["grid"].division
+        return {"name": f"{TEST_NAME}动", "id_number": unused_id_number(grid.code[:6]), "grid": grid}
 
 
 class TestResidentAPI(ResidentData, APITests.Full, APITests.Pii):
