@@ -1,4 +1,5 @@
-"""/api/residents/ and the resident search page, through the shared mixins."""
+"""Residents: scope and audited actions, /api/residents/, the search and detail pages — through
+the shared mixins."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ class TestResidentAPI(ResidentData, APITests.Full, APITests.Pii):
     api_basename = "resident"
 
 
-class TestResidentSearchPage(ResidentData, ViewTests.List):
+class TestResidentPages(ResidentData, ViewTests.List, ViewTests.Detail):
     list_url_name = "registry:search"
+    detail_url_name = "registry:resident"
 
     def list_params(self) -> dict[str, str]:
         return {"q": TEST_NAME}
