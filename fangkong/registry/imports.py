@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone
 
 from fangkong.core import audit
@@ -261,19 +262,13 @@ class RegistryImporter:
             else:
                 updates.append((current, before))
         if creates:
-            Resident.objects.bulk_create(creates)
+            _insert_residents(creates)
             audit.record_many(AuditAction.CREATE, creates, verb="import_residents",
                               changes_of=lambda r: audit.diff({}, _snapshot(r)))
             result.imported += len(creates)
         if updates:
-            now = timezone.now()
-            changed = sorted({f for r, before in updates for f in _FIELDS if getattr(r, f) != before[f]})
-            objs = []
-            for r, _ in updates:
-                r.updated_at = now
-                r.name_pinyin, r.name_initials = name_pinyin(r.name)
-                objs.append(r)
-            Resident.objects.bulk_update(objs, [*changed, "name_pinyin", "name_initials", "updated_at"])
+            objs = [r for r, _ in updates]
+            _update_residents(objs)
             befores = {id(r): before for r, before in updates}
             audit.record_many(AuditAction.UPDATE, objs, verb="import_residents",
                               changes_of=lambda r: audit.diff(befores[id(r)], _snapshot(r)))
@@ -301,6 +296,51 @@ class RegistryImporter:
                 setattr(resident, attr, v[column])
         if hh is not None:
             resident.household_id = hh.pk
+
+
+# Residents are written with plain executemany: Django's bulk_create spent most of an import's
+# time preparing values field by field, and bulk_update (CASE WHEN per row) was slower still.
+# The rows are the same the ORM would write; the audit rows still go through core.audit.
+_WRITTEN = ("name", "name_pinyin", "name_initials", "id_number", "sex", "birth_date", "phone", "address",
+            "household_id", "relation_to_head", "grid_id", "status", "away_to", "updated_at")
+
+
+def _row_values(r: Resident, now: Any) -> list[Any]:
+    values = [getattr(r, f) for f in _WRITTEN]
+    values[5] = connection.ops.adapt_datefield_value(r.birth_date)
+    values[-1] = now
+    return values
+
+
+def _insert_residents(residents: list[Resident]) -> None:
+    ops = connection.ops
+    now_value = timezone.now()
+    now = ops.adapt_datetimefield_value(now_value)
+    table = ops.quote_name(Resident._meta.db_table)
+    columns = ", ".join(ops.quote_name(Resident._meta.get_field(f).column) for f in _WRITTEN)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_WRITTEN))})",
+                           [_row_values(r, now) for r in residents])
+    ids = dict(Resident.objects.filter(id_number__in=[r.id_number for r in residents])
+               .values_list("id_number", "id"))
+    for r in residents:
+        r.pk, r.updated_at = ids[r.id_number], now_value
+        r._state.adding, r._state.db = False, connection.alias
+
+
+def _update_residents(residents: list[Resident]) -> None:
+    ops = connection.ops
+    now_value = timezone.now()
+    now = ops.adapt_datetimefield_value(now_value)
+    table = ops.quote_name(Resident._meta.db_table)
+    assignments = ", ".join(f"{ops.quote_name(Resident._meta.get_field(f).column)} = %s" for f in _WRITTEN)
+    params = []
+    for r in residents:
+        r.name_pinyin, r.name_initials = name_pinyin(r.name)
+        params.append([*_row_values(r, now), r.pk])
+        r.updated_at = now_value
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
 
 
 def run_registry_batch(batch: Batch) -> Batch:

@@ -223,3 +223,9 @@ def test_it_prints_a_summary_from_the_command(ledger):
     text = out.getvalue()
     assert "新增3" in text and "错误6" in text
     assert "第8行:姓名为空" in text
+
+
+def test_it_writes_every_column_of_the_resident_table():
+    from fangkong.registry.imports import _WRITTEN
+
+    assert set(_WRITTEN) == {f.attname for f in Resident._meta.concrete_fields if not f.primary_key}
