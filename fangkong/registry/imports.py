@@ -268,7 +268,7 @@ class RegistryImporter:
             result.imported += len(creates)
         if updates:
             objs = [r for r, _ in updates]
-            _update_residents(objs)
+            _update_residents(updates)
             befores = {id(r): before for r, before in updates}
             audit.record_many(AuditAction.UPDATE, objs, verb="import_residents",
                               changes_of=lambda r: audit.diff(befores[id(r)], _snapshot(r)))
@@ -328,19 +328,27 @@ def _insert_residents(residents: list[Resident]) -> None:
         r._state.adding, r._state.db = False, connection.alias
 
 
-def _update_residents(residents: list[Resident]) -> None:
+def _update_residents(updates: list[tuple[Resident, dict[str, Any]]]) -> None:
+    """UPDATE only the columns that changed, one executemany per set of changed columns: an
+    unchanged indexed column (ID number, name, phone …) then costs no index write."""
     ops = connection.ops
     now_value = timezone.now()
     now = ops.adapt_datetimefield_value(now_value)
     table = ops.quote_name(Resident._meta.db_table)
-    assignments = ", ".join(f"{ops.quote_name(Resident._meta.get_field(f).column)} = %s" for f in _WRITTEN)
-    params = []
-    for r in residents:
-        r.name_pinyin, r.name_initials = name_pinyin(r.name)
-        params.append([*_row_values(r, now), r.pk])
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    for r, before in updates:
+        changed = tuple(f for f in _FIELDS if getattr(r, f) != before[f])
+        if "name" in changed:
+            r.name_pinyin, r.name_initials = name_pinyin(r.name)
+            changed += ("name_pinyin", "name_initials")
         r.updated_at = now_value
+        values = [getattr(r, f) for f in changed]
+        groups.setdefault(changed, []).append([*values, now, r.pk])
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
+        for changed, params in groups.items():
+            columns = [ops.quote_name(Resident._meta.get_field(f).column) for f in (*changed, "updated_at")]
+            assignments = ", ".join(f"{c} = %s" for c in columns)
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
 
 
 def run_registry_batch(batch: Batch) -> Batch:
