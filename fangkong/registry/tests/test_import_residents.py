@@ -229,3 +229,13 @@ def test_it_writes_every_column_of_the_resident_table():
     from fangkong.registry.imports import _WRITTEN
 
     assert set(_WRITTEN) == {f.attname for f in Resident._meta.concrete_fields if not f.primary_key}
+
+
+def test_it_keeps_the_pinyin_of_a_renamed_resident_current(tmp_path, grid, users):
+    resident = Resident.objects.filter(grid=grid).first()
+    rows = [["姓名", "身份证号", "所属网格"], ["欧阳改名", resident.id_number, grid.code]]
+    batch = import_file(write_csv(tmp_path / "a.csv", rows), user=users["grid"])
+    assert batch.updated == 1
+    resident.refresh_from_db()
+    assert (resident.name, resident.name_initials, resident.name_pinyin) == ("欧阳改名", "oygm", "ouyanggaiming")
+    assert resident.updated_at > batch.created_at
