@@ -117,22 +117,27 @@ class _Grids:
         return cls({g.code: g for g in grids}, by_name, allowed, default)
 
     def resolve(self, value: str | None) -> tuple[Division | None, str]:
+        """The grid a cell names: its code, its full name, or a name inside the user's scope
+        that ends with it (a village cadre writes 第1网格 for their village's first grid)."""
         if not value:
             if self.default is not None:
                 return self.default, ""
             return None, "所属网格为空"
         key = value.replace(" ", "")
         grid = self.by_code.get(key)
-        if grid is None:
-            found = {g.pk: g for g in self.by_name.get(key, [])}
-            if len(found) > 1:
-                return None, f"网格名称“{value}”对应多个网格,请填写网格编码"
-            grid = next(iter(found.values()), None)
-        if grid is None:
+        if grid is not None:
+            return (grid, "") if self.in_scope(grid.pk) else (None, f"网格“{grid.name}”不在您的管辖范围内")
+        named = list({g.pk: g for g in self.by_name.get(key, [])}.values())
+        candidates = [g for g in named if self.in_scope(g.pk)]
+        if not candidates and named:
+            return None, f"网格“{named[0].name}”不在您的管辖范围内"
+        if not candidates:
+            candidates = [g for g in self.by_code.values() if g.name.endswith(key) and self.in_scope(g.pk)]
+        if len(candidates) > 1:
+            return None, f"网格名称“{value}”对应多个网格,请填写网格全称或网格编码"
+        if not candidates:
             return None, f"所属网格“{value}”不存在"
-        if not self.in_scope(grid.pk):
-            return None, f"网格“{grid.name}”不在您的管辖范围内"
-        return grid, ""
+        return candidates[0], ""
 
     def in_scope(self, grid_id: int) -> bool:
         return self.allowed is None or grid_id in self.allowed

@@ -239,3 +239,15 @@ def test_it_keeps_the_pinyin_of_a_renamed_resident_current(tmp_path, grid, users
     resident.refresh_from_db()
     assert (resident.name, resident.name_initials, resident.name_pinyin) == ("欧阳改名", "oygm", "ouyanggaiming")
     assert resident.updated_at > batch.created_at
+
+
+def test_it_reads_short_grid_names_inside_the_importers_village(tmp_path, users):
+    village = users["village"]
+    grids = list(village.division.children.order_by("code"))
+    short = grids[0].name.removeprefix(village.division.name)  # 第1网格
+    rows = [["姓名", "身份证号", "网格"], ["甲", new_id(71), short], ["乙", new_id(72), "第99网格"]]
+    batch = import_file(write_csv(tmp_path / "a.csv", rows), user=village)
+    assert Resident.objects.get(id_number=new_id(71)).grid == grids[0]
+    assert batch.errors[0]["reasons"] == ["所属网格“第99网格”不存在"]
+    county = import_file(write_csv(tmp_path / "b.csv", rows[:2]), user=users["commander"])
+    assert county.rejected == 1 and "对应多个网格" in county.errors[0]["reasons"][0]
