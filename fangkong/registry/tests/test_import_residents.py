@@ -251,3 +251,14 @@ def test_it_reads_short_grid_names_inside_the_importers_village(tmp_path, users)
     assert batch.errors[0]["reasons"] == ["所属网格“第99网格”不存在"]
     county = import_file(write_csv(tmp_path / "b.csv", rows[:2]), user=users["commander"])
     assert county.rejected == 1 and "对应多个网格" in county.errors[0]["reasons"][0]
+
+
+def test_it_imports_legacy_xls_files(grid, users):
+    from pathlib import Path
+
+    fixture = Path(__file__).parents[2] / "core" / "tests" / "fixtures" / "sample.xls"
+    batch = import_file(fixture, user=users["grid"])
+    assert (batch.imported, batch.rejected) == (2, 1)
+    assert batch.errors[0]["row"] == 5 and "存成了数字" in batch.errors[0]["reasons"][0]
+    second = Resident.objects.get(id_number="11010119900307731X")
+    assert second.household.code == "H001" and second.phone == "13912345678" and second.grid == grid
