@@ -132,7 +132,8 @@ def main(db: str) -> dict:
     population = int(os.environ.get("BENCH_POPULATION", "300000"))
     csv_rows = int(os.environ.get("BENCH_CSV_ROWS", "100000"))
     xlsx_rows = int(os.environ.get("BENCH_XLSX_ROWS", "20000"))
-    figures: dict = {"population": population}
+    # Other processes on the machine skew every timing; the load average says how much.
+    figures: dict = {"population": population, "load_avg_at_start": round(os.getloadavg()[0], 1)}
     with timed(figures, "generate_s"):
         generate_county(CountySpec(population=population))
     figures["generate_residents_per_s"] = round(population / figures["generate_s"])
@@ -170,6 +171,7 @@ def main(db: str) -> dict:
     new_xlsx = _write_xlsx(tmp / "台账-新增.xlsx", _new_people(rows[:xlsx_rows], "650103"))
     figures["import_xlsx_new"] = _import(new_xlsx, commander)
 
+    figures["load_avg_at_end"] = round(os.getloadavg()[0], 1)
     figures["ratio_read_table_vs_csv_module"] = round(figures["read_table_csv_s"] / figures["baseline_csv_module_s"], 2)
     figures["ratio_read_table_vs_duckdb"] = round(figures["read_table_csv_s"] / figures["baseline_duckdb_read_csv_s"], 2)
     figures["ratio_import_new_vs_raw_insert"] = round(figures["import_csv_new"]["s"] / figures["baseline_raw_insert_s"], 2)
