@@ -47,6 +47,7 @@ from fangkong.core.imports import (
 )
 from fangkong.core.models import Batch, Division, User
 
+from .bulk import insert_rows, update_rows
 from .choices import ResidentStatus
 from .models import REGISTRY_EDITORS, Household, Resident
 
@@ -303,29 +304,28 @@ class RegistryImporter:
             resident.household_id = hh.pk
 
 
-# Residents are written with plain executemany: Django's bulk_create spent most of an import's
-# time preparing values field by field, and bulk_update (CASE WHEN per row) was slower still.
-# The rows are the same the ORM would write; the audit rows still go through core.audit.
+# Residents are written as plain rows (see bulk.py): Django's bulk_create spent most of an
+# import's time preparing values field by field, and bulk_update (CASE WHEN per row) was
+# slower still. The rows are the ones the ORM would write; audit rows still go through core.audit.
 _WRITTEN = ("name", "name_pinyin", "name_initials", "id_number", "sex", "birth_date", "phone", "address",
             "household_id", "relation_to_head", "grid_id", "status", "away_to", "updated_at")
 
 
-def _row_values(r: Resident, now: Any) -> list[Any]:
-    values = [getattr(r, f) for f in _WRITTEN]
-    values[5] = connection.ops.adapt_datefield_value(r.birth_date)
-    values[-1] = now
-    return values
+def _column(field: str) -> str:
+    return Resident._meta.get_field(field).column
 
 
 def _insert_residents(residents: list[Resident]) -> None:
     ops = connection.ops
     now_value = timezone.now()
     now = ops.adapt_datetimefield_value(now_value)
-    table = ops.quote_name(Resident._meta.db_table)
-    columns = ", ".join(ops.quote_name(Resident._meta.get_field(f).column) for f in _WRITTEN)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_WRITTEN))})",
-                           [_row_values(r, now) for r in residents])
+    rows = []
+    for r in residents:
+        values = [getattr(r, f) for f in _WRITTEN]
+        values[5] = ops.adapt_datefield_value(r.birth_date)
+        values[-1] = now
+        rows.append(values)
+    insert_rows(Resident._meta.db_table, [_column(f) for f in _WRITTEN], rows)
     ids = dict(Resident.objects.filter(id_number__in=[r.id_number for r in residents])
                .values_list("id_number", "id"))
     for r in residents:
@@ -334,12 +334,10 @@ def _insert_residents(residents: list[Resident]) -> None:
 
 
 def _update_residents(updates: list[tuple[Resident, dict[str, Any]]]) -> None:
-    """UPDATE only the columns that changed, one executemany per set of changed columns: an
+    """UPDATE only the columns that changed, one statement set per set of changed columns: an
     unchanged indexed column (ID number, name, phone …) then costs no index write."""
-    ops = connection.ops
     now_value = timezone.now()
-    now = ops.adapt_datetimefield_value(now_value)
-    table = ops.quote_name(Resident._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(now_value)
     groups: dict[tuple[str, ...], list[list[Any]]] = {}
     for r, before in updates:
         changed = tuple(f for f in _FIELDS if getattr(r, f) != before[f])
@@ -347,13 +345,9 @@ def _update_residents(updates: list[tuple[Resident, dict[str, Any]]]) -> None:
             r.name_pinyin, r.name_initials = name_pinyin(r.name)
             changed += ("name_pinyin", "name_initials")
         r.updated_at = now_value
-        values = [getattr(r, f) for f in changed]
-        groups.setdefault(changed, []).append([*values, now, r.pk])
-    with connection.cursor() as cursor:
-        for changed, params in groups.items():
-            columns = [ops.quote_name(Resident._meta.get_field(f).column) for f in (*changed, "updated_at")]
-            assignments = ", ".join(f"{c} = %s" for c in columns)
-            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
+        groups.setdefault(changed, []).append([*(getattr(r, f) for f in changed), now, r.pk])
+    for changed, rows in groups.items():
+        update_rows(Resident._meta.db_table, [_column(f) for f in (*changed, "updated_at")], rows)
 
 
 def run_registry_batch(batch: Batch) -> Batch:
