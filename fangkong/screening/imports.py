@@ -56,7 +56,7 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
         try:
             for chunk in chunked(_clean_rows(batch, data), 5000):
                 result = ingest(chunk, channel=batch.channel, batch=batch, now=now, router=router, audit_rows=False)
-                batch.imported += len(result.leads)
+                batch.imported += result.created
                 batch.duplicates += result.duplicates
                 batch.processed = batch.rows
                 for user_id, n in result.assigned.items():

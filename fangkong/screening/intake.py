@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, DivisionLevel
-from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone, name_pinyin
+from fangkong.core.identity import (
+    PROVINCE_CODES,
+    InvalidValue,
+    check_digit,
+    clean_id_number,
+    clean_name,
+    clean_phone,
+    name_pinyin,
+)
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
 from fangkong.registry.models import Resident
 
+from .bulk import allocate_ids, db_value, insert_rows
 from .choices import CHANNEL_MODULE, BigDataSource, Channel, LeadKind, PersonStatus, VerificationStatus
 from .models import DeadlinePolicy, Lead, MergeCandidate, Person, Verification
 from .reader import parse_datetime
@@ -63,6 +74,7 @@ class LeadInput:
 @dataclass
 class IngestResult:
     leads: list[Lead] = field(default_factory=list)
+    created: int = 0
     duplicates: int = 0
     new_persons: int = 0
     new_verifications: int = 0
@@ -70,21 +82,48 @@ class IngestResult:
     assigned: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
+_ID18 = re.compile(r"^\d{17}[\dX]$")
+_EARLIEST_BIRTH = dt.date(1880, 1, 1)
+
+
+@lru_cache(maxsize=400_000)
+def _clean_id_cached(value: str) -> str:
+    """clean_id_number with a fast path for canonical numbers (lists repeat the same people)."""
+    if _ID18.match(value) and value[:2] in PROVINCE_CODES and value[17] == check_digit(value[:17]):
+        try:
+            birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        except ValueError:
+            birth = None
+        if birth and _EARLIEST_BIRTH <= birth <= dt.date.today():  # noqa: DTZ011 — a calendar date
+            return value
+    return clean_id_number(value)  # the slow path gives the precise Chinese reason
+
+
+_clean_phone_cached = lru_cache(maxsize=400_000)(clean_phone)
+_clean_name_cached = lru_cache(maxsize=100_000)(clean_name)
+_parse_dt_cached = lru_cache(maxsize=100_000)(parse_datetime)
+CLEANERS = (("name", _clean_name_cached, clean_name), ("id_number", _clean_id_cached, clean_id_number),
+            ("phone", _clean_phone_cached, clean_phone))
+
+
 def clean_lead(raw: dict, *, channel: str, source: str = "") -> LeadInput:
     """Clean one row's raw values; raise InvalidValue with every reason joined by ';'."""
     reasons: list[str] = []
     out = LeadInput(source=source)
-    for key, cleaner in (("name", clean_name), ("id_number", clean_id_number), ("phone", clean_phone)):
+    for key, cached, cleaner in CLEANERS:
         value = raw.get(key)
         if value in (None, ""):
             continue
         try:
-            setattr(out, key, cleaner(value))
+            setattr(out, key, cached(value) if isinstance(value, str) else cleaner(value))
         except InvalidValue as exc:
             reasons.append(str(exc))
     for key in ("arrived_at", "pushed_at"):
+        value = raw.get(key)
         try:
-            setattr(out, key, parse_datetime(raw.get(key)))
+            # Full dates repeat across rows; partial ones ("7月1日") depend on today, so no cache.
+            cacheable = isinstance(value, str) and value[:4].isdigit()
+            setattr(out, key, _parse_dt_cached(value) if cacheable else parse_datetime(value))
         except InvalidValue as exc:
             reasons.append(str(exc))
     for key, limit in (("address", 255), ("origin", 255), ("note", 2000)):
@@ -203,9 +242,24 @@ class _Resolver:
         return person
 
 
+PERSON_COLUMNS = ("id", "name", "name_initials", "name_pinyin", "id_number", "phone", "address", "resident_id",
+                  "division_id", "status", "module", "merged_into_id", "created_at", "updated_at")
+VERIFICATION_COLUMNS = ("id", "person_id", "channel", "module", "division_id", "township_id", "assignee_id", "status",
+                        "opened_at", "located_due_at", "sampled_due_at", "result_due_at", "next_due_at",
+                        "escalation_level", "escalate_at", "no_answer_count", "outcome", "measure_kind",
+                        "outcome_reason", "outcome_place")
+LEAD_COLUMNS = ("channel", "module", "source", "kind", "batch_id", "row_number", "dedup_key", "name", "id_number",
+                "phone", "address", "origin", "arrived_at", "pushed_at", "received_at", "note", "receipt_code",
+                "reported_by_id", "person_id", "verification_id", "division_id")
+
+
 def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None, now: dt.datetime | None = None,
            router: Router | None = None, audit_rows: bool = True) -> IngestResult:
-    """Turn cleaned inputs into leads, persons and verifications; idempotent by dedup key."""
+    """Turn cleaned inputs into leads, persons and verifications; idempotent by dedup key.
+
+    With `audit_rows` (forms, the API) each lead gets its own audit row and `result.leads` holds
+    the created leads; imports pass False and write one audit row for the whole batch.
+    """
     now = now or timezone.now()
     router = router or Router.load()
     module = CHANNEL_MODULE[Channel(channel)]
@@ -226,59 +280,65 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
     with transaction.atomic():
         resolver = _Resolver([i for _, i in fresh], router)
         persons = [resolver.resolve(i, module) for _, i in fresh]
-        Person.objects.bulk_create(resolver.new, batch_size=2000)
+        _insert_persons(resolver.new, now)
         if resolver.adopted:
             Person.objects.bulk_update(resolver.adopted, ["id_number"], batch_size=2000)
         result.new_persons = len(resolver.new)
-        verifications = _open_verifications(persons, channel, module, policy, router, now, result)
-        leads = [
-            Lead(channel=channel, module=module, source=i.source, kind=i.kind, batch=batch, row_number=i.row,
-                 dedup_key=k, name=i.name, id_number=i.id_number, phone=i.phone, address=i.address,
-                 origin=i.origin, arrived_at=i.arrived_at, pushed_at=i.pushed_at, received_at=now, note=i.note,
-                 receipt_code=i.receipt_code, reported_by_id=i.reported_by_id, person_id=p.pk,
-                 verification_id=verifications[p.pk].pk, division_id=verifications[p.pk].division_id)
-            for (k, i), p in zip(fresh, persons, strict=True)
-        ]
-        Lead.objects.bulk_create(leads, batch_size=2000)
+        tasks = _open_verifications(persons, channel, module, policy, router, now, result)
+        b, at = batch.pk if batch else None, db_value(now)
+        rows = [(channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,
+                 db_value(i.arrived_at), db_value(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
+                 *tasks[p.pk]) for (k, i), p in zip(fresh, persons, strict=True)]
+        result.created = insert_rows(Lead, LEAD_COLUMNS, rows)
         if resolver.candidates:
             MergeCandidate.objects.bulk_create(
                 [MergeCandidate(person=a, other=b, reason=r, division_id=a.division_id, module=module)
                  for a, b, r in resolver.candidates], batch_size=2000, ignore_conflicts=True)
         result.candidates = len(resolver.candidates)
         if audit_rows:
-            audit.record_many(AuditAction.CREATE, leads, verb="ingest_lead")
-    result.leads = leads
+            result.leads = list(Lead.objects.filter(dedup_key__in=[k for k, _ in fresh]).order_by("id"))
+            audit.record_many(AuditAction.CREATE, result.leads, verb="ingest_lead")
     return result
 
 
+def _insert_persons(new: list[Person], now: dt.datetime) -> None:
+    for p, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
+        p.pk = pk
+    at = db_value(now)
+    insert_rows(Person, PERSON_COLUMNS, [
+        (p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
+         p.division_id, p.status, p.module, None, at, at) for p in new])
+    for p in new:
+        p._state.adding = False
+
+
 def _open_verifications(persons: list[Person], channel: str, module: str, policy: DeadlinePolicy,
-                        router: Router, now: dt.datetime, result: IngestResult) -> dict[int, Verification]:
-    """The open verification of each person: the existing one (later leads join it) or a new one."""
+                        router: Router, now: dt.datetime, result: IngestResult) -> dict[int, tuple[int, int]]:
+    """person id → (open verification id, its division id): the existing one, or a new one."""
     ids = {p.pk for p in persons}
-    found = {v.person_id: v for v in Verification.objects.filter(person_id__in=ids).exclude(
-        status=VerificationStatus.CLOSED)}
-    located, sampled, due = policy.dues(now)
-    new: list[Verification] = []
-    reopened: list[Person] = []
+    found = {pid: (vid, div) for pid, vid, div in Verification.objects.filter(person_id__in=ids).exclude(
+        status=VerificationStatus.CLOSED).values_list("person_id", "pk", "division_id")}
+    located, sampled, due = (db_value(d) for d in policy.dues(now))
+    at = db_value(now)
+    needing = []
     for p in persons:
-        if p.pk in found:
-            continue
+        if p.pk not in found:
+            found[p.pk] = None  # placeholder: one new task per person even if listed twice
+            needing.append(p)
+    rows, reopened = [], []
+    for p, vid in zip(needing, allocate_ids(Verification, len(needing)), strict=True):
         assignee = router.assignee_for(p.division_id)
-        v = Verification(person_id=p.pk, channel=channel, module=module, division_id=p.division_id,
-                         township_id=router.township_of(p.division_id), assignee_id=assignee, opened_at=now,
-                         located_due_at=located, sampled_due_at=sampled, result_due_at=due,
-                         next_due_at=located, escalate_at=located)
-        found[p.pk] = v
-        new.append(v)
+        rows.append((vid, p.pk, channel, module, p.division_id, router.township_of(p.division_id), assignee,
+                     VerificationStatus.OPEN.value, at, located, sampled, due, located, 0, located, 0, "", "", "", ""))
+        found[p.pk] = (vid, p.division_id)
         if assignee:
             result.assigned[assignee] += 1
         if p.status != PersonStatus.VERIFYING:
-            p.status = PersonStatus.VERIFYING
-            reopened.append(p)
-    Verification.objects.bulk_create(new, batch_size=2000)
+            reopened.append(p.pk)
+    insert_rows(Verification, VERIFICATION_COLUMNS, rows)
     if reopened:
-        Person.objects.bulk_update(reopened, ["status"], batch_size=2000)
-    result.new_verifications = len(new)
+        Person.objects.filter(pk__in=reopened).update(status=PersonStatus.VERIFYING)
+    result.new_verifications = len(rows)
     return found
 
 

@@ -83,7 +83,7 @@ class LeadViewSet(ScopedReadOnlyViewSet):
         router = Router.load()
         for chunk in chunked(good):
             result = ingest(chunk, channel=d["channel"], batch=batch, router=router)
-            batch.imported += len(result.leads)
+            batch.imported += result.created
             batch.duplicates += result.duplicates
             notify_assignees(result.assigned, d["channel"])
         batch.rows = batch.processed = len(d["rows"])
