@@ -161,8 +161,11 @@ def main(db: str) -> dict:
     data = csv_path.read_bytes()
     batch = start_batch(data=data, file_name=csv_path.name, channel="big_data", source="geofence", user=None,
                         keep_file=False)
+    cpu = time.process_time()
     with timed(figures, "import_s"):
         out = run_lead_import(batch, data)
+    # CPU time of this process: less sensitive than wall time to other work on a shared machine.
+    figures["import_cpu_s"] = round(time.process_time() - cpu, 3)
     figures["import"] = {k: out[k] for k in ("rows", "imported", "duplicates", "rejected")}
     figures["import_rows_per_s"] = round(ROWS / figures["import_s"])
     figures["persons_after"] = Person.objects.count()
@@ -180,8 +183,10 @@ def main(db: str) -> dict:
         xdata = xlsx_path.read_bytes()
         xbatch = start_batch(data=xdata, file_name=xlsx_path.name, channel="close_contact", source="", user=None,
                              keep_file=False)
+        cpu = time.process_time()
         with timed(figures, "xlsx_import_s"):
             xout = run_lead_import(xbatch, xdata)
+        figures["xlsx_import_cpu_s"] = round(time.process_time() - cpu, 3)
         figures["xlsx"] = {k: xout[k] for k in ("rows", "imported", "duplicates", "rejected")}
         figures["xlsx_rows_per_s"] = round(XLSX_ROWS / figures["xlsx_import_s"])
     figures["leads_total"] = Lead.objects.count()

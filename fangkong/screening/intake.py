@@ -163,6 +163,27 @@ def chunked(items: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield chunk
 
 
+@dataclass(slots=True)
+class PersonRef:
+    """The fields resolution needs of a person, without a model instance (cheap at a million rows)."""
+
+    pk: int | None
+    name: str
+    name_pinyin: str
+    id_number: str | None
+    phone: str
+    division_id: int
+    status: str
+    merged_into_id: int | None = None
+    name_initials: str = ""
+    address: str = ""
+    resident_id: int | None = None
+    module: str = ""
+
+
+REF_FIELDS = ("pk", "name", "name_pinyin", "id_number", "phone", "division_id", "status", "merged_into_id")
+
+
 class _Resolver:
     """Resolves one chunk of inputs to persons (existing or new) with a handful of queries."""
 
@@ -170,10 +191,11 @@ class _Resolver:
         self.router = router
         ids = {i.id_number for i in inputs if i.id_number}
         phones = {i.phone for i in inputs if i.phone}
-        self.by_id: dict[str, Person] = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
-        self.by_phone: dict[str, list[Person]] = defaultdict(list)
-        for p in Person.objects.filter(phone__in=phones).select_related("merged_into"):
-            self.by_phone[p.phone].append(p)
+        self.by_id: dict[str, PersonRef] = {
+            r[3]: PersonRef(*r) for r in Person.objects.filter(id_number__in=ids).values_list(*REF_FIELDS)}
+        self.by_phone: dict[str, list[PersonRef]] = defaultdict(list)
+        for r in Person.objects.filter(phone__in=phones).values_list(*REF_FIELDS):
+            self.by_phone[r[4]].append(PersonRef(*r))
         self.res_by_id: dict[str, tuple[int, int]] = {
             n: (pk, g) for n, pk, g in Resident.objects.filter(id_number__in=ids).values_list("id_number", "pk", "grid_id")
         }
@@ -183,16 +205,16 @@ class _Resolver:
             for phone, name, pk, g in Resident.objects.filter(phone__in=no_id_phones).values_list(
                     "phone", "name", "pk", "grid_id"):
                 self.res_by_phone[(phone, name)] = (pk, g)
-        self.new: list[Person] = []
-        self.adopted: list[Person] = []
-        self.candidates: list[tuple[Person, Person, str]] = []
+        self.new: list[PersonRef] = []
+        self.adopted: list[PersonRef] = []
+        self.candidates: list[tuple[PersonRef, PersonRef, str]] = []
 
-    def resolve(self, item: LeadInput, module: str) -> Person:
+    def resolve(self, item: LeadInput, module: str) -> PersonRef:
         if item.id_number:
             person = self.by_id.get(item.id_number)
             if person is not None:
                 return self._follow(person)
-            person = self._by_phone_name(item, exact_only=True)
+            person = self._by_phone_name(item)
             if person is not None and not person.id_number:
                 person.id_number = item.id_number  # the same person, now with an ID number
                 self.by_id[item.id_number] = person
@@ -200,19 +222,19 @@ class _Resolver:
                     self.adopted.append(person)
                 return person
         else:
-            person = self._by_phone_name(item, exact_only=True)
+            person = self._by_phone_name(item)
             if person is not None:
                 return person
         return self._create(item, module)
 
-    def _follow(self, person: Person) -> Person:
+    def _follow(self, person: PersonRef) -> PersonRef:
         seen = 0
-        while person.merged_into_id and seen < 5:
-            person = person.merged_into
+        while person.merged_into_id and seen < 5:  # rare: one query per merged-away person met
+            person = PersonRef(*Person.objects.filter(pk=person.merged_into_id).values_list(*REF_FIELDS).get())
             seen += 1
         return person
 
-    def _by_phone_name(self, item: LeadInput, *, exact_only: bool) -> Person | None:
+    def _by_phone_name(self, item: LeadInput) -> PersonRef | None:
         if not item.phone:
             return None
         for p in self.by_phone.get(item.phone, ()):
@@ -220,20 +242,19 @@ class _Resolver:
                 return self._follow(p)  # a merged-away spelling still finds the kept person
         return None
 
-    def _create(self, item: LeadInput, module: str) -> Person:
+    def _create(self, item: LeadInput, module: str) -> PersonRef:
         full, initials = name_pinyin(item.name) if item.name else ("", "")
         resident_id, grid_id = self.res_by_id.get(item.id_number) or self.res_by_phone.get(
             (item.phone, item.name)) or (None, None)
         division_id = (grid_id or (item.division_hint_id if item.division_hint_id in self.router.level else None)
                        or self.router.division_from_address(item.address) or self.router.county.pk)
-        person = Person(name=item.name, name_initials=initials, name_pinyin=full, id_number=item.id_number or None,
-                        phone=item.phone, address=item.address, resident_id=resident_id, division_id=division_id,
-                        status=PersonStatus.VERIFYING, module=module)
+        person = PersonRef(None, item.name, full, item.id_number or None, item.phone, division_id,
+                           PersonStatus.VERIFYING, None, initials, item.address, resident_id, module)
         if item.phone:
             # 张伟 / 章伟 on one phone: maybe one person mistyped; a person decides.
             for other in self.by_phone.get(item.phone, ()):
-                if other.merged_into_id is None and other.name != item.name and other.name_pinyin and other.name_pinyin == full and not (
-                        other.id_number and item.id_number):
+                if (other.merged_into_id is None and other.name != item.name and other.name_pinyin == full
+                        and full and not (other.id_number and item.id_number)):
                     self.candidates.append((other, person, f"同一手机号,姓名读音相同({other.name}/{item.name})"))
             self.by_phone[item.phone].append(person)
         if item.id_number:
@@ -281,8 +302,8 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
         resolver = _Resolver([i for _, i in fresh], router)
         persons = [resolver.resolve(i, module) for _, i in fresh]
         _insert_persons(resolver.new, now)
-        if resolver.adopted:
-            Person.objects.bulk_update(resolver.adopted, ["id_number"], batch_size=2000)
+        for ref in resolver.adopted:  # rare: a phone-only person whose ID number now arrives
+            Person.objects.filter(pk=ref.pk).update(id_number=ref.id_number)
         result.new_persons = len(resolver.new)
         tasks = _open_verifications(persons, channel, module, policy, router, now, result)
         b, at = batch.pk if batch else None, db_value(now)
@@ -292,7 +313,7 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
         result.created = insert_rows(Lead, LEAD_COLUMNS, rows)
         if resolver.candidates:
             MergeCandidate.objects.bulk_create(
-                [MergeCandidate(person=a, other=b, reason=r, division_id=a.division_id, module=module)
+                [MergeCandidate(person_id=a.pk, other_id=b.pk, reason=r, division_id=a.division_id, module=module)
                  for a, b, r in resolver.candidates], batch_size=2000, ignore_conflicts=True)
         result.candidates = len(resolver.candidates)
         if audit_rows:
@@ -301,18 +322,16 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
     return result
 
 
-def _insert_persons(new: list[Person], now: dt.datetime) -> None:
+def _insert_persons(new: list[PersonRef], now: dt.datetime) -> None:
     for p, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
         p.pk = pk
     at = db_value(now)
     insert_rows(Person, PERSON_COLUMNS, [
         (p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
          p.division_id, p.status, p.module, None, at, at) for p in new])
-    for p in new:
-        p._state.adding = False
 
 
-def _open_verifications(persons: list[Person], channel: str, module: str, policy: DeadlinePolicy,
+def _open_verifications(persons: list[PersonRef], channel: str, module: str, policy: DeadlinePolicy,
                         router: Router, now: dt.datetime, result: IngestResult) -> dict[int, tuple[int, int]]:
     """person id → (open verification id, its division id): the existing one, or a new one."""
     ids = {p.pk for p in persons}
