@@ -366,10 +366,11 @@ def notify_assignees(assigned: dict[int, int], channel: str) -> None:
     from fangkong.core.models import User
 
     label = Channel(channel).label
-    for user in User.objects.filter(pk__in=list(assigned)):
-        n = assigned[user.pk]
-        notify([user], "screening.assigned", f"新的核查任务{n}条({label})", "请按时限落地核查",
-               url="/screening/my/")
+    with transaction.atomic():  # one commit for all of them
+        for user in User.objects.filter(pk__in=list(assigned)):
+            n = assigned[user.pk]
+            notify([user], "screening.assigned", f"新的核查任务{n}条({label})", "请按时限落地核查",
+                   url="/screening/my/")
 
 
 def county_division():
