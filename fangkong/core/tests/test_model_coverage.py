@@ -16,8 +16,6 @@ from fangkong.core.testing import APITests, ModelTestCase, ViewTests
 
 # Keep these short: each entry names who will remove it.
 SCOPED_MODELS_WITHOUT_TESTS = {
-    # No API and no pages yet; the screening helper adds its test class with the mixins.
-    "screening.person": "screening: Person has no API or pages yet",
 }
 ENDPOINTS_WITHOUT_MIXINS = {
     # Not division-scoped (auditors see the whole log); see test_api_audit_log.py.
