@@ -61,7 +61,8 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
                 batch.processed = batch.rows
                 for user_id, n in result.assigned.items():
                     assigned[user_id] += n
-                batch.save(update_fields=["rows", "processed", "imported", "duplicates", "rejected", "errors"])
+                # Progress only: the bad rows are written once at the end, not rewritten every chunk.
+                batch.save(update_fields=["rows", "processed", "imported", "duplicates", "rejected"])
                 if progress:
                     progress(batch)
         except InvalidValue as exc:
