@@ -142,11 +142,10 @@ def plain_sql_reevaluate(version) -> list[int]:
     """The same re-evaluation written by hand as one SQL statement (the baseline)."""
     from django.db import connection
 
-    from fangkong.control.models import Rule
-    from fangkong.control.rules import version_rules
+    from fangkong.control.rules import current_rules, version_rules
 
     rules = version_rules(version)
-    current = list(Rule.objects.filter(measures__status="active").distinct().prefetch_related("steps"))
+    current = current_rules()
     params: list = []
     cur_whens = []
     for r in current:
@@ -176,13 +175,20 @@ def plain_sql_reevaluate(version) -> list[int]:
         return [row[0] for row in c.fetchall()]
 
 
-def plain_sql_forecast() -> dict[int, list[int]]:
+def plain_sql_forecast() -> dict[int, tuple]:
+    """The same forecast by hand: rooms and beds, persons and waiting, free rooms for 14 days."""
     from django.db import connection
 
-    out: dict[int, list[int]] = {}
+    out: dict[int, tuple] = {}
     with connection.cursor() as c:
-        c.execute("SELECT site_id, COUNT(*) FROM control_room WHERE status <> 'out_of_service' GROUP BY site_id")
-        rooms = dict(c.fetchall())
+        c.execute("SELECT id FROM control_quarantinesite")
+        sites = [r[0] for r in c.fetchall()]
+        c.execute("SELECT site_id, COUNT(*), SUM(beds) FROM control_room WHERE status <> 'out_of_service' "
+                  "GROUP BY site_id")
+        rooms = {r[0]: (r[1], r[2]) for r in c.fetchall()}
+        c.execute("SELECT site_id, COUNT(*), SUM(CASE WHEN room_id IS NULL THEN 1 ELSE 0 END) FROM control_measure "
+                  "WHERE status = 'active' AND kind = 'central_quarantine' AND site_id IS NOT NULL GROUP BY site_id")
+        persons = {r[0]: (r[1], r[2]) for r in c.fetchall()}
         c.execute("""SELECT site_id, last, COUNT(*) FROM (
                        SELECT room_id, site_id, MAX(ends_on) AS last FROM control_measure
                        WHERE status = 'active' AND kind = 'central_quarantine' AND room_id IS NOT NULL
@@ -191,9 +197,10 @@ def plain_sql_forecast() -> dict[int, list[int]]:
         for site_id, last, n in c.fetchall():
             last = dt.date.fromisoformat(last) if isinstance(last, str) else last
             lasts.setdefault(site_id, []).append((last, n))
-    for site_id, n_rooms in rooms.items():
+    for site_id in sites:
+        n_rooms, beds = rooms.get(site_id, (0, 0))
         occ = [sum(n for last, n in lasts.get(site_id, []) if last > TODAY + dt.timedelta(days=d)) for d in range(14)]
-        out[site_id] = [n_rooms - o for o in occ]
+        out[site_id] = (n_rooms, beds, *persons.get(site_id, (0, 0)), [max(n_rooms - o, 0) for o in occ])
     return out
 
 
@@ -239,7 +246,8 @@ def main(db: str) -> dict:
     sites = QuarantineSite.objects.all()
     caps = best_of(figures, "forecast_app_s", lambda: forecast(sites, TODAY))
     free_sql = best_of(figures, "forecast_sql_s", plain_sql_forecast)
-    assert {c.site_id: c.free for c in caps} == free_sql, "forecast and baseline disagree"
+    assert {c.site_id: (c.rooms, c.beds, c.persons, c.waiting, c.free) for c in caps} == free_sql, \
+        "forecast and baseline disagree"
     figures["forecast_ratio_app_to_sql"] = round(figures["forecast_app_s"] / max(figures["forecast_sql_s"], 1e-6), 2)
     figures["free_rooms_today"] = sum(c.free[0] for c in caps)
     figures["free_rooms_day14"] = sum(c.free[-1] for c in caps)

@@ -129,11 +129,12 @@ def _create_step(person: Any, exposure: Exposure | None, rule: Rule | None, vers
 def do_start_measure(person: Any, *, on: dt.date | None = None, exposure: Exposure | None = None,
                      kind: str | None = None, version: PolicyVersion | None = None,
                      site: QuarantineSite | None = None, responsible: User | None = None,
-                     verb: str = "start_measure") -> Measure:
+                     verb: str = "start_measure", context: dict | None = None) -> Measure:
     """Start control of a person from the policy in force (or `version`).
 
     The first rule matching the exposure gives the measures and tests; without a match the
-    given `kind` is used for FALLBACK_DAYS days. Raises ValidationError if the person is
+    given `kind` is used for FALLBACK_DAYS days. `context` goes into the audit row (e.g. the
+    reviewer whose verification started it). Raises ValidationError if the person is
     already under an active measure or no measure can be decided.
     """
     on = _today(on)
@@ -160,6 +161,7 @@ def do_start_measure(person: Any, *, on: dt.date | None = None, exposure: Exposu
             "kind": [None, measure.kind], "ends_on": [None, measure.ends_on],
             "policy_version": [None, version.number if version and rule else None],
             "rule": [None, rule.name if rule else None], "plan": [None, plan], "test_days": [None, test_days],
+            **{k: [None, v] for k, v in (context or {}).items()},
         })
     return measure
 

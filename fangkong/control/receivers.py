@@ -71,8 +71,10 @@ def on_person_controlled(sender: Any, person: Any, measure_kind: str, verificati
         try:
             with transaction.atomic():
                 exposure = actions.save_exposure(person, on, **exposure_fields(verification))
-                actions.do_start_measure(person, on=on, exposure=exposure, kind=measure_kind,
-                                         verb="start_measure_on_verify")
+                actions.do_start_measure(
+                    person, on=on, exposure=exposure, kind=measure_kind, verb="start_measure_on_verify",
+                    context={"verified_by": getattr(actor, "username", None), "reviewer_kind": str(measure_kind),
+                             "verification": getattr(verification, "pk", None)})
         except ValidationError as exc:
             log.warning("person %s not started: %s", getattr(person, "pk", None), exc.messages)
 

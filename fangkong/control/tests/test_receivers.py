@@ -39,7 +39,8 @@ def test_it_starts_the_measure_of_the_policy_in_force_when_a_person_is_controlle
     assert (m.kind, m.rule.name, m.exposure.days_since_leaving, m.ends_on) == (
         MeasureKind.HOME_ISOLATION, "中风险区", 2, D(2022, 8, 13))
     assert m.responsible is not None and m.responsible.division == p.division  # the grid's worker
-    assert_audited(AuditAction.ACTION, m, verb="start_measure_on_verify")
+    row = assert_audited(AuditAction.ACTION, m, verb="start_measure_on_verify")
+    assert row.actor is None and row.changes["verified_by"] == [None, "big_data_reviewer"]
 
 
 def test_it_falls_back_to_the_reviewers_kind_without_a_matching_rule(db, users):
