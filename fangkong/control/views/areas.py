@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
@@ -29,7 +30,7 @@ class RiskAreaListView(ControlMixin, ListView):
     def get_queryset(self):
         qs = RiskArea.objects.restrict(self.request.user)
         if self.request.GET.get("history") != "1":
-            qs = active_on(qs, dt.date.today())  # noqa: DTZ011 — a calendar day of the lists
+            qs = active_on(qs, timezone.localdate())
         if self.request.GET.get("level"):
             qs = qs.filter(level=self.request.GET["level"])
         return qs
