@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fangkong.core.middleware.LanguageMiddleware",  # zh-hans unless the user switched
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,14 +177,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
+    # Both make the authenticated user the audit actor (DRF authenticates inside the view).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "fangkong.core.api.authentication.TokenAuthentication",
+        "fangkong.core.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "fangkong.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -192,6 +193,57 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "疫情防控指挥平台接口 — every intake channel and every exported list",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # 3.1 schemas are plain JSON Schema (2020-12): tests validate responses with jsonschema.
+    "OAS_VERSION": "3.1.0",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set: fields named kind/source/outcome exist in several apps.
+    "ENUM_NAME_OVERRIDES": {
+        "RiskLevelEnum": "fangkong.control.choices.RiskLevel",
+        "OriginLevelEnum": "fangkong.control.choices.OriginLevel",
+        "ContactTypeEnum": "fangkong.control.choices.ContactType",
+        "TristateEnum": "fangkong.control.choices.Tristate",
+        "PolicyStatusEnum": "fangkong.control.choices.PolicyStatus",
+        "MeasureStatusEnum": "fangkong.control.choices.MeasureStatus",
+        "TestKindEnum": "fangkong.control.choices.TestKind",
+        "TestStatusEnum": "fangkong.control.choices.TestStatus",
+        "CheckInSourceEnum": "fangkong.control.choices.CheckInSource",
+        "SymptomEnum": "fangkong.control.choices.Symptom",
+        "RoomStatusEnum": "fangkong.control.choices.RoomStatus",
+        "TransferStatusEnum": "fangkong.control.choices.TransferStatus",
+        "DoorCheckOutcomeEnum": "fangkong.control.choices.DoorCheckOutcome",
+        "DivisionLevelEnum": "fangkong.core.choices.DivisionLevel",
+        "DivisionKindEnum": "fangkong.core.choices.DivisionKind",
+        "RoleEnum": "fangkong.core.choices.Role",
+        "ModuleEnum": "fangkong.core.choices.Module",
+        "LiaisonLevelEnum": "fangkong.core.choices.LiaisonLevel",
+        "AuditActionEnum": "fangkong.core.choices.AuditAction",
+        "AuditSourceEnum": "fangkong.core.choices.AuditSource",
+        "BatchStatusEnum": "fangkong.core.choices.BatchStatus",
+        "MeasureKindEnum": "fangkong.core.choices.MeasureKind",
+        "SexEnum": "fangkong.registry.choices.Sex",
+        "ResidentStatusEnum": "fangkong.registry.choices.ResidentStatus",
+        "ChannelEnum": "fangkong.screening.choices.Channel",
+        "BigDataSourceEnum": "fangkong.screening.choices.BigDataSource",
+        "LeadKindEnum": "fangkong.screening.choices.LeadKind",
+        "PersonStatusEnum": "fangkong.screening.choices.PersonStatus",
+        "VerificationStatusEnum": "fangkong.screening.choices.VerificationStatus",
+        "OutcomeEnum": "fangkong.screening.choices.Outcome",
+        "StageEnum": "fangkong.screening.choices.Stage",
+        "AttemptKindEnum": "fangkong.screening.choices.AttemptKind",
+        "ReviewDecisionEnum": "fangkong.screening.choices.ReviewDecision",
+        "MergeStatusEnum": "fangkong.screening.choices.MergeStatus",
+        "AssistDirectionEnum": "fangkong.screening.choices.AssistDirection",
+        "AssistStatusEnum": "fangkong.screening.choices.AssistStatus",
+        "BoardMetricEnum": "fangkong.screening.choices.BoardMetric",
+        "SampleKindEnum": "fangkong.testing.choices.SampleKind",
+        "SampleStatusEnum": "fangkong.testing.choices.SampleStatus",
+        "ResultEnum": "fangkong.testing.choices.Result",
+        "ExemptionReasonEnum": "fangkong.testing.choices.ExemptionReason",
+        "MissReasonEnum": "fangkong.testing.choices.MissReason",
+        "TaskStatusEnum": "fangkong.testing.choices.TaskStatus",
+        "ResamplingCauseEnum": "fangkong.testing.choices.ResamplingCause",
+        "ComplianceStatusEnum": "fangkong.testing.choices.ComplianceStatus",
+    },
 }
 
 TASKS = {

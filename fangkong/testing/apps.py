@@ -6,3 +6,6 @@ class TestingConfig(AppConfig):
     name = "fangkong.testing"
     label = "testing"
     verbose_name = _("核酸检测")
+
+    def ready(self) -> None:
+        from . import menu  # noqa: F401

@@ -1,2 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "testing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("sites/", views.SiteListView.as_view(), name="sites"),
+    path("sites/<int:pk>/", views.SiteView.as_view(), name="site"),
+    path("qr/<int:pk>/", views.QrView.as_view(), name="qr"),
+    path("rounds/<int:pk>/", views.RoundView.as_view(), name="round"),
+    path("rounds/<int:pk>/gaps/", views.GapListView.as_view(), name="gaps"),
+    path("rounds/<int:pk>/export/<str:what>/", views.ExportView.as_view(), name="export"),
+    path("results/upload/", views.UploadView.as_view(), name="upload"),
+    path("resampling/", views.ResamplingListView.as_view(), name="resampling"),
+    path("key-groups/", views.KeyGroupListView.as_view(), name="key_groups"),
+    path("key-groups/<int:pk>/", views.KeyGroupView.as_view(), name="key_group"),
+    path("planning/", views.PlanningView.as_view(), name="planning"),
+]

@@ -1,0 +1,123 @@
+"""The analytics engine: DuckDB (through Ibis) fed straight from the platform's database.
+
+`feed` runs dialect-neutral SELECTs on the source database and hands the result to DuckDB as
+Arrow — through ADBC (adbc-driver-sqlite / adbc-driver-postgresql) on a separate connection,
+or, inside an open transaction (tests, or a job that must see its own uncommitted writes),
+through Django's own connection. Jobs are Ibis expressions over the fed tables, so the same
+job runs on Apache Spark by connecting Ibis to `ibis.pyspark` and feeding the same tables.
+`land` writes result rows back into the database (roll-up tables) in one set-based statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import ibis
+import pyarrow as pa
+from django.db import connection
+
+
+def connect(threads: int | None = None) -> ibis.BaseBackend:
+    """An in-memory DuckDB through Ibis, clock in UTC like the database."""
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET TimeZone = 'UTC'")
+    if threads:
+        con.raw_sql(f"SET threads = {int(threads)}")
+    return con
+
+
+def _adbc_connection():
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        import adbc_driver_sqlite.dbapi as adbc
+
+        return adbc.connect(str(settings["NAME"]))
+    if connection.vendor == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc
+
+        auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings.get("PASSWORD") else "")
+        uri = f"postgresql://{auth}@{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+        return adbc.connect(uri)
+    raise NotImplementedError(f"no ADBC driver for {connection.vendor}")
+
+
+def use_adbc() -> bool:
+    """ADBC sees only committed rows on its own connection: use it outside transactions."""
+    in_memory = connection.vendor == "sqlite" and str(connection.settings_dict["NAME"]).startswith(
+        ("file:memorydb", ":memory:"))
+    return not connection.in_atomic_block and not in_memory
+
+
+ARROW_TYPES = {"int64": pa.int64(), "string": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
+               "boolean": pa.bool_(), "float64": pa.float64()}
+
+
+def _typed(table: pa.Table, schema: dict[str, str] | None) -> pa.Table:
+    """Give columns that came back all-NULL (or empty) their declared type; others stay as read
+    (SQLite hands dates over as text — the jobs cast them)."""
+    if not schema:
+        return table
+    for i, name in enumerate(table.column_names):
+        if pa.types.is_null(table.column(i).type) and name in schema:
+            table = table.set_column(i, name, pa.nulls(table.num_rows, ARROW_TYPES[schema[name]]))
+    return table
+
+
+def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None) -> dict[str, pa.Table]:
+    """Run SELECTs on the platform database; each result as an Arrow table."""
+    schemas = schemas or {}
+    out: dict[str, pa.Table] = {}
+    if use_adbc():
+        with _adbc_connection() as conn, conn.cursor() as cur:
+            for name, sql in queries.items():
+                cur.execute(sql)
+                out[name] = _typed(cur.fetch_arrow_table(), schemas.get(name))
+        return out
+    with connection.cursor() as cur:
+        for name, sql in queries.items():
+            cur.execute(sql)
+            cols = [c[0] for c in cur.description]
+            rows = cur.fetchall()
+            table = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(cols)})
+            out[name] = _typed(table, schemas.get(name))
+    return out
+
+
+def feed(con: ibis.BaseBackend, queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None,
+         ) -> dict[str, ibis.Table]:
+    """Source SELECTs → Arrow → temporary DuckDB tables, returned as Ibis tables."""
+    return {name: con.create_table(name, obj=table, temp=True, overwrite=True)
+            for name, table in fetch_arrow(queries, schemas).items()}
+
+
+def land(table: str, columns: Sequence[str], data: pa.Table, *, delete_where: str = "",
+         constants: dict[str, Any] | None = None) -> int:
+    """Replace rows of `table` (those matching `delete_where`) with `data` in one transaction.
+
+    `constants` are the same for every row (e.g. round_id, computed_at). PostgreSQL gets COPY,
+    SQLite a prepared executemany — both set-based, no per-row ORM objects.
+    """
+    from django.db import transaction
+
+    constants = constants or {}
+    cols = [*columns, *constants]
+    arrays = [data.column(c).to_pylist() for c in columns]
+    consts = list(constants.values())
+    with transaction.atomic(), connection.cursor() as cur:
+        if delete_where:
+            cur.execute(f"DELETE FROM {table} WHERE {delete_where}")
+        if not data.num_rows:
+            return 0
+        rows = (tuple(a[i] for a in arrays) + tuple(consts) for i in range(data.num_rows))
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            ops = connection.ops
+            consts = [ops.adapt_datetimefield_value(c) if hasattr(c, "tzinfo") else c for c in consts]
+            rows = (tuple(a[i] for a in arrays) + tuple(consts) for i in range(data.num_rows))
+            marks = ", ".join(["%s"] * len(cols))
+            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", list(rows))
+    return data.num_rows

@@ -1,0 +1,246 @@
+"""Lab results in bulk (csv / xlsx / API): set-based, idempotent, nothing lost.
+
+Rows land in a temporary staging table; one UPDATE … FROM applies every changed result, one
+INSERT … SELECT keeps results for unknown tubes (未匹配结果), and `after_results` flags pools.
+Re-importing the same rows changes nothing: only results that differ are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fangkong.core import audit
+from fangkong.core.choices import AuditAction, BatchStatus
+from fangkong.core.models import AuditLog, Batch, Division, User
+
+from .actions import after_results
+from .choices import Result, SampleStatus
+
+RESULT_KIND = "lab_result"
+
+RESULT_ALIASES = {
+    "阴性": Result.NEGATIVE, "negative": Result.NEGATIVE, "neg": Result.NEGATIVE, "-": Result.NEGATIVE,
+    "阴": Result.NEGATIVE, "未检出": Result.NEGATIVE,
+    "阳性": Result.POSITIVE, "positive": Result.POSITIVE, "pos": Result.POSITIVE, "+": Result.POSITIVE,
+    "阳": Result.POSITIVE, "检出": Result.POSITIVE,
+    "无效": Result.INVALID, "invalid": Result.INVALID, "不合格": Result.INVALID, "复检": Result.INVALID,
+}
+
+
+@dataclass
+class ResultRow:
+    row: int  # as the user sees it in the spreadsheet
+    barcode: str
+    result: str
+    ct_orf1ab: float | None
+    ct_n: float | None
+    resulted_at: dt.datetime
+    lab: str = ""
+
+
+def clean_result(value: object) -> str:
+    text = str(value or "").strip().lower()
+    if text in RESULT_ALIASES:
+        return RESULT_ALIASES[text]
+    raise ValueError(f"无法识别的检测结果“{value}”(应为 阴性 / 阳性 / 无效)")
+
+
+def clean_ct(value: object) -> float | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if text in ("-", "/", "NoCt", "noct", "N/A", "未检出"):
+        return None
+    try:
+        ct = float(text)
+    except ValueError:
+        raise ValueError(f"Ct值“{value}”不是数字") from None
+    if not 0 < ct < 50:
+        raise ValueError(f"Ct值 {ct} 超出范围(0–50)")
+    return ct
+
+
+def _stage(rows: list[ResultRow]) -> None:
+    ops = connection.ops
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS testing_stage")
+        cur.execute(
+            "CREATE TEMP TABLE testing_stage (barcode varchar(40) PRIMARY KEY, result varchar(12), "
+            "ct_orf1ab double precision, ct_n double precision, resulted_at %s, lab varchar(100))"
+            % ("timestamp with time zone" if connection.vendor == "postgresql" else "datetime")
+        )
+        if connection.vendor == "postgresql":
+            # COPY is the fast path into PostgreSQL.
+            with cur.cursor.copy("COPY testing_stage FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row((r.barcode, r.result, r.ct_orf1ab, r.ct_n, r.resulted_at, r.lab))
+        else:
+            cur.executemany(
+                "INSERT INTO testing_stage VALUES (%s, %s, %s, %s, %s, %s)",
+                [(r.barcode, r.result, r.ct_orf1ab, r.ct_n, ops.adapt_datetimefield_value(r.resulted_at), r.lab)
+                 for r in rows],
+            )
+
+
+def ingest_results(rows: Iterable[ResultRow], batch: Batch | None, *, now: dt.datetime | None = None) -> dict:
+    """Apply lab results; returns counts. Unknown tubes are kept (with a batch) and reported."""
+    now = now or timezone.now()
+    by_barcode: dict[str, ResultRow] = {}
+    duplicates = 0
+    for r in rows:
+        duplicates += r.barcode in by_barcode
+        by_barcode[r.barcode] = r  # the last line for a barcode wins
+    staged = list(by_barcode.values())
+    with transaction.atomic():
+        _stage(staged)
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT t.id, t.kind, s.result, t.result, d.path, t.barcode FROM testing_sample t "
+                "JOIN testing_stage s ON s.barcode = t.barcode JOIN core_division d ON d.id = t.division_id "
+                "WHERE t.result <> s.result"
+            )
+            changed = cur.fetchall()
+            cur.execute(
+                "UPDATE testing_sample SET result = s.result, ct_orf1ab = s.ct_orf1ab, ct_n = s.ct_n, "
+                "resulted_at = s.resulted_at, lab = s.lab, status = %s, result_batch_id = %s "
+                "FROM testing_stage s WHERE testing_sample.barcode = s.barcode AND testing_sample.result <> s.result",
+                [SampleStatus.RESULTED, batch.pk if batch else None],
+            )
+            cur.execute("SELECT count(*) FROM testing_stage s JOIN testing_sample t ON t.barcode = s.barcode")
+            matched = cur.fetchone()[0]
+            unknown = 0
+            if batch is not None:
+                cur.execute(
+                    "INSERT INTO testing_unmatchedresult (barcode, result, ct_orf1ab, ct_n, resulted_at, lab, batch_id, "
+                    "division_id) SELECT s.barcode, s.result, s.ct_orf1ab, s.ct_n, s.resulted_at, s.lab, %s, %s "
+                    "FROM testing_stage s WHERE NOT EXISTS (SELECT 1 FROM testing_sample t WHERE t.barcode = s.barcode) "
+                    "AND NOT EXISTS (SELECT 1 FROM testing_unmatchedresult u WHERE u.barcode = s.barcode "
+                    "AND u.result = s.result)",
+                    [batch.pk, batch.division_id],
+                )
+                unknown = len(staged) - matched
+            cur.execute("DROP TABLE testing_stage")
+        _audit_results(changed, now)
+        follow = after_results([(sid, kind, new) for sid, kind, new, _old, _p, _b in changed], now)
+    return {"rows": len(staged) + duplicates, "changed": len(changed), "unchanged": matched - len(changed),
+            "unknown": unknown, "duplicates": duplicates, **follow}
+
+
+def _audit_results(changed: list[tuple], now: dt.datetime) -> None:
+    ctx = audit.current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
+    AuditLog.objects.bulk_create([
+        AuditLog(at=now, actor=actor, actor_label=actor.username if actor else "system", action=AuditAction.UPDATE,
+                 verb="record_result", object_type="testing.sample", object_id=str(sid), object_repr=barcode,
+                 changes={"result": [old, new]}, division_path=path, source=ctx.source, request_id=ctx.request_id)
+        for sid, _kind, new, old, path, barcode in changed
+    ], batch_size=5000)
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def new_batch(user: User | None, *, file_name: str = "", digest: str = "", source: str = "") -> Batch:
+    division = (user.division if user is not None and user.division_id
+                else Division.objects.filter(level="county").order_by("path").first())
+    return Batch.objects.create(kind=RESULT_KIND, source=source, file_name=file_name, file_sha256=digest,
+                                division=division, created_by=user, status=BatchStatus.RUNNING)
+
+
+def do_import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -> Batch:
+    """Apply parsed rows to a batch and record its counts and bad rows (core.Batch)."""
+    with audit.audit_context(source=audit.current().source):
+        counts = ingest_results(rows, batch)
+    batch.rows = len(rows) + len(errors)
+    batch.processed = batch.rows
+    batch.updated = counts["changed"]
+    batch.duplicates = counts["duplicates"] + counts["unchanged"]
+    batch.rejected = len(errors)
+    batch.imported = counts["changed"]
+    batch.errors = errors + [{"row": None, "reason": f"未知条码 {counts['unknown']} 个,已保存为未匹配结果"}] \
+        if counts["unknown"] else errors
+    batch.options = counts
+    batch.status = BatchStatus.DONE
+    batch.finished_at = timezone.now()
+    batch.save()
+    audit.record(AuditAction.IMPORT, batch, verb="import_results", changes=counts)
+    return batch
+
+
+@dataclass
+class TubeRow:
+    """One sealed tube of a sampling list (offline sites upload these after the day)."""
+
+    barcode: str
+    id_numbers: list[str]
+    sampled_at: dt.datetime
+    site_id: int | None = None
+
+
+def import_samplings(tubes: list[TubeRow], *, round_id: int | None, division_id: int, capacity: int = 10,
+                     test_kind: str = "pcr_test", chunk: int = 20000) -> dict:
+    """Bulk path of `do_open_tube` + `do_bind_sample` + `do_seal_tube` for whole sampling lists.
+
+    Set-based: tubes and samplings are bulk-inserted per chunk, residents resolved by ID number
+    in one query per chunk, one audit row per tube. Tubes whose barcode exists are skipped.
+    """
+    from fangkong.registry.models import Resident
+
+    from .choices import SampleKind
+    from .models import Sample, Sampling
+
+    ctx = audit.current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
+    done = {"tubes": 0, "samplings": 0, "skipped": 0}
+    site_div: dict[int, int] = {}
+    if any(t.site_id for t in tubes):
+        from .models import SamplingSite
+
+        site_div = dict(SamplingSite.objects.values_list("pk", "division_id"))
+    div_path = dict(Division.objects.filter(level__in=["county", "township", "village", "grid"])
+                    .values_list("pk", "path"))
+    for i in range(0, len(tubes), chunk):
+        part = tubes[i:i + chunk]
+        with transaction.atomic():
+            taken = set(Sample.objects.filter(barcode__in=[t.barcode for t in part]).values_list("barcode", flat=True))
+            part = [t for t in part if t.barcode not in taken]
+            done["skipped"] += len(taken)
+            ids = {n for t in part for n in t.id_numbers}
+            residents = {}
+            id_list = list(ids)
+            for j in range(0, len(id_list), 5000):
+                residents.update({r[0]: r[1:] for r in Resident.objects.filter(id_number__in=id_list[j:j + 5000])
+                                  .values_list("id_number", "pk", "name", "phone", "grid_id")})
+            samples = [Sample(
+                barcode=t.barcode, kind=SampleKind.SINGLE if capacity == 1 else SampleKind.POOL, capacity=capacity,
+                test_kind=test_kind, round_id=round_id, site_id=t.site_id,
+                division_id=site_div.get(t.site_id, division_id), status=SampleStatus.SEALED,
+                members=len(t.id_numbers), opened_at=t.sampled_at, sealed_at=t.sampled_at, opened_by=actor,
+            ) for t in part]
+            Sample.objects.bulk_create(samples, batch_size=5000)
+            samplings = []
+            for s, t in zip(samples, part, strict=True):
+                for n in t.id_numbers:
+                    r = residents.get(n)
+                    samplings.append(Sampling(
+                        sample_id=s.pk, round_id=round_id, resident_id=r[0] if r else None, id_number=n,
+                        name=r[1] if r else "", phone=r[2] if r else "", division_id=r[3] if r else s.division_id,
+                        sampled_at=t.sampled_at))
+            Sampling.objects.bulk_create(samplings, batch_size=5000)
+            AuditLog.objects.bulk_create([
+                AuditLog(at=s.opened_at, actor=actor, actor_label=actor.username if actor else "system",
+                         action=AuditAction.CREATE, verb="import_samplings", object_type="testing.sample",
+                         object_id=str(s.pk), object_repr=s.barcode, changes={"members": t.id_numbers},
+                         division_path=div_path.get(s.division_id, ""), source=ctx.source, request_id=ctx.request_id)
+                for s, t in zip(samples, part, strict=True)
+            ], batch_size=5000)
+            done["tubes"] += len(samples)
+            done["samplings"] += len(samplings)
+    return done

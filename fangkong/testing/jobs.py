@@ -1,0 +1,109 @@
+"""Background jobs of the testing area: coverage roll-ups (analytics engine) and overdue
+re-sampling. Each is a plain function (tests and the CLI call it) plus a django-tasks task."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from fangkong.analytics import coverage as cov
+from fangkong.analytics import engine
+from fangkong.core import audit
+from fangkong.core.choices import AuditAction, Role
+from fangkong.core.models import Division, User
+from fangkong.core.notify import notify
+
+from .choices import Result, TaskStatus
+from .models import ResamplingTask, SamplingRound, UnmatchedResult
+
+ROLLUP_COLUMNS = ["division_id", "level", *cov.COUNT_COLUMNS]
+
+
+def refresh_coverage(rnd: SamplingRound, *, now: dt.datetime | None = None, con=None) -> dict:
+    """Recompute a round's coverage in the analytics engine and land the roll-ups in the database."""
+    now = now or timezone.now()
+    con = con or engine.connect()
+    county = Division.objects.filter(level="county", path=rnd.division.path[:6]).first() or rnd.division
+    t = engine.feed(con, cov.source_queries(rnd.pk, rnd.starts_on, county.path), cov.SCHEMAS)
+    people = cov.person_status(t, rnd.starts_on, rnd.infant_age)
+    grid_rows = cov.per_grid(people)
+    rolled = con.to_pyarrow(cov.rollup(grid_rows, t["divisions"]))
+    gap_rows = con.to_pyarrow(cov.gaps(people))
+    hours = con.to_pyarrow(cov.site_hours(t["samplings"]))
+    tat = con.to_pyarrow(cov.turnaround(t["samplings"])).to_pylist()[0]
+    where = f"round_id = {int(rnd.pk)}"
+    with transaction.atomic():
+        engine.land("testing_coveragerollup", ROLLUP_COLUMNS, rolled, delete_where=where,
+                    constants={"round_id": rnd.pk, "computed_at": now})
+        engine.land("testing_coveragegap", ["resident_id", "division_id", "home_sampling"], gap_rows,
+                    delete_where=where, constants={"round_id": rnd.pk})
+        engine.land("testing_sitehourrollup", ["site_id", "hour", "persons", "tubes"], hours, delete_where=where,
+                    constants={"round_id": rnd.pk})
+        figures = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in tat.items()}
+        figures["unknown_results"] = UnmatchedResult.objects.filter(resolved_at__isnull=True).count()
+        SamplingRound.objects.filter(pk=rnd.pk).update(coverage_at=now, figures=figures)
+    rnd.coverage_at, rnd.figures = now, figures
+    return {"divisions": rolled.num_rows, "gaps": gap_rows.num_rows, "site_hours": hours.num_rows, **figures}
+
+
+def refresh_household_week(county: Division, week_start: dt.date, *, now: dt.datetime | None = None,
+                           con=None) -> int:
+    now = now or timezone.now()
+    con = con or engine.connect()
+    t = engine.feed(con, cov.household_queries(week_start, county.path), cov.SCHEMAS)
+    rows = con.to_pyarrow(cov.household_week(t, week_start))
+    sub = f"SELECT id FROM core_division WHERE path LIKE '{county.path}%'"
+    return engine.land("testing_householdweekrollup", ["division_id", "households", "households_done", "persons_done"],
+                       rows, delete_where=f"week_start = '{week_start.isoformat()}' AND division_id IN ({sub})",
+                       constants={"week_start": week_start, "computed_at": now})
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def flag_overdue_resampling(*, now: dt.datetime | None = None) -> int:
+    """Remind the grid worker and the village cadre once per overdue task (claimed by conditional update)."""
+    now = now or timezone.now()
+    flagged = 0
+    for t in ResamplingTask.objects.filter(status=TaskStatus.OPEN, due_at__lt=now, overdue_notified_at=None) \
+            .select_related("division", "assignee"):
+        if not ResamplingTask.objects.filter(pk=t.pk, overdue_notified_at=None).update(overdue_notified_at=now):
+            continue  # another worker won
+        cadres = User.objects.filter(roles__role=Role.VILLAGE_CADRE, division_id=t.division.parent_id)
+        notify([t.assignee, *cadres], "alert", f"上门单采超时:{t.name or t.id_number[-4:]}",
+               f"{t.division.name},时限 {timezone.localtime(t.due_at):%m-%d %H:%M}", url="/testing/resampling/")
+        audit.record(AuditAction.UPDATE, t, verb="flag_overdue_resampling", changes={"overdue_notified_at": now})
+        flagged += 1
+    return flagged
+
+
+def active_rounds(today: dt.date) -> list[SamplingRound]:
+    return list(SamplingRound.objects.filter(starts_on__lte=today, ends_on__gte=today - dt.timedelta(days=2)))
+
+
+@task()
+def refresh_coverage_task(round_id: int) -> dict:
+    with audit.audit_context(source="job"):
+        return refresh_coverage(SamplingRound.objects.get(pk=round_id))
+
+
+@task()
+def testing_tick() -> dict:
+    """The periodic job (worker loop or cron via `manage.py testing_jobs`)."""
+    now = timezone.now()
+    out = {"overdue": flag_overdue_resampling(now=now), "rounds": 0}
+    with audit.audit_context(source="job"):
+        for rnd in active_rounds(timezone.localdate(now)):
+            refresh_coverage(rnd, now=now)
+            out["rounds"] += 1
+        for county in Division.objects.filter(level="county"):
+            refresh_household_week(county, week_start_of(timezone.localdate(now)), now=now)
+    return out
+
+
+def pending_result_count(rnd: SamplingRound) -> int:
+    return rnd.samples.filter(result=Result.PENDING).count()

@@ -1,1 +1,0 @@
-"""Models of the testing area (核酸检测)."""

@@ -1,0 +1,84 @@
+"""Round dashboard, drill-down, exports, households of the week, API."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from fangkong.core.models import AuditLog
+from fangkong.core.testing import client_for
+from fangkong.registry.models import Resident
+from fangkong.testing.ingest import ResultRow, TubeRow, import_samplings, ingest_results, new_batch
+from fangkong.testing.jobs import refresh_coverage, refresh_household_week, testing_tick, week_start_of
+from fangkong.testing.models import CoverageRollup, HouseholdWeekRollup
+
+from .conftest import present
+
+
+def test_it_shows_the_round_and_drills_down(users, rnd, site, village):
+    people = present(village, 20)
+    now = timezone.now()
+    import_samplings([TubeRow("R1", [p.id_number for p in people[:10]], now, site.pk),
+                      TubeRow("R2", [p.id_number for p in people[10:]], now + dt.timedelta(minutes=70), site.pk)],
+                     round_id=rnd.pk, division_id=village.pk)
+    ingest_results([ResultRow(1, "R1", "negative", None, None, now + dt.timedelta(hours=4))],
+                   new_batch(users["lab"]), now=now)
+    client = client_for(users["commander"])
+    client.post(f"/testing/rounds/{rnd.pk}/")  # 立即重算
+    page = client.get(f"/testing/rounds/{rnd.pk}/")
+    assert page.context["total"].sampled == 20 and page.context["total"].resulted == 10
+    assert rnd.__class__.objects.get(pk=rnd.pk).figures["tat_avg_h"] == 4.0
+    assert sum(h.persons for h in page.context["site_hours"]) == 20 and len(page.context["site_hours"]) >= 2
+    township = village.parent
+    down = client.get(f"/testing/rounds/{rnd.pk}/", {"division": township.pk})
+    assert village.pk in [r.division_id for r in down.context["children"]]
+    # A village cadre sees only their village's rows.
+    mine = client_for(users["village"]).get(f"/testing/rounds/{rnd.pk}/")
+    assert mine.context["total"].division_id == village.pk and mine.context["total"].sampled == 20
+    assert client_for(users["village"]).get(f"/testing/rounds/{rnd.pk}/", {"division": township.pk}).status_code == 404
+
+
+def test_it_exports_coverage_and_the_untested_list_masked(users, rnd):
+    refresh_coverage(rnd)
+    client = client_for(users["commander"])
+    r = client.get(f"/testing/rounds/{rnd.pk}/export/coverage/", {"format": "csv"})
+    assert r.status_code == 200 and "覆盖率%" in r.content.decode("utf-8-sig")
+    r = client.get(f"/testing/rounds/{rnd.pk}/export/gaps/", {"format": "csv"})
+    body = r.content.decode("utf-8-sig")
+    one = Resident.objects.get(pk=rnd.gaps.first().resident_id)
+    assert one.name in body and one.id_number not in body and "****" in body
+    assert AuditLog.objects.filter(action="export", object_type="testing.gaps").exists()
+    assert client.get(f"/testing/rounds/{rnd.pk}/export/gaps/").status_code == 200  # xlsx
+
+
+def test_it_counts_households_done_this_week(users, county, village, site):
+    week = week_start_of(timezone.localdate())
+    grid = users["grid"].division
+    households = {}
+    for r in Resident.objects.filter(grid=grid, status="present").order_by("household_id", "id"):
+        households.setdefault(r.household_id, []).append(r)
+    done_hh = [m for m in households.values() if all(p.birth_date and p.birth_date < dt.date(2015, 1, 1) for p in m)][:3]
+    ids = [p.id_number for m in done_hh for p in m]
+    import_samplings([TubeRow(f"H{i}", ids[i * 10:(i + 1) * 10], timezone.now(), site.pk)
+                      for i in range((len(ids) + 9) // 10)], round_id=None, division_id=village.pk)
+    refresh_household_week(county, week)
+    row = HouseholdWeekRollup.objects.get(division=grid, week_start=week)
+    assert row.households_done == 3 and row.persons_done == len(ids)
+    top = HouseholdWeekRollup.objects.get(division=county, week_start=week)
+    assert top.households >= row.households > 3
+    page = client_for(users["commander"]).get("/testing/")
+    text = page.content.decode()
+    assert f"{top.households}户,本周落实了{top.households_done}户{top.persons_done}人的检测要求" in text
+
+
+def test_it_runs_the_periodic_tick_and_serves_the_api(users, rnd):
+    out = testing_tick.call()
+    assert out["rounds"] >= 1
+    client = client_for(users["village"])
+    api = client.get("/api/testing/coverage/", {"round": rnd.pk, "level": "village"})
+    assert api.status_code == 200
+    rows = api.json()["results"] if isinstance(api.json(), dict) else api.json()
+    assert [r["division"] for r in rows] == [users["village"].division_id]
+    gaps = client.get("/api/testing/gaps/", {"round": rnd.pk}).json()
+    gaps = gaps["results"] if isinstance(gaps, dict) else gaps
+    assert gaps and "*" in gaps[0]["id_number"]
+    assert CoverageRollup.objects.filter(round=rnd, level="county").exists()
