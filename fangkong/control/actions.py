@@ -23,6 +23,7 @@ from fangkong.core.choices import AuditAction, AuditSource, MeasureKind, Role
 from fangkong.core.models import User
 from fangkong.core.pii import mask_name
 
+from . import pending
 from . import rules as R
 from .alerts import raise_alert
 from .choices import (
@@ -123,6 +124,7 @@ def _create_step(person: Any, exposure: Exposure | None, rule: Rule | None, vers
         ScheduledTest(measure=measure, person=person, day=day, due_on=due, kind=kind)
         for day, due in R.tests_in_step(test_days, chain, step)
     ])
+    pending.forget()
     return measure
 
 
@@ -307,6 +309,7 @@ def do_extend_measure(measure: Measure, *, days: int, reason: str, add_test: boo
             ScheduledTest.objects.get_or_create(measure=measure, day=day, defaults={
                 "person": measure.person, "due_on": last,
                 "kind": measure.rule.test_kind if measure.rule_id else ScheduledTest._meta.get_field("kind").default})
+            pending.forget()
         changes = audit.diff(before, audit.snapshot(measure))
         changes["reason"] = [None, reason.strip()]
         audit.record(AuditAction.ACTION, measure, verb="extend_measure", changes=changes)
@@ -507,6 +510,7 @@ def reapply_policy(version: PolicyVersion, on: dt.date) -> int:
     ScheduledTest.objects.bulk_create(
         [ScheduledTest(measure=m, person_id=m.person_id, day=d, due_on=due, kind=kind)
          for m, specs in zip(new_measures, tests, strict=True) for d, due, kind in specs], batch_size=5000)
+    pending.forget()
     by_id = {c["id"]: c for c in changed}
     # Only what the audit row needs (repr and division path): loading whole rows dominates here.
     touched = Measure.objects.filter(pk__in=by_id).select_related("person", "division").only(

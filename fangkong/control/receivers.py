@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import Module
 
-from . import actions
+from . import actions, pending
 from .choices import ContactType, MeasureStatus, TestStatus
 from .models import Exposure, Measure, ScheduledTest
 
@@ -117,12 +117,14 @@ def on_result_recorded(sender: Any, id_number: str = "", sampled_at: dt.datetime
     """Complete the scheduled test due on the sampling day (or the earliest overdue one)."""
     if not id_number or result not in TestStatus.values:
         return
+    if result != TestStatus.POSITIVE and not pending.has_pending(id_number):
+        return
     sampled_at = sampled_at or timezone.now()
     day = timezone.localdate(sampled_at) if timezone.is_aware(sampled_at) else sampled_at.date()
-    pending = ScheduledTest.objects.filter(
+    due = ScheduledTest.objects.filter(
         person__id_number=id_number, status=TestStatus.PENDING, measure__status=MeasureStatus.ACTIVE, due_on__lte=day,
     ).select_related("measure", "measure__person", "measure__responsible")
-    test = pending.filter(due_on=day).first() or pending.order_by("due_on").first()
+    test = due.filter(due_on=day).first() or due.order_by("due_on").first()
     with actions.system_context():
         if test is not None:
             actions.do_record_test_result(test, result=result, sampled_at=sampled_at)
