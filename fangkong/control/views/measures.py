@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -163,6 +163,12 @@ class OverdueTestsView(ControlMixin, ListView):
         return super().get(request, *args, **kwargs)
 
 
+def free_rooms(rooms):
+    """Available rooms with a free bed (occupants counted in the same query)."""
+    return rooms.filter(status="available").annotate(
+        occupants=Count("measures", filter=Q(measures__status=MeasureStatus.ACTIVE))).filter(occupants__lt=F("beds"))
+
+
 def scoped_measure(user, pk, action="view") -> Measure:
     return get_object_or_404(Measure.objects.restrict(user, action).select_related(
         "person", "division", "site", "room", "rule", "policy_version", "responsible", "household"), pk=pk)
@@ -176,7 +182,7 @@ class MeasureDetailView(ControlMixin, TemplateView):
         user = self.request.user
         m = scoped_measure(user, kwargs["pk"])
         sites = QuarantineSite.objects.restrict(user).filter(active=True)
-        rooms = Room.objects.restrict(user).filter(site=m.site) if m.site_id else Room.objects.none()
+        rooms = free_rooms(Room.objects.restrict(user).filter(site=m.site)) if m.site_id else Room.objects.none()
         ctx.update(
             m=m, tests=m.tests.order_by("day"), checkins=m.checkins.all()[:30], door_checks=m.door_checks.all()[:30],
             transfers=m.transfers.select_related("site"), missing=actions.missing_for_release(m) if m.is_active else [],
