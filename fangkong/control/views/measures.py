@@ -77,10 +77,17 @@ class DashboardView(ControlMixin, TemplateView):
         ctx["due_today"] = active.filter(ends_on=today).count()
         ctx["due_tomorrow"] = active.filter(ends_on=today + dt.timedelta(days=1)).count()
         ctx["overdue"] = overdue_tests(ScheduledTest.objects.restrict(user), today).count()
+        ctx["home_unchecked"] = not_checked_today(active.filter(kind__in=actions.HOME_KINDS)).count()
         caps = forecast(QuarantineSite.objects.restrict(user).filter(active=True), today)
         ctx["near_capacity"] = [c for c in caps if c.near_capacity]
         ctx["today"] = today
         return ctx
+
+
+def not_checked_today(qs):
+    """Home measures without a door check since midnight (居家人员今日未上门查看)."""
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    return qs.exclude(door_checks__at__gte=start)
 
 
 def measure_columns():
@@ -119,6 +126,8 @@ class MeasureListView(ControlMixin, ListView):
             qs = qs.filter(site_id=g["site"])
         if g.get("due") in ("today", "tomorrow"):
             qs = qs.filter(ends_on=today + dt.timedelta(days=1 if g["due"] == "tomorrow" else 0))
+        if g.get("unchecked") == "1":
+            qs = not_checked_today(qs.filter(kind__in=actions.HOME_KINDS))
         if g.get("q"):
             q = g["q"].strip()
             qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(person__phone=q))
