@@ -193,7 +193,10 @@ def do_seal_tube(sample: Sample, *, now: dt.datetime | None = None) -> Sample:
 
 
 def _seal(sample: Sample, now: dt.datetime) -> None:
+    from .jobs import request_coverage_refresh
+
     Sample.objects.filter(pk=sample.pk).update(status=SampleStatus.SEALED, sealed_at=now)
+    request_coverage_refresh([sample.round_id])
     sample.status, sample.sealed_at = SampleStatus.SEALED, now
     audit.record(AuditAction.UPDATE, sample, verb="seal_tube",
                  changes={"status": [SampleStatus.OPEN, SampleStatus.SEALED], "members": sample.members})

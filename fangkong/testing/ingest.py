@@ -188,6 +188,10 @@ def do_import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -
     batch.errors = errors + [{"row": None, "reason": f"未知条码 {counts['unknown']} 个,已保存为未匹配结果"}] \
         if counts["unknown"] else errors
     batch.options = counts
+    from .jobs import request_coverage_refresh
+    from .models import Sample
+
+    request_coverage_refresh(Sample.objects.filter(result_batch=batch).values_list("round_id", flat=True).distinct())
     batch.status = BatchStatus.DONE
     batch.finished_at = timezone.now()
     batch.save()

@@ -20,6 +20,29 @@ from .choices import Result, TaskStatus
 from .models import ResamplingTask, SamplingRound, UnmatchedResult
 
 ROLLUP_COLUMNS = ["division_id", "level", *cov.COUNT_COLUMNS]
+# Coverage follows new samples and results within minutes: at most one queued refresh per round
+# in this window, run at its end so a burst of uploads costs one computation.
+REFRESH_DEBOUNCE = dt.timedelta(seconds=60)
+
+
+def request_coverage_refresh(round_ids) -> int:
+    """Queue a coverage refresh (django-tasks) for each round, once per debounce window, on commit."""
+    from django.core.cache import cache
+
+    queued = 0
+    for rid in {r for r in round_ids if r}:
+        if not cache.add(f"testing:coverage-refresh:{rid}", 1, timeout=REFRESH_DEBOUNCE.total_seconds()):
+            continue
+
+        def enqueue(rid: int = rid) -> None:
+            try:
+                refresh_coverage_task.using(run_after=timezone.now() + REFRESH_DEBOUNCE).enqueue(rid)
+            except Exception:  # a backend without deferred runs: run as soon as a worker is free
+                refresh_coverage_task.enqueue(rid)
+
+        transaction.on_commit(enqueue)
+        queued += 1
+    return queued
 
 
 def refresh_coverage(rnd: SamplingRound, *, now: dt.datetime | None = None, con=None) -> dict:

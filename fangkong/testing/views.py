@@ -24,7 +24,7 @@ from . import actions, jobs
 from .choices import POOL_SIZES, MissReason, SampleStatus, TaskStatus
 from .compliance import compliance, summary
 from .exports import export_response
-from .forms import PlanningForm, UploadForm
+from .forms import PlanningForm, RoundForm, SiteForm, UploadForm
 from .ingest import do_import_results, file_digest, new_batch
 from .models import (
     CoverageGap,
@@ -359,3 +359,50 @@ class PlanningView(LoginRequiredMixin, TemplateView):
             ctx["curve"] = [(k, round(tests_per_person(p, k), 4)) for k in POOL_SIZES]
         ctx["form"] = form
         return ctx
+
+
+class RoundCreateView(LoginRequiredMixin, View):
+    """New round: chosen villages inside the organiser's scope, rotating over N days."""
+
+    def _villages(self, request):
+        if not request.user.role_names & ORGANISERS:
+            raise PermissionDenied("只有指挥部、乡镇和疾控可以组织检测轮次")
+        return Division.objects.subtree(request.user.division).filter(level="village")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "testing/form.html", {"form": RoundForm(villages=self._villages(request)),
+                                                     "title": "新建检测轮次"})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = RoundForm(request.POST, villages=self._villages(request))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                rnd = actions.do_create_round(name=d["name"], division=request.user.division,
+                                              starts_on=d["starts_on"], days=d["days"], villages=d["villages"],
+                                              pool_size=d["pool_size"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("testing:round", rnd.pk)
+        return render(request, "testing/form.html", {"form": form, "title": "新建检测轮次"})
+
+
+class SiteCreateView(LoginRequiredMixin, View):
+    def _divisions(self, request):
+        if not request.user.role_names & ORGANISERS:
+            raise PermissionDenied("只有指挥部、乡镇和疾控可以设立采样点")
+        return Division.objects.subtree(request.user.division).filter(level__in=["township", "village"])
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "testing/form.html", {"form": SiteForm(divisions=self._divisions(request)),
+                                                     "title": "新建采样点"})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SiteForm(request.POST, divisions=self._divisions(request))
+        if form.is_valid():
+            from fangkong.core.actions import do_create
+
+            do_create(SamplingSite, verb="create_site", **form.cleaned_data)
+            return redirect("testing:sites")
+        return render(request, "testing/form.html", {"form": form, "title": "新建采样点"})
