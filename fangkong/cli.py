@@ -1,4 +1,8 @@
-"""The `fangkong` command: Django's management commands with fangkong's settings."""
+"""The `fangkong` command: Django's management commands with fangkong's settings.
+
+Commands may be written with hyphens as in the docs (`fangkong import-leads`); they map to
+the underscored management command names.
+"""
 
 import os
 import sys
@@ -8,7 +12,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv if argv is not None else sys.argv)
+    argv = list(argv if argv is not None else sys.argv)
+    if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
+    execute_from_command_line(argv)
     return 0
 
 

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("core/", include("fangkong.core.urls")),
     path("registry/", include("fangkong.registry.urls")),

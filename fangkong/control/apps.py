@@ -6,3 +6,13 @@ class ControlConfig(AppConfig):
     name = "fangkong.control"
     label = "control"
     verbose_name = _("管控")
+
+    def ready(self) -> None:
+        from fangkong.screening.signals import person_controlled
+        from fangkong.testing.signals import result_recorded
+
+        from . import menu  # noqa: F401 — registers the menu area
+        from .receivers import on_person_controlled, on_result_recorded
+
+        person_controlled.connect(on_person_controlled, dispatch_uid="control.person_controlled")
+        result_recorded.connect(on_result_recorded, dispatch_uid="control.result_recorded")

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401
+        from . import checks, menu, signals  # noqa: F401

@@ -11,12 +11,13 @@ import contextvars
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .choices import AuditAction, AuditSource
@@ -42,9 +43,19 @@ def current() -> AuditContext:
 
 
 @contextmanager
-def audit_context(actor: User | None = None, source: str | None = None, ip: str | None = None) -> Iterator[None]:
-    """Run a block as `actor` from `source`; nested blocks inherit what they do not set."""
+def audit_context(
+    actor: User | int | None = None, source: str | None = None, ip: str | None = None
+) -> Iterator[None]:
+    """Run a block as `actor` from `source`; nested blocks inherit what they do not set.
+
+    Imports, jobs and commands wrap their work in it (a task receives the acting user's id,
+    since task arguments must be JSON). Usable as a decorator too.
+    """
     base = _context.get()
+    if isinstance(actor, int):
+        from .models import User
+
+        actor = User.objects.get(pk=actor)
     ctx = replace(
         base,
         actor=actor if actor is not None else base.actor,
@@ -68,17 +79,27 @@ def reset_context(token: contextvars.Token) -> None:
 
 
 def _jsonable(value: Any) -> Any:
+    """A JSON-safe copy of a field value; anything unknown becomes its string form, so an
+    audit row is never lost to a TypeError in the JSON encoder."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, list | tuple):
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return str(value)
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -87,32 +108,70 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """{field: [before, after]} for every field that differs; a field missing on one side is
+    None there, so a creation is `diff({}, snap)` and a deletion `diff(snap, {})`."""
+    keys = list(before) + [k for k in after if k not in before]
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
 def object_type(obj_or_model: models.Model | type[models.Model]) -> str:
     return obj_or_model._meta.label_lower
 
 
-def _division_path(obj: models.Model | None) -> str:
+def _division_path(obj: models.Model | None, paths: dict[Any, str] | None = None) -> str:
+    """The path of the division an object belongs to (its `scope_division_field`).
+
+    The last hop reads the foreign key's id and looks the path up in `paths` (filled by the
+    caller in one query for bulk writes) or the loaded related object, so that auditing many
+    rows does not load each row's division.
+    """
     if obj is None:
         return ""
     field = getattr(type(obj), "scope_division_field", None)
     if not field:
         return ""
+    *hops, last = field.split("__")
     target: Any = obj
-    for part in field.split("__"):
+    for part in hops:
         target = getattr(target, part, None)
         if target is None:
             return ""
-    return getattr(target, "path", "")
+    descriptor = type(target)._meta.get_field(last)
+    if paths is not None and getattr(descriptor, "many_to_one", False):
+        fk = getattr(target, descriptor.attname, None)
+        if fk is None:
+            return ""
+        if fk not in paths:
+            from .models import Division
+
+            paths[fk] = Division.objects.filter(pk=fk).values_list("path", flat=True).first() or ""
+        return paths[fk]
+    division = getattr(target, last, None)
+    return getattr(division, "path", "") if division is not None else ""
+
+
+def _prefetch_paths(objs: list[models.Model]) -> dict[Any, str]:
+    """Division paths of the objects' division foreign keys, in one query (single-hop fields)."""
+    from .models import Division
+
+    ids = set()
+    for obj in objs:
+        field = getattr(type(obj), "scope_division_field", None)
+        if field and "__" not in field:
+            fk = getattr(obj, type(obj)._meta.get_field(field).attname, None)
+            if fk is not None:
+                ids.add(fk)
+    if not ids:
+        return {}
+    return dict(Division.objects.filter(pk__in=ids).values_list("pk", "path"))
 
 
 def _row(
     action: str, obj: models.Model | None, *, changes: dict | None = None, verb: str = "",
     object_type_: str = "", object_id: str = "", object_repr: str = "", at: dt.datetime | None = None,
+    paths: dict[Any, str] | None = None, ctx: AuditContext | None = None,
 ) -> AuditLog:
-    ctx = current()
+    ctx = ctx or current()
     actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
     return AuditLog(
         at=at or timezone.now(),
@@ -124,7 +183,7 @@ def _row(
         object_id=object_id or (str(obj.pk) if obj is not None and obj.pk is not None else ""),
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
         changes=_jsonable(changes or {}),
-        division_path=_division_path(obj),
+        division_path=_division_path(obj, paths),
         source=ctx.source,
         ip=ctx.ip,
         request_id=ctx.request_id,
@@ -132,16 +191,29 @@ def _row(
 
 
 def record(action: str, obj: models.Model | None = None, **kwargs: Any) -> AuditLog:
+    """Write one audit row for `obj` as the current context's actor, source and address."""
     row = _row(action, obj, **kwargs)
     row.save()
     return row
 
 
-def record_many(action: str, objs: Iterable[models.Model], *, verb: str = "", changes_of=None) -> int:
-    """One audit row per object, written with bulk_create (imports and bulk actions)."""
-    now = timezone.now()
+def record_many(
+    action: str, objs: Iterable[models.Model], *, verb: str = "",
+    changes_of: Callable[[models.Model], dict] | None = None,
+) -> int:
+    """One audit row per object, written with bulk_create (imports and bulk actions).
+
+    Bulk writes bypass signals and `save`, so their callers must come here: the number of
+    queries stays constant in the number of objects (one for division paths, one insert per
+    2,000 rows). Objects must already have their primary key.
+    """
+    objs = list(objs)
+    if not objs:
+        return 0
+    now, ctx, paths = timezone.now(), current(), _prefetch_paths(objs)
     rows = [
-        _row(action, o, verb=verb, changes=changes_of(o) if changes_of else None, at=now) for o in objs
+        _row(action, o, verb=verb, changes=changes_of(o) if changes_of else None, at=now, paths=paths, ctx=ctx)
+        for o in objs
     ]
     AuditLog.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
@@ -149,6 +221,12 @@ def record_many(action: str, objs: Iterable[models.Model], *, verb: str = "", ch
 
 def record_pii_view(obj: models.Model, fields: Iterable[str], *, export: bool = False) -> AuditLog:
     return record(AuditAction.EXPORT if export else AuditAction.VIEW_PII, obj, changes={"fields": list(fields)})
+
+
+def record_pii_views(objs: Iterable[models.Model], fields: Iterable[str]) -> int:
+    """A full view of many objects at once (an API list with `?full_pii=1`): one row each."""
+    fields = list(fields)
+    return record_many(AuditAction.VIEW_PII, objs, changes_of=lambda _o: {"fields": fields})
 
 
 def record_export(object_type_: str, count: int, *, fields: Iterable[str] = (), full_pii: bool = False,

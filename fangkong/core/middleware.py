@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect, resolve_url
+from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -43,7 +46,11 @@ class AuditContextMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Ends a session after SESSION_IDLE_SECONDS without a request (default 30 minutes)."""
+    """Ends a session after SESSION_IDLE_SECONDS without a request (default 30 minutes, 等保).
+
+    The clock is `timezone.now()` so tests can move it; API calls of an expired session get
+    DRF's 401/403 instead of a redirect, pages go to the login page and come back after it.
+    """
 
     key = "fangkong_last_seen"
 
@@ -51,14 +58,36 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and hasattr(request, "session"):
-            now = int(time.time())
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(timezone.now().timestamp())
             last = request.session.get(self.key)
             if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 messages.info(request, _("长时间未操作,已自动退出,请重新登录"))
-                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?next={request.path}")
+                target = request.get_full_path() if request.method == "GET" else "/"
+                if getattr(request, "htmx", False):
+                    # A fragment request would swap the login page into a table cell; reload instead.
+                    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+                    target = current.path + (f"?{current.query}" if current.query else "") or "/"
+                    login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}"
+                    return HttpResponse(status=204, headers={"HX-Redirect": login})
+                return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
             request.session[self.key] = now
         return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose English with the switch (the language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an English-
+    language browser in a county office would get English pages without asking for them.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        code = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -4,6 +4,11 @@ Every model that holds personal or operational data inherits `ScopedModel` and d
 which field leads to its `Division` and which roles may do what. Views, the API, exports,
 search and jobs acting for a user call `Model.objects.restrict(user, action)`; nothing
 filters by division by hand (in the spirit of NetBox's `RestrictedQuerySet.restrict`).
+
+The rule, in order: no user, an anonymous or inactive user → nothing; none of the user's
+roles may do `action` on the model → nothing; the user has no division → nothing; otherwise
+the rows whose division lies in the user's division subtree (all rows for the model's
+`scope_unrestricted_roles`), narrowed further by the model's `scope_refine`.
 """
 
 from __future__ import annotations
@@ -16,24 +21,40 @@ if TYPE_CHECKING:
     from .models import User
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+STANDARD_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
+
+
+def _check_action(model: type[models.Model], action: str) -> None:
+    # A typo ("edit") would silently hide everything; fail loudly instead. Models may
+    # declare their own actions (e.g. "verify") in scope_roles.
+    if action not in STANDARD_ACTIONS and action not in getattr(model, "scope_roles", {}):
+        raise ValueError(f"{model._meta.label}: unknown scope action {action!r}")
+
+
+def user_may(model: type[ScopedModel], user: User | None, action: str = VIEW) -> bool:
+    """Whether any of the user's roles may `action` some rows of `model` (before division scope).
+
+    Views and the API answer 403 when this is false and 404 for a row outside the scope.
+    """
+    _check_action(model, action)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.role_names & model.scope_roles.get(action, frozenset()))
 
 
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
         """Rows `user` may `action`: by role first, then by the user's division subtree."""
         model = self.model
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not user_may(model, user, action):
             return self.none()
-        roles = user.role_names
-        allowed = model.scope_roles.get(action, frozenset())
-        if not roles & allowed:
-            return self.none()
+        assert user is not None  # for the type checker: user_may refused None
         division = user.division
         if division is None:
             return self.none()
         qs = self
         field = model.scope_division_field
-        if field is not None and not (roles & model.scope_unrestricted_roles):
+        if field is not None and not (user.role_names & model.scope_unrestricted_roles):
             qs = qs.filter(**{f"{field}__path__startswith": division.path})
         return model.scope_refine(qs, user, action)
 
@@ -63,7 +84,11 @@ class ScopedModel(models.Model):
 
     @classmethod
     def scope_refine(cls, qs: ScopedQuerySet, user: User, action: str) -> ScopedQuerySet:
-        """Hook for a model-specific rule on top of division scope (e.g. screening modules)."""
+        """Hook for a model-specific rule on top of division scope (e.g. screening modules).
+
+        Called only for a user who passed the role and division checks; it may only narrow
+        `qs` (filter), never widen it.
+        """
         return qs
 
     def is_in_scope(self, user: User, action: str = VIEW) -> bool:

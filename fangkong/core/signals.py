@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from . import audit
 from .choices import AuditAction, AuditSource
 from .middleware import client_ip
+from .models import UserRole
 
 
 @receiver(user_logged_in)
@@ -32,3 +34,12 @@ def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs:
             AuditAction.LOGIN_FAILED, None, object_type_="core.user",
             object_repr=str(credentials.get("username", ""))[:150],
         )
+
+
+@receiver(pre_save, sender=UserRole)
+def _role_separation(sender: Any, instance: UserRole, **kwargs: Any) -> None:
+    """Last line of defence for 三员分立: even a direct `UserRole.save()` may not combine them."""
+    from .accounts import check_role_separation
+
+    held = UserRole.objects.filter(user_id=instance.user_id).exclude(pk=instance.pk).values_list("role", flat=True)
+    check_role_separation(held, instance.role)

@@ -6,3 +6,6 @@ class ScreeningConfig(AppConfig):
     name = "fangkong.screening"
     label = "screening"
     verbose_name = _("风险排查")
+
+    def ready(self) -> None:
+        from . import menu  # noqa: F401 — registers the menu area

@@ -1,33 +1,45 @@
 from __future__ import annotations
 
-from rest_framework import viewsets
-from rest_framework.permissions import BasePermission
+from django_filters import rest_framework as filters
+from rest_framework import permissions, viewsets
 
+from fangkong.core.api.base import ScopedReadOnlyViewSet
 from fangkong.core.choices import Role
-from fangkong.core.models import AuditLog, Division
+from fangkong.core.models import AuditLog, Batch, Division
 
-from .serializers import AuditLogSerializer, DivisionSerializer
+from .serializers import AuditLogSerializer, BatchSerializer, DivisionSerializer
 
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.AUDIT_ADMIN})
 
 
-class IsAuditReader(BasePermission):
+class IsAuditReader(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         return bool(request.user.is_authenticated and request.user.role_names & AUDIT_READERS)
 
 
 class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Divisions inside the user's own division subtree."""
+    """Divisions inside the user's own division subtree (a user without a division sees none)."""
 
+    queryset = Division.objects.all()
     serializer_class = DivisionSerializer
     filterset_fields = ["level", "parent", "code"]
-    queryset = Division.objects.none()  # the schema generator reads the model from here
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Division.objects.none()
         division = getattr(self.request.user, "division", None)
         if division is None:
             return Division.objects.none()
         return Division.objects.subtree(division)
+
+
+class AuditLogFilterSet(filters.FilterSet):
+    at_after = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    at_before = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditLog
+        fields = ["action", "object_type", "object_id", "actor", "source"]
 
 
 class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,5 +47,20 @@ class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AuditLogSerializer
     permission_classes = [IsAuditReader]
-    filterset_fields = ["action", "object_type", "object_id", "actor", "source"]
+    filterset_class = AuditLogFilterSet
     queryset = AuditLog.objects.all()
+
+
+class BatchFilterSet(filters.FilterSet):
+    class Meta:
+        model = Batch
+        fields = ["kind", "channel", "status"]
+
+
+class BatchViewSet(ScopedReadOnlyViewSet):
+    """Import batches in the user's scope: status, progress, counts and bad rows."""
+
+    queryset = Batch.objects.all()
+    serializer_class = BatchSerializer
+    filterset_class = BatchFilterSet
+    select_related = ("created_by",)

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AuditAction, AuditSource
@@ -11,12 +14,26 @@ class AuditLogQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("审计日志不可修改")
 
+    def delete(self):
+        raise PermissionError("审计日志不可删除")
+
+    def prune(self, before: dt.datetime) -> int:
+        """Remove rows older than `before`: the retention job's path, and the only deletion path.
+
+        Refuses a cut-off inside AUDIT_RETENTION_DAYS (never below 180 days), whatever the caller.
+        """
+        keep_from = timezone.now() - dt.timedelta(days=max(180, settings.AUDIT_RETENTION_DAYS))
+        if before > keep_from:
+            raise PermissionError("审计日志至少保留 180 天")
+        return AuditLog.objects.filter(at__lt=before)._raw_delete(self.db)
+
 
 class AuditLog(models.Model):
     """One audited event: a change with before/after values, or a view / export of personal data.
 
     Append-only: `save` refuses to update an existing row and `delete` refuses outright;
-    only `prune_audit_log` removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
+    `AuditLog.objects.update()` and `.delete()` raise too; only `prune(before)`, called by the
+    retention job, removes rows older than AUDIT_RETENTION_DAYS (≥ 180).
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)

@@ -14,6 +14,47 @@ def path_for(code: str, level: str) -> str:
     return code[: LEVEL_PATH_LENGTH[DivisionLevel(level)]]
 
 
+# The level a division's parent must have; a county may be the top of the tree.
+PARENT_LEVEL = {
+    DivisionLevel.CITY: DivisionLevel.PROVINCE,
+    DivisionLevel.COUNTY: DivisionLevel.CITY,
+    DivisionLevel.TOWNSHIP: DivisionLevel.COUNTY,
+    DivisionLevel.VILLAGE: DivisionLevel.TOWNSHIP,
+    DivisionLevel.GRID: DivisionLevel.VILLAGE,
+}
+ROOT_LEVELS = frozenset({DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY})
+
+
+def validate_division_code(code: str, level: str, parent: Division | None = None) -> None:
+    """Check a statistical division code against its level and parent (Chinese messages).
+
+    Down to village a code has 12 digits, zero after the level's own segment (a township
+    130724100000); a grid extends its village's 12 digits by three (130724100201001).
+    """
+    try:
+        level = DivisionLevel(level)
+    except ValueError:
+        raise ValidationError({"level": _("未知的区划层级")}) from None
+    length = 15 if level == DivisionLevel.GRID else 12
+    if not code.isdigit() or len(code) != length:
+        raise ValidationError({"code": _("%(level)s的区划代码应为%(n)d位数字") % {"level": level.label, "n": length}})
+    significant = LEVEL_PATH_LENGTH[level]
+    if set(code[significant:]) - {"0"}:
+        raise ValidationError({"code": _("%(level)s的区划代码第%(n)d位之后应全为0") % {"level": level.label, "n": significant}})
+    above = LEVEL_PATH_LENGTH.get(PARENT_LEVEL.get(level), 0)  # type: ignore[arg-type]
+    if set(code[above:significant]) == {"0"}:
+        raise ValidationError({"code": _("区划代码中本级编号不能全为0")})
+    if parent is None:
+        if level not in ROOT_LEVELS:
+            raise ValidationError({"parent": _("%(level)s必须指定上级区划") % {"level": level.label}})
+        return
+    if parent.level != PARENT_LEVEL.get(level):
+        raise ValidationError({"parent": _("%(level)s的上级应为%(parent)s") % {
+            "level": level.label, "parent": DivisionLevel(PARENT_LEVEL[level]).label if level in PARENT_LEVEL else "—"}})
+    if not code.startswith(parent.path):
+        raise ValidationError({"code": _("区划代码必须以上级区划代码开头")})
+
+
 class DivisionQuerySet(models.QuerySet):
     def subtree(self, division: Division) -> DivisionQuerySet:
         """The division and all its descendants, in one query."""
@@ -55,12 +96,7 @@ class Division(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if not self.code.isdigit():
-            raise ValidationError({"code": _("区划代码只能是数字")})
-        if self.parent_id:
-            parent_path = self.parent.path
-            if not path_for(self.code, self.level).startswith(parent_path):
-                raise ValidationError({"code": _("区划代码必须以上级区划代码开头")})
+        validate_division_code(self.code or "", self.level, self.parent if self.parent_id else None)
 
     @property
     def ancestor_paths(self) -> list[str]:

@@ -1,0 +1,200 @@
+"""API of the control area: the same scoping and the same audited actions as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from fangkong.core.api.base import ScopedReadOnlyViewSet
+from fangkong.screening.models import Person
+
+from .. import actions
+from .. import rules as R
+from ..capacity import forecast
+from ..jobs import overdue_tests
+from ..models import Measure, PolicyVersion, QuarantineSite, RiskArea, Room, ScheduledTest, Transfer
+from . import serializers as S
+
+
+def _call(fn, *args, **kwargs):
+    """Run an action; Chinese validation messages become 400, scope failures 403."""
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError as exc:
+        raise exceptions.ValidationError({"detail": exc.messages}) from None
+    except PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from None
+
+
+class RiskAreaViewSet(ScopedReadOnlyViewSet):
+    """风险区 periods; `?on=YYYY-MM-DD` lists those in force that day."""
+
+    queryset = RiskArea.objects.all()
+    serializer_class = S.RiskAreaSerializer
+    filterset_fields = ["level", "province", "city", "county"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        on = self.request.query_params.get("on")
+        if on:
+            import datetime as dt
+
+            try:
+                qs = R.active_on(qs, dt.date.fromisoformat(on))
+            except ValueError:
+                raise exceptions.ValidationError({"on": "日期格式应为 YYYY-MM-DD"}) from None
+        return qs
+
+
+class PolicyVersionViewSet(ScopedReadOnlyViewSet):
+    queryset = PolicyVersion.objects.all()
+    serializer_class = S.PolicyVersionSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("rules__steps")
+
+    @extend_schema(responses=S.PreviewRowSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        """Persons under a measure whose measure would change under this version (paginated)."""
+        version = self.get_object()
+        changed = R.reevaluate(version, timezone.localdate(), Measure.objects.restrict(request.user)).order_by("id")
+        page = self.paginate_queryset(changed)
+        return self.get_paginated_response(S.PreviewRowSerializer(page, many=True).data)
+
+
+class MeasureViewSet(ScopedReadOnlyViewSet):
+    """管控措施 with their actions (each audited, each scope-checked)."""
+
+    queryset = Measure.objects.all()
+    serializer_class = S.MeasureSerializer
+    select_related = ("person", "division", "policy_version")
+    filterset_fields = ["kind", "status", "site", "division", "ends_on", "person"]
+
+    def _respond(self, measure, code=status.HTTP_200_OK):
+        return Response(S.MeasureSerializer(measure, context=self.get_serializer_context()).data, status=code)
+
+    def _input(self, serializer_class):
+        ser = serializer_class(data=self.request.data)
+        ser.is_valid(raise_exception=True)
+        return ser.validated_data
+
+    def _changeable(self):
+        return get_object_or_404(Measure.objects.restrict(self.request.user, "change"), pk=self.kwargs["pk"])
+
+    @extend_schema(request=S.StartMeasureSerializer, responses=S.MeasureSerializer)
+    @action(detail=False, methods=["post"])
+    def start(self, request):
+        d = dict(self._input(S.StartMeasureSerializer))
+        person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=d.pop("person"))
+        kind, site_id = d.pop("kind", "") or None, d.pop("site", None)
+        site = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=site_id) if site_id else None
+        exposure = _call(actions.save_exposure, person, timezone.localdate(), **d)
+        return self._respond(_call(actions.do_start_measure, person, exposure=exposure, kind=kind, site=site),
+                             status.HTTP_201_CREATED)
+
+    @extend_schema(request=S.CheckInInputSerializer, responses=S.CheckInSerializer)
+    @action(detail=True, methods=["post"])
+    def check_in(self, request, pk=None):
+        d = self._input(S.CheckInInputSerializer)
+        c = _call(actions.do_check_in, self._changeable(), **d)
+        return Response(S.CheckInSerializer(c).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=S.ExtendInputSerializer, responses=S.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        return self._respond(_call(actions.do_extend_measure, self._changeable(), **self._input(S.ExtendInputSerializer)))
+
+    @extend_schema(request=None, responses=S.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """解除; 400 with the list of what is missing. Returns the next step's measure if one starts."""
+        m = self._changeable()
+        nxt = _call(actions.do_release_measure, m)
+        m.refresh_from_db()
+        return self._respond(nxt or m)
+
+    @extend_schema(request=S.ReasonInputSerializer, responses=S.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def early_release(self, request, pk=None):
+        return self._respond(_call(actions.do_early_release, self._changeable(), **self._input(S.ReasonInputSerializer)))
+
+    @extend_schema(request=S.RoomInputSerializer, responses=S.MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def assign_room(self, request, pk=None):
+        room = get_object_or_404(Room.objects.restrict(request.user), pk=self._input(S.RoomInputSerializer)["room"])
+        return self._respond(_call(actions.do_assign_room, self._changeable(), room))
+
+    @extend_schema(request=S.DoorCheckInputSerializer, responses=None)
+    @action(detail=True, methods=["post"])
+    def door_check(self, request, pk=None):
+        check = _call(actions.do_door_check, self._changeable(), **self._input(S.DoorCheckInputSerializer))
+        return Response({"id": check.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=S.TransferInputSerializer, responses=S.TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        d = dict(self._input(S.TransferInputSerializer))
+        d["site"] = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=d["site"])
+        t = _call(actions.do_transfer, self._changeable(), **d)
+        return Response(S.TransferSerializer(t).data, status=status.HTTP_201_CREATED)
+
+
+class ScheduledTestViewSet(ScopedReadOnlyViewSet):
+    """计划检测; `?overdue=1` lists pending tests past their due day."""
+
+    queryset = ScheduledTest.objects.all()
+    serializer_class = S.ScheduledTestSerializer
+    filterset_fields = ["measure", "status", "due_on"]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return overdue_tests(qs) if self.request.query_params.get("overdue") == "1" else qs
+
+    @extend_schema(request=S.TestResultInputSerializer, responses=S.ScheduledTestSerializer)
+    @action(detail=True, methods=["post"])
+    def result(self, request, pk=None):
+        test = get_object_or_404(ScheduledTest.objects.restrict(request.user, "change"), pk=pk)
+        ser = S.TestResultInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        test = _call(actions.do_record_test_result, test, **ser.validated_data)
+        return Response(S.ScheduledTestSerializer(test).data)
+
+
+class QuarantineSiteViewSet(ScopedReadOnlyViewSet):
+    queryset = QuarantineSite.objects.all()
+    serializer_class = S.QuarantineSiteSerializer
+    filterset_fields = ["active", "division"]
+
+    @extend_schema(responses=S.CapacitySerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def capacity(self, request):
+        """Rooms, occupancy and free rooms for each of the next 14 days, per site in scope."""
+        caps = forecast(self.filter_queryset(self.get_queryset()), timezone.localdate())
+        page = self.paginate_queryset(caps)
+        return self.get_paginated_response(S.CapacitySerializer(page, many=True).data)
+
+
+class RoomViewSet(ScopedReadOnlyViewSet):
+    queryset = Room.objects.all()
+    serializer_class = S.RoomSerializer
+    filterset_fields = ["site", "status"]
+
+
+class TransferViewSet(ScopedReadOnlyViewSet):
+    queryset = Transfer.objects.all()
+    serializer_class = S.TransferSerializer
+    filterset_fields = ["status", "site", "measure"]
+
+    @extend_schema(request=None, responses=S.TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        """Planned → en route → arrived."""
+        t = get_object_or_404(Transfer.objects.restrict(request.user, "change"), pk=pk)
+        return Response(S.TransferSerializer(_call(actions.do_advance_transfer, t)).data)

@@ -1,1 +1,0 @@
-"""Models of the control area (管控)."""

@@ -1,0 +1,11 @@
+"""Models of the control area (管控): risk areas, policies, measures, quarantine sites."""
+
+from .areas import RiskArea
+from .measures import CheckIn, DoorCheck, Exposure, Measure, ScheduledTest
+from .policies import PolicyVersion, Rule, RuleStep
+from .sites import QuarantineSite, Room, Transfer
+
+__all__ = [
+    "CheckIn", "DoorCheck", "Exposure", "Measure", "PolicyVersion", "QuarantineSite", "RiskArea", "Room",
+    "Rule", "RuleStep", "ScheduledTest", "Transfer",
+]

@@ -1,0 +1,32 @@
+"""control_jobs: missed-test alerts, claimed once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from fangkong.core.models import Notification
+
+from ..choices import ContactType
+from ..jobs import alert_missed_tests, overdue_tests
+from . import factories as F
+
+D = dt.date
+
+
+def test_it_alerts_each_missed_test_once(db, users):
+    F.standard_policy()
+    m = F.start(F.person(), D(2022, 8, 1), contact_type=ContactType.CLOSE_CONTACT)
+    now = dt.datetime(2022, 8, 4, 9, tzinfo=timezone.get_current_timezone())
+    assert [t.day for t in overdue_tests(today=D(2022, 8, 4))] == [1, 2, 3]
+    assert alert_missed_tests(now) == 3
+    assert alert_missed_tests(now) == 0  # already claimed
+    assert Notification.objects.filter(user=m.responsible, title__startswith="漏检提醒:3人次").exists()
+    assert Notification.objects.filter(user=users["commander"], title__startswith="漏检提醒").count() == 1
+
+
+def test_it_runs_from_the_command(db, capsys):
+    call_command("control_jobs")
+    assert "missed tests alerted" in capsys.readouterr().out

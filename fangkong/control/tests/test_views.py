@@ -1,0 +1,155 @@
+"""Pages: scope, site staff, exports (masked, audited), manual start, release refusal, self check-in."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from fangkong.core.choices import AuditAction, MeasureKind
+from fangkong.core.models import AuditLog
+from fangkong.core.pii import mask_id_number
+from fangkong.core.testing import client_for
+from fangkong.registry.models import Resident
+
+from ..choices import CheckInSource, ContactType, MeasureStatus
+from ..models import CheckIn, Measure
+from ..views.measures import checkin_token
+from . import factories as F
+
+
+def _today_measures():
+    F.standard_policy()
+    today = timezone.localdate()
+    return [F.start(F.person(), today, contact_type=ContactType.CLOSE_CONTACT) for _ in range(3)]
+
+
+def test_it_shows_the_dashboard_to_control_roles_only(db, users):
+    _today_measures()
+    resp = client_for(users["commander"]).get("/control/")
+    assert resp.status_code == 200 and "管控总览" in resp.content.decode()
+    assert client_for(users["lab"]).get("/control/").status_code == 403
+
+
+def test_it_scopes_the_measure_list_to_the_users_division(db, users):
+    ms = _today_measures()
+    far = Resident.objects.exclude(grid=users["grid"].division).order_by("id").last()
+    ms.append(F.start(F.person(resident=far), timezone.localdate(),
+                      kind=MeasureKind.HOME_MONITORING))
+    mine = [m for m in ms if m.division.path.startswith(users["grid"].division.path)]
+    body = client_for(users["grid"]).get("/control/measures/").content.decode()
+    for m in ms:
+        assert (m.person.name in body) == (m in mine)
+    other = next(m for m in ms if m not in mine)
+    assert client_for(users["grid"]).get(f"/control/measures/{other.pk}/").status_code == 404
+
+
+def test_it_shows_site_staff_only_their_sites_persons(db, users):
+    ms = _today_measures()
+    mine, theirs = F.site("一号隔离点"), F.site("二号隔离点")
+    mine.staff.add(users["site"])
+    Measure.objects.filter(pk=ms[0].pk).update(site=mine)
+    Measure.objects.filter(pk=ms[1].pk).update(site=theirs)
+    client = client_for(users["site"])
+    body = client.get("/control/measures/").content.decode()
+    assert ms[0].person.name in body and ms[1].person.name not in body
+    assert client.get(f"/control/measures/{ms[1].pk}/").status_code == 404
+    assert client.get(f"/control/sites/{theirs.pk}/").status_code == 404
+    assert client.get(f"/control/sites/{mine.pk}/").status_code == 200
+
+
+def test_it_exports_masked_unless_the_role_may_and_audits(db, users):
+    ms = _today_measures()
+    resp = client_for(users["auditor"]).get("/control/measures/", {"export": "xlsx", "full_pii": "1"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("姓名", "身份证号") and len(rows) == 4
+    assert {r[1] for r in rows[1:]} == {mask_id_number(m.person.id_number) for m in ms}
+    log = AuditLog.objects.filter(action=AuditAction.EXPORT, actor=users["auditor"]).get()
+    assert log.changes["count"] == 3 and log.changes["full_pii"] is False
+    resp = client_for(users["commander"]).get("/control/measures/", {"export": "xlsx", "full_pii": "1"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
+    assert {r[1] for r in rows[1:]} == {m.person.id_number for m in ms}
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT, actor=users["commander"]).get().changes["full_pii"]
+
+
+def test_it_lists_with_a_bounded_number_of_queries(db, users):
+    _today_measures()
+    client = client_for(users["commander"])
+    client.get("/control/measures/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/control/measures/")
+    [F.start(F.person(), timezone.localdate(), kind=MeasureKind.HOME_MONITORING)
+                            for _ in range(5)]
+    with CaptureQueriesContext(connection) as more:
+        client.get("/control/measures/")
+    assert len(more) == len(few) <= 15
+
+
+def test_it_starts_a_measure_by_hand_from_a_residents_id_number(db, users):
+    F.standard_policy()
+    resident = Resident.objects.filter(grid=users["grid"].division).first()
+    resp = client_for(users["grid"]).post("/control/measures/start/", {
+        "id_number": resident.id_number, "contact_type": ContactType.CLOSE_CONTACT, "kind": "",
+    })
+    assert resp.status_code == 302
+    m = Measure.objects.get(person__id_number=resident.id_number)
+    assert (m.kind, m.rule.name, m.division) == (MeasureKind.CENTRAL_QUARANTINE, "密接", resident.grid)
+    # Twice: a clear Chinese message, nothing created.
+    resp = client_for(users["grid"]).post("/control/measures/start/", {"id_number": resident.id_number})
+    assert "该人员已在管控中" in resp.content.decode()
+    # Outside the grid worker's scope.
+    outsider = Resident.objects.exclude(grid=users["grid"].division).first()
+    resp = client_for(users["grid"]).post("/control/measures/start/", {"id_number": outsider.id_number})
+    assert "人员库和常住人口中都没有此身份证号" in resp.content.decode()
+
+
+def test_it_refuses_release_on_the_page_with_the_missing_list(db, users):
+    m = _today_measures()[0]
+    client = client_for(users["commander"])
+    resp = client.post(f"/control/measures/{m.pk}/release/", follow=True)
+    body = resp.content.decode()
+    assert "不能解除,以下事项未完成" in body and "管控期未满" in body and "尚无结果" in body
+    m.refresh_from_db()
+    assert m.status == MeasureStatus.ACTIVE
+
+
+def test_it_takes_a_self_check_in_through_the_signed_link(db, users):
+    m = _today_measures()[0]
+    from django.test import Client
+
+    anon = Client()
+    url = f"/control/c/{checkin_token(m)}/"
+    assert anon.get(url).status_code == 200
+    resp = anon.post(url, {"temperature": "36.6"})
+    assert "打卡成功" in resp.content.decode()
+    assert CheckIn.objects.get(measure=m).source == CheckInSource.SELF
+    assert anon.get(f"/control/c/{checkin_token(m)}x/").status_code == 404
+    assert anon.get("/control/measures/").status_code == 302  # the rest needs a login
+
+
+def test_it_plans_transfers_as_a_closed_loop(db, users):
+    m = _today_measures()[0]
+    site = F.site()
+    client = client_for(users["commander"])
+    client.post(f"/control/measures/{m.pk}/transfer/", {
+        "site": site.pk, "vehicle": "冀A·12345", "escort": "王医生", "planned_at": "2022-08-01T10:00"})
+    t = m.transfers.get()
+    assert t.status == "planned"
+    client.post(f"/control/transfers/{t.pk}/advance/")
+    client.post(f"/control/transfers/{t.pk}/advance/")
+    t.refresh_from_db()
+    m.refresh_from_db()
+    assert t.status == "arrived" and t.departed_at and t.arrived_at and m.site == site
+    assert AuditLog.objects.filter(object_type="control.transfer", verb="transfer_arrive").exists()
+
+
+def test_it_logs_door_checks_for_home_measures(db, users):
+    F.standard_policy()
+    m = F.start(F.person(), timezone.localdate(), kind=MeasureKind.HOME_ISOLATION)
+    client_for(users["commander"]).post(f"/control/measures/{m.pk}/door_check/", {"outcome": "present"})
+    assert m.door_checks.get().outcome == "present"
+    assert m.household is not None  # the resident's household
+

@@ -1,0 +1,1 @@
+"""Pages of the control area, split by model group."""

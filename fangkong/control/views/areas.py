@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.generic import ListView
+
+from .. import areas as A
+from ..choices import RiskLevel
+from ..forms import AreaImportForm, AreaQueryForm
+from ..models import RiskArea
+from ..models.areas import NAME_FIELDS
+from ..roles import POLICY_EDITORS
+from ..rules import active_on, origin_level_on
+from .base import ControlMixin
+
+SESSION_KEY = "control.area_import"
+
+
+class RiskAreaListView(ControlMixin, ListView):
+    """风险区: the periods in force today (or all history), and "was this place risky on day X?"."""
+
+    template_name = "control/area_list.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        qs = RiskArea.objects.restrict(self.request.user)
+        if self.request.GET.get("history") != "1":
+            qs = active_on(qs, dt.date.today())  # noqa: DTZ011 — a calendar day of the lists
+        if self.request.GET.get("level"):
+            qs = qs.filter(level=self.request.GET["level"])
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = AreaQueryForm(self.request.GET if "place" in self.request.GET else None)
+        if form.is_bound and form.is_valid():
+            parts = form.cleaned_data["place"].split()
+            names = dict(zip(NAME_FIELDS, parts, strict=False))
+            level = origin_level_on(names, form.cleaned_data["on"])
+            ctx["answer"] = {"place": "".join(parts), "on": form.cleaned_data["on"],
+                             "level": dict(RiskLevel.choices).get(level, "非风险区")}
+        ctx.update(query_form=form, levels=RiskLevel.choices, may_edit=bool(self.request.user.role_names & POLICY_EDITORS))
+        return ctx
+
+
+def _row_json(r: A.AreaRow) -> list:
+    return [r.row, list(r.names), r.level, r.effective_from.isoformat(), r.lifted_on.isoformat() if r.lifted_on else None,
+            r.code]
+
+
+def _row_from(j: list) -> A.AreaRow:
+    return A.AreaRow(j[0], tuple(j[1]), j[2], dt.date.fromisoformat(j[3]), dt.date.fromisoformat(j[4]) if j[4] else None,
+                     j[5])
+
+
+class RiskAreaImportView(ControlMixin, View):
+    """Upload or paste a list → preview of what changes → confirm. Nothing is written before."""
+
+    allowed_roles = POLICY_EDITORS
+    template_name = "control/area_import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": AreaImportForm()})
+
+    def post(self, request):
+        if request.POST.get("confirm") == "1":
+            return self._apply(request)
+        form = AreaImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        d = form.cleaned_data
+        if d["file"]:
+            rows, errors = A.read_file(d["file"].read(), d["file"].name)
+        else:
+            rows, errors = A.read_text(d["text"])
+        plan = A.plan_changes(rows, full_list_on=d["full_list_on"])
+        plan.errors = errors
+        request.session[SESSION_KEY] = {"rows": [_row_json(r) for r in rows], "source": d["source"] or
+                                        (d["file"].name if d["file"] else "粘贴名单"),
+                                        "full_list_on": d["full_list_on"].isoformat() if d["full_list_on"] else None}
+        return render(request, self.template_name, {"form": form, "plan": plan, "preview": True})
+
+    def _apply(self, request):
+        saved = request.session.pop(SESSION_KEY, None)
+        if not saved:
+            messages.error(request, "预览已失效,请重新上传")
+            return redirect("control:area_import")
+        full = dt.date.fromisoformat(saved["full_list_on"]) if saved["full_list_on"] else None
+        # Planned again at confirmation: the history may have changed since the preview.
+        plan = A.plan_changes([_row_from(j) for j in saved["rows"]], full_list_on=full)
+        try:
+            n = A.do_apply_risk_areas(plan, source=saved["source"], full_list_on=full)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+            return redirect("control:area_import")
+        messages.success(request, f"风险区名单已更新:{n}处变化,{len(plan.unchanged)}处未变")
+        return redirect("control:areas")

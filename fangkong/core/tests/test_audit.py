@@ -1,0 +1,162 @@
+"""The audit writer: context in every entry point, bulk rows, values, append-only log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import pytest
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from fangkong.core import audit
+from fangkong.core.actions import do_update
+from fangkong.core.choices import AuditAction, AuditSource
+from fangkong.core.middleware import AuditContextMiddleware
+from fangkong.core.models import AuditLog, Batch
+from fangkong.core.testing import api_client_for, assert_audited, make_user
+from fangkong.registry.models import Resident
+
+
+def test_it_writes_as_the_system_from_the_command_line(users):
+    resident = Resident.objects.first()
+    row = audit.record(AuditAction.ACTION, resident, verb="test")
+    assert (row.actor, row.actor_label, row.source) == (None, "system", AuditSource.CLI)
+    assert row.division_path == resident.grid.path
+
+
+def test_it_nests_contexts_and_restores_them(users):
+    assert audit.current().actor is None
+    with audit.audit_context(users["grid"], source=AuditSource.JOB, ip="10.0.0.1"):
+        outer = audit.current()
+        with audit.audit_context(source=AuditSource.IMPORT):
+            inner = audit.current()
+            assert (inner.actor, inner.ip, inner.request_id) == (users["grid"], "10.0.0.1", outer.request_id)
+            assert inner.source == AuditSource.IMPORT
+        assert audit.current() == outer
+    assert audit.current().actor is None
+
+
+def test_it_audits_a_job_as_the_user_who_started_it(users):
+    """A task gets the user's id (task arguments are JSON) and acts in their name."""
+    resident = Resident.objects.restrict(users["grid"], "change").filter(status="present").first()
+
+    @audit.audit_context(users["grid"].pk, source=AuditSource.JOB)
+    def job() -> None:
+        do_update(resident, status="away", away_to="外省")
+
+    job()
+    row = assert_audited(AuditAction.UPDATE, resident, actor=users["grid"], source=AuditSource.JOB)
+    assert row.changes["status"] == ["present", "away"]
+    assert row.changes["away_to"] == ["", "外省"]
+
+
+def test_the_middleware_sets_actor_address_and_request_and_resets_them(users):
+    seen = []
+
+    def view(request):
+        seen.append(audit.record(AuditAction.VIEW, users["grid"]))
+        return HttpResponse("ok")
+
+    middleware = AuditContextMiddleware(view)
+    for path, source in (("/registry/search/", AuditSource.WEB), ("/api/residents/", AuditSource.API)):
+        request = RequestFactory().get(path, REMOTE_ADDR="192.0.2.7")
+        request.user = users["village"]
+        middleware(request)
+        row = seen[-1]
+        assert (row.actor, row.source, row.ip) == (users["village"], source, "192.0.2.7")
+        assert len(row.request_id) == 32
+    assert seen[0].request_id != seen[1].request_id
+    assert audit.current().actor is None
+
+
+def test_a_token_request_acts_as_the_token_user_and_leaks_nothing(users):
+    resident = Resident.objects.restrict(users["grid"]).exclude(phone="").first()
+    response = api_client_for(users["grid"]).get(f"/api/residents/{resident.pk}/", {"full_pii": "1"},
+                                                 REMOTE_ADDR="198.51.100.4")
+    assert response.status_code == 200
+    row = assert_audited(AuditAction.VIEW_PII, resident, actor=users["grid"])
+    assert (row.source, row.ip) == (AuditSource.API, "198.51.100.4")
+    assert audit.current().actor is None
+
+
+def test_record_many_is_constant_in_queries_and_keeps_division_paths(users):
+    counts = {}
+    for n in (5, 50):
+        # Fresh instances: no grid loaded, as after a bulk_create.
+        residents = list(Resident.objects.order_by("pk")[:n])
+        with audit.audit_context(users["commander"], source=AuditSource.IMPORT):
+            with CaptureQueriesContext(connection) as ctx:
+                written = audit.record_many(AuditAction.IMPORT, residents, verb="registry_import",
+                                            changes_of=lambda r: {"name": [None, r.name]})
+        counts[n] = len(ctx.captured_queries)
+        assert written == n
+    assert counts[5] == counts[50]
+    rows = AuditLog.objects.filter(verb="registry_import").order_by("-id")[:50]
+    by_id = {str(r.pk): r for r in Resident.objects.select_related("grid").order_by("pk")[:50]}
+    assert len({r.request_id for r in rows}) == 1
+    for row in rows:
+        resident = by_id[row.object_id]
+        assert row.division_path == resident.grid.path
+        assert row.changes == {"name": [None, resident.name]}
+        assert (row.actor, row.source) == (users["commander"], AuditSource.IMPORT)
+    assert audit.record_many(AuditAction.IMPORT, []) == 0
+
+
+def test_snapshot_and_diff_give_json_values_and_both_sides():
+    batch = Batch(pk=1, kind="x", file="batches/a.xlsx", created_at=timezone.now(), division_id=3)
+    snap = audit.snapshot(batch)
+    assert snap["file"] == "batches/a.xlsx" and snap["division_id"] == 3
+    assert isinstance(snap["created_at"], str)
+    assert audit._jsonable({"d": decimal.Decimal("1.50"), "t": dt.timedelta(hours=1), "s": {1}}) == {
+        "d": "1.50", "t": 3600.0, "s": [1]}
+    assert audit.diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
+    assert audit.diff({"a": 1, "b": None}, {}) == {"a": [1, None]}
+
+
+class TestAppendOnly:
+    @pytest.fixture
+    def row(self, db):
+        return audit.record(AuditAction.ACTION, None, object_type_="core.test", verb="append_only")
+
+    def test_it_refuses_to_change_a_row(self, row):
+        row.verb = "changed"
+        with pytest.raises(PermissionError):
+            row.save()
+        with pytest.raises(PermissionError):
+            AuditLog.objects.filter(pk=row.pk).update(verb="changed")
+        with pytest.raises(PermissionError), transaction.atomic():
+            AuditLog.objects.bulk_update([row], ["verb"])
+        assert AuditLog.objects.get(pk=row.pk).verb == "append_only"
+
+    def test_it_refuses_to_delete_a_row(self, row):
+        with pytest.raises(PermissionError):
+            row.delete()
+        with pytest.raises(PermissionError):
+            AuditLog.objects.filter(pk=row.pk).delete()
+        with pytest.raises(PermissionError):
+            AuditLog.objects.all().delete()
+        assert AuditLog.objects.filter(pk=row.pk).exists()
+
+    def test_it_prunes_only_rows_past_the_retention_period(self, row, settings):
+        now = timezone.now()
+        old = AuditLog.objects.bulk_create([
+            AuditLog(at=now - dt.timedelta(days=400), action=AuditAction.ACTION, object_type="core.test"),
+            AuditLog(at=now - dt.timedelta(days=200), action=AuditAction.ACTION, object_type="core.test"),
+        ])
+        with pytest.raises(PermissionError):
+            AuditLog.objects.prune(now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS - 1))
+        assert AuditLog.objects.prune(now - dt.timedelta(days=300)) == 1
+        assert not AuditLog.objects.filter(pk=old[0].pk).exists()
+        assert AuditLog.objects.filter(pk__in=[old[1].pk, row.pk]).count() == 2
+
+    def test_deleting_an_account_keeps_its_rows(self, db):
+        user = make_user("leaver", None)
+        with audit.audit_context(user):
+            row = audit.record(AuditAction.ACTION, None, object_type_="core.test")
+        user.delete()
+        row = AuditLog.objects.get(pk=row.pk)
+        assert (row.actor, row.actor_label) == (None, "leaver")

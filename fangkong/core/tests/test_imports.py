@@ -1,0 +1,505 @@
+"""The shared import framework: reading files, cleaning rows, running batches, error sheets."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
+from fangkong.core.identity import InvalidValue, clean_id_number, clean_phone
+from fangkong.core.imports import (
+    ChunkResult,
+    Column,
+    ReadError,
+    as_text,
+    choice,
+    clean_row,
+    create_batch,
+    error_sheet,
+    normalize_header,
+    parse_date,
+    parse_datetime,
+    read_table,
+    run_batch_task,
+    run_import,
+    start_batch,
+    text,
+)
+from fangkong.core.models import AuditLog, Batch
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# Spreadsheet cells hold wall-clock times without a zone; the parsers make them aware.
+CELL_0930 = dt.datetime(2022, 7, 1, 9, 30)  # noqa: DTZ001
+CELL_0800 = dt.datetime(2022, 7, 1, 8, 0)  # noqa: DTZ001
+CELL_0805 = dt.datetime(2022, 7, 1, 8, 5)  # noqa: DTZ001
+GOOD_ID = "110101199003074514"
+GOOD_ID_2 = "11010119900307731X"
+
+COLUMNS = [
+    Column("name", "姓名", required=True, clean=text(40, "姓名")),
+    Column("id_number", "身份证号", ("证件号码", "公民身份号码", "身份证号码"), required=True, clean=clean_id_number),
+    Column("phone", "联系电话", ("手机号", "手机号码"), clean=clean_phone),
+    Column("household", "户编号"),
+    Column("day", "登记日期", clean=parse_date),
+]
+
+
+def xlsx_bytes(rows: list[list], merges: tuple[str, ...] = (), sheet_title: str = "Sheet1",
+               extra_sheets: dict[str, list[list]] | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    for title, content in (extra_sheets or {}).items():
+        extra = book.create_sheet(title, 0)
+        for row in content:
+            extra.append(row)
+    sheet = book["Sheet"]
+    sheet.title = sheet_title
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def read_all(content: bytes, name: str, columns=COLUMNS, **kwargs):
+    table = read_table(content, name, columns, **kwargs)
+    return table, list(table)
+
+
+# ---------------------------------------------------------------- headers, titles, merged cells
+
+
+def test_it_finds_the_header_under_title_rows_and_fills_merged_cells():
+    content = xlsx_bytes(
+        [
+            ["坝上示范县常住人口基础台账"],
+            ["填报单位:某某村", None, None, "填报日期:2022年7月1日"],
+            [],
+            ["序号", "姓 名", "公民身份号码(18位)", "户编号", "*联系电话"],
+            [1, "张三", GOOD_ID, "H001", "138 1234 5678"],
+            [2, "李四", GOOD_ID_2, None, "+86 139-1234-5678"],
+            [None, None, None, None, None],
+            [3, "王五", "410102199001011237", "H002", None],
+        ],
+        merges=("A1:E1", "D5:D6"),
+    )
+    table, rows = read_all(content, "台账.xlsx")
+    assert table.kind == "xlsx"
+    assert table.header_row == 4
+    assert table.mapping == {"name": 1, "id_number": 2, "household": 3, "phone": 4}
+    assert table.unmapped_headers == ["序号"]
+    assert [n for n, _ in rows] == [5, 6, 8]  # the empty row 7 is skipped, numbers stay the sheet's
+    assert rows[1][1]["household"] == "H001"  # the merged 户编号 applies to both members
+    assert rows[1][1]["name"] == "李四"
+    values, reasons = clean_row(rows[1][1], COLUMNS)
+    assert reasons == []
+    assert values["phone"] == "13912345678"
+
+
+def test_it_matches_full_width_headers_and_values():
+    content = csv_bytes([
+        ["姓名", "身份证号码", "手机号"],
+        ["张三", "110101199003074514", "138 1234 5678"],
+    ])
+    table, rows = read_all(content, "list.csv")
+    assert table.mapping == {"name": 0, "id_number": 1, "phone": 2}
+    values, reasons = clean_row(rows[0][1], COLUMNS)
+    assert reasons == []
+    assert values == {"name": "张三", "id_number": GOOD_ID, "phone": "13812345678", "household": None, "day": None}
+
+
+def test_it_normalizes_headers():
+    assert normalize_header("  *身份证 号:") == "身份证号"
+    assert normalize_header("PHONE") == "phone"
+
+
+def test_it_picks_the_sheet_that_holds_the_table():
+    content = xlsx_bytes(
+        [["姓名", "身份证号"], ["张三", GOOD_ID]],
+        sheet_title="台账",
+        extra_sheets={"说明": [["本表由网格员填写"], ["请勿修改表头"]]},
+    )
+    table, rows = read_all(content, "a.xlsx")
+    assert table.sheet_name == "台账"
+    assert rows == [(2, {"name": "张三", "id_number": GOOD_ID})]
+
+
+def test_it_reports_a_file_without_a_header():
+    content = csv_bytes([["甲", "乙"], ["1", "2"]])
+    with pytest.raises(ReadError, match="未找到表头"):
+        read_table(content, "x.csv", COLUMNS)
+
+
+def test_it_reports_missing_required_columns_and_accepts_a_manual_mapping():
+    content = csv_bytes([["姓名", "号码"], ["张三", GOOD_ID]])
+    table = read_table(content, "x.csv", COLUMNS)
+    assert [c.key for c in table.missing] == ["id_number"]
+    with pytest.raises(ReadError, match="缺少必填列:身份证号"):
+        table.check()
+    table.remap({"id_number": 1})
+    table.check()
+    assert list(table) == [(2, {"name": "张三", "id_number": GOOD_ID})]
+
+
+def test_it_lets_a_manual_mapping_leave_a_column_out():
+    content = csv_bytes([["姓名", "身份证号", "手机号"], ["张三", GOOD_ID, "坏号码"]])
+    _, rows = read_all(content, "x.csv", mapping={"phone": None})
+    assert rows == [(2, {"name": "张三", "id_number": GOOD_ID})]
+
+
+def test_it_rejects_files_that_are_not_tables():
+    with pytest.raises(ReadError, match="不支持的文件类型"):
+        read_table(b"%PDF-1.4", "a.pdf", COLUMNS)
+    with pytest.raises(ReadError, match="不是有效的Excel文件"):
+        read_table(b"hello", "a.xlsx", COLUMNS)
+    with pytest.raises(ReadError, match="无法读取Excel文件"):
+        read_table(b"PK\x03\x04broken", "a.xlsx", COLUMNS)
+
+
+# ---------------------------------------------------------------- csv encodings and quirks
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_it_reads_csv_in_the_usual_encodings(encoding):
+    content = csv_bytes([["姓名", "证件号码", "户编号"], ["欧阳娜娜", GOOD_ID, "H001"]], encoding=encoding)
+    table, rows = read_all(content, "名单.csv")
+    assert table.headers == ["姓名", "证件号码", "户编号"]
+    assert rows == [(2, {"name": "欧阳娜娜", "id_number": GOOD_ID, "household": "H001"})]
+
+
+def test_it_reads_excels_unicode_text_export():
+    content = codecs.BOM_UTF16_LE + csv_bytes(
+        [["姓名", "身份证号"], ["张三", GOOD_ID]], encoding="utf-16-le", delimiter="\t"
+    )
+    _, rows = read_all(content, "名单.txt")
+    assert rows == [(2, {"name": "张三", "id_number": GOOD_ID})]
+
+
+def test_it_reads_csv_from_a_path_and_a_file_object(tmp_path):
+    content = csv_bytes([["姓名", "身份证号"], ["张三", GOOD_ID]], encoding="gbk")
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    assert list(read_table(path, "x.csv", COLUMNS)) == [(2, {"name": "张三", "id_number": GOOD_ID})]
+    assert list(read_table(io.BytesIO(content), "x.csv", COLUMNS)) == [(2, {"name": "张三", "id_number": GOOD_ID})]
+
+
+def test_it_unwraps_excel_text_tricks_in_csv():
+    content = csv_bytes([
+        ["姓名", "身份证号", "户编号"],
+        ["张三", f'="{GOOD_ID}"', "'0012"],
+        ["李四", f"\t{GOOD_ID_2}", "0013"],
+    ])
+    _, rows = read_all(content, "x.csv")
+    assert rows[0][1] == {"name": "张三", "id_number": GOOD_ID, "household": "0012"}
+    assert rows[1][1]["id_number"] == GOOD_ID_2
+
+
+def test_it_counts_csv_rows_for_progress():
+    content = csv_bytes([["某县名单"], ["姓名", "身份证号"], *[["张三", GOOD_ID]] * 5])
+    table = read_table(content, "x.csv", COLUMNS)
+    assert table.header_row == 2
+    assert table.total == 5
+
+
+def test_it_keeps_short_csv_rows():
+    content = csv_bytes([["姓名", "身份证号", "手机号"], ["张三"]])
+    _, rows = read_all(content, "x.csv")
+    assert rows == [(2, {"name": "张三", "id_number": None, "phone": None})]
+
+
+# ---------------------------------------------------------------- xls
+
+
+def test_it_reads_legacy_xls_with_merged_cells_and_dates():
+    table, rows = read_all((FIXTURES / "sample.xls").read_bytes(), "sample.xls")
+    assert table.kind == "xls"
+    assert table.header_row == 2  # under the merged title row
+    assert [n for n, _ in rows] == [3, 4, 5]
+    first, second, third = (r for _, r in rows)
+    assert first["day"] == dt.date(2022, 7, 1)
+    assert second["household"] == "H001"  # merged over the first two data rows
+    assert clean_row(second, COLUMNS)[0]["phone"] == "13912345678"  # stored as a number
+    _, reasons = clean_row(third, COLUMNS)
+    assert reasons == ["身份证号被表格软件存成了数字,后几位已丢失,请将该列设为文本后重新导出"]
+    assert clean_row(third, COLUMNS)[0]["day"] == dt.date(2022, 7, 3)
+
+
+def test_it_reads_an_xls_file_by_its_content_whatever_its_name():
+    table = read_table(FIXTURES / "sample.xls", "名单.xlsx", COLUMNS)
+    assert table.kind == "xls"
+
+
+# ---------------------------------------------------------------- damaged ID numbers
+
+
+def test_it_reports_id_numbers_excel_damaged_and_never_guesses_them():
+    content = xlsx_bytes([
+        ["姓名", "身份证号"],
+        ["张三", 410102199001011234],  # a number: the last digits are gone
+        ["李四", "4.10102E+17"],  # the same after a round trip through text
+        ["王五", "410102199001011235"],  # a wrong check digit
+        ["赵六", GOOD_ID.lower()],
+    ])
+    _, rows = read_all(content, "a.xlsx")
+    results = [clean_row(raw, COLUMNS) for _, raw in rows]
+    assert "存成了数字" in results[0][1][0]
+    assert "科学计数法" in results[1][1][0]
+    assert "校验码错误" in results[2][1][0]
+    assert results[0][0]["id_number"] is None and results[1][0]["id_number"] is None
+    assert results[3][1] == []
+
+
+# ---------------------------------------------------------------- dates and times
+
+
+@pytest.mark.parametrize("value", [
+    dt.date(2022, 7, 1), CELL_0930, 44743, 44743.75, "44743", 20220701,
+    "2022年7月1日", "2022年07月01日", "2022/7/1", "2022.07.01", "2022-07-01", "20220701", "22.7.1",
+    "2022-07-01 14:30:00", "二〇二二年七月一日", "7月1日", "7/1", "2022年7月1号",
+])
+def test_it_parses_the_usual_date_forms(value):
+    assert parse_date(value, year=2022) == dt.date(2022, 7, 1)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2022年2月30日", "不存在"), ("明天", "无法识别"), ("", "为空"), (None, "为空"), (-5, "不是有效的日期"),
+])
+def test_it_explains_dates_it_cannot_read(value, message):
+    with pytest.raises(InvalidValue, match=message):
+        parse_date(value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2022-07-01 14:30", (14, 30)),
+    ("2022年7月1日14时30分", (14, 30)),
+    ("2022年7月1日 14点", (14, 0)),
+    ("2022/7/1 下午3点", (15, 0)),
+    ("2022/7/1 下午3点半", (15, 30)),
+    ("2022/7/1 凌晨12点", (0, 0)),
+    ("7月1日 15:05:09", (15, 5)),
+    ("2022-07-01T14:30:00+08:00", (14, 30)),
+    (44743.5, (12, 0)),
+    (CELL_0800, (8, 0)),
+    ("2022-07-01", (0, 0)),
+])
+def test_it_parses_the_usual_datetime_forms(value, expected):
+    result = parse_datetime(value, year=2022)
+    assert timezone.is_aware(result)
+    local = timezone.localtime(result)
+    assert (local.date(), (local.hour, local.minute)) == (dt.date(2022, 7, 1), expected)
+
+
+def test_it_explains_times_it_cannot_read():
+    with pytest.raises(InvalidValue, match="时间“2022-07-01 25:00”不存在"):
+        parse_datetime("2022-07-01 25:00")
+    with pytest.raises(InvalidValue, match="无法识别"):
+        parse_datetime("2022-07-01 傍晚时分")
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def test_it_cleans_rows_with_chinese_reasons():
+    columns = [*COLUMNS, Column("status", "状态", clean=choice({"在家": "present", "外出": "away"}, "状态"))]
+    values, reasons = clean_row(
+        {"name": None, "id_number": "123", "phone": "12345", "day": "2022-13-01", "status": "失联"}, columns
+    )
+    assert reasons == [
+        "姓名为空",
+        "身份证号应为18位,实际为3位",
+        "联系电话:手机号“12345”应为11位手机号或带区号的固定电话",
+        "登记日期:日期“2022-13-01”不存在",
+        "状态“失联”无法识别,应为在家、外出之一",
+    ]
+    assert values["household"] is None
+
+
+def test_it_turns_cells_into_text():
+    assert as_text(12.0) == "12"
+    assert as_text(1.5) == "1.5"
+    assert as_text(dt.date(2022, 7, 1)) == "2022-07-01"
+    assert as_text(CELL_0805) == "2022-07-01 08:05:00"
+    assert as_text(None) == ""
+    with pytest.raises(InvalidValue, match="地址过长"):
+        text(5, "地址")("坝上示范县某某镇")
+
+
+# ---------------------------------------------------------------- running a batch
+
+
+def _counting_handler(seen: list[int]):
+    def handler(rows):
+        result = ChunkResult()
+        for row in rows:
+            if row.values["household"] == "DUP":
+                result.duplicates += 1
+            elif row.values["household"] == "BAD":
+                result.reject(row, "户编号不存在")
+            else:
+                seen.append(row.number)
+                result.imported += 1
+        return result
+
+    return handler
+
+
+def _batch(users, **kwargs) -> Batch:
+    user = users["commander"]
+    return Batch.objects.create(kind="test", division=user.division, created_by=user, **kwargs)
+
+
+def test_it_runs_an_import_and_records_counts_errors_and_progress(users):
+    content = csv_bytes([
+        ["名单"],
+        ["姓名", "身份证号", "户编号"],
+        *[["张三", GOOD_ID, f"H{i}"] for i in range(5)],
+        ["李四", "4.10102E+17", "H9"],
+        ["王五", GOOD_ID_2, "DUP"],
+        ["赵六", GOOD_ID, "BAD"],
+    ])
+    batch = _batch(users)
+    seen: list[int] = []
+    run_import(batch, read_table(content, "x.csv", COLUMNS), _counting_handler(seen), columns=COLUMNS, chunk_size=2)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert (batch.rows, batch.processed, batch.imported, batch.duplicates, batch.rejected) == (8, 8, 5, 1, 2)
+    assert batch.progress == 100
+    assert seen == [3, 4, 5, 6, 7]
+    assert [e["row"] for e in batch.errors] == [8, 10]
+    assert "科学计数法" in batch.errors[0]["reasons"][0]
+    assert batch.errors[1] == {"row": 10, "reasons": ["户编号不存在"],
+                               "values": {"name": "赵六", "id_number": GOOD_ID, "household": "BAD"}}
+    assert batch.finished_at is not None
+    assert batch.outcome()["rejected"] == 2
+
+
+def test_it_keeps_earlier_chunks_when_a_chunk_fails(users):
+    from fangkong.core import audit
+
+    rows = [(n, {"name": f"人{n}", "id_number": GOOD_ID, "household": "H"}) for n in range(2, 8)]
+    calls = []
+
+    def handler(chunk):
+        calls.append(len(chunk))
+        for row in chunk:
+            audit.record(AuditAction.IMPORT, None, object_type_="test.row", object_id=str(row.number))
+        if len(calls) == 2:
+            raise RuntimeError("数据库连接中断")
+        return ChunkResult(imported=len(chunk))
+
+    batch = run_import(_batch(users), rows, handler, columns=COLUMNS, chunk_size=3)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED
+    assert "第5至7行" in batch.message and "数据库连接中断" in batch.message
+    assert batch.imported == 3 and batch.processed == 3
+    written = AuditLog.objects.filter(object_type="test.row")
+    assert sorted(int(r.object_id) for r in written) == [2, 3, 4]  # the failed chunk rolled back
+    assert {(r.source, r.actor_id) for r in written} == {(AuditSource.IMPORT, users["commander"].pk)}
+
+
+def test_it_stores_a_batch_file_with_its_digest(users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    content = csv_bytes([["姓名", "身份证号"], ["张三", GOOD_ID]])
+    batch = create_batch(kind="test", file_name="/some/where/名单.csv", content=content,
+                         division=users["commander"].division, created_by=users["commander"])
+    assert batch.file_sha256 == hashlib.sha256(content).hexdigest()
+    assert batch.file_name == "名单.csv"
+    assert batch.status == BatchStatus.PENDING
+    with batch.file.open("rb") as fh:
+        assert fh.read() == content
+
+
+def sample_runner(batch: Batch) -> Batch:
+    """A runner as imports write them: read the stored file, run the rows (used by start_batch tests)."""
+    with batch.file.open("rb") as fh:
+        table = read_table(fh.read(), batch.file_name, COLUMNS)
+    return run_import(batch, table, _counting_handler([]), columns=COLUMNS)
+
+
+RUNNER = "fangkong.core.tests.test_imports.sample_runner"
+
+
+def test_it_runs_small_files_at_once(users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    content = csv_bytes([["姓名", "身份证号", "户编号"], ["张三", GOOD_ID, "H1"]])
+    batch = create_batch(kind="test", file_name="a.csv", content=content, division=users["commander"].division,
+                         created_by=users["commander"])
+    batch = start_batch(batch, RUNNER)
+    assert (batch.status, batch.imported) == (BatchStatus.DONE, 1)
+
+
+def test_it_sends_large_files_to_the_worker(users, settings, tmp_path, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.MEDIA_ROOT = tmp_path
+    content = csv_bytes([["姓名", "身份证号", "户编号"], ["张三", GOOD_ID, "H1"], ["李四", GOOD_ID_2, "H2"]])
+    batch = create_batch(kind="test", file_name="a.csv", content=content, division=users["commander"].division,
+                         created_by=users["commander"])
+    with django_capture_on_commit_callbacks(execute=True):
+        start_batch(batch, RUNNER, background=True)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.PENDING  # nothing imported in the request
+    queued = DBTaskResult.objects.get(args_kwargs__args=[batch.pk, RUNNER])
+    assert queued.task_path.endswith("run_batch_task")
+    # What the worker does with it:
+    run_batch_task.call(batch.pk, RUNNER)
+    batch.refresh_from_db()
+    assert (batch.status, batch.imported) == (BatchStatus.DONE, 2)
+    run_batch_task.call(batch.pk, RUNNER)  # a retried task does not import twice
+    batch.refresh_from_db()
+    assert batch.imported == 2
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
+def test_it_runs_background_batches_with_any_tasks_backend(users, settings, tmp_path,
+                                                          django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    content = csv_bytes([["姓名", "身份证号", "户编号"], ["张三", GOOD_ID, "BAD"]])
+    batch = create_batch(kind="test", file_name="a.csv", content=content, division=users["commander"].division,
+                         created_by=users["commander"])
+    with django_capture_on_commit_callbacks(execute=True):
+        start_batch(batch, RUNNER, background=True)
+    batch.refresh_from_db()
+    assert (batch.status, batch.rejected) == (BatchStatus.DONE, 1)
+
+
+# ---------------------------------------------------------------- the error sheet
+
+
+def test_it_writes_the_error_sheet():
+    errors = [
+        {"row": 8, "reasons": ["身份证号校验码错误,请核对是否录入有误"],
+         "values": {"name": "李四", "id_number": "410102199001011235", "phone": 13912345678.0}},
+        {"row": 10, "reasons": ["姓名为空", "户编号不存在"], "values": {"id_number": GOOD_ID, "household": "BAD"}},
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(error_sheet(errors, COLUMNS)))
+    sheet = book.active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["原行号", "姓名", "身份证号", "联系电话", "户编号", "登记日期", "错误原因"]
+    assert rows[1] == [8, "李四", "410102199001011235", "13912345678", None, None, "身份证号校验码错误,请核对是否录入有误"]
+    assert rows[2] == [10, None, GOOD_ID, None, "BAD", None, "姓名为空;户编号不存在"]
+    assert sheet["C2"].data_type == "s"  # the ID number stays text
+
+
+def test_it_reads_its_own_error_sheet_back():
+    """Users fix the error sheet and import it again: it must read like any other file."""
+    errors = [{"row": 8, "reasons": ["x"], "values": {"name": "李四", "id_number": GOOD_ID_2}}]
+    table, rows = read_all(error_sheet(errors, COLUMNS), "错误行.xlsx")
+    assert rows == [(2, {"name": "李四", "id_number": GOOD_ID_2, "phone": None, "household": None, "day": None})]
+    assert "原行号" in table.unmapped_headers

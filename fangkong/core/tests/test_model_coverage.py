@@ -1,0 +1,98 @@
+"""Meta-tests: every scoped model and every API endpoint has a test class built on the shared
+mixins of fangkong.core.testing, so a new model in any app cannot ship untested."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from typing import Any
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fangkong.core.scoping import ScopedModel
+from fangkong.core.testing import APITests, ModelTestCase, ViewTests
+
+# Keep these short: each entry names who will remove it.
+SCOPED_MODELS_WITHOUT_TESTS = {
+    # No API and no pages yet; the screening helper adds its test class with the mixins.
+    "screening.person": "screening: Person has no API or pages yet",
+}
+ENDPOINTS_WITHOUT_MIXINS = {
+    # Not division-scoped (auditors see the whole log); see test_api_audit_log.py.
+    "auditlog": "core: the audit log API, tested in test_api_audit_log.py",
+}
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def model_test_classes() -> list[type[ModelTestCase]]:
+    """Every collected test class built on the mixins, after importing every app's tests."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fangkong."):
+            continue
+        try:
+            package = importlib.import_module(f"{config.name}.tests")
+        except ModuleNotFoundError:
+            continue
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("test_"):
+                importlib.import_module(f"{package.__name__}.{info.name}")
+    return [c for c in _subclasses(ModelTestCase) if c.__name__.startswith("Test") and getattr(c, "model", None)]
+
+
+def api_viewsets() -> dict[str, tuple[Any, set[str]]]:
+    """basename → (viewset class, HTTP methods routed) for every router-registered viewset."""
+    found: dict[str, tuple[Any, set[str]]] = {}
+
+    def walk(patterns: list) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns)
+            elif isinstance(p, URLPattern) and getattr(p.callback, "actions", None) and p.name:
+                basename = p.name.rsplit("-", 1)[0]
+                _cls, methods = found.setdefault(basename, (p.callback.cls, set()))
+                methods.update(p.callback.actions)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_every_scoped_model_has_a_test_class_built_on_the_mixins(db):
+    covered = {c.model._meta.label_lower for c in model_test_classes()}
+    scoped = {m._meta.label_lower for m in apps.get_models() if issubclass(m, ScopedModel)}
+    missing = scoped - covered - set(SCOPED_MODELS_WITHOUT_TESTS)
+    assert not missing, (
+        f"ScopedModels without a test class on fangkong.core.testing's mixins: {sorted(missing)} — "
+        "add a class like registry/tests/test_api_residents.py::TestResidentAPI"
+    )
+    stale = set(SCOPED_MODELS_WITHOUT_TESTS) & covered
+    assert not stale, f"remove {sorted(stale)} from SCOPED_MODELS_WITHOUT_TESTS: they have tests now"
+    unknown = set(SCOPED_MODELS_WITHOUT_TESTS) - scoped
+    assert not unknown, f"SCOPED_MODELS_WITHOUT_TESTS names no scoped model: {sorted(unknown)}"
+
+
+def test_every_api_endpoint_has_mixin_tests_for_each_method(db):
+    classes = model_test_classes()
+    for basename, (viewset, methods) in api_viewsets().items():
+        if basename in ENDPOINTS_WITHOUT_MIXINS:
+            continue
+        tests = [c for c in classes if getattr(c, "api_basename", None) == basename]
+        assert tests, f"/api/ endpoint {basename!r} ({viewset.__name__}) has no APITests class"
+        needed = {APITests.Get, APITests.List}
+        needed |= {APITests.Create} if "post" in methods else set()
+        needed |= {APITests.Update} if methods & {"put", "patch"} else set()
+        needed |= {APITests.Delete} if "delete" in methods else set()
+        lacking = {m.__name__ for m in needed if not any(issubclass(c, m) for c in tests)}
+        assert not lacking, f"/api/ endpoint {basename!r} lacks the APITests mixins {sorted(lacking)}"
+
+
+def test_the_mixins_are_not_collected_on_their_own():
+    """Only a model's class runs the tests; the mixins have no data to run them with."""
+    for mixin in (APITests.Full, APITests.ReadOnly, ViewTests.List, ModelTestCase):
+        assert not mixin.__name__.startswith("Test")

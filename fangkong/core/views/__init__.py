@@ -1,0 +1,63 @@
+"""Core pages: home, login, notifications; account management and the audit log in submodules."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from fangkong.core.models import Notification
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """工作台: the user's areas as cards, the person search and their latest notifications."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["latest_notifications"] = list(
+            self.request.user.notifications.filter(read_at__isnull=True)[:5]
+        )
+        return ctx
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The signed-in user's own notifications, newest first; unread ones highlighted."""
+
+    template_name = "core/notifications.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(user=self.request.user)
+        if self.request.GET.get("unread"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+
+class NotificationReadView(LoginRequiredMixin, View):
+    """Marks one notification (or, without pk, all) as read and follows its link if it has one."""
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
+        if pk is None:
+            mine.update(read_at=timezone.now())
+            return redirect("core:notifications")
+        note = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+        mine.filter(pk=note.pk).update(read_at=timezone.now())
+        if request.htmx:
+            note.refresh_from_db()
+            return render(request, "core/_notification.html", {"n": note})
+        if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
+            return redirect(note.url)
+        return redirect("core:notifications")

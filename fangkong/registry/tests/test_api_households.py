@@ -1,0 +1,28 @@
+"""/api/households/ through the shared mixins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fangkong.core.testing import APITests
+from fangkong.registry.models import Household
+
+from .factories import make_household
+
+
+class TestHouseholdAPI(APITests.Full):
+    model = Household
+    api_basename = "household"
+    user_in, user_out, user_none = "grid", "grid_other", "lab"
+    op_users = {"delete": ("commander", ("command_center", "village_other"), "grid")}
+
+    def make_object(self) -> Household:
+        return make_household(self.users["grid"].division)
+
+    def create_data(self) -> dict[str, Any]:
+        grid = self.users["grid"].division
+        return {"code": f"N{grid.code}{Household.objects.count():06d}", "grid": grid.pk, "address": "测试路9号",
+                "head_name": "测试户主"}
+
+    def update_data(self, obj: Household) -> dict[str, Any]:
+        return {"address": "测试路10号"}

@@ -1,0 +1,47 @@
+"""search_residents: partial numbers, masked numbers, names, pinyin — on a scoped queryset."""
+
+from fangkong.core.pii import mask_id_number
+from fangkong.registry.models import Resident
+from fangkong.registry.search import search_residents
+
+
+def _one(users):
+    return Resident.objects.restrict(users["grid"]).exclude(id_number=None).exclude(phone="").first()
+
+
+def test_it_finds_by_whole_and_partial_numbers(users):
+    scoped = Resident.objects.restrict(users["grid"])
+    r = _one(users)
+    for query in (r.id_number, r.id_number.lower(), r.id_number[-4:], r.id_number[-6:], r.id_number[:14],
+                  mask_id_number(r.id_number), r.phone, r.phone[-4:], f" {r.phone[:3]} {r.phone[3:7]} {r.phone[7:]} "):
+        assert r in search_residents(scoped, query), query
+
+
+def test_it_finds_by_name_and_pinyin(users):
+    scoped = Resident.objects.restrict(users["grid"])
+    r = _one(users)
+    for query in (r.name, r.name[0], r.name[1:], r.name_initials, r.name_initials.upper(), r.name_pinyin[:5],
+                  f"{r.name[0]} {r.id_number[-4:]}"):
+        assert r in search_residents(scoped, query), query
+
+
+def test_words_narrow_each_other(users):
+    scoped = Resident.objects.restrict(users["grid"])
+    r = _one(users)
+    both = search_residents(scoped, f"{r.name} {r.id_number[-4:]}")
+    assert r in both
+    assert both.count() <= search_residents(scoped, r.name).count()
+    assert not search_residents(scoped, f"{r.name} 00000000000000000")
+
+
+def test_it_never_widens_the_scope(users):
+    other = Resident.objects.filter(grid=users["grid_other"].division).exclude(id_number=None).first()
+    scoped = Resident.objects.restrict(users["grid"])
+    for query in (other.id_number, other.id_number[-4:], other.name, other.name_initials, other.phone):
+        assert other not in search_residents(scoped, query), query
+
+
+def test_meaningless_queries_find_nothing(users):
+    scoped = Resident.objects.restrict(users["commander"])
+    for query in ("", "   ", "12", "***", "!!"):
+        assert not search_residents(scoped, query).exists(), query

@@ -1,0 +1,41 @@
+"""Background work of screening: the escalation loop and large imports (django-tasks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+from fangkong.core import audit
+from fangkong.core.choices import AuditSource
+from fangkong.core.models import Batch
+
+from .actions import do_escalate
+from .choices import VerificationStatus
+from .models import Verification
+from .routing import Router
+
+
+def escalate_overdue(now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Escalate every task whose `escalate_at` has passed; each is claimed once (conditional update)."""
+    now = now or timezone.now()
+    due = list(Verification.objects.filter(escalate_at__lte=now).exclude(status=VerificationStatus.CLOSED)
+               .select_related("person", "assignee").order_by("escalate_at")[:limit])
+    if not due:
+        return 0
+    router = Router.load()
+    with audit.audit_context(source=AuditSource.JOB):
+        return sum(1 for v in due if do_escalate(v, now=now, router=router))
+
+
+@task()
+def escalate_overdue_task() -> int:
+    return escalate_overdue()
+
+
+@task()
+def import_leads_task(batch_id: int) -> dict:
+    from .imports import run_lead_import
+
+    return run_lead_import(Batch.objects.get(pk=batch_id))

@@ -1,0 +1,62 @@
+"""线索: one record pushed to the county through one channel."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.choices import Module
+from fangkong.core.scoping import ScopedQuerySet
+
+from ..choices import Channel, LeadKind
+from .person import SCREENING_EDITORS, SCREENING_VIEWERS, Person, ScopedModel, module_refine
+
+
+class Lead(ScopedModel):
+    """线索: as received (name, ID, phone as cleaned; where from, when arrived, where staying).
+
+    `dedup_key` is a digest of the channel and the row's cleaned values, so the same row
+    imported twice (or submitted twice) adds nothing. `division` is where it was routed.
+    """
+
+    channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices, db_index=True)
+    module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices, db_index=True)
+    source = models.CharField(_("数据来源"), max_length=64, blank=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=LeadKind.choices, default=LeadKind.DOMESTIC)
+    batch = models.ForeignKey("core.Batch", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="leads", verbose_name=_("批次"))
+    row_number = models.PositiveIntegerField(_("行号"), null=True, blank=True)
+    dedup_key = models.CharField(_("去重键"), max_length=40, unique=True)
+    name = models.CharField(_("姓名"), max_length=40, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("现住址"), max_length=255, blank=True)
+    origin = models.CharField(_("来源地/风险地区"), max_length=255, blank=True)
+    arrived_at = models.DateTimeField(_("到达时间"), null=True, blank=True)
+    pushed_at = models.DateTimeField(_("推送时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), db_index=True)
+    note = models.TextField(_("备注"), blank=True)
+    receipt_code = models.CharField(_("回执码"), max_length=12, unique=True, null=True, blank=True)
+    reported_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("填报人"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="leads", verbose_name=_("人员"))
+    verification = models.ForeignKey("screening.Verification", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="leads", verbose_name=_("核查任务"))
+    division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("管理区划"))
+
+    scope_division_field = "division"
+    scope_roles = {"view": SCREENING_VIEWERS, "add": SCREENING_EDITORS, "change": SCREENING_EDITORS}
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("线索")
+        verbose_name_plural = _("线索")
+        indexes = [models.Index(fields=["channel", "received_at"], name="lead_channel_received")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.name or self.phone}"
+
+    @classmethod
+    def scope_refine(cls, qs: ScopedQuerySet, user, action: str) -> ScopedQuerySet:
+        return module_refine(qs, user, "module")

@@ -1,0 +1,79 @@
+"""Where a person is managed and who verifies them: registry grid, else parsed address, else county.
+
+`Router` loads the county's divisions and the responsible accounts once, so an import of a
+million rows routes in memory without a query per row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fangkong.core.choices import DivisionLevel, Role
+from fangkong.core.models import Division, UserRole
+
+# Who verifies at each level: the grid worker of a grid, else the village / township cadre.
+RESPONSIBLE_ROLE = {
+    DivisionLevel.GRID: Role.GRID_WORKER,
+    DivisionLevel.VILLAGE: Role.VILLAGE_CADRE,
+    DivisionLevel.TOWNSHIP: Role.TOWNSHIP_CADRE,
+}
+TOWNSHIP_PATH_LENGTH = 9
+
+
+@dataclass
+class Router:
+    """In-memory maps of the county: division levels and paths, townships, responsible users."""
+
+    county: Division
+    level: dict[int, str] = field(default_factory=dict)
+    path: dict[int, str] = field(default_factory=dict)
+    township_by_path: dict[str, int] = field(default_factory=dict)
+    responsible: dict[int, int] = field(default_factory=dict)
+    cadres: dict[int, list[int]] = field(default_factory=dict)
+    by_name: dict[str, int] = field(default_factory=dict)
+    pattern: re.Pattern | None = None
+
+    @classmethod
+    def load(cls, county: Division | None = None) -> Router:
+        county = county or Division.objects.get(level=DivisionLevel.COUNTY)
+        router = cls(county=county)
+        for pk, level, path, name in Division.objects.subtree(county).values_list("pk", "level", "path", "name"):
+            router.level[pk], router.path[pk] = level, path
+            if level == DivisionLevel.TOWNSHIP:
+                router.township_by_path[path] = pk
+            if level in (DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE) and len(name) >= 2:
+                router.by_name.setdefault(name, pk)
+        rows = (UserRole.objects.filter(role__in=list(RESPONSIBLE_ROLE.values()), user__is_active=True,
+                                        user__division__path__startswith=county.path)
+                .order_by("user__username").values_list("role", "user__division_id", "user_id"))
+        for role, division_id, user_id in rows:
+            if RESPONSIBLE_ROLE.get(router.level.get(division_id)) == role:
+                router.responsible.setdefault(division_id, user_id)
+            if role == Role.TOWNSHIP_CADRE:
+                router.cadres.setdefault(division_id, []).append(user_id)
+        # Longest names first so 东关村 wins over 东关 when both exist.
+        names = sorted(router.by_name, key=len, reverse=True)
+        router.pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+        return router
+
+    def township_of(self, division_id: int) -> int | None:
+        path = self.path.get(division_id, "")
+        return self.township_by_path.get(path[:TOWNSHIP_PATH_LENGTH]) if len(path) >= TOWNSHIP_PATH_LENGTH else None
+
+    def division_from_address(self, address: str) -> int | None:
+        """The deepest village / township named in a free-text address, else None."""
+        if not address or self.pattern is None:
+            return None
+        found = [self.by_name[m] for m in self.pattern.findall(address)]
+        if not found:
+            return None
+        return max(found, key=lambda pk: len(self.path[pk]))
+
+    def assignee_for(self, division_id: int) -> int | None:
+        """The grid worker of a grid, the cadre of a village / township; None at county level."""
+        return self.responsible.get(division_id)
+
+    def township_cadres(self, division_id: int) -> list[int]:
+        township = self.township_of(division_id)
+        return self.cadres.get(township, []) if township else []

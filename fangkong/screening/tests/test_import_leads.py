@@ -1,0 +1,85 @@
+"""`fangkong import-leads`: rows, duplicates, bad rows with reasons, routing to grid workers."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from fangkong.cli import main as cli_main
+from fangkong.core.models import AuditLog, Batch
+from fangkong.screening.choices import Channel
+from fangkong.screening.models import Lead, Verification
+
+from .helpers import csv_bytes, outsider_id, resident_of_grid
+
+
+def _run(tmp_path, name: str, data: bytes, *args: str, capsys) -> dict:
+    path = tmp_path / name
+    path.write_bytes(data)
+    call_command("import_leads", str(path), "--channel", "big_data", "--json", *args)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_it_imports_routes_and_reports_bad_rows(tmp_path, users, capsys):
+    grid = users["grid"].division
+    r = resident_of_grid(grid)
+    data = csv_bytes(title="大数据推送名单(7月1日)", rows=[
+        [r.name, r.id_number, r.phone, "北京市朝阳区", "2022年7月1日", "", "2022/7/1 08:00"],
+        ["李外来", outsider_id(3), "13800001111", "上海市", "2022-07-01", "", ""],
+        ["坏号码", "4.10102E+17", "", "北京", "", "", ""],
+        ["无联系", "", "", "北京", "", "", ""],
+        ["错日期", outsider_id(4), "", "北京", "7月40日", "", ""],
+    ])
+    out = _run(tmp_path, "list.csv", data, "--source", "geofence", capsys=capsys)
+    assert (out["rows"], out["imported"], out["duplicates"], out["rejected"]) == (5, 2, 0, 3)
+    assert [e["row"] for e in out["errors"]] == [5, 6, 7]
+    assert "科学计数法" in out["errors"][0]["reason"]
+    assert out["errors"][1]["reason"] == "身份证号和手机号至少填写一项"
+    assert "不存在" in out["errors"][2]["reason"]
+    lead = Lead.objects.get(id_number=r.id_number)
+    assert lead.source == "geofence" and lead.channel == Channel.BIG_DATA and lead.row_number == 3
+    v = lead.verification
+    assert v.division == grid and v.assignee == users["grid"]
+    assert (v.located_due_at - v.opened_at).total_seconds() == 3600  # 1.3.8
+    outsider = Lead.objects.get(name="李外来").verification
+    assert outsider.division.level == "county" and outsider.assignee is None  # the module admin's queue
+    batch = Batch.objects.get(pk=out["batch"])
+    assert AuditLog.objects.filter(object_type="core.batch", object_id=str(batch.pk), verb="import_leads").exists()
+
+    again = _run(tmp_path, "list.csv", data, capsys=capsys)
+    again_with_source = _run(tmp_path, "list.csv", data, "--source", "geofence", capsys=capsys)
+    assert again_with_source["imported"] == 0 and again_with_source["duplicates"] == 2
+    assert again["imported"] == 2  # another source is another push
+    assert Verification.objects.filter(person__id_number=r.id_number).count() == 1  # joins the open task
+
+
+def test_it_accepts_the_hyphenated_command(tmp_path, users, capsys):
+    path = tmp_path / "l.csv"
+    path.write_bytes(csv_bytes([["王某", outsider_id(9), "13900002222", "广州", "", "", ""]]))
+    cli_main(["fangkong", "import-leads", str(path), "--channel", "big_data", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["imported"] == 1 and out["errors"] == []
+
+
+def test_it_reads_xlsx_with_title_rows_and_aliases(tmp_path, users, capsys):
+    from openpyxl import Workbook
+
+    grid = users["grid"].division
+    r = resident_of_grid(grid, 1)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["密接人员协查名单"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["姓名", "证件号码", "联系电话", "风险地区", "抵达日期"])
+    sheet.append([r.name, r.id_number, r.phone, "北京", 44743])  # 44743 = 2022-07-01 as an Excel serial
+    sheet.append(["数字化", 4.10102e17, "13700003333", "北京", None])
+    path = tmp_path / "cc.xlsx"
+    book.save(path)
+    call_command("import_leads", str(path), "--channel", "close_contact", "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert (out["imported"], out["rejected"]) == (1, 1)
+    assert out["errors"][0]["row"] == 4
+    lead = Lead.objects.get(id_number=r.id_number)
+    assert timezone.localtime(lead.arrived_at).date().isoformat() == "2022-07-01"

@@ -1,0 +1,99 @@
+"""The board numbers, the daily close and the two 001 sentences against a known data set."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from fangkong.core.choices import MeasureKind
+from fangkong.screening import actions
+from fangkong.screening.choices import AttemptKind, Channel, LeadKind, Outcome, ReviewDecision
+from fangkong.screening.intake import LeadInput
+from fangkong.screening.models import ClearanceItem
+from fangkong.screening.reports import board_counts, push_sentence, screening_sentence
+
+from .helpers import resident_of_grid
+
+TZ = timezone.get_fixed_timezone(480)
+DAY1 = dt.datetime(2022, 7, 1, 9, 0, tzinfo=TZ)
+DAY2 = dt.datetime(2022, 7, 2, 9, 0, tzinfo=TZ)
+
+
+def _lead(users, channel, n, now, kind=LeadKind.DOMESTIC):
+    r = resident_of_grid(users["grid"].division, n)
+    lead, _ = actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number, phone=r.phone, kind=kind),
+                                     channel=channel, now=now)
+    return lead.verification
+
+
+def _close(users, v, outcome, measure="", now=DAY2):
+    actions.do_submit_outcome(users["grid"], v, outcome, measure_kind=measure, place="外地", now=now)
+    actions.do_review(users["commander"], v, ReviewDecision.APPROVED, now=now)
+
+
+@pytest.fixture
+def known(users):
+    """Day 1: 2 self reports, 1 door screening, 3 big-data pushes, 1 assist, 1 from abroad; day 2: 4 pushes."""
+    day1 = [(Channel.SELF_REPORT, 0), (Channel.SELF_REPORT, 1), (Channel.GRID_SCREENING, 2), (Channel.BIG_DATA, 3),
+            (Channel.BIG_DATA, 4), (Channel.BIG_DATA, 5), (Channel.ASSIST_REQUEST, 6)]
+    tasks = {n: _lead(users, c, n, DAY1) for c, n in day1}
+    tasks[7] = _lead(users, Channel.BIG_DATA, 7, DAY1, kind=LeadKind.FROM_ABROAD)
+    _close(users, tasks[0], Outcome.CLEARED)
+    _close(users, tasks[1], Outcome.CONTROLLED, MeasureKind.HOME_ISOLATION)
+    _close(users, tasks[2], Outcome.CONTROLLED, MeasureKind.HOME_MONITORING)
+    _close(users, tasks[3], Outcome.CONTROLLED, MeasureKind.CENTRAL_QUARANTINE)
+    _close(users, tasks[4], Outcome.CLEARED)
+    _close(users, tasks[5], Outcome.CONTROLLED, MeasureKind.HEALTH_MONITORING)
+    _close(users, tasks[6], Outcome.CONTROLLED, MeasureKind.HOME_ISOLATION)
+    _close(users, tasks[7], Outcome.CONTROLLED, MeasureKind.CENTRAL_QUARANTINE)
+    day2 = {n: _lead(users, Channel.BIG_DATA, n, DAY2) for n in (8, 9, 10, 11)}
+    actions.do_record_attempt(users["grid"], day2[8], AttemptKind.CALLED, now=DAY2 + dt.timedelta(minutes=30))
+    actions.do_submit_outcome(users["grid"], day2[9], Outcome.CLEARED, now=DAY2 + dt.timedelta(minutes=40))
+    actions.do_record_attempt(users["grid"], day2[10], AttemptKind.NO_ANSWER, now=DAY2 + dt.timedelta(minutes=50))
+    return {**tasks, **day2}
+
+
+def test_it_writes_the_first_001_sentence(users, known):
+    start, end = dt.date(2022, 7, 1), dt.date(2022, 7, 1)
+    assert screening_sentence(users["commander"], start, end, today=end) == (
+        "今日,共排查涉疫风险人员8人(其中自主报备和基层排查3人、大数据推送3人、协查推送1人、境外返回1人),"
+        "均落实相关管控措施(其中集中隔离2人、居家医学观察2人、健康监测4人)。")
+    assert screening_sentence(users["commander"], start, dt.date(2022, 7, 2), today=dt.date(2022, 7, 2)) == (
+        "七月以来,共排查涉疫风险人员12人(其中自主报备和基层排查3人、大数据推送7人、协查推送1人、境外返回1人),"
+        "已落实相关管控措施8人(其中集中隔离2人、居家医学观察2人、健康监测4人),其余4人正在核查。")
+
+
+def test_it_writes_the_push_sentence(users, known):
+    day = dt.date(2022, 7, 2)
+    assert push_sentence(users["commander"], day, day, today=day) == (
+        "今日推送数据4条,已核实2条,其中剩余1条正在落地核查,剩余1条数据无人接听,正在核实。")
+    assert push_sentence(users["commander"], dt.date(2022, 7, 1), dt.date(2022, 7, 1), today=day) == (
+        "7月1日推送数据4条,已核实4条。")
+
+
+def test_it_counts_the_board_per_channel_and_township(users, known):
+    day = dt.date(2022, 7, 2)
+    now = DAY2 + dt.timedelta(hours=1, minutes=30)  # 1 h deadlines of day-2 pushes have passed
+    counts = board_counts(users["commander"], day, day, now=now)
+    assert counts["total"] == {"received": 4, "verified": 8, "controlled": 6, "pending": 2, "overdue": 2,
+                               "unreachable": 1, "rejected": 0}
+    assert counts["channel"]["big_data"]["received"] == 4
+    township = users["grid"].division.parent.parent_id
+    assert counts["township"][township]["received"] == 4
+    assert board_counts(users["grid_other"], day, day, now=now)["total"]["received"] == 0
+
+
+def test_it_closes_the_day_and_carries_open_work_forward(users, known):
+    township = users["township"]
+    day = dt.date(2022, 7, 2)
+    c = actions.do_close_day(township, township.division, day, now=DAY2 + dt.timedelta(hours=10))
+    items = {i.verification_id: i for i in c.items.all()}
+    assert set(items) == {known[n].pk for n in (8, 9, 10, 11)}
+    assert items[known[9].pk].reason.endswith("待审核") and "无人接听1次" in items[known[10].pk].reason
+    c2 = actions.do_close_day(township, township.division, day + dt.timedelta(days=1))
+    assert ClearanceItem.objects.get(clearance=c2, verification=known[10]).days_open == 2
+    with pytest.raises(ValidationError):
+        actions.do_close_day(township, township.division, day)

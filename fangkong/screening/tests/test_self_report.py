@@ -1,0 +1,73 @@
+"""群众自报: public page, notice, receipt lookup, rate limit, honeypot and time trap."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from fangkong.screening.choices import Channel
+from fangkong.screening.models import Lead
+
+from .helpers import resident_of_grid
+
+
+@pytest.fixture(autouse=True)
+def _fast_forms(settings, db):
+    settings.SCREENING_MIN_FORM_SECONDS = 0
+    cache.clear()
+
+
+def _form_data(client: Client, **over) -> dict:
+    page = client.get(reverse("screening:self_report"))
+    assert page.status_code == 200
+    assert "个人信息处理告知" in page.content.decode()
+    data = {"phone": "13912345678", "name": "赵返乡", "id_number": "", "origin": "北京市朝阳区",
+            "arrived_at": "2022-07-01T10:00", "address": "某村", "consent": "on",
+            "started": page.context["form"].initial["started"]}
+    data.update(over)
+    return data
+
+
+def test_it_takes_a_report_without_login_and_routes_it(users):
+    r = resident_of_grid(users["grid"].division, 3)
+    client = Client()
+    resp = client.post(reverse("screening:self_report"),
+                       _form_data(client, name=r.name, id_number=r.id_number, phone=r.phone))
+    assert resp.status_code == 302
+    lead = Lead.objects.get(channel=Channel.SELF_REPORT, id_number=r.id_number)
+    assert lead.verification.assignee == users["grid"]
+    done = client.get(resp["Location"])
+    assert lead.receipt_code in done.content.decode()
+    status = client.get(reverse("screening:receipt"), {"code": lead.receipt_code, "phone_tail": r.phone[-4:]})
+    assert "正在核实" in status.content.decode() and r.name not in status.content.decode()
+    wrong = client.get(reverse("screening:receipt"), {"code": lead.receipt_code, "phone_tail": "0000"})
+    assert "没有找到" in wrong.content.decode()
+
+
+def test_it_requires_the_notice_to_be_accepted():
+    client = Client()
+    resp = client.post(reverse("screening:self_report"), _form_data(client, consent=""))
+    assert resp.status_code == 200 and "请先阅读并同意" in resp.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_it_stops_bots_by_honeypot_and_time_trap(settings):
+    client = Client()
+    resp = client.post(reverse("screening:self_report"), _form_data(client, website="http://spam"))
+    assert "未通过校验" in resp.content.decode()
+    settings.SCREENING_MIN_FORM_SECONDS = 30
+    resp = client.post(reverse("screening:self_report"), _form_data(client))
+    assert "提交过快" in resp.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_it_rate_limits_per_address():
+    client = Client()
+    for i in range(5):
+        resp = client.post(reverse("screening:self_report"), _form_data(client, phone=f"1391234000{i}"))
+        assert resp.status_code == 302
+    resp = client.post(reverse("screening:self_report"), _form_data(client, phone="13912340099"))
+    assert resp.status_code == 429
+    assert Lead.objects.count() == 5

@@ -1,0 +1,210 @@
+"""日清日结 boards, the day's close, the 001 sentences, imports, merges and assist requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core import audit
+from fangkong.core.choices import DivisionLevel
+from fangkong.core.models import Batch, Division
+from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+
+from .. import actions
+from ..choices import AssistDirection, BoardMetric, Channel, MergeStatus
+from ..forms import ImportForm, InboundAssistForm, ReplyForm
+from ..imports import BACKGROUND_BYTES, error_sheet, run_lead_import, start_batch
+from ..jobs import import_leads_task
+from ..models import AssistRequest, DailyClearance, MergeCandidate
+from ..reports import board_counts, default_reason, open_at_close, push_sentence, screening_sentence
+from .work import _parse_date
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def board(request):
+    """Per channel and per township: received, verified, controlled, pending, overdue, unreachable, rejected."""
+    user, g, today = request.user, request.GET, timezone.localdate()
+    start, end = _parse_date(g.get("start"), today), _parse_date(g.get("end"), today)
+    counts = board_counts(user, start, end)
+    metrics = list(BoardMetric)
+    channel_rows = [(c, [(m, counts["channel"].get(c.value, {}).get(m.value, 0)) for m in metrics]) for c in Channel]
+    townships = Division.objects.filter(pk__in=[k for k in counts["township"] if k]).order_by("path")
+    township_rows = [(t, [(m, counts["township"][t.pk].get(m.value, 0)) for m in metrics]) for t in townships]
+    if None in counts["township"]:
+        township_rows.append((None, [(m, counts["township"][None].get(m.value, 0)) for m in metrics]))
+    july = dt.date(today.year, 7, 1) if today.month >= 7 else dt.date(today.year - 1, 7, 1)
+    since = _parse_date(g.get("since"), july)
+    ctx = {
+        "metrics": metrics, "channel_rows": channel_rows, "township_rows": township_rows,
+        "total": [(m, counts["total"][m.value]) for m in metrics], "start": start, "end": end,
+        "range": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+        "sentence_total": screening_sentence(user, since, end), "sentence_push": push_sentence(user, start, end),
+        "since": since,
+        "closed": DailyClearance.objects.restrict(user).filter(date=end).select_related("division"),
+    }
+    return render(request, "screening/board.html", ctx)
+
+
+@login_required
+def close_day(request):
+    """日清日结: list what is still open with a reason each; closing freezes it and carries it forward."""
+    user = request.user
+    if not DailyClearance.scope_roles["add"] & user.role_names:
+        raise PermissionDenied
+    date = _parse_date(request.POST.get("date") or request.GET.get("date"), timezone.localdate())
+    division = user.division
+    items = list(open_at_close(user, division, date)[:500])
+    now = timezone.now()
+    if request.method == "POST":
+        reasons = {v.pk: request.POST.get(f"reason_{v.pk}", "").strip() for v in items}
+        try:
+            clearance = actions.do_close_day(user, division, date, reasons)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("已日结,未清 %(n)d 条已结转") % {"n": clearance.items.count()})
+            return redirect("screening:clearance", pk=clearance.pk)
+    rows = [(v, default_reason(v, now)) for v in items]
+    history = DailyClearance.objects.restrict(user).select_related("division", "closed_by")[:30]
+    return render(request, "screening/close_day.html", {"rows": rows, "date": date, "history": history})
+
+
+@login_required
+def clearance_detail(request, pk: int):
+    c = get_object_or_404(DailyClearance.objects.restrict(request.user).select_related("division"), pk=pk)
+    items = c.items.select_related("verification__person", "verification__assignee")
+    labels = {m.value: m.label for m in BoardMetric}
+    return render(request, "screening/clearance.html", {"c": c, "items": items,
+                                                         "counts": [(labels.get(k, k), n) for k, n in c.counts.items()]})
+
+
+@login_required
+def import_leads(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if not Batch.scope_roles["add"] & request.user.role_names:
+            raise PermissionDenied
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        batch = start_batch(data=data, file_name=upload.name, channel=form.cleaned_data["channel"],
+                            source=form.cleaned_data["source"], user=request.user)
+        if len(data) > BACKGROUND_BYTES:
+            import_leads_task.enqueue(batch.pk)
+            messages.info(request, _("文件较大,已转入后台导入,可在本页查看进度"))
+        else:
+            run_lead_import(batch, data)
+        return redirect("screening:batch", pk=batch.pk)
+    batches = Batch.objects.restrict(request.user).filter(kind="leads").select_related("created_by")[:30]
+    return render(request, "screening/import.html", {"form": form, "batches": batches})
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind="leads"), pk=pk)
+    template = "screening/_batch_progress.html" if request.htmx else "screening/batch.html"
+    return render(request, template, {"batch": batch, "errors": batch.errors[:200]})
+
+
+@login_required
+def batch_errors(request, pk: int):
+    batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind="leads"), pk=pk)
+    audit.record_export("core.batch", len(batch.errors), fields=["errors"], full_pii=True,
+                        description=f"批次{batch.pk}错误行")
+    resp = HttpResponse(error_sheet(batch), content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.xlsx"'
+    return resp
+
+
+@login_required
+def merges(request):
+    qs = MergeCandidate.objects.restrict(request.user).select_related("person", "other", "decided_by")
+    status = request.GET.get("status", MergeStatus.PENDING)
+    if status in MergeStatus.values:
+        qs = qs.filter(status=status)
+    return render(request, "screening/merges.html", {"candidates": qs[:200], "status": status,
+                                                      "statuses": MergeStatus.choices})
+
+
+@require_POST
+@login_required
+def merge_action(request, pk: int, op: str):
+    c = get_object_or_404(MergeCandidate.objects.restrict(request.user, "change"), pk=pk)
+    fn = {"merge": actions.do_merge, "unmerge": actions.do_unmerge, "not_duplicate": actions.do_mark_not_duplicate}
+    if op not in fn:
+        raise PermissionDenied
+    try:
+        fn[op](request.user, c)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect(request.POST.get("back") or "screening:merges")
+
+
+@login_required
+def assist_list(request):
+    qs = AssistRequest.objects.restrict(request.user).select_related("person")
+    direction = request.GET.get("direction", "")
+    if direction in AssistDirection.values:
+        qs = qs.filter(direction=direction)
+    form = InboundAssistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.do_create_assist(request.user, AssistDirection.INBOUND, region=d["region"], name=d["name"],
+                                     id_number=d["id_number"], phone=d["phone"], address=d["address"],
+                                     reason=d["reason"], reference=d["reference"], due_at=d["due_at"])
+        except PermissionDenied:
+            messages.error(request, _("没有登记协查的权限"))
+        return redirect("screening:assist")
+    return render(request, "screening/assist.html", {"requests": qs[:200], "form": form, "direction": direction,
+                                                      "reply_form": ReplyForm(), "now": timezone.now()})
+
+
+@require_POST
+@login_required
+def assist_reply(request, pk: int):
+    ar = get_object_or_404(AssistRequest.objects.restrict(request.user, "change"), pk=pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        actions.do_reply_assist(request.user, ar, form.cleaned_data["reply"])
+    return redirect("screening:assist")
+
+
+@login_required
+def assist_export(request):
+    """The outbound sheet sent to other regions (open requests); masked unless the role may see more."""
+    from openpyxl import Workbook
+
+    qs = AssistRequest.objects.restrict(request.user).filter(direction=AssistDirection.OUTBOUND).order_by("region", "id")
+    full = may_see_full_pii(request.user) and request.GET.get("full_pii") == "1"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("协查函")
+    sheet.append(["协查编号", "协查地区", "姓名", "身份证号", "联系电话", "线索地址", "协查事由", "回复时限", "状态"])
+    rows = list(qs)
+    for ar in rows:
+        sheet.append([ar.reference or f"FK{ar.pk:06d}", ar.region, ar.name,
+                      ar.id_number if full else mask_id_number(ar.id_number),
+                      ar.phone if full else mask_phone(ar.phone), ar.address, ar.reason,
+                      timezone.localtime(ar.due_at).strftime("%Y-%m-%d %H:%M") if ar.due_at else "",
+                      ar.get_status_display()])
+    audit.record_export("screening.assistrequest", len(rows), fields=["name", "id_number", "phone"], full_pii=full,
+                        description="发出协查函")
+    out = io.BytesIO()
+    book.save(out)
+    resp = HttpResponse(out.getvalue(), content_type=XLSX)
+    resp["Content-Disposition"] = 'attachment; filename="outbound-assist.xlsx"'
+    return resp
+
+
+def townships_of(user) -> list[Division]:
+    return list(Division.objects.subtree(user.division).filter(level=DivisionLevel.TOWNSHIP)) if user.division_id else []

@@ -1,0 +1,230 @@
+"""Working pages: my tasks (phone view), task detail with its actions, lists, door screening."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from fangkong.core import audit
+from fangkong.core.choices import Role
+from fangkong.core.models import Division
+from fangkong.core.pii import may_see_full_pii
+
+from .. import actions
+from ..choices import BoardMetric, Channel, Stage, VerificationStatus
+from ..forms import AttemptForm, DoorScreeningForm, OutcomeForm, ReviewForm
+from ..models import SCREENING_EDITORS, Lead, Verification
+from ..reports import metric_queryset
+
+
+class TelRedirect(HttpResponseRedirect):
+    allowed_schemes = ["tel"]
+
+
+def _parse_date(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _division_param(request) -> Division | None:
+    pk = request.GET.get("township") or request.GET.get("division")
+    if not pk or not request.user.division_id:
+        return None
+    return get_object_or_404(Division.objects.subtree(request.user.division), pk=pk)
+
+
+class MyTasksView(LoginRequiredMixin, ListView):
+    """我的核查任务: open tasks in the user's scope, nearest deadline first (375 px friendly)."""
+
+    template_name = "screening/my_tasks.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = (Verification.objects.restrict(self.request.user, "change").exclude(status=VerificationStatus.CLOSED)
+              .select_related("person", "division").order_by("next_due_at", "id"))
+        if not self.request.user.has_role(Role.GRID_WORKER) and self.request.GET.get("all") != "1":
+            qs = qs.filter(assignee=self.request.user)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(now=timezone.now(), **kwargs)
+
+
+class VerificationListView(LoginRequiredMixin, ListView):
+    """Any board number's list: ?metric=&channel=&township=&start=&end=, or ?status= / ?queue=unassigned."""
+
+    template_name = "screening/verification_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        user, g = self.request.user, self.request.GET
+        today = timezone.localdate()
+        self.start, self.end = _parse_date(g.get("start"), today), _parse_date(g.get("end"), today)
+        division = _division_param(self.request)
+        metric = g.get("metric")
+        if metric in BoardMetric.values and metric != BoardMetric.RECEIVED:
+            qs = metric_queryset(metric, user, self.start, self.end, division=division)
+        else:
+            qs = Verification.objects.restrict(user)
+            if division is not None:
+                qs = qs.filter(division__path__startswith=division.path)
+        if g.get("channel") in Channel.values:
+            qs = qs.filter(channel=g["channel"])
+        if g.get("status") in VerificationStatus.values:
+            qs = qs.filter(status=g["status"])
+        if g.get("queue") == "unassigned":
+            qs = qs.filter(assignee__isnull=True).exclude(status=VerificationStatus.CLOSED)
+        if g.get("module"):
+            qs = qs.filter(module=g["module"])
+        return qs.select_related("person", "division", "assignee").order_by("next_due_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        metric = self.request.GET.get("metric", "")
+        ctx.update(now=timezone.now(), metric_label=BoardMetric(metric).label if metric in BoardMetric.values else "",
+                   query=self.request.GET.urlencode())
+        return ctx
+
+
+class LeadListView(LoginRequiredMixin, ListView):
+    """线索 received in a date range (the board's 今日接收 number)."""
+
+    template_name = "screening/lead_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        g, today = self.request.GET, timezone.localdate()
+        start, end = _parse_date(g.get("start"), today), _parse_date(g.get("end"), today)
+        qs = metric_queryset(BoardMetric.RECEIVED, self.request.user, start, end, division=_division_param(self.request))
+        if g.get("channel") in Channel.values:
+            qs = qs.filter(channel=g["channel"])
+        if g.get("batch"):
+            qs = qs.filter(batch_id=g["batch"])
+        return qs.select_related("person", "division", "verification").order_by("-received_at", "-id")
+
+
+def _task(request, pk: int, action: str = "view") -> Verification:
+    qs = Verification.objects.restrict(request.user, action).select_related("person", "division", "assignee")
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def verification_detail(request, pk: int):
+    v = _task(request, pk)
+    user = request.user
+    can_change = Verification.objects.restrict(user, "change").filter(pk=pk).exists()
+    ctx = {
+        "v": v, "now": timezone.now(), "leads": v.leads.all(), "attempts": v.attempts.select_related("by"),
+        "reviews": v.reviews.select_related("by"), "can_change": can_change,
+        "can_review": v.status == VerificationStatus.SUBMITTED and user.has_role(Role.REVIEWER, Role.COMMAND_CENTER),
+        "attempt_form": AttemptForm(), "outcome_form": OutcomeForm(), "review_form": ReviewForm(),
+        "stages": Stage.choices,
+        "townships": Division.objects.subtree(user.division).filter(level__in=["township", "village", "grid"])
+        if user.has_role(Role.MODULE_ADMIN, Role.MODULE_LEAD, Role.COMMAND_CENTER) and user.division_id else [],
+    }
+    return render(request, "screening/verification_detail.html", ctx)
+
+
+@login_required
+def call(request, pk: int):
+    """One tap to call: reveals the phone (audited) and hands it to the phone's dialler."""
+    v = _task(request, pk, "change")
+    if not may_see_full_pii(request.user) or not v.person.phone:
+        raise Http404
+    audit.record_pii_view(v.person, ["phone"])
+    return TelRedirect(f"tel:{v.person.phone}")
+
+
+def _act(request, pk: int, fn) -> HttpResponseRedirect:
+    v = _task(request, pk)
+    try:
+        fn(v)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", None) or [str(exc)]))
+    else:
+        messages.success(request, _("已保存"))
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(nxt)
+    return redirect("screening:verification", pk=pk)
+
+
+@require_POST
+@login_required
+def record_attempt(request, pk: int):
+    form = AttemptForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("联系情况无效"))
+    return _act(request, pk, lambda v: actions.do_record_attempt(request.user, v, form.cleaned_data["kind"],
+                                                                 form.cleaned_data["note"]))
+
+
+@require_POST
+@login_required
+def mark_stage(request, pk: int):
+    stage = request.POST.get("stage", "")
+    if stage not in Stage.values:
+        raise Http404
+    return _act(request, pk, lambda v: actions.do_mark_stage(request.user, v, stage))
+
+
+@require_POST
+@login_required
+def submit_outcome(request, pk: int):
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择核查结果"))
+        return redirect("screening:verification", pk=pk)
+    d = form.cleaned_data
+    return _act(request, pk, lambda v: actions.do_submit_outcome(
+        request.user, v, d["outcome"], measure_kind=d["measure_kind"], reason=d["reason"], place=d["place"],
+        request_assist=d["request_assist"]))
+
+
+@require_POST
+@login_required
+def review(request, pk: int):
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    return _act(request, pk, lambda v: actions.do_review(request.user, v, form.cleaned_data["decision"],
+                                                         form.cleaned_data["comment"]))
+
+
+@require_POST
+@login_required
+def reassign(request, pk: int):
+    division = get_object_or_404(Division.objects.subtree(request.user.division), pk=request.POST.get("division"))
+    return _act(request, pk, lambda v: actions.do_reassign(request.user, v, division))
+
+
+@login_required
+def door_screening(request):
+    """主动排查: a grid worker records someone found at the door; it becomes a lead at once."""
+    if not request.user.role_names & SCREENING_EDITORS:
+        raise PermissionDenied
+    form = DoorScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lead, created = actions.do_submit_lead(form.lead_input(), channel=Channel.GRID_SCREENING, user=request.user)
+        messages.success(request, _("已登记,核查任务已生成") if created else _("该人员此前已登记"))
+        if lead and lead.verification_id:
+            return redirect("screening:verification", pk=lead.verification_id)
+        return redirect("screening:my_tasks")
+    return render(request, "screening/door_screening.html", {"form": form})
+
+
+def lead_or_404(request, pk: int) -> Lead:
+    return get_object_or_404(Lead.objects.restrict(request.user), pk=pk)
