@@ -295,7 +295,7 @@ class UploadView(LoginRequiredMixin, View):
                                                            "batches": self._batches(request)})
         try:
             rows, errors = parse_result_file(data, f.name, lab=form.cleaned_data["lab"])
-        except ValueError as exc:
+        except (ValueError, InvalidValue) as exc:
             form.add_error("file", str(exc))
             return render(request, "testing/upload.html", {"form": form, "batches": self._batches(request)})
         batch = new_batch(request.user, file_name=f.name, digest=digest, source=form.cleaned_data["lab"])

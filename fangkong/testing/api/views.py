@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fangkong.core.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from fangkong.core.api.base import ScopedReadOnlyViewSet
 from fangkong.testing.ingest import do_import_results, new_batch
 from fangkong.testing.models import (
     CoverageGap,
@@ -73,7 +73,7 @@ class ResamplingTaskViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["status", "division", "round", "assignee"]
 
 
-class ResultUploadViewSet(ScopedViewSetMixin, viewsets.ViewSet):
+class ResultUploadViewSet(viewsets.ViewSet):
     """POST lab results as JSON; returns the batch outcome (counts and bad rows by index)."""
 
     @extend_schema(request=ResultUploadSerializer, responses={201: dict})
