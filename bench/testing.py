@@ -295,10 +295,12 @@ def _city(figures: dict) -> None:
 
 def main(db: str) -> dict:
     setup_django(db, "testing")
-    figures: dict = {"population": POPULATION, "pool_size": POOL, "prevalence": PREVALENCE}
+    figures: dict = {"population": POPULATION, "pool_size": POOL, "prevalence": PREVALENCE,
+                     "load_avg_at_start": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
     start = time.perf_counter()
     _county(db, figures)
     if db == "sqlite" and CITY:  # the city run does not touch the database: once per bench run
         _city(figures)
     figures["total_s"] = round(time.perf_counter() - start, 1)
+    figures["load_avg_at_end"] = round(os.getloadavg()[0], 1)  # other jobs share the machine
     return figures

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import POOL_SIZES
+from .choices import POOL_SIZES, ExemptionReason
 
 
 class UploadForm(forms.Form):
@@ -51,3 +51,13 @@ class SiteForm(forms.Form):
     def __init__(self, *args, divisions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = divisions
+
+
+class ExemptionForm(forms.Form):
+    """免检 / 上门采样登记 by ID number (the grid worker knows their people)."""
+
+    id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    reason = forms.ChoiceField(label=_("原因"), choices=ExemptionReason.choices)
+    away_to = forms.CharField(label=_("外出去向"), max_length=128, required=False)
+    note = forms.CharField(label=_("说明"), max_length=255, required=False)
+    until = forms.DateField(label=_("有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

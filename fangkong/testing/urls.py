@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/gaps/", views.GapListView.as_view(), name="gaps"),
     path("rounds/<int:pk>/export/<str:what>/", views.ExportView.as_view(), name="export"),
     path("results/upload/", views.UploadView.as_view(), name="upload"),
+    path("exemptions/new/", views.ExemptionCreateView.as_view(), name="exemption_new"),
     path("resampling/", views.ResamplingListView.as_view(), name="resampling"),
     path("key-groups/", views.KeyGroupListView.as_view(), name="key_groups"),
     path("key-groups/<int:pk>/", views.KeyGroupView.as_view(), name="key_group"),

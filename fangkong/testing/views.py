@@ -21,10 +21,10 @@ from fangkong.core.pii import may_see_full_pii
 from fangkong.registry.models import Resident
 
 from . import actions, jobs
-from .choices import POOL_SIZES, MissReason, SampleStatus, TaskStatus
+from .choices import POOL_SIZES, ExemptionReason, MissReason, SampleStatus, TaskStatus
 from .compliance import compliance, summary
 from .exports import export_response
-from .forms import PlanningForm, RoundForm, SiteForm, UploadForm
+from .forms import ExemptionForm, PlanningForm, RoundForm, SiteForm, UploadForm
 from .ingest import do_import_results, file_digest, new_batch
 from .models import (
     CoverageGap,
@@ -406,3 +406,30 @@ class SiteCreateView(LoginRequiredMixin, View):
             do_create(SamplingSite, verb="create_site", **form.cleaned_data)
             return redirect("testing:sites")
         return render(request, "testing/form.html", {"form": form, "title": "新建采样点"})
+
+
+class ExemptionCreateView(LoginRequiredMixin, View):
+    """免检登记: infants, bedridden (→ home sampling), away (with where); scoped to the user's people."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "testing/form.html", {"form": ExemptionForm(), "title": "免检 / 上门采样登记"})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ExemptionForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                from fangkong.core.identity import clean_id_number
+
+                resident = Resident.objects.restrict(request.user).filter(
+                    id_number=clean_id_number(d["id_number"])).first()
+                if resident is None:
+                    raise ValidationError("您的管辖范围内没有此身份证号的常住人口")
+                actions.do_add_exemption(resident, d["reason"], away_to=d["away_to"], note=d["note"],
+                                         until=d["until"])
+            except (ValidationError, InvalidValue, PermissionDenied) as exc:
+                form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, f"已登记 {resident.name}:{ExemptionReason(d['reason']).label}")
+                return redirect("testing:exemption_new")
+        return render(request, "testing/form.html", {"form": form, "title": "免检 / 上门采样登记"})
