@@ -20,7 +20,6 @@ import datetime as dt
 import os
 import random
 import time
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 
