@@ -51,7 +51,9 @@ def refresh_coverage(rnd: SamplingRound, *, now: dt.datetime | None = None, con=
     con = con or engine.connect()
     county = Division.objects.filter(level="county", path=rnd.division.path[:6]).first() or rnd.division
     t = engine.feed(con, cov.source_queries(rnd.pk, rnd.starts_on, county.path), cov.SCHEMAS)
-    people = cov.person_status(t, rnd.starts_on, rnd.infant_age)
+    # Materialised once: the roll-up and the untested list both read it.
+    people = con.create_table("people", cov.person_status(t, rnd.starts_on, rnd.infant_age), temp=True,
+                              overwrite=True)
     grid_rows = cov.per_grid(people)
     rolled = con.to_pyarrow(cov.rollup(grid_rows, t["divisions"]))
     gap_rows = con.to_pyarrow(cov.gaps(people))
