@@ -200,15 +200,23 @@ class RoundView(LoginRequiredMixin, TemplateView):
             .select_related("site").order_by("site__name", "hour")[:200],
             unknown=UnmatchedResult.objects.restrict(user).filter(resolved_at__isnull=True).count(),
             pending=rnd.samples.filter(status__in=[SampleStatus.SEALED, SampleStatus.OPEN]).count(),
-            can_refresh=bool(user.role_names & (ORGANISERS | RESULT_WRITERS)) or user.has_role("village_cadre"),
+            can_refresh=may_refresh(user),
         )
         return ctx
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         rnd = get_object_or_404(SamplingRound.objects.restrict(request.user), pk=pk)
+        if not may_refresh(request.user):
+            raise PermissionDenied("没有重算覆盖率的权限")
         jobs.refresh_coverage(rnd)
         messages.success(request, "覆盖率已重新计算")
         return redirect(request.get_full_path())
+
+
+def may_refresh(user) -> bool:
+    """Recomputing a county round costs seconds of the analytics engine: organisers, labs and
+    village cadres (who run the sites) may ask for it; the job also runs after every upload."""
+    return bool(user.role_names & (ORGANISERS | RESULT_WRITERS)) or user.has_role("village_cadre")
 
 
 class GapListView(LoginRequiredMixin, ListView):

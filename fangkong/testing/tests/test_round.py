@@ -35,6 +35,7 @@ def test_it_shows_the_round_and_drills_down(users, rnd, site, village):
     mine = client_for(users["village"]).get(f"/testing/rounds/{rnd.pk}/")
     assert mine.context["total"].division_id == village.pk and mine.context["total"].sampled == 20
     assert client_for(users["village"]).get(f"/testing/rounds/{rnd.pk}/", {"division": township.pk}).status_code == 404
+    assert client_for(users["grid"]).post(f"/testing/rounds/{rnd.pk}/").status_code == 403
 
 
 def test_it_exports_coverage_and_the_untested_list_masked(users, rnd):
