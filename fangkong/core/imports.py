@@ -394,11 +394,13 @@ def _filled(rows: Iterator[list[Any]], sheet: _Sheet) -> Iterator[list[Any]]:
                 if (r, c) != (top - r0, left - c0) and c >= 0:
                     fills.setdefault(r, []).append((c, top - r0, left - c0))
     seen: dict[tuple[int, int], Any] = {}
-    wanted = {(t, left) for cells in fills.values() for _, t, left in cells}
+    sources: dict[int, set[int]] = {}  # row → columns holding a merged range's value
+    for cells in fills.values():
+        for _, t, left in cells:
+            sources.setdefault(t, set()).add(left)
     for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if (r, c) in wanted:
-                seen[(r, c)] = value
+        for c in sources.get(r, ()):
+            seen[(r, c)] = row[c] if c < len(row) else None
         if r in fills:
             row = list(row)
             for c, t, left in fills[r]:
@@ -419,10 +421,11 @@ def _calamine_sheets(data: bytes) -> Iterator[_Sheet]:
         if str(getattr(meta, "visible", "")).lower().endswith(("hidden", "veryhidden")):
             continue
         sheet = book.get_sheet_by_name(meta.name)
-        start = sheet.start or (0, 0)
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-        yield _Sheet(name=meta.name, rows=iter(sheet.iter_rows()), first_row=start[0] + 1, first_col=start[1],
-                     merged=merged, total=sheet.height)
+        # Not skipping the empty area keeps rows and columns at their sheet positions
+        # (iter_rows starts its columns at the first used one), so row numbers are the user's.
+        rows = sheet.to_python(skip_empty_area=False)
+        yield _Sheet(name=meta.name, rows=iter(rows), merged=merged, total=len(rows))
 
 
 def _xls_sheets(data: bytes) -> Iterator[_Sheet]:

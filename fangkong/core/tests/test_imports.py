@@ -112,6 +112,27 @@ def test_it_finds_the_header_under_title_rows_and_fills_merged_cells():
     assert values["phone"] == "13912345678"
 
 
+def test_it_fills_merged_ranges_in_a_sheet_that_does_not_start_at_a1():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["C3"], sheet["D3"], sheet["E3"] = "姓名", "身份证号", "户编号"
+    people = [("张三", GOOD_ID, "H001"), ("李四", GOOD_ID_2, None), ("王五", "x", None), ("赵六", "y", "H002")]
+    for i, (name, number, household) in enumerate(people, start=4):
+        sheet[f"C{i}"], sheet[f"D{i}"], sheet[f"E{i}"] = name, number, household
+    sheet.merge_cells("E4:E6")  # one household over three members
+    sheet["C9"] = "合并备注"
+    sheet.merge_cells("C9:D10")  # a block: every cell of it reads the same value
+    sheet["E10"] = "H003"
+    out = io.BytesIO()
+    book.save(out)
+    table, rows = read_all(out.getvalue(), "a.xlsx")
+    assert table.header_row == 3 and table.mapping == {"name": 2, "id_number": 3, "household": 4}
+    assert [(n, r["household"]) for n, r in rows[:4]] == [(4, "H001"), (5, "H001"), (6, "H001"), (7, "H002")]
+    assert [(n, r["name"], r["id_number"]) for n, r in rows[4:]] == [(9, "合并备注", "合并备注"),
+                                                                     (10, "合并备注", "合并备注")]
+    assert rows[-1][1]["household"] == "H003"
+
+
 def test_it_matches_full_width_headers_and_values():
     content = csv_bytes([
         ["姓名", "身份证号码", "手机号"],
