@@ -60,8 +60,8 @@ class SamplingRound(ScopedModel):
     figures = models.JSONField(_("轮次指标"), default=dict, blank=True,
                                help_text=_("分析任务写入:检测周转时间等"))
 
-    # A round is organisational, not personal data: everyone in testing sees the rounds (a grid
-    # worker must see the county's round); its numbers are scoped through the roll-up rows.
+    # A round is seen inside its division's subtree and by everyone below it: a grid worker sees
+    # the county's round (its numbers stay scoped through the roll-up rows). See scope_refine.
     scope_division_field = None
     scope_roles = {"view": TESTING_VIEWERS | SAMPLERS, "add": ORGANISERS, "change": ORGANISERS,
                    "delete": ORGANISERS}
@@ -79,6 +79,12 @@ class SamplingRound(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def scope_refine(cls, qs, user, action):
+        here = user.division
+        return qs.filter(models.Q(division__path__startswith=here.path)
+                         | models.Q(division__path__in=[*here.ancestor_paths, here.path]))
 
 
 class RoundVillage(models.Model):
