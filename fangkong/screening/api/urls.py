@@ -23,7 +23,7 @@ router.register("screening/assist-requests", AssistRequestViewSet, basename="scr
 router.register("screening/clearances", DailyClearanceViewSet, basename="screening-clearance")
 
 urlpatterns = [
-    path("screening/board/", BoardView.as_view(), name="screening-board"),
+    path("screening/board/<str:start>/<str:end>/", BoardView.as_view(), name="screening-board"),
     path("screening/leads/ingest/", LeadIngestView.as_view(), name="screening-lead-ingest"),
     *[path(f"screening/verifications/<int:pk>/{verb}/", verification_action(verb), name=f"screening-verification-{verb}")
       for verb in ("attempt", "outcome", "review")],

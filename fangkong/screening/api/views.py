@@ -132,14 +132,20 @@ class DailyClearanceViewSet(ScopedReadOnlyViewSet):
 
 
 class BoardView(ScopedViewSetMixin, APIView):
-    """日清日结 numbers per channel and township, and the two 001 sentences, for a date range."""
+    """`GET /screening/board/{start}/{end}/`: 日清日结 numbers per channel and township, and the two
+    001 sentences, for a date range."""
 
     queryset = Verification.objects.all()
 
-    @extend_schema(parameters=[OpenApiParameter("start", str), OpenApiParameter("end", str),
-                               OpenApiParameter("since", str)], responses=s.BoardSerializer)
-    def get(self, request: Request) -> Response:
-        start, end = _dates(request)
+    @extend_schema(parameters=[OpenApiParameter("start", str, OpenApiParameter.PATH, description="YYYY-MM-DD"),
+                               OpenApiParameter("end", str, OpenApiParameter.PATH, description="YYYY-MM-DD"),
+                               OpenApiParameter("since", str, description="第一句的起始日期,默认同 start")],
+                   responses=s.BoardSerializer)
+    def get(self, request: Request, start: str, end: str) -> Response:
+        try:
+            start, end = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        except ValueError as exc:
+            raise exceptions.ValidationError({"start": "日期格式应为 YYYY-MM-DD"}) from exc
         since = request.query_params.get("since")
         since_date = dt.date.fromisoformat(since) if since else start
         counts = board_counts(request.user, start, end)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fangkong.core.testing import assert_audited
@@ -55,7 +56,8 @@ def test_it_scopes_lists_masks_and_acts(users):
     done = _api(users["big_data_reviewer"]).post(f"/api/screening/verifications/{v.pk}/review/",
                                                  {"decision": "approved"}).json()
     assert done["status"] == VerificationStatus.CLOSED
-    board = _api(users["commander"]).get("/api/screening/board/").json()
+    today = timezone.localdate().isoformat()
+    board = _api(users["commander"]).get(f"/api/screening/board/{today}/{today}/").json()
     assert board["total"]["controlled"] >= 1 and "共排查涉疫风险人员" in board["sentence_total"]
 
 
@@ -71,5 +73,5 @@ def test_it_publishes_every_list_in_the_schema(users):
     for path in ("/api/screening/leads/", "/api/screening/leads/ingest/", "/api/screening/verifications/",
                  "/api/screening/verifications/{id}/review/", "/api/screening/persons/",
                  "/api/screening/merge-candidates/{id}/merge/", "/api/screening/assist-requests/",
-                 "/api/screening/clearances/", "/api/screening/board/"):
+                 "/api/screening/clearances/", "/api/screening/board/{start}/{end}/"):
         assert path in schema["paths"], path

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 
 from .helpers import resident_of_grid
 
@@ -47,6 +48,7 @@ def test_it_goes_from_self_report_to_approved_control(restore_county, live_serve
     from fangkong.core.testing import named_users
 
     settings.SCREENING_MIN_FORM_SECONDS = 0
+    cache.clear()  # the self-report rate limit counts per address
     users = named_users()
     r = resident_of_grid(users["grid"].division, 4)
     with sync_playwright() as p:
