@@ -145,6 +145,15 @@ class Measure(SiteScopedModel):
     def is_active(self) -> bool:
         return self.status == MeasureStatus.ACTIVE
 
+    @property
+    def id_number(self) -> str:
+        """The person's ID number (lists and exports mask it)."""
+        return self.person.id_number or ""
+
+    @property
+    def phone(self) -> str:
+        return self.person.phone
+
 
 class ScheduledTest(SiteScopedModel):
     """计划检测: one test of the schedule (N天M检) with its due date and result."""
