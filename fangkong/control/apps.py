@@ -8,11 +8,15 @@ class ControlConfig(AppConfig):
     verbose_name = _("管控")
 
     def ready(self) -> None:
+        from fangkong.core.verbs import register_verbs
         from fangkong.screening.signals import person_controlled
         from fangkong.testing.signals import result_recorded
 
         from . import menu  # noqa: F401 — registers the menu area
         from .receivers import on_person_controlled, on_result_recorded
+        from .verbs import VERBS
+
+        register_verbs(VERBS)
 
         person_controlled.connect(on_person_controlled, dispatch_uid="control.person_controlled")
         result_recorded.connect(on_result_recorded, dispatch_uid="control.result_recorded")

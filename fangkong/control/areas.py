@@ -21,7 +21,7 @@ from fangkong.core.choices import AuditAction
 from fangkong.core.identity import InvalidValue
 
 from .choices import RiskLevel
-from .models import RiskArea
+from .models import Exposure, RiskArea
 from .models.areas import NAME_FIELDS
 
 LEVEL_WORDS = {"高": RiskLevel.HIGH, "中": RiskLevel.MEDIUM, "低": RiskLevel.LOW, "high": RiskLevel.HIGH,
@@ -188,7 +188,11 @@ def do_apply_risk_areas(plan: AreaPlan, *, source: str, full_list_on: dt.date | 
             audit.record(AuditAction.CREATE, area, verb="change_risk_level", changes={"level": [old.level, area.level]})
         for row, old in plan.lifted:
             _lift(old, row.lifted_on if row else full_list_on)
-        refresh_origin_levels()
+        # Only exposures from the provinces this list touched can change level.
+        provinces = {r.names[0] for r in plan.new} | {r.names[0] for r, _ in plan.level_changed} | {
+            old.province for _, old in plan.lifted}
+        if provinces:
+            refresh_origin_levels(Exposure.objects.filter(origin_province__in=provinces))
     return plan.change_count
 
 

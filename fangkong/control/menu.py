@@ -13,6 +13,7 @@ register(
             MenuItem(_("开始管控"), "control:start", CONTROL_VIEWERS),
             MenuItem(_("逾期未检"), "control:overdue", CONTROL_VIEWERS),
             MenuItem(_("隔离点"), "control:sites", CONTROL_VIEWERS),
+            MenuItem(_("转运"), "control:transfers", CONTROL_VIEWERS),
             MenuItem(_("风险区"), "control:areas", CONTROL_VIEWERS),
             MenuItem(_("防控方案"), "control:policies", CONTROL_VIEWERS | POLICY_EDITORS),
         ],

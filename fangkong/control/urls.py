@@ -9,6 +9,7 @@ urlpatterns = [
     path("measures/start/", measures.StartMeasureView.as_view(), name="start"),
     path("measures/<int:pk>/", measures.MeasureDetailView.as_view(), name="measure"),
     path("measures/<int:pk>/<slug:action>/", measures.MeasureActionView.as_view(), name="measure_action"),
+    path("transfers/", sites.TransferListView.as_view(), name="transfers"),
     path("transfers/<int:pk>/advance/", measures.TransferAdvanceView.as_view(), name="transfer_advance"),
     path("overdue/", measures.OverdueTestsView.as_view(), name="overdue"),
     path("c/<str:token>/", measures.SelfCheckInView.as_view(), name="self_checkin"),

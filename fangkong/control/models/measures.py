@@ -42,7 +42,7 @@ class Exposure(ScopedModel):
                                verbose_name=_("涉疫风险人员"))
     channel = models.CharField(_("线索渠道"), max_length=32, choices=Module.choices, blank=True)
     contact_type = models.CharField(_("接触类型"), max_length=32, choices=ContactType.choices, blank=True)
-    origin_province = models.CharField(_("来源省"), max_length=32, blank=True)
+    origin_province = models.CharField(_("来源省"), max_length=32, blank=True, db_index=True)
     origin_city = models.CharField(_("来源市"), max_length=32, blank=True)
     origin_county = models.CharField(_("来源县(区)"), max_length=32, blank=True)
     origin_township = models.CharField(_("来源乡镇(街道)"), max_length=64, blank=True)
@@ -144,6 +144,15 @@ class Measure(SiteScopedModel):
     @property
     def is_active(self) -> bool:
         return self.status == MeasureStatus.ACTIVE
+
+    @property
+    def id_number(self) -> str:
+        """The person's ID number (lists and exports mask it)."""
+        return self.person.id_number or ""
+
+    @property
+    def phone(self) -> str:
+        return self.person.phone
 
 
 class ScheduledTest(SiteScopedModel):

@@ -30,3 +30,16 @@ def test_it_alerts_each_missed_test_once(db, users):
 def test_it_runs_from_the_command(db, capsys):
     call_command("control_jobs")
     assert "missed tests alerted" in capsys.readouterr().out
+
+
+def test_every_audit_verb_of_the_area_has_a_chinese_name():
+    import re
+    from pathlib import Path
+
+    from fangkong.core.verbs import verb_label
+
+    root = Path(__file__).resolve().parent.parent
+    source = "".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py") if "tests" not in p.parts)
+    verbs = set(re.findall(r'verb="([a-z_]+)"', source)) | set(re.findall(r'verb = [^"\n]*"([a-z_]+)"', source))
+    assert {"start_measure_on_verify", "release_measure", "reapply_policy", "transfer_arrive"} <= verbs
+    assert [v for v in sorted(verbs) if verb_label(v) == v] == []

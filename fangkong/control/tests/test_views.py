@@ -144,6 +144,10 @@ def test_it_plans_transfers_as_a_closed_loop(db, users):
     m.refresh_from_db()
     assert t.status == "arrived" and t.departed_at and t.arrived_at and m.site == site
     assert AuditLog.objects.filter(object_type="control.transfer", verb="transfer_arrive").exists()
+    assert "冀A·12345" not in client.get("/control/transfers/").content.decode()  # closed: off the board
+    assert "冀A·12345" in client.get("/control/transfers/", {"status": "arrived"}).content.decode()
+    assert "冀A·12345" not in client_for(users["grid_other"]).get(
+        "/control/transfers/", {"status": "arrived"}).content.decode()
 
 
 def test_it_logs_door_checks_for_home_measures(db, users):

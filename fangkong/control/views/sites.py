@@ -5,7 +5,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from fangkong.core import audit
 from fangkong.core.actions import do_create
@@ -13,9 +13,9 @@ from fangkong.core.choices import AuditAction, DivisionLevel, MeasureKind
 from fangkong.core.models import Division
 
 from ..capacity import FORECAST_DAYS, forecast, readiness
-from ..choices import MeasureStatus
+from ..choices import MeasureStatus, TransferStatus
 from ..forms import RoomsForm, SiteForm
-from ..models import Measure, QuarantineSite, Room
+from ..models import Measure, QuarantineSite, Room, Transfer
 from ..roles import SITE_MANAGERS
 from .base import ControlMixin
 
@@ -97,3 +97,24 @@ class RoomsAddView(ControlMixin, View):
                               verb="add_rooms")
         messages.success(request, f"新增房间{len(new)}间")
         return redirect("control:site", site.pk)
+
+
+class TransferListView(ControlMixin, ListView):
+    """转运: trips not yet closed first, then the latest; each closes the loop on arrival."""
+
+    template_name = "control/transfer_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = Transfer.objects.restrict(self.request.user).select_related("measure__person", "site")
+        status = self.request.GET.get("status")
+        if status:
+            qs = qs.filter(status=status)
+        else:
+            qs = qs.filter(status__in=[TransferStatus.PLANNED, TransferStatus.EN_ROUTE])
+        return qs.order_by("planned_at", "id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["statuses"] = TransferStatus.choices
+        return ctx
