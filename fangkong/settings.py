@@ -196,6 +196,8 @@ SPECTACULAR_SETTINGS = {
     # 3.1 schemas are plain JSON Schema (2020-12): tests validate responses with jsonschema.
     "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enums named after their choices class: no collisions as apps add `kind`, `status` …
+    "POSTPROCESSING_HOOKS": ["fangkong.core.api.schema.postprocess_schema_enums"],
 }
 
 TASKS = {

@@ -1,14 +1,16 @@
 """API building blocks: every viewset scopes through `restrict`, writes through the audited
 actions of `core.actions`, and masks personal data unless the role may see it (audited).
 
-- Role without the action at all → 403; row outside the user's division subtree → 404
-  (the queryset is restricted before the lookup), exactly as the pages do.
+- A write by a role without that permission → 403; reading: an empty list or 404, and a
+  row outside the user's division subtree → 404 (the queryset is restricted before the
+  lookup), exactly as the pages do.
 - Related fields of a serializer only accept divisions in the user's subtree and rows the
   user may view, so the API neither writes outside the scope nor reveals what exists there.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.core import actions, audit
+from fangkong.core.choices import AuditSource
 from fangkong.core.models import Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
 from fangkong.core.scoping import ScopedModel, user_may
@@ -33,13 +36,20 @@ def scope_action(view: Any) -> str:
 
 
 class ScopedPermission(permissions.BasePermission):
-    """403 unless one of the user's roles may do the view's action on its model at all."""
+    """A write (create / update / delete) by a role that may not do it at all → 403.
+
+    Reads are not refused here: like the pages, a list is empty and an object is not found
+    (404) when the role may not see the model, so the API answers exactly as the pages do.
+    """
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        model = view.queryset.model
-        return user_may(model, request.user, scope_action(view))
+        queryset = getattr(view, "queryset", None)
+        action = scope_action(view)
+        if queryset is None or action == "view":  # reads, custom actions and model-less viewsets
+            return True
+        return user_may(queryset.model, request.user, action)
 
 
 class ScopedViewSetMixin:
@@ -47,6 +57,13 @@ class ScopedViewSetMixin:
 
     permission_classes: ClassVar[list] = [permissions.IsAuthenticated, ScopedPermission]
     select_related: ClassVar[tuple[str, ...]] = ()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # The authentication classes set the actor; this also covers a client that was
+        # force-authenticated (tests) or a custom authenticator.
+        if request.user.is_authenticated and audit.current().actor != request.user:
+            audit.set_context(replace(audit.current(), actor=request.user, source=AuditSource.API))
 
     def get_queryset(self):
         model = self.queryset.model  # type: ignore[attr-defined]
