@@ -24,9 +24,6 @@ SCOPED_MODELS_WITHOUT_TESTS = {
                 "room", "rule", "rulestep", "scheduledtest", "transfer"},
     "screening": {"assistrequest", "clearanceitem", "contactattempt", "dailyclearance", "lead",
                   "mergecandidate", "review", "verification"},
-    "testing": {"coveragegap", "coveragerollup", "exemption", "householdweekrollup", "keygroup",
-                "keygroupmember", "missrecord", "resamplingtask", "sample", "sampling", "samplinground",
-                "samplingsite", "unmatchedresult"},
 }
 ENDPOINTS_WITHOUT_MIXINS = {
     # Not division-scoped (auditors see the whole log): tested in test_api_audit_log.py.
@@ -36,8 +33,6 @@ ENDPOINTS_WITHOUT_MIXINS = {
                 "control-test", "control-transfer"},
     "screening": {"screening-assistrequest", "screening-clearance", "screening-lead", "screening-mergecandidate",
                   "screening-verification"},
-    "testing": {"testing-coverage", "testing-gap", "testing-resampling", "testing-round", "testing-sample",
-                "testing-site"},
 }
 
 
