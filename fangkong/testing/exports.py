@@ -6,16 +6,18 @@ import csv
 import io
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from fangkong.core import audit
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
 
-from .models import CoverageGap, CoverageRollup, SamplingRound
+from .models import CoverageGap, CoverageRollup, SamplingRound, SamplingSite, SiteHourRollup
 
 COVERAGE_HEADER = ["区划", "层级", "台账人数", "免检", "上门采样", "应检", "已采", "异地采样", "重复采样", "已出结果",
                    "阳性", "待单采", "未检", "覆盖率%"]
 GAP_HEADER = ["网格", "姓名", "身份证号", "联系电话", "住址", "需上门采样"]
+THROUGHPUT_HEADER = ["采样点", "时段", "采样人数", "采样管数"]
 
 
 def _coverage_rows(user, rnd: SamplingRound) -> list[list]:
@@ -37,16 +39,24 @@ def _gap_rows(user, rnd: SamplingRound, full: bool) -> list[list]:
     return out
 
 
+def _throughput_rows(user, rnd: SamplingRound) -> list[list]:
+    sites = SamplingSite.objects.restrict(user).values("pk")
+    return [[h.site.name, timezone.localtime(h.hour).strftime("%Y-%m-%d %H时"), h.persons, h.tubes]
+            for h in SiteHourRollup.objects.filter(round=rnd, site__in=sites).select_related("site")]
+
+
 def export_response(request: HttpRequest, rnd: SamplingRound, what: str, fmt: str) -> HttpResponse:
     full = request.GET.get("full_pii") == "1" and may_see_full_pii(request.user)
     if what == "coverage":
         header, rows = COVERAGE_HEADER, _coverage_rows(request.user, rnd)
     elif what == "gaps":
         header, rows = GAP_HEADER, _gap_rows(request.user, rnd, full)
+    elif what == "throughput":
+        header, rows = THROUGHPUT_HEADER, _throughput_rows(request.user, rnd)
     else:
         raise Http404
     audit.record_export(f"testing.{what}", len(rows), fields=header, full_pii=full, description=str(rnd))
-    name = f"{rnd.name}-{'覆盖率' if what == 'coverage' else '未检人员'}"
+    name = f"{rnd.name}-{ {'coverage': '覆盖率', 'gaps': '未检人员', 'throughput': '采样点产能'}[what]}"
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)

@@ -28,6 +28,8 @@ def test_it_shows_the_round_and_drills_down(users, rnd, site, village):
     assert page.context["total"].sampled == 20 and page.context["total"].resulted == 10
     assert rnd.__class__.objects.get(pk=rnd.pk).figures["tat_avg_h"] == 4.0
     assert sum(h.persons for h in page.context["site_hours"]) == 20 and len(page.context["site_hours"]) >= 2
+    export = client.get(f"/testing/rounds/{rnd.pk}/export/throughput/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert site.name in export and export.count("\n") == 1 + len(page.context["site_hours"])
     township = village.parent
     down = client.get(f"/testing/rounds/{rnd.pk}/", {"division": township.pk})
     assert village.pk in [r.division_id for r in down.context["children"]]

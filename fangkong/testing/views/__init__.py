@@ -1,0 +1,20 @@
+"""Pages of the testing area (核酸检测)."""
+
+from .rounds import (
+    ExemptionCreateView,
+    ExportView,
+    GapListView,
+    HomeView,
+    RoundCreateView,
+    RoundView,
+    household_sentence,
+    may_refresh,
+)
+from .site import QrView, SiteCreateView, SiteListView, SiteView
+from .work import KeyGroupListView, KeyGroupView, PlanningView, ResamplingListView, UploadView
+
+__all__ = [
+    "ExemptionCreateView", "ExportView", "GapListView", "HomeView", "KeyGroupListView", "KeyGroupView", "PlanningView",
+    "QrView", "ResamplingListView", "RoundCreateView", "RoundView", "SiteCreateView", "SiteListView", "SiteView",
+    "UploadView", "household_sentence", "may_refresh",
+]
