@@ -197,6 +197,10 @@ class DailyClearanceViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.DailyClearanceSerializer
     filterset_fields = ["date", "division"]
 
+    def get_queryset(self):
+        # Each clearance lists its open items: one query for all of them, not one per row.
+        return super().get_queryset().prefetch_related("items")
+
 
 class BoardView(ScopedViewSetMixin, APIView):
     """日清日结 numbers per channel and township, and the two 001 sentences, for a date range."""

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.scoping import ScopedModel
+from fangkong.core.scoping import ScopedModel, ScopedQuerySet
 
 from ..choices import ExemptionReason, MissReason, TestKind
 from .common import ORGANISERS, SAMPLERS, TESTING_VIEWERS
+
+if TYPE_CHECKING:
+    from fangkong.core.models import User
 
 
 class SamplingSite(ScopedModel):
@@ -65,6 +70,13 @@ class SamplingRound(ScopedModel):
     scope_division_field = None
     scope_roles = {"view": TESTING_VIEWERS | SAMPLERS, "add": ORGANISERS, "change": ORGANISERS,
                    "delete": ORGANISERS}
+
+    @classmethod
+    def scope_refine(cls, qs: ScopedQuerySet, user: User, action: str) -> ScopedQuerySet:
+        # Seeing is county-wide; organising is not: only rounds at or below the user's division.
+        if action == "view":
+            return qs
+        return qs.filter(division__path__startswith=user.division.path)
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -1,0 +1,216 @@
+"""Every screening model through the shared mixins: its API where it has one, and what
+`restrict` grants for each action it declares (and nothing for the others)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from fangkong.core.choices import AuditAction, Module
+from fangkong.core.models import Division
+from fangkong.core.testing import (
+    APITests,
+    ScopeTests,
+    api_client_for,
+    assert_not_audited,
+    fresh_snapshot,
+    last_audit_id,
+)
+from fangkong.registry.tests.factories import make_resident
+
+from ..choices import (
+    AssistDirection,
+    AttemptKind,
+    Channel,
+    Outcome,
+    ReviewDecision,
+)
+from ..models import (
+    AssistRequest,
+    ClearanceItem,
+    ContactAttempt,
+    DailyClearance,
+    Lead,
+    MergeCandidate,
+    Person,
+    Review,
+    Verification,
+)
+
+_serial = itertools.count(1)
+# Only the command centre deletes a person: the same role in another village is out of scope.
+DELETERS = ("commander", ("command_center", "village_other"), "grid")
+# Merges, replies and other decisions are the modules' and the command centre's.
+DECIDERS = ("commander", ("command_center", "village_other"), "grid")
+# Daily clearance is closed by the township (or the command centre).
+CLOSERS = ("township", ("township_cadre", "village_other"), "grid")
+REVIEWERS = ("commander", ("command_center", "village_other"), "grid")
+
+
+def new_person(grid: Division) -> Person:
+    r = make_resident(grid)
+    return Person.objects.create(name=r.name, id_number=r.id_number, phone=r.phone, address=r.address, resident=r,
+                                 division=grid)
+
+
+def new_verification(grid: Division) -> Verification:
+    now = timezone.now()
+    return Verification.objects.create(
+        person=new_person(grid), channel=Channel.GRID_SCREENING, module=Module.GRID_SCREENING, division=grid,
+        opened_at=now, located_due_at=now + dt.timedelta(hours=1), sampled_due_at=now + dt.timedelta(hours=3),
+        result_due_at=now + dt.timedelta(hours=8))
+
+
+class InGrid:
+    """Objects in the grid of users["grid"]; the grid worker of another grid is out of scope."""
+
+    user_in, user_out, user_none = "grid", "grid_other", "lab"
+
+    def grid(self) -> Division:
+        return self.users["grid"].division  # type: ignore[attr-defined]
+
+
+# --- with an API ----------------------------------------------------------------------------
+
+
+class TestPersonMixins(InGrid, APITests.ReadOnly, APITests.Pii, ScopeTests.Restrict):
+    model = Person
+    api_basename = "screening-person"
+    scope_actions = ("view", "add", "change", "delete")
+    op_users = {"delete": DELETERS}
+    pii_user_masked = "auditor"
+
+    def make_object(self) -> Person:
+        return new_person(self.grid())
+
+    def test_it_masks_personal_data_and_audits_a_full_view(self) -> None:
+        self.user_in = "commander"  # a grid worker may not ask for full values
+        super().test_it_masks_personal_data_and_audits_a_full_view()
+
+    def test_it_audits_a_full_list_in_constant_queries(self) -> None:
+        self.user_in = "commander"
+        super().test_it_audits_a_full_list_in_constant_queries()
+
+
+class TestLeadMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+    model = Lead
+    api_basename = "screening-lead"
+    scope_actions = ("view", "add", "change")
+
+    def make_object(self) -> Lead:
+        grid = self.grid()
+        p = new_person(grid)
+        return Lead.objects.create(channel=Channel.GRID_SCREENING, module=Module.GRID_SCREENING,
+                                   dedup_key=f"test-{next(_serial)}", name=p.name, id_number=p.id_number,
+                                   phone=p.phone, received_at=timezone.now(), person=p, division=grid)
+
+
+class TestVerificationMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+    model = Verification
+    api_basename = "screening-verification"
+    scope_actions = ("view", "add", "change")
+
+    def make_object(self) -> Verification:
+        return new_verification(self.grid())
+
+
+class TestMergeCandidateMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+    model = MergeCandidate
+    api_basename = "screening-mergecandidate"
+    scope_actions = ("view", "change")
+    op_users = {"change": DECIDERS}
+
+    def make_object(self) -> MergeCandidate:
+        grid = self.grid()
+        return MergeCandidate.objects.create(person=new_person(grid), other=new_person(grid), reason="同手机号",
+                                             division=grid)
+
+
+class TestDailyClearanceMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+    model = DailyClearance
+    api_basename = "screening-clearance"
+    scope_actions = ("view", "add")
+    op_users = {"add": CLOSERS}
+
+    def make_object(self) -> DailyClearance:
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=next(_serial))
+        return DailyClearance.objects.create(date=day, division=self.grid(), closed_at=timezone.now())
+
+
+class TestAssistRequestMixins(InGrid, APITests.ReadOnly, APITests.Create, ScopeTests.Restrict):
+    model = AssistRequest
+    api_basename = "screening-assistrequest"
+    scope_actions = ("view", "add", "change")
+    # An inbound request is routed to the person's division whoever registers it, so creating
+    # has no division to be outside of: the second user is an anonymous caller.
+    op_users = {"add": ("grid", None, "lab"), "change": DECIDERS}
+
+    def make_object(self) -> AssistRequest:
+        return AssistRequest.objects.create(direction=AssistDirection.INBOUND, region="北京市朝阳区",
+                                            name="测试", division=self.grid())
+
+    def create_data(self) -> dict[str, Any]:
+        r = make_resident(self.grid())
+        return {"region": "北京市朝阳区", "reference": f"京协{next(_serial)}", "name": r.name,
+                "id_number": r.id_number, "phone": r.phone, "address": r.address, "reason": "密接协查"}
+
+    def test_it_does_not_accept_writes(self) -> None:
+        """POST on the list registers an inbound request (APITests.Create); nothing else writes."""
+        obj = self.make_object()
+        client = api_client_for(self.user(self.user_in))
+        before, audit_before = fresh_snapshot(obj), last_audit_id()
+        assert client.patch(self.detail_url(obj), {}, format="json").status_code in (403, 405)
+        assert client.delete(self.detail_url(obj)).status_code in (403, 405)
+        assert fresh_snapshot(obj) == before
+        assert_not_audited(audit_before, action__in=[AuditAction.UPDATE, AuditAction.DELETE])
+
+    def test_it_lets_only_deciders_reply(self) -> None:
+        """A reply changes the request: roles that may only view it (the auditor) are refused."""
+        obj = self.make_object()
+        before, audit_before = fresh_snapshot(obj), last_audit_id()
+        url = self.detail_url(obj) + "reply/"
+        for who in ("auditor", "grid", "site"):
+            status = api_client_for(self.users[who]).post(url, {"reply": "已落实"}, format="json").status_code
+            assert status in (403, 404), (who, status)
+        assert fresh_snapshot(obj) == before
+        assert_not_audited(audit_before, action=AuditAction.UPDATE)
+        response = api_client_for(self.users["commander"]).post(url, {"reply": "已落实"}, format="json")
+        assert response.status_code == 200, response.content[:300]
+
+
+# --- written only through a verification's actions ------------------------------------------
+
+
+class TestContactAttemptScope(InGrid, ScopeTests.Restrict):
+    model = ContactAttempt
+    scope_actions = ("view", "add", "change")
+
+    def make_object(self) -> ContactAttempt:
+        return ContactAttempt.objects.create(verification=new_verification(self.grid()), kind=AttemptKind.CALLED,
+                                             at=timezone.now())
+
+
+class TestReviewScope(InGrid, ScopeTests.Restrict):
+    model = Review
+    scope_actions = ("view", "add")
+    op_users = {"add": REVIEWERS}
+
+    def make_object(self) -> Review:
+        return Review.objects.create(verification=new_verification(self.grid()), decision=ReviewDecision.APPROVED,
+                                     outcome=Outcome.CONTROLLED, at=timezone.now())
+
+
+class TestClearanceItemScope(InGrid, ScopeTests.Restrict):
+    model = ClearanceItem
+    scope_actions = ("view", "add")
+    op_users = {"add": CLOSERS}
+
+    def make_object(self) -> ClearanceItem:
+        grid = self.grid()
+        day = dt.date(2021, 1, 1) + dt.timedelta(days=next(_serial))
+        clearance = DailyClearance.objects.create(date=day, division=grid, closed_at=timezone.now())
+        return ClearanceItem.objects.create(clearance=clearance, verification=new_verification(grid),
+                                            reason="联系不上")
