@@ -463,6 +463,49 @@ class APITests:
                 assert rows.count() == size
             assert counts[5] == counts[50], f"queries grow with rows: {counts}"
 
+    class Actions(Base):
+        """The viewset's detail actions that change state (POST /<basename>/{id}/<action>/):
+        each run in scope succeeds and writes audit rows by that user from the API; out of
+        scope it answers 404, without the permission 403 (or 404), and nothing is written.
+
+        `api_actions` names the actions (their url names, e.g. "check-in"); `action_data`
+        gives each its body; `op_users[<action>]` may name the three users for one action.
+        `test_model_coverage` requires every such action of every viewset to be listed."""
+
+        api_actions: ClassVar[tuple[str, ...]] = ()
+
+        def action_data(self, action: str, obj: models.Model) -> dict[str, Any]:
+            return {}
+
+        def action_url(self, action: str, obj: models.Model) -> str:
+            return reverse(f"{self.api_basename}-{action}", args=[obj.pk])
+
+        def test_it_runs_each_action_in_scope_with_an_audit_row(self) -> None:
+            for action in self.api_actions:
+                user_in, _, _ = self.users_for(action)
+                obj = self.make_object()
+                before = last_audit_id()
+                response = api_client_for(user_in).post(self.action_url(action, obj),
+                                                         self.action_data(action, obj), format="json")
+                assert 200 <= response.status_code < 300, (action, response.status_code, response.content[:300])
+                rows = AuditLog.objects.filter(id__gt=before, actor=user_in, source="api").exclude(
+                    action=AuditAction.VIEW_PII)
+                assert rows.exists(), f"{action}: no audit row by {user_in} from the API"
+
+        def test_it_refuses_each_action_out_of_scope_or_without_permission(self) -> None:
+            for action in self.api_actions:
+                _, user_out, user_none = self.users_for(action)
+                obj = self.make_object()
+                before, audit_before = fresh_snapshot(obj), last_audit_id()
+                url, data = self.action_url(action, obj), self.action_data(action, obj)
+                status = api_client_for(user_out).post(url, data, format="json").status_code
+                assert status == 404 or (user_out is None and _refused(status)), (action, "out of scope", status)
+                status = api_client_for(user_none).post(url, data, format="json").status_code
+                assert _refused(status) or status == 404, (action, "without permission", status)
+                assert fresh_snapshot(obj) == before, action
+                written = AuditLog.objects.filter(id__gt=audit_before).exclude(action=AuditAction.VIEW_PII)
+                assert not written.exists(), (action, list(written.values_list("action", "object_repr")))
+
     class ReadOnly(Get, List):
         """A read-only endpoint: writes are not routed at all."""
 

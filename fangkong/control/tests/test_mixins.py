@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from django.utils import timezone
 
@@ -206,3 +207,73 @@ class TestRuleStepScope(PolicyPart, ScopeTests.Restrict):
     def make_object(self) -> RuleStep:
         rule = Rule.objects.create(version=self.version(), name="测试规则")
         return RuleStep.objects.create(rule=rule, order=1, kind=MeasureKind.HOME_ISOLATION, days=7)
+
+
+# --- the API's actions on one measure, test and transfer ------------------------------------
+# A role that may view but not change (the auditor) must not act: 404 like out of scope.
+ACTORS = ("grid", "grid_other", "auditor")
+
+
+class TestHomeMeasureActions(InGrid, APITests.Actions):
+    """A home measure whose period is over and which has no test pending."""
+
+    model = Measure
+    api_basename = "control-measure"
+    api_actions = ("check-in", "extend", "door-check", "release", "early-release")
+    user_in, user_out, user_none = ACTORS
+    op_users = {"early-release": ("cdc", ("cdc", "village_other"), "grid")}  # only a doctor ends it early
+
+    def make_object(self) -> Measure:
+        return new_measure(self.grid())
+
+    def action_data(self, action: str, obj: Measure) -> dict[str, Any]:
+        return {
+            "check-in": {"source": CheckInSource.GRID_WORKER, "temperature": "36.5"},
+            "extend": {"days": 3, "reason": "复核延长"},
+            "door-check": {"outcome": DoorCheckOutcome.PRESENT},
+            "early-release": {"reason": "排除密接"},
+        }.get(action, {})
+
+
+class TestQuarantineMeasureActions(InGrid, APITests.Actions):
+    """A person under central quarantine: put into a room, or driven to a site."""
+
+    model = Measure
+    api_basename = "control-measure"
+    api_actions = ("assign-room", "transfer")
+    user_in, user_out, user_none = ACTORS
+
+    def make_object(self) -> Measure:
+        m = new_measure(self.grid())
+        m.kind = MeasureKind.CENTRAL_QUARANTINE
+        m.save(update_fields=["kind"])
+        return m
+
+    def action_data(self, action: str, obj: Measure) -> dict[str, Any]:
+        site = self.site()
+        if action == "assign-room":
+            return {"room": Room.objects.create(site=site, number="201").pk}
+        return {"site": site.pk, "vehicle": "冀A12345", "escort": "张三", "planned_at": timezone.now().isoformat()}
+
+
+class TestScheduledTestActions(InGrid, APITests.Actions):
+    model = ScheduledTest
+    api_basename = "control-test"
+    api_actions = ("result",)
+    user_in, user_out, user_none = ACTORS
+
+    def make_object(self) -> ScheduledTest:
+        return TestScheduledTestMixins.make_object(self)  # type: ignore[arg-type]
+
+    def action_data(self, action: str, obj: ScheduledTest) -> dict[str, Any]:
+        return {"result": "negative"}
+
+
+class TestTransferActions(InGrid, APITests.Actions):
+    model = Transfer
+    api_basename = "control-transfer"
+    api_actions = ("advance",)
+    user_in, user_out, user_none = ACTORS
+
+    def make_object(self) -> Transfer:
+        return TestTransferMixins.make_object(self)  # type: ignore[arg-type]

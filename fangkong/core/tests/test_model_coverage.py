@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.core.scoping import ScopedModel
 from fangkong.core.testing import APITests, ModelTestCase, ScopeTests, ViewTests
@@ -22,6 +22,13 @@ ENDPOINTS_WITHOUT_MIXINS = {
     # Model-less viewsets: no rows to scope, so the mixins have nothing to run on.
     "testing-results": "testing: a lab-result upload (POST only), tested in testing/tests/test_upload.py",
     "testing-planning": "testing: a pooling plan computed from the query, tested in testing/tests/test_planning.py",
+}
+
+# POST actions of a whole list (`@action(detail=False)`): no object to be in or out of scope,
+# so APITests.Actions does not fit; each names the module that tests it.
+ACTIONS_WITHOUT_MIXINS = {
+    "control-measure-start": "control: starting a measure, tested in control/tests/test_api.py",
+    "screening-lead-ingest": "screening: a list of leads as one batch, tested in screening/tests/test_mixins.py",
 }
 
 
@@ -99,6 +106,23 @@ def test_every_api_endpoint_has_mixin_tests_for_each_method(db):
         needed = {STANDARD_ACTION_MIXINS[a] for a in routed if a in STANDARD_ACTION_MIXINS}
         lacking = {m.__name__ for m in needed if not any(issubclass(c, m) for c in tests)}
         assert not lacking, f"/api/ endpoint {basename!r} lacks the APITests mixins {sorted(lacking)}"
+        listed = {a for c in tests if issubclass(c, APITests.Actions) for a in c.api_actions}
+        for extra in viewset.get_extra_actions():
+            name = f"{basename}-{extra.url_name}"
+            if "post" not in extra.mapping or name in ACTIONS_WITHOUT_MIXINS:
+                continue
+            assert extra.detail and extra.url_name in listed, (
+                f"/api/ action {name!r} (POST) is not in the api_actions of an APITests.Actions class")
+    stale = {name for name in ACTIONS_WITHOUT_MIXINS if not _routed(name)}
+    assert not stale, f"ACTIONS_WITHOUT_MIXINS names no routed action: {sorted(stale)}"
+
+
+def _routed(url_name: str) -> bool:
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def test_the_mixins_are_not_collected_on_their_own():

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.choices import AuditAction, Module
@@ -15,6 +16,7 @@ from fangkong.core.testing import (
     APITests,
     ScopeTests,
     api_client_for,
+    assert_audited,
     assert_not_audited,
     fresh_snapshot,
     last_audit_id,
@@ -214,3 +216,93 @@ class TestClearanceItemScope(InGrid, ScopeTests.Restrict):
         clearance = DailyClearance.objects.create(date=day, division=grid, closed_at=timezone.now())
         return ClearanceItem.objects.create(clearance=clearance, verification=new_verification(grid),
                                             reason="联系不上")
+
+
+# --- the API's actions on one verification, merge candidate and assist request --------------
+# A role that may view but not change (the auditor) must not act: 404 like out of scope.
+ACTORS = ("grid", "grid_other", "auditor")
+
+
+class TestOpenVerificationActions(InGrid, APITests.Actions):
+    model = Verification
+    api_basename = "screening-verification"
+    api_actions = ("attempt", "outcome")
+    user_in, user_out, user_none = ACTORS
+
+    def make_object(self) -> Verification:
+        return new_verification(self.grid())
+
+    def action_data(self, action: str, obj: Verification) -> dict[str, Any]:
+        if action == "attempt":
+            return {"kind": AttemptKind.NO_ANSWER, "note": "无人接听"}
+        return {"outcome": Outcome.NOT_IN_COUNTY, "place": "北京市朝阳区", "reason": "已返京"}
+
+
+class TestSubmittedVerificationActions(InGrid, APITests.Actions):
+    model = Verification
+    api_basename = "screening-verification"
+    api_actions = ("review",)
+    user_in, user_out, user_none = ("commander", ("command_center", "village_other"), "auditor")
+
+    def make_object(self) -> Verification:
+        v = new_verification(self.grid())
+        Verification.objects.filter(pk=v.pk).update(status="submitted", outcome=Outcome.NOT_IN_COUNTY,
+                                                    outcome_place="北京市朝阳区")
+        v.refresh_from_db()
+        return v
+
+    def action_data(self, action: str, obj: Verification) -> dict[str, Any]:
+        return {"decision": ReviewDecision.APPROVED, "comment": "同意"}
+
+
+class TestMergeCandidateActions(InGrid, APITests.Actions):
+    model = MergeCandidate
+    api_basename = "screening-mergecandidate"
+    api_actions = ("merge",)
+    user_in, user_out, user_none = (*DECIDERS[:2], "auditor")
+
+    def make_object(self) -> MergeCandidate:
+        return TestMergeCandidateMixins.make_object(self)  # type: ignore[arg-type]
+
+
+class TestMergedCandidateActions(TestMergeCandidateActions):
+    api_actions = ("unmerge",)
+
+    def make_object(self) -> MergeCandidate:
+        from ..actions import do_merge
+
+        return do_merge(self.users["commander"], super().make_object())
+
+
+class TestAssistRequestActions(InGrid, APITests.Actions):
+    model = AssistRequest
+    api_basename = "screening-assistrequest"
+    api_actions = ("reply",)
+    user_in, user_out, user_none = (*DECIDERS[:2], "auditor")
+
+    def make_object(self) -> AssistRequest:
+        return TestAssistRequestMixins.make_object(self)  # type: ignore[arg-type]
+
+    def action_data(self, action: str, obj: AssistRequest) -> dict[str, Any]:
+        return {"reply": "已落实居家隔离"}
+
+
+def test_it_ingests_a_list_of_leads_with_audit_rows_and_refuses_a_grid_worker(users):
+    """POST /api/screening/leads/ingest/ (ACTIONS_WITHOUT_MIXINS): good rows become audited
+    leads, a bad row is reported by its number, a role without imports is refused."""
+    url = reverse("screening-lead-ingest")
+    r = make_resident(users["grid"].division)
+    body = {"channel": Channel.BIG_DATA, "source": "police_trace", "rows": [
+        {"name": r.name, "id_number": r.id_number, "phone": r.phone, "origin": "北京市朝阳区"},
+        {"name": "坏行", "id_number": "123", "phone": ""},
+    ]}
+    before, audit_before = Lead.objects.count(), last_audit_id()
+    assert api_client_for(users["grid"]).post(url, body, format="json").status_code == 403
+    assert Lead.objects.count() == before
+    assert_not_audited(audit_before, action=AuditAction.CREATE)
+    response = api_client_for(users["commander"]).post(url, body, format="json")
+    assert response.status_code == 201, response.content[:300]
+    outcome = response.json()
+    assert (outcome["imported"], outcome["rejected"], [e["row"] for e in outcome["errors"]]) == (1, 1, [2])
+    lead = Lead.objects.get(id_number=r.id_number)
+    assert_audited(AuditAction.CREATE, lead, actor=users["commander"], source="api")
