@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
-from fangkong.core.testing import APITests, ScopeTests
-from fangkong.registry.tests.factories import make_resident
+from fangkong.core.testing import APITests, ScopeTests, ViewTests
+from fangkong.registry.tests.factories import TEST_NAME, make_resident
 from fangkong.screening.models import Person
 
 from ..choices import CheckInSource, DoorCheckOutcome, PolicyStatus, RiskLevel
@@ -277,3 +277,18 @@ class TestTransferActions(InGrid, APITests.Actions):
 
     def make_object(self) -> Transfer:
         return TestTransferMixins.make_object(self)  # type: ignore[arg-type]
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+class TestMeasurePages(InGrid, ViewTests.List, ViewTests.Detail):
+    model = Measure
+    list_url_name = "control:measures"
+    detail_url_name = "control:measure"
+
+    def make_object(self) -> Measure:
+        return new_measure(self.grid())
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": TEST_NAME}

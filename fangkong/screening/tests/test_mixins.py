@@ -15,6 +15,7 @@ from fangkong.core.models import Division
 from fangkong.core.testing import (
     APITests,
     ScopeTests,
+    ViewTests,
     api_client_for,
     assert_audited,
     assert_not_audited,
@@ -306,3 +307,23 @@ def test_it_ingests_a_list_of_leads_with_audit_rows_and_refuses_a_grid_worker(us
     assert (outcome["imported"], outcome["rejected"], [e["row"] for e in outcome["errors"]]) == (1, 1, [2])
     lead = Lead.objects.get(id_number=r.id_number)
     assert_audited(AuditAction.CREATE, lead, actor=users["commander"], source="api")
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+class TestVerificationPages(InGrid, ViewTests.List, ViewTests.Detail):
+    model = Verification
+    list_url_name = "screening:verifications"
+    detail_url_name = "screening:verification"
+
+    def make_object(self) -> Verification:
+        return new_verification(self.grid())
+
+
+class TestLeadPages(InGrid, ViewTests.List):
+    model = Lead
+    list_url_name = "screening:leads"
+
+    def make_object(self) -> Lead:
+        return TestLeadMixins.make_object(self)  # type: ignore[arg-type]

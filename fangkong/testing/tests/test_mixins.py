@@ -10,7 +10,7 @@ import itertools
 from django.utils import timezone
 
 from fangkong.core.models import Batch, Division
-from fangkong.core.testing import APITests, ScopeTests
+from fangkong.core.testing import APITests, ScopeTests, ViewTests
 from fangkong.registry.models import Resident
 from fangkong.registry.tests.factories import make_resident
 
@@ -198,3 +198,31 @@ class TestHouseholdWeekRollupScope(InGrid, ScopeTests.Restrict):
         week = dt.date(2022, 1, 3) + dt.timedelta(weeks=next(_serial))
         return HouseholdWeekRollup.objects.create(division=self.grid(), week_start=week, households=10,
                                                   households_done=8, persons_done=20, computed_at=timezone.now())
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+class TestResamplingPages(InGrid, ViewTests.List):
+    model = ResamplingTask
+    list_url_name = "testing:resampling"
+
+    def make_object(self) -> ResamplingTask:
+        return TestResamplingTaskMixins.make_object(self)  # type: ignore[arg-type]
+
+
+class TestKeyGroupPages(InGrid, ViewTests.List, ViewTests.Detail):
+    model = KeyGroup
+    list_url_name = "testing:key_groups"
+    detail_url_name = "testing:key_group"
+
+    def make_object(self) -> KeyGroup:
+        return TestKeyGroupScope.make_object(self)  # type: ignore[arg-type]
+
+
+class TestSamplingSitePages(InGrid, ViewTests.List):
+    model = SamplingSite
+    list_url_name = "testing:sites"
+
+    def make_object(self) -> SamplingSite:
+        return TestSamplingSiteMixins.make_object(self)  # type: ignore[arg-type]
