@@ -179,6 +179,10 @@ class QrView(LoginRequiredMixin, View):
 
 # --- rounds and coverage ----------------------------------------------------------------------
 
+def _may_refresh(user) -> bool:
+    return bool(user.role_names & (ORGANISERS | RESULT_WRITERS)) or user.has_role("village_cadre")
+
+
 class RoundView(LoginRequiredMixin, TemplateView):
     """Round dashboard: coverage by division (drill down), throughput per site-hour, turnaround."""
 
@@ -200,12 +204,14 @@ class RoundView(LoginRequiredMixin, TemplateView):
             .select_related("site").order_by("site__name", "hour")[:200],
             unknown=UnmatchedResult.objects.restrict(user).filter(resolved_at__isnull=True).count(),
             pending=rnd.samples.filter(status__in=[SampleStatus.SEALED, SampleStatus.OPEN]).count(),
-            can_refresh=bool(user.role_names & (ORGANISERS | RESULT_WRITERS)) or user.has_role("village_cadre"),
+            can_refresh=_may_refresh(user),
         )
         return ctx
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         rnd = get_object_or_404(SamplingRound.objects.restrict(request.user), pk=pk)
+        if not _may_refresh(request.user):  # the button is hidden; a hand-made POST is refused too
+            raise PermissionDenied("没有重新计算覆盖率的权限")
         jobs.refresh_coverage(rnd)
         messages.success(request, "覆盖率已重新计算")
         return redirect(request.get_full_path())

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.models import Batch, Division
-from fangkong.core.testing import APITests, ScopeTests, ViewTests
+from fangkong.core.testing import APITests, ScopeTests, ViewTests, client_for
 from fangkong.registry.models import Resident
 from fangkong.registry.tests.factories import make_resident
 
@@ -226,3 +227,12 @@ class TestSamplingSitePages(InGrid, ViewTests.List):
 
     def make_object(self) -> SamplingSite:
         return TestSamplingSiteMixins.make_object(self)  # type: ignore[arg-type]
+
+
+def test_it_refuses_a_coverage_refresh_to_a_role_that_only_views(users):
+    """The round page hides 重新计算 from view-only roles; a hand-made POST is refused as well."""
+    rnd = new_round(users["commander"].division)
+    url = reverse("testing:round", args=[rnd.pk])
+    assert client_for(users["auditor"]).post(url).status_code == 403
+    assert not CoverageRollup.objects.filter(round=rnd).exists()
+    assert client_for(users["commander"]).post(url).status_code == 302
