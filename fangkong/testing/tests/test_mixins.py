@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from fangkong.core.choices import AuditAction
 from fangkong.core.models import Batch, Division
-from fangkong.core.testing import APITests, ScopeTests, ViewTests, client_for
+from fangkong.core.testing import APITests, ScopeTests, ViewTests, assert_audited, client_for
 from fangkong.registry.models import Resident
 from fangkong.registry.tests.factories import make_resident
 
@@ -236,3 +239,21 @@ def test_it_refuses_a_coverage_refresh_to_a_role_that_only_views(users):
     assert client_for(users["auditor"]).post(url).status_code == 403
     assert not CoverageRollup.objects.filter(round=rnd).exists()
     assert client_for(users["commander"]).post(url).status_code == 302
+
+
+def test_it_refuses_a_round_above_the_organisers_division(users):
+    """A township cadre organises rounds of the township, not of the county (SamplingRound scope)."""
+    from fangkong.core import audit
+
+    from ..actions import do_create_round
+
+    township = users["township"]
+    village = users["village"].division
+    before = SamplingRound.objects.count()
+    with audit.audit_context(township), pytest.raises(PermissionDenied):
+        do_create_round(name="越权轮次", division=users["commander"].division, starts_on=TODAY, days=1,
+                        villages=[village])
+    assert SamplingRound.objects.count() == before
+    with audit.audit_context(township):
+        rnd = do_create_round(name="本镇轮次", division=township.division, starts_on=TODAY, days=1, villages=[village])
+    assert_audited(AuditAction.CREATE, rnd, actor=township)
