@@ -6,12 +6,12 @@ from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
 from fangkong.registry.api.urls import router as registry_router
 from fangkong.screening.api.urls import urlpatterns as screening_api
-from fangkong.testing.api.urls import router as testing_router
+from fangkong.testing.api.urls import urlpatterns as testing_api
 
 urlpatterns = [
     path("", include(core_router.urls)),
     path("", include(registry_router.urls)),
     path("", include(screening_api)),
     path("", include(control_router.urls)),
-    path("", include(testing_router.urls)),
+    path("", include(testing_api)),
 ]

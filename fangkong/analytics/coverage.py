@@ -115,16 +115,18 @@ def per_grid(people: ibis.Table) -> ibis.Table:
     )
 
 
+def _levels() -> ibis.Table:
+    return ibis.memtable({"level": list(PATH_LENGTHS), "length": list(PATH_LENGTHS.values())})
+
+
 def rollup(grid_rows: ibis.Table, divisions: ibis.Table) -> ibis.Table:
-    """Grid rows summed up to village, township and county: one row per division and level."""
-    parts = []
-    for level, length in PATH_LENGTHS.items():
-        g = grid_rows.mutate(path=grid_rows.grid_path.substr(0, length))
-        agg = g.group_by("path").aggregate(**{c: g[c].sum() for c in COUNT_COLUMNS})
-        parts.append(agg.mutate(level=ibis.literal(level)))
-    allrows = ibis.union(*parts)
+    """Grid rows summed up to village, township and county: one row per division and level.
+    One pass: each grid row meets the four levels (a cross join with a 4-row table)."""
+    g = grid_rows.cross_join(_levels())
+    g = g.mutate(path=g.grid_path.substr(0, g.length))
+    agg = g.group_by(["path", "level"]).aggregate(**{c: g[c].sum() for c in COUNT_COLUMNS})
     d = divisions.select(division_id=_.id, path=_.path)
-    return allrows.inner_join(d, "path").select("division_id", "level", *COUNT_COLUMNS)
+    return agg.inner_join(d, "path").select("division_id", "level", *COUNT_COLUMNS)
 
 
 def gaps(people: ibis.Table) -> ibis.Table:
@@ -182,14 +184,12 @@ def household_week(t: dict[str, ibis.Table], week_start: dt.date, infant_age: in
               .inner_join(grids, "grid_id"))
     hh = people.group_by(["household_id", "grid_path"]).aggregate(
         members=_.count(), done_members=_.done.fill_null(False).cast("int64").sum())
-    parts = []
-    for level, length in PATH_LENGTHS.items():
-        g = hh.mutate(path=hh.grid_path.substr(0, length))
-        parts.append(g.group_by("path").aggregate(
-            households=_.count(),
-            households_done=(_.done_members == _.members).cast("int64").sum(),
-            persons_done=_.done_members.sum(),
-        ).mutate(level=ibis.literal(level)))
+    g = hh.cross_join(_levels())
+    g = g.mutate(path=g.grid_path.substr(0, g.length))
+    agg = g.group_by("path").aggregate(
+        households=_.count(),
+        households_done=(_.done_members == _.members).cast("int64").sum(),
+        persons_done=_.done_members.sum(),
+    )
     d = t["divisions"].select(division_id=_.id, path=_.path)
-    return ibis.union(*parts).inner_join(d, "path").select("division_id", "households", "households_done",
-                                                           "persons_done")
+    return agg.inner_join(d, "path").select("division_id", "households", "households_done", "persons_done")

@@ -103,6 +103,16 @@ def land(table: str, columns: Sequence[str], data: pa.Table, *, delete_where: st
     constants = constants or {}
     cols = [*columns, *constants]
     arrays = [data.column(c).to_pylist() for c in columns]
+    if connection.vendor == "sqlite":  # SQLite stores datetimes as Django's text form
+        cache: dict = {}
+
+        def adapt(v):  # many rows share a timestamp (a tube's members): adapt each value once
+            if v not in cache:
+                cache[v] = connection.ops.adapt_datetimefield_value(v)
+            return cache[v]
+
+        arrays = [[adapt(v) for v in a] if pa.types.is_timestamp(data.schema.field(c).type) else a
+                  for a, c in zip(arrays, columns, strict=True)]
     consts = list(constants.values())
     with transaction.atomic(), connection.cursor() as cur:
         if delete_where:

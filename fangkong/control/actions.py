@@ -23,6 +23,7 @@ from fangkong.core.choices import AuditAction, AuditSource, MeasureKind, Role
 from fangkong.core.models import User
 from fangkong.core.pii import mask_name
 
+from . import pending
 from . import rules as R
 from .alerts import raise_alert
 from .choices import (
@@ -123,17 +124,19 @@ def _create_step(person: Any, exposure: Exposure | None, rule: Rule | None, vers
         ScheduledTest(measure=measure, person=person, day=day, due_on=due, kind=kind)
         for day, due in R.tests_in_step(test_days, chain, step)
     ])
+    pending.forget()
     return measure
 
 
 def do_start_measure(person: Any, *, on: dt.date | None = None, exposure: Exposure | None = None,
                      kind: str | None = None, version: PolicyVersion | None = None,
                      site: QuarantineSite | None = None, responsible: User | None = None,
-                     verb: str = "start_measure") -> Measure:
+                     verb: str = "start_measure", context: dict | None = None) -> Measure:
     """Start control of a person from the policy in force (or `version`).
 
     The first rule matching the exposure gives the measures and tests; without a match the
-    given `kind` is used for FALLBACK_DAYS days. Raises ValidationError if the person is
+    given `kind` is used for FALLBACK_DAYS days. `context` goes into the audit row (e.g. the
+    reviewer whose verification started it). Raises ValidationError if the person is
     already under an active measure or no measure can be decided.
     """
     on = _today(on)
@@ -160,6 +163,7 @@ def do_start_measure(person: Any, *, on: dt.date | None = None, exposure: Exposu
             "kind": [None, measure.kind], "ends_on": [None, measure.ends_on],
             "policy_version": [None, version.number if version and rule else None],
             "rule": [None, rule.name if rule else None], "plan": [None, plan], "test_days": [None, test_days],
+            **{k: [None, v] for k, v in (context or {}).items()},
         })
     return measure
 
@@ -305,6 +309,7 @@ def do_extend_measure(measure: Measure, *, days: int, reason: str, add_test: boo
             ScheduledTest.objects.get_or_create(measure=measure, day=day, defaults={
                 "person": measure.person, "due_on": last,
                 "kind": measure.rule.test_kind if measure.rule_id else ScheduledTest._meta.get_field("kind").default})
+            pending.forget()
         changes = audit.diff(before, audit.snapshot(measure))
         changes["reason"] = [None, reason.strip()]
         audit.record(AuditAction.ACTION, measure, verb="extend_measure", changes=changes)
@@ -505,8 +510,12 @@ def reapply_policy(version: PolicyVersion, on: dt.date) -> int:
     ScheduledTest.objects.bulk_create(
         [ScheduledTest(measure=m, person_id=m.person_id, day=d, due_on=due, kind=kind)
          for m, specs in zip(new_measures, tests, strict=True) for d, due, kind in specs], batch_size=5000)
+    pending.forget()
     by_id = {c["id"]: c for c in changed}
-    audit.record_many(AuditAction.ACTION, Measure.objects.filter(pk__in=by_id).select_related("person", "division"),
+    # Only what the audit row needs (repr and division path): loading whole rows dominates here.
+    touched = Measure.objects.filter(pk__in=by_id).select_related("person", "division").only(
+        "id", "kind", "status", "person__name", "division__path")
+    audit.record_many(AuditAction.ACTION, touched,
                       verb="reapply_policy",
                       changes_of=lambda o: {"kind": [by_id[o.pk]["kind"], by_id[o.pk]["new_kind"] or None],
                                             "status": ["active", o.status], "policy_version": [None, version.number]})

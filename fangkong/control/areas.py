@@ -7,31 +7,52 @@ history answers "was this place medium-risk on 8 August?".
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from fangkong.core import audit
+from fangkong.core import audit, imports
 from fangkong.core.choices import AuditAction
+from fangkong.core.identity import InvalidValue
 
 from .choices import RiskLevel
 from .models import RiskArea
 from .models.areas import NAME_FIELDS
 
-COLUMNS = (*NAME_FIELDS, "level", "effective_from", "lifted_on", "code")
-HEADER_ALIASES = {
-    "province": ("省", "省份", "省(区、市)"), "city": ("市", "地市", "市(州)"), "county": ("县", "区县", "县(区)", "县(市、区)"),
-    "township": ("乡镇", "街道", "乡镇(街道)", "街道(乡镇)"), "community": ("社区", "村", "村(社区)", "小区", "具体区域"),
-    "level": ("风险等级", "等级", "风险级别"), "effective_from": ("生效日期", "划定日期", "开始日期"),
-    "lifted_on": ("解除日期", "解封日期"), "code": ("区划代码", "代码"),
-}
 LEVEL_WORDS = {"高": RiskLevel.HIGH, "中": RiskLevel.MEDIUM, "低": RiskLevel.LOW, "high": RiskLevel.HIGH,
                "medium": RiskLevel.MEDIUM, "low": RiskLevel.LOW}
+
+
+def parse_level(value: object) -> str:
+    text = str(value or "").strip().lower()
+    for word, level in LEVEL_WORDS.items():
+        if text.startswith(word):
+            return level
+    raise InvalidValue(f"无法识别的风险等级“{value}”,应为 高/中/低")
+
+
+def _name(max_length: int) -> Callable[[Any], str]:
+    return imports.text(max_length)
+
+
+# The columns of a provincial list, in the order a headerless paste is read.
+COLUMNS = [
+    imports.Column("province", "省", ("省份", "省(区、市)", "省区市"), required=True, clean=_name(32)),
+    imports.Column("city", "市", ("地市", "市(州)", "地级市"), clean=_name(32)),
+    imports.Column("county", "县(区)", ("县", "区县", "县(市、区)", "区"), clean=_name(32)),
+    imports.Column("township", "乡镇(街道)", ("乡镇", "街道", "街道(乡镇)"), clean=_name(64)),
+    imports.Column("community", "村(社区)", ("村", "社区", "小区", "具体区域", "风险区域"), clean=_name(128)),
+    imports.Column("level", "风险等级", ("等级", "风险级别"), required=True, clean=parse_level),
+    imports.Column("effective_from", "生效日期", ("划定日期", "开始日期", "发布日期"), required=True,
+                   clean=imports.parse_date),
+    imports.Column("lifted_on", "解除日期", ("解封日期",), clean=imports.parse_date),
+    imports.Column("code", "区划代码", ("代码",), clean=_name(15)),
+]
 
 
 @dataclass
@@ -50,39 +71,60 @@ class AreaRow:
 
 @dataclass
 class AreaPlan:
-    """What applying a list would do; `errors` are (row number, reason)."""
+    """What applying a list would do; `errors` are the bad rows (row, values, reasons)."""
 
     new: list[AreaRow] = field(default_factory=list)
     level_changed: list[tuple[AreaRow, RiskArea]] = field(default_factory=list)
     lifted: list[tuple[AreaRow | None, RiskArea]] = field(default_factory=list)
     unchanged: list[AreaRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def change_count(self) -> int:
         return len(self.new) + len(self.level_changed) + len(self.lifted)
 
 
-def parse_date(value: object) -> dt.date | None:
-    """2022-08-01, 2022/8/1, 2022.8.1, 2022年8月1日, Excel dates; empty → None."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", str(value))
-    if not m:
-        raise ValueError(f"无法识别的日期“{value}”,请写成 2022-08-01")
-    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+def _to_row(number: int, raw: dict[str, Any]) -> AreaRow | dict[str, Any]:
+    """A clean row, or a bad row as `imports.error_sheet` takes it (row, values, reasons)."""
+    values, reasons = imports.clean_row(raw, COLUMNS)
+    if not reasons and values["lifted_on"] and values["lifted_on"] <= values["effective_from"]:
+        reasons.append("解除日期必须晚于生效日期")
+    if reasons:
+        return {"row": number, "values": {k: imports.as_text(v) for k, v in raw.items()}, "reasons": reasons}
+    names = tuple(values[f] or "" for f in NAME_FIELDS)
+    return AreaRow(number, names, values["level"], values["effective_from"], values["lifted_on"], values["code"] or "")
 
 
-def parse_level(value: object) -> str:
-    text = str(value or "").strip().lower()
-    for word, level in LEVEL_WORDS.items():
-        if text.startswith(word):
-            return level
-    raise ValueError(f"无法识别的风险等级“{value}”,应为 高/中/低")
+def _collect(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[list[AreaRow], list[dict[str, Any]]]:
+    good, bad = [], []
+    for number, raw in rows:
+        out = _to_row(number, raw)
+        (good if isinstance(out, AreaRow) else bad).append(out)
+    return good, bad
+
+
+def read_file(data: bytes, file_name: str) -> tuple[list[AreaRow], list[dict[str, Any]]]:
+    """An xlsx / xls / csv list through the shared reader (header below title rows, aliases,
+    merged cells, GBK). Raises imports.ReadError with a Chinese message if unreadable."""
+    table = imports.read_table(data, file_name, COLUMNS)
+    table.check()
+    return _collect(table)
+
+
+def read_text(text: str) -> tuple[list[AreaRow], list[dict[str, Any]]]:
+    """Pasted lines (from Excel: tab-separated; or comma-separated). With a header row the
+    columns are found by name; without one they are read in the order of COLUMNS."""
+    data = text.encode("utf-8")
+    name = "pasted.tsv" if "\t" in text else "pasted.csv"
+    try:
+        table = imports.read_table(data, name, COLUMNS)
+        if not table.missing:
+            return _collect(table)
+    except imports.ReadError:
+        pass
+    lines = [(n, _split(line)) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    return _collect((n, {c.key: (cells[i] if i < len(cells) and cells[i] != "" else None)
+                         for i, c in enumerate(COLUMNS)}) for n, cells in lines)
 
 
 def _split(line: str) -> list[str]:
@@ -91,64 +133,6 @@ def _split(line: str) -> list[str]:
     if "," in line or "," in line:
         return [c.strip() for c in re.split(r"[,,]", line)]
     return [c.strip() for c in re.split(r"\s{2,}|\|", line.strip())]
-
-
-def _header_map(cells: list[str]) -> dict[int, str] | None:
-    found = {}
-    for i, cell in enumerate(cells):
-        text = re.sub(r"\s", "", cell or "").replace("(", "(").replace(")", ")")
-        for key, aliases in HEADER_ALIASES.items():
-            if text in aliases or text == key:
-                found[i] = key
-    return found if "level" in found.values() and "province" in found.values() else None
-
-
-def read_rows(table: list[list[object]]) -> tuple[list[AreaRow], list[tuple[int, str]]]:
-    """Rows of cells (first row may be a header, title rows above it are skipped) → AreaRows."""
-    header, rows, errors = None, [], []
-    positional = {i: k for i, k in enumerate(COLUMNS)}
-    for n, cells in enumerate(table, start=1):
-        texts = ["" if c is None else str(c).strip() for c in cells]
-        if not any(texts):
-            continue
-        if header is None and (h := _header_map(texts)):
-            header = h
-            continue
-        mapping = header or positional
-        raw = {key: cells[i] for i, key in mapping.items() if i < len(cells)}
-        try:
-            names = tuple(str(raw.get(f) or "").strip() for f in NAME_FIELDS)
-            if not names[0]:
-                raise ValueError("缺少省份")
-            eff = parse_date(raw.get("effective_from"))
-            if eff is None:
-                raise ValueError("缺少生效日期")
-            lifted = parse_date(raw.get("lifted_on"))
-            if lifted is not None and lifted <= eff:
-                raise ValueError("解除日期必须晚于生效日期")
-            rows.append(AreaRow(n, names, parse_level(raw.get("level")), eff, lifted, str(raw.get("code") or "").strip()))
-        except ValueError as exc:
-            if header is None and n <= 3 and not rows:
-                continue  # a title row above the header
-            errors.append((n, str(exc)))
-    return rows, errors
-
-
-def read_text(text: str) -> tuple[list[AreaRow], list[tuple[int, str]]]:
-    return read_rows([_split(line) for line in text.splitlines()])
-
-
-def read_file(data: bytes, file_name: str) -> tuple[list[AreaRow], list[tuple[int, str]]]:
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
-        import openpyxl
-
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return read_rows([list(r) for r in wb.active.iter_rows(values_only=True)])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gbk", errors="replace")
-    return read_rows([list(r) for r in csv.reader(io.StringIO(text))])
 
 
 def _place_q(names: tuple[str, ...]) -> Q:

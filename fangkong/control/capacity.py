@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -63,14 +64,16 @@ def forecast(sites: QuerySet[QuarantineSite], today: dt.date, days: int = FORECA
     active = Measure.objects.filter(status=MeasureStatus.ACTIVE, kind=MeasureKind.CENTRAL_QUARANTINE, site_id__in=ids)
     for row in active.values("site_id").annotate(p=Count("id"), w=Count("id", filter=Q(room__isnull=True))):
         out[row["site_id"]].persons, out[row["site_id"]].waiting = row["p"], row["w"]
-    # Latest release per occupied room, then rooms per (site, release date).
+    # Latest release per occupied room, counted per (site, release date): a handful of dates
+    # per site, whatever the number of rooms.
     last_by_room = active.filter(room__isnull=False).values("room_id", "site_id").annotate(last=Max("ends_on"))
-    ends: dict[int, list[dt.date]] = {}
+    rooms_by_last: dict[int, Counter] = {}
     for row in last_by_room:
-        ends.setdefault(row["site_id"], []).append(row["last"])
+        rooms_by_last.setdefault(row["site_id"], Counter())[row["last"]] += 1
+    horizon = [today + dt.timedelta(days=d) for d in range(days)]
     for site_id, cap in out.items():
-        lasts = ends.get(site_id, [])
-        cap.occupied = [sum(1 for last in lasts if last > today + dt.timedelta(days=d)) for d in range(days)]
+        counts = rooms_by_last.get(site_id, Counter())
+        cap.occupied = [sum(n for last, n in counts.items() if last > day) for day in horizon]
     return list(out.values())
 
 

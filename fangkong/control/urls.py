@@ -18,6 +18,7 @@ urlpatterns = [
     path("sites/<int:pk>/rooms/", sites.RoomsAddView.as_view(), name="rooms_add"),
     path("areas/", areas.RiskAreaListView.as_view(), name="areas"),
     path("areas/import/", areas.RiskAreaImportView.as_view(), name="area_import"),
+    path("areas/import/errors.xlsx", areas.RiskAreaErrorsView.as_view(), name="area_import_errors"),
     path("policies/", policies.PolicyListView.as_view(), name="policies"),
     path("policies/draft/", policies.PolicyDraftView.as_view(), name="policy_draft"),
     path("policies/<int:pk>/", policies.PolicyDetailView.as_view(), name="policy"),

@@ -41,7 +41,10 @@ def do_create(model: type[M], *, verb: str = "", full_clean: bool = True, **fiel
 def do_update(obj: M, *, verb: str = "", full_clean: bool = True, **fields: Any) -> M:
     with transaction.atomic():
         _check_scope(obj, CHANGE)
-        before = audit.snapshot(obj)
+        # The stored row, not `obj`: a ModelForm has already written the new values into
+        # its instance while validating, which would leave nothing to audit.
+        stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+        before = audit.snapshot(stored if stored is not None else obj)
         for name, value in fields.items():
             setattr(obj, name, value)
         if full_clean:

@@ -20,9 +20,13 @@ A user is named by a key of `named_users()`, None (anonymous), "norole" (an acco
 division and no role) or `(role, named_user)`: a fresh account with that role in that named
 user's division. `op_users = {"delete": (in, out, none)}` overrides the three for one operation.
 
-A model without an API or pages of its own (a roll-up table a job fills, a row only another
-model's actions write) gets `ScopeTests.Restrict`, declaring the actions it has in
-`scope_actions`; a class may combine it with the API and page mixins.
+Three families: `ScopeTests` (restrict() and the audited actions, no HTTP — every model,
+roll-up tables included), `APITests` (the API viewset, token-authenticated, responses checked
+against the OpenAPI schema) and `ViewTests` (the pages). ScopeTests need real users: None
+would act as the system, which the actions let through.
+`ScopeTests.Restrict` checks `restrict` for each action a model declares (`scope_actions`)
+and that no undeclared action is granted: for rows only domain actions or jobs write.
+`APITests.Actions` runs a viewset's POST actions (/measures/{id}/release/ …) the same way.
 
 `fangkong/core/tests/test_model_coverage.py` fails for any ScopedModel without such a class.
 Tests get data from the synthetic county (conftest.py builds it once per test database).
@@ -35,6 +39,7 @@ import json
 from typing import Any, ClassVar
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -43,6 +48,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from . import audit
+from .actions import do_create, do_delete, do_update
 from .choices import AuditAction
 from .models import AuditLog, Division, User, UserRole
 
@@ -209,16 +215,82 @@ def _refused(status: int) -> bool:
     return status in (401, 403)
 
 
-# --- the model's scope rule itself --------------------------------------------------------
+# --- the model itself: restrict() and the audited actions, without HTTP ---------------------
 
 
 class ScopeTests:
-    """Mixins for what `Model.objects.restrict(user, action)` returns, for every model — and the
-    whole test of a model that has no API or pages of its own (a roll-up table a job fills, a
-    row written only through another model's actions). The class declares the actions the model
-    has (`scope_actions`); every action it does not declare must grant nothing to anyone."""
+    """Mixins for a model's scope and audited actions (`restrict`, `do_create` / `do_update` /
+    `do_delete` of core.actions), for every model, with or without pages and API. A model
+    whose rows only a job writes (a roll-up table) needs only `ScopeTests.Read`."""
+
+    class Read(ModelTestCase):
+        def test_it_restricts_reads_to_the_scope(self) -> None:
+            user_in, user_out, user_none = self.users_for("view")
+            obj = self.make_object()
+            manager = self.model.objects
+            assert manager.restrict(user_in, "view").filter(pk=obj.pk).exists()
+            assert not manager.restrict(user_out, "view").filter(pk=obj.pk).exists()
+            assert not manager.restrict(user_none, "view").filter(pk=obj.pk).exists()
+
+    class Create(ModelTestCase):
+        def create_fields(self) -> dict[str, Any]:
+            """Model field values (instances, not ids) of a new object inside `user_in`'s division."""
+            raise NotImplementedError
+
+        def test_it_creates_through_the_action_in_scope_only(self) -> None:
+            user_in, user_out, user_none = self.users_for("add")
+            before, audit_before = self.count(), last_audit_id()
+            for refused in (user_out, user_none):
+                with audit.audit_context(refused), pytest.raises(PermissionDenied):
+                    do_create(self.model, **self.create_fields())
+            assert self.count() == before
+            assert_not_audited(audit_before, action=AuditAction.CREATE)
+            with audit.audit_context(user_in, source="job"):
+                obj = do_create(self.model, **self.create_fields())
+            row = assert_audited(AuditAction.CREATE, obj, actor=user_in, source="job")
+            assert row.changes == audit.diff({}, fresh_snapshot(obj))
+
+    class Update(ModelTestCase):
+        def update_fields(self, obj: models.Model) -> dict[str, Any]:
+            """Model field values of a valid change (defaults to `update_data`)."""
+            return self.update_data(obj)
+
+        def test_it_updates_through_the_action_in_scope_only(self) -> None:
+            user_in, user_out, user_none = self.users_for("change")
+            obj = self.make_object()
+            before, audit_before = fresh_snapshot(obj), last_audit_id()
+            for refused in (user_out, user_none):
+                with audit.audit_context(refused), pytest.raises(PermissionDenied):
+                    do_update(type(obj)._base_manager.get(pk=obj.pk), **self.update_fields(obj))
+            assert fresh_snapshot(obj) == before
+            assert_not_audited(audit_before, action=AuditAction.UPDATE)
+            with audit.audit_context(user_in, source="job"):
+                do_update(type(obj)._base_manager.get(pk=obj.pk), **self.update_fields(obj))
+            after = fresh_snapshot(obj)
+            assert after != before
+            row = assert_audited(AuditAction.UPDATE, obj, actor=user_in, source="job")
+            assert row.changes == audit.diff(before, after)
+
+    class Delete(ModelTestCase):
+        def test_it_deletes_through_the_action_in_scope_only(self) -> None:
+            user_in, user_out, user_none = self.users_for("delete")
+            obj = self.make_object()
+            before, audit_before = fresh_snapshot(obj), last_audit_id()
+            for refused in (user_out, user_none):
+                with audit.audit_context(refused), pytest.raises(PermissionDenied):
+                    do_delete(type(obj)._base_manager.get(pk=obj.pk))
+            assert self.model._base_manager.filter(pk=obj.pk).exists()
+            assert_not_audited(audit_before, action=AuditAction.DELETE)
+            with audit.audit_context(user_in, source="job"):
+                do_delete(type(obj)._base_manager.get(pk=obj.pk))
+            assert not self.model._base_manager.filter(pk=obj.pk).exists()
+            row = assert_audited(AuditAction.DELETE, obj, actor=user_in, source="job")
+            assert row.changes == audit.diff(before, {})
 
     class Restrict(ModelTestCase):
+        """`restrict` for every action the model has (`scope_actions`), each with its three
+        users; and nothing for an action it does not declare (a roll-up table: "view" only)."""
+
         scope_actions: ClassVar[tuple[str, ...]] = ("view",)
 
         def test_it_restricts_each_declared_action_to_the_scope(self) -> None:
@@ -242,6 +314,9 @@ class ScopeTests:
                     assert not granted, f"{action} is not declared, yet {spec!r} may do it"
                 commander = self.users["commander"]
                 assert not self.model.objects.restrict(commander, action).filter(pk=obj.pk).exists(), action
+
+    class Full(Read, Create, Update, Delete):
+        pass
 
 
 # --- API -----------------------------------------------------------------------------------

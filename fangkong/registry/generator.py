@@ -27,6 +27,7 @@ from fangkong.core.identity import name_pinyin
 from fangkong.core.models import Division, Liaison, User, UserRole
 
 from . import names
+from .bulk import insert_rows
 from .choices import ResidentStatus
 from .models import Household, Resident
 
@@ -283,8 +284,7 @@ class _RegistryWriter:
     instances, per-field preparation) was most of the generator's time.
 
     Households get their ids here so residents can point at them without a round trip; the
-    id sequence is reset afterwards (PostgreSQL). PostgreSQL rows go through COPY, SQLite
-    rows through executemany.
+    id sequence is reset afterwards (PostgreSQL). See `bulk.insert_rows`.
     """
 
     def __init__(self) -> None:
@@ -332,24 +332,11 @@ class _RegistryWriter:
 
     def flush(self) -> int:
         count = len(self.residents)
-        self._write(Household._meta.db_table, self.hh_columns, self.households)
-        self._write(Resident._meta.db_table, self.res_columns, self.residents)
+        insert_rows(Household._meta.db_table, self.hh_columns, self.households)
+        insert_rows(Resident._meta.db_table, self.res_columns, self.residents)
         self.households.clear()
         self.residents.clear()
         return count
-
-    def _write(self, table: str, columns: list[str], rows: list[tuple]) -> None:
-        if not rows:
-            return
-        names_sql = ", ".join(self.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {self.ops.quote_name(table)} ({names_sql}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {self.ops.quote_name(table)} ({names_sql}) VALUES ({marks})", rows)
 
     def finish(self) -> None:
         with connection.cursor() as cursor:

@@ -56,12 +56,13 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
         try:
             for chunk in chunked(_clean_rows(batch, data), 5000):
                 result = ingest(chunk, channel=batch.channel, batch=batch, now=now, router=router, audit_rows=False)
-                batch.imported += len(result.leads)
+                batch.imported += result.created
                 batch.duplicates += result.duplicates
                 batch.processed = batch.rows
                 for user_id, n in result.assigned.items():
                     assigned[user_id] += n
-                batch.save(update_fields=["rows", "processed", "imported", "duplicates", "rejected", "errors"])
+                # Progress only: the bad rows are written once at the end, not rewritten every chunk.
+                batch.save(update_fields=["rows", "processed", "imported", "duplicates", "rejected"])
                 if progress:
                     progress(batch)
         except InvalidValue as exc:

@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, DivisionLevel
-from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone, name_pinyin
+from fangkong.core.identity import (
+    PROVINCE_CODES,
+    InvalidValue,
+    check_digit,
+    clean_id_number,
+    clean_name,
+    clean_phone,
+    name_pinyin,
+)
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
 from fangkong.registry.models import Resident
 
+from .bulk import allocate_ids, db_value, insert_rows
 from .choices import CHANNEL_MODULE, BigDataSource, Channel, LeadKind, PersonStatus, VerificationStatus
 from .models import DeadlinePolicy, Lead, MergeCandidate, Person, Verification
 from .reader import parse_datetime
@@ -63,6 +74,7 @@ class LeadInput:
 @dataclass
 class IngestResult:
     leads: list[Lead] = field(default_factory=list)
+    created: int = 0
     duplicates: int = 0
     new_persons: int = 0
     new_verifications: int = 0
@@ -70,21 +82,48 @@ class IngestResult:
     assigned: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
+_ID18 = re.compile(r"^\d{17}[\dX]$")
+_EARLIEST_BIRTH = dt.date(1880, 1, 1)
+
+
+@lru_cache(maxsize=400_000)
+def _clean_id_cached(value: str) -> str:
+    """clean_id_number with a fast path for canonical numbers (lists repeat the same people)."""
+    if _ID18.match(value) and value[:2] in PROVINCE_CODES and value[17] == check_digit(value[:17]):
+        try:
+            birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        except ValueError:
+            birth = None
+        if birth and _EARLIEST_BIRTH <= birth <= dt.date.today():  # noqa: DTZ011 — a calendar date
+            return value
+    return clean_id_number(value)  # the slow path gives the precise Chinese reason
+
+
+_clean_phone_cached = lru_cache(maxsize=400_000)(clean_phone)
+_clean_name_cached = lru_cache(maxsize=100_000)(clean_name)
+_parse_dt_cached = lru_cache(maxsize=100_000)(parse_datetime)
+CLEANERS = (("name", _clean_name_cached, clean_name), ("id_number", _clean_id_cached, clean_id_number),
+            ("phone", _clean_phone_cached, clean_phone))
+
+
 def clean_lead(raw: dict, *, channel: str, source: str = "") -> LeadInput:
     """Clean one row's raw values; raise InvalidValue with every reason joined by ';'."""
     reasons: list[str] = []
     out = LeadInput(source=source)
-    for key, cleaner in (("name", clean_name), ("id_number", clean_id_number), ("phone", clean_phone)):
+    for key, cached, cleaner in CLEANERS:
         value = raw.get(key)
         if value in (None, ""):
             continue
         try:
-            setattr(out, key, cleaner(value))
+            setattr(out, key, cached(value) if isinstance(value, str) else cleaner(value))
         except InvalidValue as exc:
             reasons.append(str(exc))
     for key in ("arrived_at", "pushed_at"):
+        value = raw.get(key)
         try:
-            setattr(out, key, parse_datetime(raw.get(key)))
+            # Full dates repeat across rows; partial ones ("7月1日") depend on today, so no cache.
+            cacheable = isinstance(value, str) and value[:4].isdigit()
+            setattr(out, key, _parse_dt_cached(value) if cacheable else parse_datetime(value))
         except InvalidValue as exc:
             reasons.append(str(exc))
     for key, limit in (("address", 255), ("origin", 255), ("note", 2000)):
@@ -124,6 +163,27 @@ def chunked(items: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield chunk
 
 
+@dataclass(slots=True)
+class PersonRef:
+    """The fields resolution needs of a person, without a model instance (cheap at a million rows)."""
+
+    pk: int | None
+    name: str
+    name_pinyin: str
+    id_number: str | None
+    phone: str
+    division_id: int
+    status: str
+    merged_into_id: int | None = None
+    name_initials: str = ""
+    address: str = ""
+    resident_id: int | None = None
+    module: str = ""
+
+
+REF_FIELDS = ("pk", "name", "name_pinyin", "id_number", "phone", "division_id", "status", "merged_into_id")
+
+
 class _Resolver:
     """Resolves one chunk of inputs to persons (existing or new) with a handful of queries."""
 
@@ -131,10 +191,11 @@ class _Resolver:
         self.router = router
         ids = {i.id_number for i in inputs if i.id_number}
         phones = {i.phone for i in inputs if i.phone}
-        self.by_id: dict[str, Person] = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
-        self.by_phone: dict[str, list[Person]] = defaultdict(list)
-        for p in Person.objects.filter(phone__in=phones).select_related("merged_into"):
-            self.by_phone[p.phone].append(p)
+        self.by_id: dict[str, PersonRef] = {
+            r[3]: PersonRef(*r) for r in Person.objects.filter(id_number__in=ids).values_list(*REF_FIELDS)}
+        self.by_phone: dict[str, list[PersonRef]] = defaultdict(list)
+        for r in Person.objects.filter(phone__in=phones).values_list(*REF_FIELDS):
+            self.by_phone[r[4]].append(PersonRef(*r))
         self.res_by_id: dict[str, tuple[int, int]] = {
             n: (pk, g) for n, pk, g in Resident.objects.filter(id_number__in=ids).values_list("id_number", "pk", "grid_id")
         }
@@ -144,16 +205,16 @@ class _Resolver:
             for phone, name, pk, g in Resident.objects.filter(phone__in=no_id_phones).values_list(
                     "phone", "name", "pk", "grid_id"):
                 self.res_by_phone[(phone, name)] = (pk, g)
-        self.new: list[Person] = []
-        self.adopted: list[Person] = []
-        self.candidates: list[tuple[Person, Person, str]] = []
+        self.new: list[PersonRef] = []
+        self.adopted: list[PersonRef] = []
+        self.candidates: list[tuple[PersonRef, PersonRef, str]] = []
 
-    def resolve(self, item: LeadInput, module: str) -> Person:
+    def resolve(self, item: LeadInput, module: str) -> PersonRef:
         if item.id_number:
             person = self.by_id.get(item.id_number)
             if person is not None:
                 return self._follow(person)
-            person = self._by_phone_name(item, exact_only=True)
+            person = self._by_phone_name(item)
             if person is not None and not person.id_number:
                 person.id_number = item.id_number  # the same person, now with an ID number
                 self.by_id[item.id_number] = person
@@ -161,19 +222,19 @@ class _Resolver:
                     self.adopted.append(person)
                 return person
         else:
-            person = self._by_phone_name(item, exact_only=True)
+            person = self._by_phone_name(item)
             if person is not None:
                 return person
         return self._create(item, module)
 
-    def _follow(self, person: Person) -> Person:
+    def _follow(self, person: PersonRef) -> PersonRef:
         seen = 0
-        while person.merged_into_id and seen < 5:
-            person = person.merged_into
+        while person.merged_into_id and seen < 5:  # rare: one query per merged-away person met
+            person = PersonRef(*Person.objects.filter(pk=person.merged_into_id).values_list(*REF_FIELDS).get())
             seen += 1
         return person
 
-    def _by_phone_name(self, item: LeadInput, *, exact_only: bool) -> Person | None:
+    def _by_phone_name(self, item: LeadInput) -> PersonRef | None:
         if not item.phone:
             return None
         for p in self.by_phone.get(item.phone, ()):
@@ -181,20 +242,19 @@ class _Resolver:
                 return self._follow(p)  # a merged-away spelling still finds the kept person
         return None
 
-    def _create(self, item: LeadInput, module: str) -> Person:
+    def _create(self, item: LeadInput, module: str) -> PersonRef:
         full, initials = name_pinyin(item.name) if item.name else ("", "")
         resident_id, grid_id = self.res_by_id.get(item.id_number) or self.res_by_phone.get(
             (item.phone, item.name)) or (None, None)
         division_id = (grid_id or (item.division_hint_id if item.division_hint_id in self.router.level else None)
                        or self.router.division_from_address(item.address) or self.router.county.pk)
-        person = Person(name=item.name, name_initials=initials, name_pinyin=full, id_number=item.id_number or None,
-                        phone=item.phone, address=item.address, resident_id=resident_id, division_id=division_id,
-                        status=PersonStatus.VERIFYING, module=module)
+        person = PersonRef(None, item.name, full, item.id_number or None, item.phone, division_id,
+                           PersonStatus.VERIFYING, None, initials, item.address, resident_id, module)
         if item.phone:
             # 张伟 / 章伟 on one phone: maybe one person mistyped; a person decides.
             for other in self.by_phone.get(item.phone, ()):
-                if other.merged_into_id is None and other.name != item.name and other.name_pinyin and other.name_pinyin == full and not (
-                        other.id_number and item.id_number):
+                if (other.merged_into_id is None and other.name != item.name and other.name_pinyin == full
+                        and full and not (other.id_number and item.id_number)):
                     self.candidates.append((other, person, f"同一手机号,姓名读音相同({other.name}/{item.name})"))
             self.by_phone[item.phone].append(person)
         if item.id_number:
@@ -203,9 +263,24 @@ class _Resolver:
         return person
 
 
+PERSON_COLUMNS = ("id", "name", "name_initials", "name_pinyin", "id_number", "phone", "address", "resident_id",
+                  "division_id", "status", "module", "merged_into_id", "created_at", "updated_at")
+VERIFICATION_COLUMNS = ("id", "person_id", "channel", "module", "division_id", "township_id", "assignee_id", "status",
+                        "opened_at", "located_due_at", "sampled_due_at", "result_due_at", "next_due_at",
+                        "escalation_level", "escalate_at", "no_answer_count", "outcome", "measure_kind",
+                        "outcome_reason", "outcome_place")
+LEAD_COLUMNS = ("channel", "module", "source", "kind", "batch_id", "row_number", "dedup_key", "name", "id_number",
+                "phone", "address", "origin", "arrived_at", "pushed_at", "received_at", "note", "receipt_code",
+                "reported_by_id", "person_id", "verification_id", "division_id")
+
+
 def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None, now: dt.datetime | None = None,
            router: Router | None = None, audit_rows: bool = True) -> IngestResult:
-    """Turn cleaned inputs into leads, persons and verifications; idempotent by dedup key."""
+    """Turn cleaned inputs into leads, persons and verifications; idempotent by dedup key.
+
+    With `audit_rows` (forms, the API) each lead gets its own audit row and `result.leads` holds
+    the created leads; imports pass False and write one audit row for the whole batch.
+    """
     now = now or timezone.now()
     router = router or Router.load()
     module = CHANNEL_MODULE[Channel(channel)]
@@ -226,59 +301,63 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
     with transaction.atomic():
         resolver = _Resolver([i for _, i in fresh], router)
         persons = [resolver.resolve(i, module) for _, i in fresh]
-        Person.objects.bulk_create(resolver.new, batch_size=2000)
-        if resolver.adopted:
-            Person.objects.bulk_update(resolver.adopted, ["id_number"], batch_size=2000)
+        _insert_persons(resolver.new, now)
+        for ref in resolver.adopted:  # rare: a phone-only person whose ID number now arrives
+            Person.objects.filter(pk=ref.pk).update(id_number=ref.id_number)
         result.new_persons = len(resolver.new)
-        verifications = _open_verifications(persons, channel, module, policy, router, now, result)
-        leads = [
-            Lead(channel=channel, module=module, source=i.source, kind=i.kind, batch=batch, row_number=i.row,
-                 dedup_key=k, name=i.name, id_number=i.id_number, phone=i.phone, address=i.address,
-                 origin=i.origin, arrived_at=i.arrived_at, pushed_at=i.pushed_at, received_at=now, note=i.note,
-                 receipt_code=i.receipt_code, reported_by_id=i.reported_by_id, person_id=p.pk,
-                 verification_id=verifications[p.pk].pk, division_id=verifications[p.pk].division_id)
-            for (k, i), p in zip(fresh, persons, strict=True)
-        ]
-        Lead.objects.bulk_create(leads, batch_size=2000)
+        tasks = _open_verifications(persons, channel, module, policy, router, now, result)
+        b, at = batch.pk if batch else None, db_value(now)
+        rows = [(channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,
+                 db_value(i.arrived_at), db_value(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
+                 *tasks[p.pk]) for (k, i), p in zip(fresh, persons, strict=True)]
+        result.created = insert_rows(Lead, LEAD_COLUMNS, rows)
         if resolver.candidates:
             MergeCandidate.objects.bulk_create(
-                [MergeCandidate(person=a, other=b, reason=r, division_id=a.division_id, module=module)
+                [MergeCandidate(person_id=a.pk, other_id=b.pk, reason=r, division_id=a.division_id, module=module)
                  for a, b, r in resolver.candidates], batch_size=2000, ignore_conflicts=True)
         result.candidates = len(resolver.candidates)
         if audit_rows:
-            audit.record_many(AuditAction.CREATE, leads, verb="ingest_lead")
-    result.leads = leads
+            result.leads = list(Lead.objects.filter(dedup_key__in=[k for k, _ in fresh]).order_by("id"))
+            audit.record_many(AuditAction.CREATE, result.leads, verb="ingest_lead")
     return result
 
 
-def _open_verifications(persons: list[Person], channel: str, module: str, policy: DeadlinePolicy,
-                        router: Router, now: dt.datetime, result: IngestResult) -> dict[int, Verification]:
-    """The open verification of each person: the existing one (later leads join it) or a new one."""
+def _insert_persons(new: list[PersonRef], now: dt.datetime) -> None:
+    for p, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
+        p.pk = pk
+    at = db_value(now)
+    insert_rows(Person, PERSON_COLUMNS, [
+        (p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
+         p.division_id, p.status, p.module, None, at, at) for p in new])
+
+
+def _open_verifications(persons: list[PersonRef], channel: str, module: str, policy: DeadlinePolicy,
+                        router: Router, now: dt.datetime, result: IngestResult) -> dict[int, tuple[int, int]]:
+    """person id → (open verification id, its division id): the existing one, or a new one."""
     ids = {p.pk for p in persons}
-    found = {v.person_id: v for v in Verification.objects.filter(person_id__in=ids).exclude(
-        status=VerificationStatus.CLOSED)}
-    located, sampled, due = policy.dues(now)
-    new: list[Verification] = []
-    reopened: list[Person] = []
+    found = {pid: (vid, div) for pid, vid, div in Verification.objects.filter(person_id__in=ids).exclude(
+        status=VerificationStatus.CLOSED).values_list("person_id", "pk", "division_id")}
+    located, sampled, due = (db_value(d) for d in policy.dues(now))
+    at = db_value(now)
+    needing = []
     for p in persons:
-        if p.pk in found:
-            continue
+        if p.pk not in found:
+            found[p.pk] = None  # placeholder: one new task per person even if listed twice
+            needing.append(p)
+    rows, reopened = [], []
+    for p, vid in zip(needing, allocate_ids(Verification, len(needing)), strict=True):
         assignee = router.assignee_for(p.division_id)
-        v = Verification(person_id=p.pk, channel=channel, module=module, division_id=p.division_id,
-                         township_id=router.township_of(p.division_id), assignee_id=assignee, opened_at=now,
-                         located_due_at=located, sampled_due_at=sampled, result_due_at=due,
-                         next_due_at=located, escalate_at=located)
-        found[p.pk] = v
-        new.append(v)
+        rows.append((vid, p.pk, channel, module, p.division_id, router.township_of(p.division_id), assignee,
+                     VerificationStatus.OPEN.value, at, located, sampled, due, located, 0, located, 0, "", "", "", ""))
+        found[p.pk] = (vid, p.division_id)
         if assignee:
             result.assigned[assignee] += 1
         if p.status != PersonStatus.VERIFYING:
-            p.status = PersonStatus.VERIFYING
-            reopened.append(p)
-    Verification.objects.bulk_create(new, batch_size=2000)
+            reopened.append(p.pk)
+    insert_rows(Verification, VERIFICATION_COLUMNS, rows)
     if reopened:
-        Person.objects.bulk_update(reopened, ["status"], batch_size=2000)
-    result.new_verifications = len(new)
+        Person.objects.filter(pk__in=reopened).update(status=PersonStatus.VERIFYING)
+    result.new_verifications = len(rows)
     return found
 
 
@@ -287,10 +366,11 @@ def notify_assignees(assigned: dict[int, int], channel: str) -> None:
     from fangkong.core.models import User
 
     label = Channel(channel).label
-    for user in User.objects.filter(pk__in=list(assigned)):
-        n = assigned[user.pk]
-        notify([user], "screening.assigned", f"新的核查任务{n}条({label})", "请按时限落地核查",
-               url="/screening/my/")
+    with transaction.atomic():  # one commit for all of them
+        for user in User.objects.filter(pk__in=list(assigned)):
+            n = assigned[user.pk]
+            notify([user], "screening.assigned", f"新的核查任务{n}条({label})", "请按时限落地核查",
+                   url="/screening/my/")
 
 
 def county_division():

@@ -194,7 +194,10 @@ def do_seal_tube(sample: Sample, *, now: dt.datetime | None = None) -> Sample:
 
 
 def _seal(sample: Sample, now: dt.datetime) -> None:
+    from .jobs import request_coverage_refresh
+
     Sample.objects.filter(pk=sample.pk).update(status=SampleStatus.SEALED, sealed_at=now)
+    request_coverage_refresh([sample.round_id])
     sample.status, sample.sealed_at = SampleStatus.SEALED, now
     audit.record(AuditAction.UPDATE, sample, verb="seal_tube",
                  changes={"status": [SampleStatus.OPEN, SampleStatus.SEALED], "members": sample.members})
@@ -319,10 +322,21 @@ def _alert_positives(sample_ids: list[int]) -> None:
 
 
 def send_result_signals(sample_ids: list[int]) -> int:
-    """result_recorded for each person of the given tubes (called on commit)."""
+    """result_recorded for each person of the given tubes (called on commit).
+
+    Only people known to screening (screening.Person) can be under a control measure, so the
+    members are narrowed to them in SQL first: a county round of a million negative results
+    then sends a handful of signals instead of a million per-person lookups in the listener.
+    """
+    from django.db.models import Subquery
+
+    from fangkong.screening.models import Person
+
+    known = Subquery(Person.objects.filter(id_number__isnull=False).values("id_number"))
     sent = 0
     for chunk in _chunks(sample_ids, 2000):
-        for sp in Sampling.objects.filter(sample_id__in=chunk).select_related("sample", "resident"):
+        for sp in Sampling.objects.filter(sample_id__in=chunk, id_number__in=known).select_related("sample",
+                                                                                                  "resident"):
             result_recorded.send(
                 sender=Sampling, resident=sp.resident, id_number=sp.id_number, sampled_at=sp.sampled_at,
                 result=sp.sample.result, kind=sp.sample.test_kind, sample=sp,

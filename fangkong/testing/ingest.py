@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, BatchStatus
-from fangkong.core.models import AuditLog, Batch, Division, User
+from fangkong.core.models import Batch, Division, User
 
 from .actions import after_results
 from .choices import Result, SampleStatus
@@ -132,15 +132,36 @@ def ingest_results(rows: Iterable[ResultRow], batch: Batch | None, *, now: dt.da
             "unknown": unknown, "duplicates": duplicates, **follow}
 
 
-def _audit_results(changed: list[tuple], now: dt.datetime) -> None:
+def land_audit(rows: list[tuple[str, str, str, str, str, dict, str]], now: dt.datetime) -> int:
+    """One audit row per (action, verb, object_type, object_id, object_repr, changes, division_path),
+    written set-based: a bulk ingest of 100,000 tubes writes 100,000 audit rows in a second or two."""
+    import json
+
+    import pyarrow as pa
+
+    from fangkong.analytics.engine import land
+
+    if not rows:
+        return 0
     ctx = audit.current()
     actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
-    AuditLog.objects.bulk_create([
-        AuditLog(at=now, actor=actor, actor_label=actor.username if actor else "system", action=AuditAction.UPDATE,
-                 verb="record_result", object_type="testing.sample", object_id=str(sid), object_repr=barcode,
-                 changes={"result": [old, new]}, division_path=path, source=ctx.source, request_id=ctx.request_id)
-        for sid, _kind, new, old, path, barcode in changed
-    ], batch_size=5000)
+    cols = list(zip(*rows, strict=True))
+    data = pa.table({
+        "action": pa.array(cols[0], pa.string()), "verb": pa.array(cols[1], pa.string()),
+        "object_type": pa.array(cols[2], pa.string()), "object_id": pa.array(cols[3], pa.string()),
+        "object_repr": pa.array([str(r)[:200] for r in cols[4]], pa.string()),
+        "changes": pa.array([json.dumps(c, ensure_ascii=False, default=str) for c in cols[5]], pa.string()),
+        "division_path": pa.array(cols[6], pa.string()),
+    })
+    return land("core_auditlog", data.column_names, data, constants={
+        "at": now, "actor_id": actor.pk if actor else None, "actor_label": actor.username if actor else "system",
+        "source": ctx.source, "request_id": ctx.request_id,
+    })
+
+
+def _audit_results(changed: list[tuple], now: dt.datetime) -> None:
+    land_audit([(AuditAction.UPDATE, "record_result", "testing.sample", str(sid), barcode, {"result": [old, new]}, path)
+                for sid, _kind, new, old, path, barcode in changed], now)
 
 
 def file_digest(data: bytes) -> str:
@@ -167,6 +188,10 @@ def do_import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -
     batch.errors = errors + [{"row": None, "reason": f"未知条码 {counts['unknown']} 个,已保存为未匹配结果"}] \
         if counts["unknown"] else errors
     batch.options = counts
+    from .jobs import request_coverage_refresh
+    from .models import Sample
+
+    request_coverage_refresh(Sample.objects.filter(result_batch=batch).values_list("round_id", flat=True).distinct())
     batch.status = BatchStatus.DONE
     batch.finished_at = timezone.now()
     batch.save()
@@ -185,62 +210,70 @@ class TubeRow:
 
 
 def import_samplings(tubes: list[TubeRow], *, round_id: int | None, division_id: int, capacity: int = 10,
-                     test_kind: str = "pcr_test", chunk: int = 20000) -> dict:
+                     test_kind: str = "pcr_test", chunk: int = 50000) -> dict:
     """Bulk path of `do_open_tube` + `do_bind_sample` + `do_seal_tube` for whole sampling lists.
 
-    Set-based: tubes and samplings are bulk-inserted per chunk, residents resolved by ID number
-    in one query per chunk, one audit row per tube. Tubes whose barcode exists are skipped.
+    Set-based: tubes, samplings and one audit row per tube are landed per chunk in single
+    statements (COPY on PostgreSQL); residents are resolved by ID number in bulk. Tubes whose
+    barcode already exists are skipped, so re-importing a list changes nothing.
     """
+    import pyarrow as pa
+
+    from fangkong.analytics.engine import land
     from fangkong.registry.models import Resident
 
     from .choices import SampleKind
-    from .models import Sample, Sampling
+    from .models import Sample, SamplingSite
 
     ctx = audit.current()
     actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
     done = {"tubes": 0, "samplings": 0, "skipped": 0}
-    site_div: dict[int, int] = {}
-    if any(t.site_id for t in tubes):
-        from .models import SamplingSite
-
-        site_div = dict(SamplingSite.objects.values_list("pk", "division_id"))
-    div_path = dict(Division.objects.filter(level__in=["county", "township", "village", "grid"])
-                    .values_list("pk", "path"))
+    site_div = dict(SamplingSite.objects.values_list("pk", "division_id")) if any(t.site_id for t in tubes) else {}
+    div_path = dict(Division.objects.values_list("pk", "path"))
+    kind = SampleKind.SINGLE if capacity == 1 else SampleKind.POOL
     for i in range(0, len(tubes), chunk):
         part = tubes[i:i + chunk]
         with transaction.atomic():
-            taken = set(Sample.objects.filter(barcode__in=[t.barcode for t in part]).values_list("barcode", flat=True))
+            taken: set[str] = set()
+            for j in range(0, len(part), 5000):
+                taken.update(Sample.objects.filter(barcode__in=[t.barcode for t in part[j:j + 5000]])
+                             .values_list("barcode", flat=True))
             part = [t for t in part if t.barcode not in taken]
             done["skipped"] += len(taken)
-            ids = {n for t in part for n in t.id_numbers}
-            residents = {}
-            id_list = list(ids)
+            if not part:
+                continue
+            id_list = list({n for t in part for n in t.id_numbers})
+            residents: dict[str, tuple] = {}
             for j in range(0, len(id_list), 5000):
                 residents.update({r[0]: r[1:] for r in Resident.objects.filter(id_number__in=id_list[j:j + 5000])
                                   .values_list("id_number", "pk", "name", "phone", "grid_id")})
-            samples = [Sample(
-                barcode=t.barcode, kind=SampleKind.SINGLE if capacity == 1 else SampleKind.POOL, capacity=capacity,
-                test_kind=test_kind, round_id=round_id, site_id=t.site_id,
-                division_id=site_div.get(t.site_id, division_id), status=SampleStatus.SEALED,
-                members=len(t.id_numbers), opened_at=t.sampled_at, sealed_at=t.sampled_at, opened_by=actor,
-            ) for t in part]
-            Sample.objects.bulk_create(samples, batch_size=5000)
-            samplings = []
-            for s, t in zip(samples, part, strict=True):
+            divs = [site_div.get(t.site_id, division_id) for t in part]
+            land("testing_sample", ["barcode", "site_id", "division_id", "members", "opened_at", "sealed_at"],
+                 pa.table({"barcode": [t.barcode for t in part], "site_id": pa.array([t.site_id for t in part], pa.int64()),
+                           "division_id": divs, "members": [len(t.id_numbers) for t in part],
+                           "opened_at": [t.sampled_at for t in part], "sealed_at": [t.sampled_at for t in part]}),
+                 constants={"kind": kind, "capacity": capacity, "test_kind": test_kind, "round_id": round_id,
+                            "status": SampleStatus.SEALED, "result": "pending", "lab": "",
+                            "opened_by_id": actor.pk if actor else None})
+            ids: dict[str, int] = {}
+            for j in range(0, len(part), 5000):
+                ids.update(Sample.objects.filter(barcode__in=[t.barcode for t in part[j:j + 5000]])
+                           .values_list("barcode", "pk"))
+            cols: dict[str, list] = {k: [] for k in ("sample_id", "resident_id", "id_number", "name", "phone",
+                                                     "division_id", "sampled_at")}
+            for t, div in zip(part, divs, strict=True):
+                sid = ids[t.barcode]
                 for n in t.id_numbers:
                     r = residents.get(n)
-                    samplings.append(Sampling(
-                        sample_id=s.pk, round_id=round_id, resident_id=r[0] if r else None, id_number=n,
-                        name=r[1] if r else "", phone=r[2] if r else "", division_id=r[3] if r else s.division_id,
-                        sampled_at=t.sampled_at))
-            Sampling.objects.bulk_create(samplings, batch_size=5000)
-            AuditLog.objects.bulk_create([
-                AuditLog(at=s.opened_at, actor=actor, actor_label=actor.username if actor else "system",
-                         action=AuditAction.CREATE, verb="import_samplings", object_type="testing.sample",
-                         object_id=str(s.pk), object_repr=s.barcode, changes={"members": t.id_numbers},
-                         division_path=div_path.get(s.division_id, ""), source=ctx.source, request_id=ctx.request_id)
-                for s, t in zip(samples, part, strict=True)
-            ], batch_size=5000)
-            done["tubes"] += len(samples)
-            done["samplings"] += len(samplings)
+                    for k, v in (("sample_id", sid), ("resident_id", r[0] if r else None), ("id_number", n),
+                                 ("name", r[1] if r else ""), ("phone", r[2] if r else ""),
+                                 ("division_id", r[3] if r else div), ("sampled_at", t.sampled_at)):
+                        cols[k].append(v)
+            cols["resident_id"] = pa.array(cols["resident_id"], pa.int64())
+            land("testing_sampling", list(cols), pa.table(cols), constants={"round_id": round_id})
+            land_audit([(AuditAction.CREATE, "import_samplings", "testing.sample", str(ids[t.barcode]), t.barcode,
+                         {"members": t.id_numbers}, div_path.get(div, "")) for t, div in zip(part, divs, strict=True)],
+                       timezone.now())
+            done["tubes"] += len(part)
+            done["samplings"] += len(cols["id_number"])
     return done

@@ -20,6 +20,29 @@ from .choices import Result, TaskStatus
 from .models import ResamplingTask, SamplingRound, UnmatchedResult
 
 ROLLUP_COLUMNS = ["division_id", "level", *cov.COUNT_COLUMNS]
+# Coverage follows new samples and results within minutes: at most one queued refresh per round
+# in this window, run at its end so a burst of uploads costs one computation.
+REFRESH_DEBOUNCE = dt.timedelta(seconds=60)
+
+
+def request_coverage_refresh(round_ids) -> int:
+    """Queue a coverage refresh (django-tasks) for each round, once per debounce window, on commit."""
+    from django.core.cache import cache
+
+    queued = 0
+    for rid in {r for r in round_ids if r}:
+        if not cache.add(f"testing:coverage-refresh:{rid}", 1, timeout=REFRESH_DEBOUNCE.total_seconds()):
+            continue
+
+        def enqueue(rid: int = rid) -> None:
+            try:
+                refresh_coverage_task.using(run_after=timezone.now() + REFRESH_DEBOUNCE).enqueue(rid)
+            except Exception:  # a backend without deferred runs: run as soon as a worker is free
+                refresh_coverage_task.enqueue(rid)
+
+        transaction.on_commit(enqueue)
+        queued += 1
+    return queued
 
 
 def refresh_coverage(rnd: SamplingRound, *, now: dt.datetime | None = None, con=None) -> dict:
@@ -28,7 +51,9 @@ def refresh_coverage(rnd: SamplingRound, *, now: dt.datetime | None = None, con=
     con = con or engine.connect()
     county = Division.objects.filter(level="county", path=rnd.division.path[:6]).first() or rnd.division
     t = engine.feed(con, cov.source_queries(rnd.pk, rnd.starts_on, county.path), cov.SCHEMAS)
-    people = cov.person_status(t, rnd.starts_on, rnd.infant_age)
+    # Materialised once: the roll-up and the untested list both read it.
+    people = con.create_table("people", cov.person_status(t, rnd.starts_on, rnd.infant_age), temp=True,
+                              overwrite=True)
     grid_rows = cov.per_grid(people)
     rolled = con.to_pyarrow(cov.rollup(grid_rows, t["divisions"]))
     gap_rows = con.to_pyarrow(cov.gaps(people))

@@ -21,10 +21,10 @@ from fangkong.core.pii import may_see_full_pii
 from fangkong.registry.models import Resident
 
 from . import actions, jobs
-from .choices import POOL_SIZES, MissReason, SampleStatus, TaskStatus
+from .choices import POOL_SIZES, ExemptionReason, MissReason, SampleStatus, TaskStatus
 from .compliance import compliance, summary
 from .exports import export_response
-from .forms import PlanningForm, UploadForm
+from .forms import ExemptionForm, PlanningForm, RoundForm, SiteForm, UploadForm
 from .ingest import do_import_results, file_digest, new_batch
 from .models import (
     CoverageGap,
@@ -179,10 +179,6 @@ class QrView(LoginRequiredMixin, View):
 
 # --- rounds and coverage ----------------------------------------------------------------------
 
-def _may_refresh(user) -> bool:
-    return bool(user.role_names & (ORGANISERS | RESULT_WRITERS)) or user.has_role("village_cadre")
-
-
 class RoundView(LoginRequiredMixin, TemplateView):
     """Round dashboard: coverage by division (drill down), throughput per site-hour, turnaround."""
 
@@ -204,17 +200,23 @@ class RoundView(LoginRequiredMixin, TemplateView):
             .select_related("site").order_by("site__name", "hour")[:200],
             unknown=UnmatchedResult.objects.restrict(user).filter(resolved_at__isnull=True).count(),
             pending=rnd.samples.filter(status__in=[SampleStatus.SEALED, SampleStatus.OPEN]).count(),
-            can_refresh=_may_refresh(user),
+            can_refresh=may_refresh(user),
         )
         return ctx
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         rnd = get_object_or_404(SamplingRound.objects.restrict(request.user), pk=pk)
-        if not _may_refresh(request.user):  # the button is hidden; a hand-made POST is refused too
-            raise PermissionDenied("没有重新计算覆盖率的权限")
+        if not may_refresh(request.user):
+            raise PermissionDenied("没有重算覆盖率的权限")
         jobs.refresh_coverage(rnd)
         messages.success(request, "覆盖率已重新计算")
         return redirect(request.get_full_path())
+
+
+def may_refresh(user) -> bool:
+    """Recomputing a county round costs seconds of the analytics engine: organisers, labs and
+    village cadres (who run the sites) may ask for it; the job also runs after every upload."""
+    return bool(user.role_names & (ORGANISERS | RESULT_WRITERS)) or user.has_role("village_cadre")
 
 
 class GapListView(LoginRequiredMixin, ListView):
@@ -301,7 +303,7 @@ class UploadView(LoginRequiredMixin, View):
                                                            "batches": self._batches(request)})
         try:
             rows, errors = parse_result_file(data, f.name, lab=form.cleaned_data["lab"])
-        except ValueError as exc:
+        except (ValueError, InvalidValue) as exc:
             form.add_error("file", str(exc))
             return render(request, "testing/upload.html", {"form": form, "batches": self._batches(request)})
         batch = new_batch(request.user, file_name=f.name, digest=digest, source=form.cleaned_data["lab"])
@@ -365,3 +367,77 @@ class PlanningView(LoginRequiredMixin, TemplateView):
             ctx["curve"] = [(k, round(tests_per_person(p, k), 4)) for k in POOL_SIZES]
         ctx["form"] = form
         return ctx
+
+
+class RoundCreateView(LoginRequiredMixin, View):
+    """New round: chosen villages inside the organiser's scope, rotating over N days."""
+
+    def _villages(self, request):
+        if not request.user.role_names & ORGANISERS:
+            raise PermissionDenied("只有指挥部、乡镇和疾控可以组织检测轮次")
+        return Division.objects.subtree(request.user.division).filter(level="village")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "testing/form.html", {"form": RoundForm(villages=self._villages(request)),
+                                                     "title": "新建检测轮次"})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = RoundForm(request.POST, villages=self._villages(request))
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                rnd = actions.do_create_round(name=d["name"], division=request.user.division,
+                                              starts_on=d["starts_on"], days=d["days"], villages=d["villages"],
+                                              pool_size=d["pool_size"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("testing:round", rnd.pk)
+        return render(request, "testing/form.html", {"form": form, "title": "新建检测轮次"})
+
+
+class SiteCreateView(LoginRequiredMixin, View):
+    def _divisions(self, request):
+        if not request.user.role_names & ORGANISERS:
+            raise PermissionDenied("只有指挥部、乡镇和疾控可以设立采样点")
+        return Division.objects.subtree(request.user.division).filter(level__in=["township", "village"])
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "testing/form.html", {"form": SiteForm(divisions=self._divisions(request)),
+                                                     "title": "新建采样点"})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = SiteForm(request.POST, divisions=self._divisions(request))
+        if form.is_valid():
+            from fangkong.core.actions import do_create
+
+            do_create(SamplingSite, verb="create_site", **form.cleaned_data)
+            return redirect("testing:sites")
+        return render(request, "testing/form.html", {"form": form, "title": "新建采样点"})
+
+
+class ExemptionCreateView(LoginRequiredMixin, View):
+    """免检登记: infants, bedridden (→ home sampling), away (with where); scoped to the user's people."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "testing/form.html", {"form": ExemptionForm(), "title": "免检 / 上门采样登记"})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ExemptionForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                from fangkong.core.identity import clean_id_number
+
+                resident = Resident.objects.restrict(request.user).filter(
+                    id_number=clean_id_number(d["id_number"])).first()
+                if resident is None:
+                    raise ValidationError("您的管辖范围内没有此身份证号的常住人口")
+                actions.do_add_exemption(resident, d["reason"], away_to=d["away_to"], note=d["note"],
+                                         until=d["until"])
+            except (ValidationError, InvalidValue, PermissionDenied) as exc:
+                form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, f"已登记 {resident.name}:{ExemptionReason(d['reason']).label}")
+                return redirect("testing:exemption_new")
+        return render(request, "testing/form.html", {"form": form, "title": "免检 / 上门采样登记"})

@@ -29,7 +29,7 @@ def test_it_reads_a_pasted_list_with_title_and_header_rows(db):
     assert [(r.row, r.names[4], r.level) for r in rows] == [(3, "小果庄村", "high"), (4, "刘家佐村", "medium"),
                                                             (5, "", "low")]
     assert rows[2].lifted_on == D(2022, 8, 6)
-    assert errors == [(6, "无法识别的风险等级“特高”,应为 高/中/低")]
+    assert [(e["row"], e["reasons"]) for e in errors] == [(6, ["无法识别的风险等级“特高”,应为 高/中/低"])]
 
 
 def test_it_previews_applies_and_keeps_history(db, users):
@@ -94,8 +94,11 @@ def test_it_imports_an_xlsx_file_through_the_page_with_a_preview(db, users):
     resp = client.post("/control/areas/import/", {"file": buf, "source": "北京市通报"})
     assert resp.status_code == 200
     body = resp.content.decode()
-    assert "新增 1" in body and "第4行:无法识别的风险等级" in body
+    assert "新增 1" in body and "第4行:风险等级为空" in body
     assert RiskArea.objects.count() == 0
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/control/areas/import/errors.xlsx").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "原行号" and rows[0][-1] == "错误原因" and rows[1][0] == 4 and rows[1][-1] == "风险等级为空"
     resp = client.post("/control/areas/import/", {"confirm": "1"})
     assert resp.status_code == 302
     assert RiskArea.objects.get().community == "花家地社区"

@@ -112,3 +112,10 @@ def test_it_runs_policy_room_and_release_in_a_browser(restore_county, live_serve
     assert "已解除" in page.locator(".messages").inner_text()
     ready.refresh_from_db()
     assert ready.status == MeasureStatus.RELEASED
+    import os
+    if os.environ.get("CONTROL_SHOTS"):
+        page.set_viewport_size({"width": 375, "height": 1400})
+        for name, url in (("measure", f"/control/measures/{moved.pk}/"), ("dashboard", "/control/"),
+                          ("sites", "/control/sites/"), ("preview", f"/control/policies/{draft.pk}/preview/")):
+            page.goto(live_server.url + url)
+            page.screenshot(path=f"/tmp/control-{name}.png", full_page=True)

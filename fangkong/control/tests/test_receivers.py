@@ -39,7 +39,8 @@ def test_it_starts_the_measure_of_the_policy_in_force_when_a_person_is_controlle
     assert (m.kind, m.rule.name, m.exposure.days_since_leaving, m.ends_on) == (
         MeasureKind.HOME_ISOLATION, "中风险区", 2, D(2022, 8, 13))
     assert m.responsible is not None and m.responsible.division == p.division  # the grid's worker
-    assert_audited(AuditAction.ACTION, m, verb="start_measure_on_verify")
+    row = assert_audited(AuditAction.ACTION, m, verb="start_measure_on_verify")
+    assert row.actor is None and row.changes["verified_by"] == [None, "big_data_reviewer"]
 
 
 def test_it_falls_back_to_the_reviewers_kind_without_a_matching_rule(db, users):
@@ -89,3 +90,18 @@ def test_it_alerts_at_once_on_a_symptom_check_in(db, users):
         c = do_check_in(m, source=CheckInSource.SELF, temperature=37.6, symptoms=["cough"])
     assert c.abnormal
     assert Notification.objects.filter(kind="alert", user=users["commander"], title__startswith="管控人员健康异常").exists()
+
+
+def test_it_ignores_mass_results_of_persons_without_pending_tests(db, django_assert_max_num_queries):
+    from .. import pending
+
+    F.standard_policy()
+    m = F.start(F.person(), D(2022, 8, 1), contact_type=ContactType.CLOSE_CONTACT)
+    pending.forget()
+    with django_assert_max_num_queries(1):  # one query fills the set, then none per signal
+        for i in range(200):
+            result_recorded.send(sender=None, resident=None, id_number=f"11010119900307{i:04d}",
+                                 sampled_at=_at(D(2022, 8, 2)), result="negative", kind="pcr_test", sample=None)
+    result_recorded.send(sender=None, resident=None, id_number=m.person.id_number, sampled_at=_at(D(2022, 8, 1)),
+                         result="negative", kind="pcr_test", sample=None)
+    assert m.tests.get(day=1).status == TestStatus.NEGATIVE

@@ -153,3 +153,36 @@ def test_it_logs_door_checks_for_home_measures(db, users):
     assert m.door_checks.get().outcome == "present"
     assert m.household is not None  # the resident's household
 
+
+
+def test_it_counts_by_township_and_lists_home_measures_not_checked_today(db, users):
+    F.standard_policy()
+    today = timezone.localdate()
+    home = [F.start(F.person(), today, kind=MeasureKind.HOME_ISOLATION) for _ in range(2)]
+    client = client_for(users["commander"])
+    client.post(f"/control/measures/{home[0].pk}/door_check/", {"outcome": "present"})
+    ctx = client.get("/control/").context
+    assert ctx["home_unchecked"] == 1
+    township = home[0].division.path[:9]
+    rows = {name: (counts, total) for name, counts, total in ctx["by_township"]}
+    from fangkong.core.models import Division
+
+    assert rows[Division.objects.get(path=township).name][1] == sum(m.division.path.startswith(township) for m in home)
+    assert dict(ctx["kind_totals"])["居家医学观察"] == 2
+    body = client.get("/control/measures/", {"unchecked": "1"}).content.decode()
+    assert home[1].person.name in body and home[0].person.name not in body
+
+
+def test_it_lists_the_api_with_a_bounded_number_of_queries(db, users):
+    from rest_framework.test import APIClient
+
+    _today_measures()
+    api = APIClient()
+    api.force_authenticate(users["commander"])
+    api.get("/api/control/measures/")
+    with CaptureQueriesContext(connection) as few:
+        api.get("/api/control/measures/")
+    [F.start(F.person(), timezone.localdate(), kind=MeasureKind.HOME_MONITORING) for _ in range(5)]
+    with CaptureQueriesContext(connection) as more:
+        api.get("/api/control/measures/")
+    assert len(more) == len(few) <= 10

@@ -4,12 +4,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
+from fangkong.core.imports import ReadError, error_sheet
+
 from .. import areas as A
 from ..choices import RiskLevel
+from ..exports import XLSX
 from ..forms import AreaImportForm, AreaQueryForm
 from ..models import RiskArea
 from ..models.areas import NAME_FIELDS
@@ -18,6 +23,7 @@ from ..rules import active_on, origin_level_on
 from .base import ControlMixin
 
 SESSION_KEY = "control.area_import"
+ERRORS_KEY = "control.area_import_errors"
 
 
 class RiskAreaListView(ControlMixin, ListView):
@@ -29,7 +35,7 @@ class RiskAreaListView(ControlMixin, ListView):
     def get_queryset(self):
         qs = RiskArea.objects.restrict(self.request.user)
         if self.request.GET.get("history") != "1":
-            qs = active_on(qs, dt.date.today())  # noqa: DTZ011 — a calendar day of the lists
+            qs = active_on(qs, timezone.localdate())
         if self.request.GET.get("level"):
             qs = qs.filter(level=self.request.GET["level"])
         return qs
@@ -73,12 +79,17 @@ class RiskAreaImportView(ControlMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
         d = form.cleaned_data
-        if d["file"]:
-            rows, errors = A.read_file(d["file"].read(), d["file"].name)
-        else:
-            rows, errors = A.read_text(d["text"])
+        try:
+            if d["file"]:
+                rows, errors = A.read_file(d["file"].read(), d["file"].name)
+            else:
+                rows, errors = A.read_text(d["text"])
+        except ReadError as exc:
+            form.add_error(None, str(exc))
+            return render(request, self.template_name, {"form": form})
         plan = A.plan_changes(rows, full_list_on=d["full_list_on"])
         plan.errors = errors
+        request.session[ERRORS_KEY] = errors
         request.session[SESSION_KEY] = {"rows": [_row_json(r) for r in rows], "source": d["source"] or
                                         (d["file"].name if d["file"] else "粘贴名单"),
                                         "full_list_on": d["full_list_on"].isoformat() if d["full_list_on"] else None}
@@ -99,3 +110,15 @@ class RiskAreaImportView(ControlMixin, View):
             return redirect("control:area_import")
         messages.success(request, f"风险区名单已更新:{n}处变化,{len(plan.unchanged)}处未变")
         return redirect("control:areas")
+
+
+class RiskAreaErrorsView(ControlMixin, View):
+    """The bad rows of the last previewed list as xlsx with a 错误原因 column."""
+
+    allowed_roles = POLICY_EDITORS
+
+    def get(self, request):
+        errors = request.session.get(ERRORS_KEY) or []
+        resp = HttpResponse(error_sheet(errors, A.COLUMNS), content_type=XLSX)
+        resp["Content-Disposition"] = "attachment; filename*=UTF-8''%E9%94%99%E8%AF%AF%E8%A1%8C.xlsx"
+        return resp

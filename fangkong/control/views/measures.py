@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,10 +77,17 @@ class DashboardView(ControlMixin, TemplateView):
         ctx["due_today"] = active.filter(ends_on=today).count()
         ctx["due_tomorrow"] = active.filter(ends_on=today + dt.timedelta(days=1)).count()
         ctx["overdue"] = overdue_tests(ScheduledTest.objects.restrict(user), today).count()
+        ctx["home_unchecked"] = not_checked_today(active.filter(kind__in=actions.HOME_KINDS)).count()
         caps = forecast(QuarantineSite.objects.restrict(user).filter(active=True), today)
         ctx["near_capacity"] = [c for c in caps if c.near_capacity]
         ctx["today"] = today
         return ctx
+
+
+def not_checked_today(qs):
+    """Home measures without a door check since midnight (居家人员今日未上门查看)."""
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    return qs.exclude(door_checks__at__gte=start)
 
 
 def measure_columns():
@@ -119,6 +126,8 @@ class MeasureListView(ControlMixin, ListView):
             qs = qs.filter(site_id=g["site"])
         if g.get("due") in ("today", "tomorrow"):
             qs = qs.filter(ends_on=today + dt.timedelta(days=1 if g["due"] == "tomorrow" else 0))
+        if g.get("unchecked") == "1":
+            qs = not_checked_today(qs.filter(kind__in=actions.HOME_KINDS))
         if g.get("q"):
             q = g["q"].strip()
             qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(person__phone=q))
@@ -163,6 +172,12 @@ class OverdueTestsView(ControlMixin, ListView):
         return super().get(request, *args, **kwargs)
 
 
+def free_rooms(rooms):
+    """Available rooms with a free bed (occupants counted in the same query)."""
+    return rooms.filter(status="available").annotate(
+        occupants=Count("measures", filter=Q(measures__status=MeasureStatus.ACTIVE))).filter(occupants__lt=F("beds"))
+
+
 def scoped_measure(user, pk, action="view") -> Measure:
     return get_object_or_404(Measure.objects.restrict(user, action).select_related(
         "person", "division", "site", "room", "rule", "policy_version", "responsible", "household"), pk=pk)
@@ -176,7 +191,7 @@ class MeasureDetailView(ControlMixin, TemplateView):
         user = self.request.user
         m = scoped_measure(user, kwargs["pk"])
         sites = QuarantineSite.objects.restrict(user).filter(active=True)
-        rooms = Room.objects.restrict(user).filter(site=m.site) if m.site_id else Room.objects.none()
+        rooms = free_rooms(Room.objects.restrict(user).filter(site=m.site)) if m.site_id else Room.objects.none()
         ctx.update(
             m=m, tests=m.tests.order_by("day"), checkins=m.checkins.all()[:30], door_checks=m.door_checks.all()[:30],
             transfers=m.transfers.select_related("site"), missing=actions.missing_for_release(m) if m.is_active else [],

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -91,7 +92,7 @@ class RuleDeleteView(ControlMixin, View):
         version = get_object_or_404(PolicyVersion.objects.restrict(request.user, "change"), pk=version_pk)
         rule = get_object_or_404(Rule.objects.filter(version=version), pk=pk)
         return run_action(request, actions.do_delete_rule, rule, success="已删除规则",
-                          back=f"/control/policies/{version.pk}/")[1]
+                          back=reverse("control:policy", args=[version.pk]))[1]
 
 
 class PolicyPreviewView(ControlMixin, TemplateView):
@@ -125,7 +126,8 @@ class PolicyPublishView(ControlMixin, View):
     def post(self, request, pk: int):
         version = get_object_or_404(PolicyVersion.objects.restrict(request.user, "change"), pk=pk)
         moved, resp = run_action(request, actions.do_publish_policy, version, reapply=request.POST.get("reapply") == "1",
-                                 success=f"已发布第{version.number}版方案", back=f"/control/policies/{version.pk}/")
+                                 success=f"已发布第{version.number}版方案",
+                                 back=reverse("control:policy", args=[version.pk]))
         if moved:
             messages.info(request, f"已按新方案调整{moved}人的管控措施")
         return resp

@@ -1,8 +1,9 @@
 """API building blocks: every viewset scopes through `restrict`, writes through the audited
 actions of `core.actions`, and masks personal data unless the role may see it (audited).
 
-- Role without the action at all → 403; row outside the user's division subtree → 404
-  (the queryset is restricted before the lookup), exactly as the pages do.
+- A write by a role without that permission → 403; reading: an empty list or 404, and a
+  row outside the user's division subtree → 404 (the queryset is restricted before the
+  lookup), exactly as the pages do.
 - Related fields of a serializer only accept divisions in the user's subtree and rows the
   user may view, so the API neither writes outside the scope nor reveals what exists there.
 """
@@ -35,15 +36,20 @@ def scope_action(view: Any) -> str:
 
 
 class ScopedPermission(permissions.BasePermission):
-    """403 unless one of the user's roles may do the view's action on its model at all."""
+    """A write (create / update / delete) by a role that may not do it at all → 403.
+
+    Reads are not refused here: like the pages, a list is empty and an object is not found
+    (404) when the role may not see the model, so the API answers exactly as the pages do.
+    """
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
         queryset = getattr(view, "queryset", None)
-        if queryset is None:
-            return True  # a view without a model (an upload endpoint) checks roles itself
-        return user_may(queryset.model, request.user, scope_action(view))
+        action = scope_action(view)
+        if queryset is None or action == "view":  # reads, custom actions and model-less viewsets
+            return True
+        return user_may(queryset.model, request.user, action)
 
 
 class ScopedViewSetMixin:
@@ -54,8 +60,8 @@ class ScopedViewSetMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        # Whatever authenticated the request (token, session, a test's force_authenticate),
-        # the user is the actor of what this view writes.
+        # The authentication classes set the actor; this also covers a client that was
+        # force-authenticated (tests) or a custom authenticator.
         if request.user.is_authenticated and audit.current().actor != request.user:
             audit.set_context(replace(audit.current(), actor=request.user, source=AuditSource.API))
 

@@ -97,3 +97,11 @@ def test_the_django_admin_uses_the_audited_role_action(users, admin_client):
     response = admin_client.post(f"/admin/core/user/{sysadmin.pk}/change/", data)
     assert response.status_code == 200 and "三员" in response.content.decode()
     assert User.objects.get(pk=sysadmin.pk).role_names == {"system_admin"}
+
+
+def test_the_list_keeps_its_query_count(users, django_assert_max_num_queries):
+    client = client_for(users["secadmin"])
+    # Session, user, roles, division, count, locks, badge, page, roles of the page: no query per row.
+    with django_assert_max_num_queries(13):
+        page = client.get("/core/accounts/")
+    assert len(page.context["object_list"]) >= 30

@@ -160,3 +160,14 @@ class TestAppendOnly:
         user.delete()
         row = AuditLog.objects.get(pk=row.pk)
         assert (row.actor, row.actor_label) == (None, "leaver")
+
+
+def test_an_update_audits_the_stored_values_even_if_the_instance_was_changed_first(users):
+    """A ModelForm writes the new values into its instance while validating; the audit row
+    must still show the stored values as "before"."""
+    resident = Resident.objects.restrict(users["grid"], "change").filter(status="present").first()
+    resident.status = "away"  # as ModelForm._post_clean does
+    with audit.audit_context(users["grid"]):
+        do_update(resident, status="away", away_to="邻县")
+    row = assert_audited(AuditAction.UPDATE, resident, actor=users["grid"])
+    assert row.changes["status"] == ["present", "away"]

@@ -61,3 +61,27 @@ def test_the_export_is_an_xlsx_and_is_itself_audited(users):
     assert rows[0][0] == "时间" and len(rows) == 1 + AuditLog.objects.filter(actor_label="commander").count() - 0
     row = assert_audited(AuditAction.EXPORT, actor=users["auditadmin"], object_type="core.auditlog")
     assert row.changes["count"] == len(rows) - 1
+
+
+def test_the_list_keeps_its_query_count(users, django_assert_max_num_queries):
+    _seed(users)
+    client = client_for(users["auditor"])
+    with django_assert_max_num_queries(10):
+        client.get("/core/audit/")
+
+
+def test_a_township_auditor_reads_only_their_townships_rows(users):
+    from fangkong.core.models import User, UserRole
+    from fangkong.registry.models import Resident
+
+    township = users["township"].division
+    local = User.objects.create(username="township_auditor", division=township)
+    UserRole.objects.create(user=local, role="auditor")
+    inside = Resident.objects.filter(grid__path__startswith=township.path).first()
+    outside = Resident.objects.exclude(grid__path__startswith=township.path).first()
+    with audit.audit_context(actor=users["commander"]):
+        audit.record_pii_view(inside, ["phone"])
+        audit.record_pii_view(outside, ["phone"])
+    rows = list(client_for(local).get("/core/audit/", {"action": "view_pii"}).context["object_list"])
+    assert str(inside.pk) in {r.object_id for r in rows if r.object_type == "registry.resident"}
+    assert all(r.division_path.startswith(township.path) for r in rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +13,12 @@ from django.views import View
 from django.views.generic import ListView
 
 from fangkong.core import accounts, audit
-from fangkong.core.choices import Role
+from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.filtersets import AuditLogFilterSet
 from fangkong.core.models import AuditLog
 from fangkong.core.verbs import verb_label
 
+COUNTY_OR_ABOVE = frozenset({DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY})
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.AUDIT_ADMIN})
 EXPORT_LIMIT = 100_000
 
@@ -30,10 +32,15 @@ class AuditReaderMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def filtered(self) -> AuditLogFilterSet:
         """The filtered rows; `?admins=1` narrows to what the system / security administrators did."""
-        base = AuditLog.objects.select_related("actor")
+        base = AuditLog.objects.all()
         if self.admins_only or self.request.GET.get("admins"):
-            base = accounts.admin_actions().select_related("actor")
-        return AuditLogFilterSet(self.request.GET or None, queryset=base)
+            base = accounts.admin_actions()
+        division = self.request.user.division
+        if division is not None and division.level not in COUNTY_OR_ABOVE:
+            # A township's auditor reads what happened to its data and what its own people did.
+            base = base.filter(Q(division_path__startswith=division.path)
+                               | Q(actor__division__path__startswith=division.path))
+        return AuditLogFilterSet(self.request.GET or None, queryset=base.select_related("actor"))
 
 
 class AuditLogListView(AuditReaderMixin, ListView):

@@ -1,10 +1,11 @@
-"""/api/residents/ and the resident search page, through the shared mixins."""
+"""Residents: scope and audited actions, /api/residents/, the search and detail pages — through
+the shared mixins."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fangkong.core.testing import APITests, ViewTests
+from fangkong.core.testing import APITests, ScopeTests, ViewTests
 from fangkong.registry.models import Resident
 
 from .factories import TEST_NAME, make_household, make_resident, unused_id_number, unused_phone
@@ -32,12 +33,19 @@ class ResidentData:
         return {"status": "away", "away_to": "北京市朝阳区"}
 
 
+class TestResidentScope(ResidentData, ScopeTests.Full):
+    def create_fields(self) -> dict[str, Any]:
+        grid = self.users["grid"].division
+        return {"name": f"{TEST_NAME}动", "id_number": unused_id_number(grid.code[:6]), "grid": grid}
+
+
 class TestResidentAPI(ResidentData, APITests.Full, APITests.Pii):
     api_basename = "resident"
 
 
-class TestResidentSearchPage(ResidentData, ViewTests.List):
+class TestResidentPages(ResidentData, ViewTests.List, ViewTests.Detail):
     list_url_name = "registry:search"
+    detail_url_name = "registry:resident"
 
     def list_params(self) -> dict[str, str]:
         return {"q": TEST_NAME}

@@ -223,3 +223,42 @@ def test_it_prints_a_summary_from_the_command(ledger):
     text = out.getvalue()
     assert "新增3" in text and "错误6" in text
     assert "第8行:姓名为空" in text
+
+
+def test_it_writes_every_column_of_the_resident_table():
+    from fangkong.registry.imports import _WRITTEN
+
+    assert set(_WRITTEN) == {f.attname for f in Resident._meta.concrete_fields if not f.primary_key}
+
+
+def test_it_keeps_the_pinyin_of_a_renamed_resident_current(tmp_path, grid, users):
+    resident = Resident.objects.filter(grid=grid).first()
+    rows = [["姓名", "身份证号", "所属网格"], ["欧阳改名", resident.id_number, grid.code]]
+    batch = import_file(write_csv(tmp_path / "a.csv", rows), user=users["grid"])
+    assert batch.updated == 1
+    resident.refresh_from_db()
+    assert (resident.name, resident.name_initials, resident.name_pinyin) == ("欧阳改名", "oygm", "ouyanggaiming")
+    assert resident.updated_at > batch.created_at
+
+
+def test_it_reads_short_grid_names_inside_the_importers_village(tmp_path, users):
+    village = users["village"]
+    grids = list(village.division.children.order_by("code"))
+    short = grids[0].name.removeprefix(village.division.name)  # 第1网格
+    rows = [["姓名", "身份证号", "网格"], ["甲", new_id(71), short], ["乙", new_id(72), "第99网格"]]
+    batch = import_file(write_csv(tmp_path / "a.csv", rows), user=village)
+    assert Resident.objects.get(id_number=new_id(71)).grid == grids[0]
+    assert batch.errors[0]["reasons"] == ["所属网格“第99网格”不存在"]
+    county = import_file(write_csv(tmp_path / "b.csv", rows[:2]), user=users["commander"])
+    assert county.rejected == 1 and "对应多个网格" in county.errors[0]["reasons"][0]
+
+
+def test_it_imports_legacy_xls_files(grid, users):
+    from pathlib import Path
+
+    fixture = Path(__file__).parents[2] / "core" / "tests" / "fixtures" / "sample.xls"
+    batch = import_file(fixture, user=users["grid"])
+    assert (batch.imported, batch.rejected) == (2, 1)
+    assert batch.errors[0]["row"] == 5 and "存成了数字" in batch.errors[0]["reasons"][0]
+    second = Resident.objects.get(id_number="11010119900307731X")
+    assert second.household.code == "H001" and second.phone == "13912345678" and second.grid == grid

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from fangkong.core.choices import Module, Role
 from fangkong.core.models import Batch
 
 from .. import actions
@@ -54,42 +56,12 @@ class PersonViewSet(ScopedReadOnlyViewSet):
 
 
 class LeadViewSet(ScopedReadOnlyViewSet):
-    """线索 of every channel; `POST /leads/ingest/` takes a list from another system as one batch."""
+    """线索 of every channel (lists from other systems come in through `LeadIngestView`)."""
 
     queryset = Lead.objects.all()
     serializer_class = s.LeadSerializer
     filterset_fields = ["channel", "source", "kind", "batch", "person", "verification"]
 
-    @extend_schema(request=s.IngestSerializer, responses=s.BatchOutcomeSerializer)
-    @action(detail=False, methods=["post"])
-    def ingest(self, request: Request) -> Response:
-        body = s.IngestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        user = request.user
-        if not Batch.scope_roles["add"] & user.role_names:
-            raise exceptions.PermissionDenied("没有导入线索的权限")
-        d = body.validated_data
-        batch = Batch.objects.create(kind="leads", channel=d["channel"], source=d["source"], file_name="api",
-                                     division=user.division, created_by=user)
-        good: list[LeadInput] = []
-        for number, raw in enumerate(d["rows"], start=1):
-            try:
-                item = clean_lead(raw, channel=d["channel"], source=d["source"])
-            except Exception as exc:  # InvalidValue: reported per row, the others are kept
-                batch.errors.append({"row": number, "reason": str(exc)})
-                continue
-            item.row = number
-            good.append(item)
-        router = Router.load()
-        for chunk in chunked(good):
-            result = ingest(chunk, channel=d["channel"], batch=batch, router=router)
-            batch.imported += len(result.leads)
-            batch.duplicates += result.duplicates
-            notify_assignees(result.assigned, d["channel"])
-        batch.rows = batch.processed = len(d["rows"])
-        batch.rejected, batch.status, batch.finished_at = len(batch.errors), "done", timezone.now()
-        batch.save()
-        return Response(public_outcome(batch), status=status.HTTP_201_CREATED)
 
 
 class VerificationViewSet(ScopedReadOnlyViewSet):
@@ -112,54 +84,11 @@ class VerificationViewSet(ScopedReadOnlyViewSet):
             return metric_queryset(metric, self.request.user, start, end).select_related("person")
         return super().get_queryset()
 
-    def _act(self, serializer_class, fn) -> Response:
-        body = serializer_class(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        v = self.get_object()
-        _run(lambda: fn(v, body.validated_data))
-        v.refresh_from_db()
-        return Response(s.VerificationSerializer(v).data)
-
-    @extend_schema(request=s.AttemptInSerializer, responses=s.VerificationSerializer)
-    @action(detail=True, methods=["post"])
-    def attempt(self, request: Request, pk=None) -> Response:
-        return self._act(s.AttemptInSerializer, lambda v, d: actions.do_record_attempt(request.user, v, d["kind"], d["note"]))
-
-    @extend_schema(request=s.OutcomeInSerializer, responses=s.VerificationSerializer)
-    @action(detail=True, methods=["post"])
-    def outcome(self, request: Request, pk=None) -> Response:
-        return self._act(s.OutcomeInSerializer, lambda v, d: actions.do_submit_outcome(
-            request.user, v, d["outcome"], measure_kind=d["measure_kind"], reason=d["reason"], place=d["place"],
-            request_assist=d["request_assist"]))
-
-    @extend_schema(request=s.ReviewInSerializer, responses=s.VerificationSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk=None) -> Response:
-        return self._act(s.ReviewInSerializer, lambda v, d: actions.do_review(request.user, v, d["decision"],
-                                                                             d["comment"]))
-
 
 class MergeCandidateViewSet(ScopedReadOnlyViewSet):
     queryset = MergeCandidate.objects.all()
     serializer_class = s.MergeCandidateSerializer
     filterset_fields = ["status"]
-
-    def _do(self, fn) -> Response:
-        c = self.get_object()
-        if not MergeCandidate.objects.restrict(self.request.user, "change").filter(pk=c.pk).exists():
-            raise exceptions.PermissionDenied("没有此权限")
-        c = _run(lambda: fn(self.request.user, c))
-        return Response(s.MergeCandidateSerializer(c).data)
-
-    @extend_schema(request=None, responses=s.MergeCandidateSerializer)
-    @action(detail=True, methods=["post"])
-    def merge(self, request: Request, pk=None) -> Response:
-        return self._do(actions.do_merge)
-
-    @extend_schema(request=None, responses=s.MergeCandidateSerializer)
-    @action(detail=True, methods=["post"])
-    def unmerge(self, request: Request, pk=None) -> Response:
-        return self._do(actions.do_unmerge)
 
 
 class AssistRequestViewSet(ScopedReadOnlyViewSet):
@@ -174,8 +103,9 @@ class AssistRequestViewSet(ScopedReadOnlyViewSet):
         body = s.AssistRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        if not AssistRequest.scope_roles["add"] & request.user.role_names:
-            raise exceptions.PermissionDenied("没有登记协查的权限")
+        user = request.user
+        if not (user.has_role(Role.COMMAND_CENTER, Role.CDC) or Module.ASSIST_REQUEST in user.modules):
+            raise exceptions.PermissionDenied("只有跨省协查模块和指挥部可以登记外地协查")
         ar = _run(lambda: actions.do_create_assist(
             request.user, AssistDirection.INBOUND, region=d["region"], name=d.get("name", ""),
             id_number=d.get("id_number", ""), phone=d.get("phone", ""), address=d.get("address", ""),
@@ -198,7 +128,6 @@ class DailyClearanceViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["date", "division"]
 
     def get_queryset(self):
-        # Each clearance lists its open items: one query for all of them, not one per row.
         return super().get_queryset().prefetch_related("items")
 
 
@@ -220,3 +149,87 @@ class BoardView(ScopedViewSetMixin, APIView):
             "sentence_total": screening_sentence(request.user, since_date, end),
             "sentence_push": push_sentence(request.user, start, end),
         })
+
+
+class LeadIngestView(ScopedViewSetMixin, APIView):
+    """`POST /screening/leads/ingest/`: a list of leads from another system, imported as one batch."""
+
+    queryset = Lead.objects.all()
+
+    @extend_schema(request=s.IngestSerializer, responses={201: s.BatchOutcomeSerializer})
+    def post(self, request: Request) -> Response:
+        body = s.IngestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = request.user
+        if not Batch.scope_roles["add"] & user.role_names:
+            raise exceptions.PermissionDenied("没有导入线索的权限")
+        d = body.validated_data
+        batch = Batch.objects.create(kind="leads", channel=d["channel"], source=d["source"], file_name="api",
+                                     division=user.division, created_by=user)
+        good: list[LeadInput] = []
+        for number, raw in enumerate(d["rows"], start=1):
+            try:
+                item = clean_lead(raw, channel=d["channel"], source=d["source"])
+            except Exception as exc:  # InvalidValue: reported per row, the others are kept
+                batch.errors.append({"row": number, "reason": str(exc)})
+                continue
+            item.row = number
+            good.append(item)
+        router = Router.load()
+        for chunk in chunked(good):
+            result = ingest(chunk, channel=d["channel"], batch=batch, router=router)
+            batch.imported += result.created
+            batch.duplicates += result.duplicates
+            notify_assignees(result.assigned, d["channel"])
+        batch.rows = batch.processed = len(d["rows"])
+        batch.rejected, batch.status, batch.finished_at = len(batch.errors), "done", timezone.now()
+        batch.save()
+        return Response(public_outcome(batch), status=status.HTTP_201_CREATED)
+
+
+
+
+VERIFICATION_ACTIONS = {
+    "attempt": (s.AttemptInSerializer, lambda u, v, d: actions.do_record_attempt(u, v, d["kind"], d["note"])),
+    "outcome": (s.OutcomeInSerializer, lambda u, v, d: actions.do_submit_outcome(
+        u, v, d["outcome"], measure_kind=d["measure_kind"], reason=d["reason"], place=d["place"],
+        request_assist=d["request_assist"])),
+    "review": (s.ReviewInSerializer, lambda u, v, d: actions.do_review(u, v, d["decision"], d["comment"])),
+}
+
+
+class VerificationActionView(ScopedViewSetMixin, APIView):
+    """`POST /screening/verifications/{id}/attempt|outcome|review/`: the task's actions."""
+
+    queryset = Verification.objects.all()
+    verb = "attempt"
+
+    def post(self, request: Request, pk: int) -> Response:
+        body_class, fn = VERIFICATION_ACTIONS[self.verb]
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = get_object_or_404(Verification.objects.restrict(request.user), pk=pk)
+        _run(lambda: fn(request.user, v, body.validated_data))
+        v.refresh_from_db()
+        return Response(s.VerificationSerializer(v).data)
+
+
+def verification_action(verb: str):
+    body_class = VERIFICATION_ACTIONS[verb][0]
+    view = type(f"Verification{verb.title()}View", (VerificationActionView,), {"verb": verb})
+    view.post = extend_schema(request=body_class, responses=s.VerificationSerializer)(view.post)
+    return view.as_view()
+
+
+class MergeActionView(ScopedViewSetMixin, APIView):
+    """`POST /screening/merge-candidates/{id}/merge|unmerge/`: merge two persons, or undo it."""
+
+    queryset = MergeCandidate.objects.all()
+    merge = True
+
+    @extend_schema(request=None, responses=s.MergeCandidateSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        c = get_object_or_404(MergeCandidate.objects.restrict(request.user, "change"), pk=pk)
+        fn = actions.do_merge if self.merge else actions.do_unmerge
+        c = _run(lambda: fn(request.user, c))
+        return Response(s.MergeCandidateSerializer(c).data)

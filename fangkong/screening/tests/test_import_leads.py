@@ -83,3 +83,38 @@ def test_it_reads_xlsx_with_title_rows_and_aliases(tmp_path, users, capsys):
     assert out["errors"][0]["row"] == 4
     lead = Lead.objects.get(id_number=r.id_number)
     assert timezone.localtime(lead.arrived_at).date().isoformat() == "2022-07-01"
+
+
+def test_it_imports_large_uploads_in_the_background_with_progress(users, settings, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from fangkong.core.testing import client_for
+    from fangkong.screening.views import boards
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(boards, "BACKGROUND_BYTES", 10)  # anything is "large" here
+    rows = [[f"后台{i}", outsider_id(100 + i), f"1380000{i:04d}", "北京", "", "", ""] for i in range(30)]
+    upload = SimpleUploadedFile("big.csv", csv_bytes(rows))
+    resp = client_for(users["big_data_admin"]).post(reverse("screening:import"), {"file": upload, "channel": "big_data"})
+    batch = Batch.objects.get(pk=int(resp["Location"].rstrip("/").split("/")[-1]))
+    assert (batch.status, batch.imported, batch.progress) == ("done", 30, 100)
+    page = client_for(users["big_data_admin"]).get(resp["Location"], HTTP_HX_REQUEST="true")
+    assert 'id="progress"' in page.content.decode() and "100%" in page.content.decode()
+
+
+def test_it_escalates_from_the_command(users, capsys):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fangkong.screening import actions
+    from fangkong.screening.intake import LeadInput
+
+    r = resident_of_grid(users["grid"].division, 7)
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number), channel="big_data", now=long_ago)
+    call_command("escalate_overdue")
+    assert "escalated 1" in capsys.readouterr().out
+    call_command("escalate_overdue")
+    assert "escalated 0" in capsys.readouterr().out

@@ -5,10 +5,17 @@ from fangkong.testing.choices import POOL_SIZES, Result
 from fangkong.testing.models import (
     CoverageGap,
     CoverageRollup,
+    Exemption,
+    HouseholdWeekRollup,
+    KeyGroup,
+    KeyGroupMember,
+    MissRecord,
     ResamplingTask,
     Sample,
+    Sampling,
     SamplingRound,
     SamplingSite,
+    UnmatchedResult,
 )
 
 
@@ -83,3 +90,46 @@ class PlanningSerializer(serializers.Serializer):
 
 
 RESULT_CHOICES = [r.value for r in Result]
+
+
+class SamplingSerializer(PiiSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Sampling
+        fields = ["id", "sample", "round", "resident", "id_number", "name", "phone", "division", "sampled_at"]
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exemption
+        fields = ["id", "resident", "round", "reason", "away_to", "note", "until", "created_at"]
+
+
+class MissRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MissRecord
+        fields = ["id", "round", "resident", "reason", "note", "recorded_at"]
+
+
+class UnmatchedResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = UnmatchedResult
+        fields = ["id", "barcode", "result", "ct_orf1ab", "ct_n", "resulted_at", "lab", "batch", "division",
+                  "resolved_at"]
+
+
+class KeyGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyGroup
+        fields = ["id", "name", "division", "test_kind", "every_days"]
+
+
+class KeyGroupMemberSerializer(PiiSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = KeyGroupMember
+        fields = ["id", "group", "resident", "id_number", "name", "phone", "employer", "division"]
+
+
+class HouseholdWeekSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HouseholdWeekRollup
+        fields = ["id", "division", "week_start", "households", "households_done", "persons_done", "computed_at"]

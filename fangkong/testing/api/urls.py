@@ -1,22 +1,28 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .views import (
-    CoverageGapViewSet,
-    CoverageViewSet,
-    PlanningViewSet,
-    ResamplingTaskViewSet,
-    ResultUploadViewSet,
-    SampleViewSet,
-    SamplingRoundViewSet,
-    SamplingSiteViewSet,
-)
+from . import views
 
 router = DefaultRouter()
-router.register("testing/sites", SamplingSiteViewSet, basename="testing-site")
-router.register("testing/rounds", SamplingRoundViewSet, basename="testing-round")
-router.register("testing/samples", SampleViewSet, basename="testing-sample")
-router.register("testing/coverage", CoverageViewSet, basename="testing-coverage")
-router.register("testing/gaps", CoverageGapViewSet, basename="testing-gap")
-router.register("testing/resampling", ResamplingTaskViewSet, basename="testing-resampling")
-router.register("testing/results", ResultUploadViewSet, basename="testing-results")
-router.register("testing/planning", PlanningViewSet, basename="testing-planning")
+for prefix, viewset, basename in (
+    ("sites", views.SamplingSiteViewSet, "testing-site"),
+    ("rounds", views.SamplingRoundViewSet, "testing-round"),
+    ("samples", views.SampleViewSet, "testing-sample"),
+    ("samplings", views.SamplingViewSet, "testing-sampling"),
+    ("coverage", views.CoverageViewSet, "testing-coverage"),
+    ("gaps", views.CoverageGapViewSet, "testing-gap"),
+    ("resampling", views.ResamplingTaskViewSet, "testing-resampling"),
+    ("exemptions", views.ExemptionViewSet, "testing-exemption"),
+    ("miss-records", views.MissRecordViewSet, "testing-miss-record"),
+    ("unmatched-results", views.UnmatchedResultViewSet, "testing-unmatched-result"),
+    ("key-groups", views.KeyGroupViewSet, "testing-key-group"),
+    ("key-group-members", views.KeyGroupMemberViewSet, "testing-key-group-member"),
+    ("household-weeks", views.HouseholdWeekViewSet, "testing-household-week"),
+):
+    router.register(f"testing/{prefix}", viewset, basename=basename)
+
+urlpatterns = [
+    path("testing/results/", views.ResultUploadView.as_view(), name="testing-results"),
+    path("testing/planning/", views.PlanningView.as_view(), name="testing-planning"),
+    *router.urls,
+]

@@ -65,18 +65,11 @@ class SamplingRound(ScopedModel):
     figures = models.JSONField(_("轮次指标"), default=dict, blank=True,
                                help_text=_("分析任务写入:检测周转时间等"))
 
-    # A round is organisational, not personal data: everyone in testing sees the rounds (a grid
-    # worker must see the county's round); its numbers are scoped through the roll-up rows.
+    # A round is seen inside its division's subtree and by everyone below it: a grid worker sees
+    # the county's round (its numbers stay scoped through the roll-up rows). See scope_refine.
     scope_division_field = None
     scope_roles = {"view": TESTING_VIEWERS | SAMPLERS, "add": ORGANISERS, "change": ORGANISERS,
                    "delete": ORGANISERS}
-
-    @classmethod
-    def scope_refine(cls, qs: ScopedQuerySet, user: User, action: str) -> ScopedQuerySet:
-        # Seeing is county-wide; organising is not: only rounds at or below the user's division.
-        if action == "view":
-            return qs
-        return qs.filter(division__path__startswith=user.division.path)
 
     class Meta:
         ordering = ["-starts_on", "-id"]
@@ -91,6 +84,14 @@ class SamplingRound(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def scope_refine(cls, qs: ScopedQuerySet, user: User, action: str) -> ScopedQuerySet:
+        here = user.division
+        below = models.Q(division__path__startswith=here.path)
+        if action != "view":  # organising is not inherited: a township cadre may not edit the county's round
+            return qs.filter(below)
+        return qs.filter(below | models.Q(division__path__in=[*here.ancestor_paths, here.path]))
 
 
 class RoundVillage(models.Model):

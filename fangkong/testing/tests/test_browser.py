@@ -3,8 +3,11 @@ the round's coverage page moves by ten once recomputed."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.test.utils import modify_settings
@@ -23,17 +26,28 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def shared_live_server(db):
     """A live server on the test's own connection, so it sees the session's synthetic county
     without a transactional flush (the same trick Django uses for in-memory SQLite)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     conn = connections["default"]
     conn.inc_thread_sharing()
+    # Requests must not close the test's connection (on PostgreSQL it is inside a transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     thread = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override={"default": conn}, port=0)
     thread.daemon = True
-    with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}):
+    # The server closes "its" connections after each request and on exit: here that is ours.
+    with modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"}), \
+            mock.patch.object(ThreadedWSGIServer, "_close_connections", lambda self: None):
         thread.start()
         thread.is_ready.wait()
         if thread.error:
             raise thread.error
         yield f"http://127.0.0.1:{thread.port}"
-        thread.terminate()
+        with mock.patch.object(connections, "close_all", lambda: None):
+            thread.terminate()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
     conn.dec_thread_sharing()
 
 

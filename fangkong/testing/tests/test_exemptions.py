@@ -58,3 +58,17 @@ def test_it_records_why_someone_was_missed(users, rnd):
     assert next(g for g in page.context["object_list"] if g.pk == gap.pk).miss_reason == "refused"
     assert client_for(users["grid_other"]).post(f"/testing/rounds/{rnd.pk}/gaps/",
                                                  {"gap": gap.pk, "reason": "sick"}).status_code == 404
+
+
+def test_it_registers_an_exemption_from_the_form(users):
+    from fangkong.testing.models import Exemption
+
+    person = Resident.objects.filter(grid=users["grid"].division, status="present").order_by("id").first()
+    client = client_for(users["grid"])
+    r = client.post("/testing/exemptions/new/", {"id_number": person.id_number, "reason": "away"})
+    assert r.status_code == 200 and "外出去向" in r.content.decode()
+    r = client.post("/testing/exemptions/new/", {"id_number": person.id_number, "reason": "away", "away_to": "天津市"})
+    assert r.status_code == 302 and Exemption.objects.filter(resident=person, away_to="天津市").exists()
+    other = client_for(users["grid_other"]).post("/testing/exemptions/new/",
+                                                 {"id_number": person.id_number, "reason": "bedridden"})
+    assert "管辖范围内没有" in other.content.decode()

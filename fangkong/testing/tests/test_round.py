@@ -35,6 +35,7 @@ def test_it_shows_the_round_and_drills_down(users, rnd, site, village):
     mine = client_for(users["village"]).get(f"/testing/rounds/{rnd.pk}/")
     assert mine.context["total"].division_id == village.pk and mine.context["total"].sampled == 20
     assert client_for(users["village"]).get(f"/testing/rounds/{rnd.pk}/", {"division": township.pk}).status_code == 404
+    assert client_for(users["grid"]).post(f"/testing/rounds/{rnd.pk}/").status_code == 403
 
 
 def test_it_exports_coverage_and_the_untested_list_masked(users, rnd):
@@ -82,3 +83,38 @@ def test_it_runs_the_periodic_tick_and_serves_the_api(users, rnd):
     gaps = gaps["results"] if isinstance(gaps, dict) else gaps
     assert gaps and "*" in gaps[0]["id_number"]
     assert CoverageRollup.objects.filter(round=rnd, level="county").exists()
+
+
+def test_it_creates_rounds_and_sites_inside_the_organisers_scope(users, county):
+    from fangkong.core.models import Division
+    from fangkong.testing.models import SamplingRound, SamplingSite
+
+    township = users["township"]
+    villages = list(Division.objects.filter(parent=township.division).order_by("path"))
+    client = client_for(township)
+    r = client.post("/testing/rounds/new/", {"name": "乡全员核酸", "starts_on": "2022-07-10", "days": 3,
+                                             "pool_size": 10, "villages": [v.pk for v in villages]})
+    rnd = SamplingRound.objects.get(name="乡全员核酸")
+    assert r.status_code == 302 and rnd.villages.count() == len(villages)
+    days = sorted({rv.day for rv in rnd.villages.all()})
+    assert days[0] == dt.date(2022, 7, 10) and len(days) == min(3, len(villages))
+    other = Division.objects.filter(level="village").exclude(parent=township.division).first()
+    bad = client.post("/testing/rounds/new/", {"name": "越权", "starts_on": "2022-07-10", "days": 3,
+                                               "pool_size": 10, "villages": [other.pk]})
+    assert bad.status_code == 200 and not SamplingRound.objects.filter(name="越权").exists()
+    r = client.post("/testing/sites/new/", {"name": "乡卫生院采样点", "division": villages[0].pk})
+    assert r.status_code == 302 and SamplingSite.objects.filter(name="乡卫生院采样点").exists()
+    assert client_for(users["grid"]).get("/testing/rounds/new/").status_code == 403
+
+
+def test_it_queues_one_coverage_refresh_per_round_after_results(users, rnd, site, village,
+                                                                django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from fangkong.testing.jobs import request_coverage_refresh
+
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert request_coverage_refresh([rnd.pk, rnd.pk, None]) == 1
+        assert request_coverage_refresh([rnd.pk]) == 0  # debounced
+    assert len(callbacks) == 1

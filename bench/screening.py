@@ -1,0 +1,194 @@
+"""bench/run screening — import a 1,000,000-row big-data list into the 300,000-resident county.
+
+The county already holds 100,000 persons (with closed verifications). The list mixes
+residents (matched by ID number), people from elsewhere (some with a village in their
+address), phone-only rows, exact duplicates and damaged rows. The whole import — reading,
+validation, dedup, person resolution, routing, task creation, audit — is timed, and compared
+with the same matching written as plain DuckDB SQL over the same CSV in the same run.
+Then 100,000 rows are imported from an xlsx file. Sizes can be lowered with BENCH_ROWS,
+BENCH_POPULATION, BENCH_PERSONS and BENCH_XLSX_ROWS for a quick look.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import setup_django, timed
+
+ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
+POPULATION = int(os.environ.get("BENCH_POPULATION", 300_000))
+PERSONS = int(os.environ.get("BENCH_PERSONS", 100_000))
+XLSX_ROWS = int(os.environ.get("BENCH_XLSX_ROWS", 100_000))
+HEADER = ["姓名", "身份证号", "手机号", "来源地", "到达时间", "现住址", "推送时间"]
+ORIGINS = ["北京市朝阳区", "上海市浦东新区", "天津市河西区", "河北省张家口市", "内蒙古呼和浩特市", "广东省广州市"]
+
+
+def _outsider_id(rng: random.Random) -> str:
+    from fangkong.core.identity import check_digit
+
+    first17 = f"{rng.choice(['110105', '310115', '120103', '440106'])}19{rng.randrange(50, 99)}" \
+              f"{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(1000):03d}"
+    return first17 + check_digit(first17)
+
+
+def _existing_persons(n: int, rng: random.Random) -> None:
+    """100,000 persons from earlier days, each with a closed (approved) verification."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fangkong.registry.models import Resident
+    from fangkong.screening.choices import Outcome, PersonStatus, VerificationStatus
+    from fangkong.screening.models import Person, Verification
+
+    then = timezone.now() - dt.timedelta(days=10)
+    ids = list(Resident.objects.filter(id_number__isnull=False).values_list("pk", "name", "id_number", "phone",
+                                                                              "grid_id")[: n])
+    persons = [Person(name=nm, id_number=idn, phone=ph, resident_id=pk, division_id=g, status=PersonStatus.CLEARED,
+                      module="big_data") for pk, nm, idn, ph, g in ids]
+    Person.objects.bulk_create(persons, batch_size=5000)
+    Verification.objects.bulk_create(
+        [Verification(person=p, channel="big_data", module="big_data", division_id=p.division_id, opened_at=then,
+                      located_due_at=then, sampled_due_at=then, result_due_at=then, located_at=then,
+                      status=VerificationStatus.CLOSED, outcome=Outcome.CLEARED, measure_kind="health_monitoring",
+                      closed_at=then) for p in persons], batch_size=5000)
+
+
+def _write_list(path: Path, rows: int, rng: random.Random) -> dict:
+    from fangkong.core.models import Division
+    from fangkong.registry.models import Resident
+
+    residents = list(Resident.objects.filter(id_number__isnull=False).values_list("name", "id_number", "phone"))
+    villages = list(Division.objects.filter(level="village").values_list("name", "parent__name"))
+    mix = {"resident": 0, "outsider": 0, "phone_only": 0, "duplicate": 0, "bad": 0}
+    last: list[str] | None = None
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for i in range(rows):
+            r = rng.random()
+            day = f"2022-07-{1 + i % 28:02d} {8 + i % 12:02d}:{i % 60:02d}"
+            if r < 0.01 and last:
+                row, kind = last, "duplicate"
+            elif r < 0.03:
+                row, kind = [f"坏行{i}", "4.10102E+17", "", rng.choice(ORIGINS), day, "", day], "bad"
+            elif r < 0.58:
+                nm, idn, ph = rng.choice(residents)
+                row, kind = [nm, idn, ph, rng.choice(ORIGINS), day, "", day], "resident"
+            elif r < 0.90:
+                v, t = rng.choice(villages)
+                addr = f"{t}{v}{rng.randrange(1, 300)}号" if rng.random() < 0.5 else "暂住宾馆"
+                row = [f"外来{i % 997}", _outsider_id(rng), f"13{rng.randrange(10**9):09d}", rng.choice(ORIGINS),
+                       day, addr, day]
+                kind = "outsider"
+            else:
+                row, kind = [f"手机{i % 991}", "", f"15{rng.randrange(10**9):09d}", rng.choice(ORIGINS), day, "",
+                             day], "phone_only"
+            w.writerow(row)
+            mix[kind] += 1
+            last = row
+    return mix
+
+
+def _duckdb_baseline(csv_path: Path) -> float:
+    """The same matching in plain DuckDB SQL: dedup rows, match persons and residents by ID, else by
+    phone + name, count new persons per grid. Loading the tables is not timed; reading the CSV is."""
+    import duckdb
+    import pyarrow as pa
+
+    from fangkong.registry.models import Resident
+    from fangkong.screening.models import Person
+
+    res = list(Resident.objects.values_list("id_number", "phone", "name", "grid_id"))
+    per = list(Person.objects.values_list("id", "id_number", "phone", "name"))
+    con = duckdb.connect()
+    con.register("residents", pa.table({k: [r[i] for r in res] for i, k in enumerate(["id_number", "phone", "name",
+                                                                                         "grid_id"])}))
+    con.register("persons", pa.table({k: [r[i] for r in per] for i, k in enumerate(["id", "id_number", "phone",
+                                                                                      "name"])}))
+    start = time.perf_counter()
+    con.execute(f"""
+        CREATE TABLE leads AS SELECT DISTINCT * FROM read_csv('{csv_path}', header=true, all_varchar=true);
+        CREATE TABLE matched AS
+        SELECT l.*, coalesce(p1.id, p2.id) AS person_id, coalesce(r1.grid_id, r2.grid_id) AS grid_id,
+               length(l."身份证号") = 18 OR l."手机号" IS NOT NULL AS valid
+        FROM leads l
+        LEFT JOIN persons p1 ON p1.id_number = l."身份证号"
+        LEFT JOIN persons p2 ON l."身份证号" IS NULL AND p2.phone = l."手机号" AND p2.name = l."姓名"
+        LEFT JOIN residents r1 ON r1.id_number = l."身份证号"
+        LEFT JOIN residents r2 ON l."身份证号" IS NULL AND r2.phone = l."手机号" AND r2.name = l."姓名";
+    """)
+    con.execute("SELECT grid_id, count(DISTINCT coalesce(\"身份证号\", \"手机号\")) FROM matched "
+                "WHERE valid AND person_id IS NULL GROUP BY grid_id").fetchall()
+    return time.perf_counter() - start
+
+
+def _write_xlsx(path: Path, rows: int, rng: random.Random) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名单")
+    sheet.append(["密接人员名单"])
+    sheet.append(HEADER)
+    for i in range(rows):
+        day = f"2022-07-{1 + i % 28:02d}"
+        sheet.append([f"表格{i % 983}", _outsider_id(rng), f"18{rng.randrange(10**9):09d}", rng.choice(ORIGINS), day,
+                      "", day])
+    book.save(path)
+
+
+def main(db: str) -> dict:
+    setup_django(db, "screening")
+    from fangkong.core.models import Batch
+    from fangkong.registry.generator import CountySpec, generate_county
+    from fangkong.screening.imports import run_lead_import, start_batch
+    from fangkong.screening.models import Lead, Person, Verification
+
+    figures: dict = {"rows": ROWS, "population": POPULATION, "existing_persons": PERSONS}
+    rng = random.Random(2022)
+    with timed(figures, "setup_county_s"):
+        generate_county(CountySpec(population=POPULATION, seed=2022))
+        _existing_persons(PERSONS, rng)
+    tmp = Path(tempfile.mkdtemp(prefix="fangkong-bench-"))
+    csv_path = tmp / "big_data.csv"
+    with timed(figures, "write_csv_s"):
+        figures["mix"] = _write_list(csv_path, ROWS, rng)
+    data = csv_path.read_bytes()
+    batch = start_batch(data=data, file_name=csv_path.name, channel="big_data", source="geofence", user=None,
+                        keep_file=False)
+    cpu = time.process_time()
+    with timed(figures, "import_s"):
+        out = run_lead_import(batch, data)
+    # CPU time of this process: less sensitive than wall time to other work on a shared machine.
+    figures["import_cpu_s"] = round(time.process_time() - cpu, 3)
+    figures["import"] = {k: out[k] for k in ("rows", "imported", "duplicates", "rejected")}
+    figures["import_rows_per_s"] = round(ROWS / figures["import_s"])
+    figures["persons_after"] = Person.objects.count()
+    figures["verifications_open"] = Verification.objects.exclude(status="closed").count()
+    figures["duckdb_s"] = round(_duckdb_baseline(csv_path), 3)
+    figures["ratio_to_duckdb"] = round(figures["import_s"] / figures["duckdb_s"], 1)
+    with timed(figures, "reimport_same_file_s"):
+        again = run_lead_import(Batch.objects.create(kind="leads", channel="big_data", source="geofence",
+                                                     file_name=csv_path.name, division=batch.division), data)
+    figures["reimport_added"] = again["imported"]
+    if XLSX_ROWS:
+        xlsx_path = tmp / "close_contacts.xlsx"
+        with timed(figures, "write_xlsx_s"):
+            _write_xlsx(xlsx_path, XLSX_ROWS, rng)
+        xdata = xlsx_path.read_bytes()
+        xbatch = start_batch(data=xdata, file_name=xlsx_path.name, channel="close_contact", source="", user=None,
+                             keep_file=False)
+        cpu = time.process_time()
+        with timed(figures, "xlsx_import_s"):
+            xout = run_lead_import(xbatch, xdata)
+        figures["xlsx_import_cpu_s"] = round(time.process_time() - cpu, 3)
+        figures["xlsx"] = {k: xout[k] for k in ("rows", "imported", "duplicates", "rejected")}
+        figures["xlsx_rows_per_s"] = round(XLSX_ROWS / figures["xlsx_import_s"])
+    figures["leads_total"] = Lead.objects.count()
+    figures["target_import_s"], figures["target_xlsx_s"] = 60, 15
+    return figures
