@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import Batch, Division
-from fangkong.core.testing import APITests, ScopeTests, ViewTests, assert_audited, client_for
+from fangkong.core.testing import ScopeTests, ViewTests, assert_audited, client_for
 from fangkong.registry.models import Resident
 from fangkong.registry.tests.factories import make_resident
 
@@ -67,12 +67,11 @@ class InGrid:
         return make_resident(self.grid())
 
 
-# --- with an API ----------------------------------------------------------------------------
+# --- restrict() for each action (the API classes are in test_api.py) -----------------------
 
 
-class TestSamplingSiteMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+class TestSamplingSiteScope(InGrid, ScopeTests.Restrict):
     model = SamplingSite
-    api_basename = "testing-site"
     scope_actions = ("view", "add", "change", "delete")
     op_users = {"add": ORGANISERS, "delete": ORGANISERS}
 
@@ -80,9 +79,8 @@ class TestSamplingSiteMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
         return SamplingSite.objects.create(name=f"测试采样点{next(_serial)}", division=self.grid())
 
 
-class TestSamplingRoundMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+class TestSamplingRoundScope(InGrid, ScopeTests.Restrict):
     model = SamplingRound
-    api_basename = "testing-round"
     user_in, user_out, user_none = ROUND_VIEWERS
     scope_actions = ("view", "add", "change", "delete")
     op_users = {"add": ORGANISERS, "change": ORGANISERS, "delete": ORGANISERS}
@@ -92,18 +90,16 @@ class TestSamplingRoundMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
         return new_round(self.users["township"].division)
 
 
-class TestSampleMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+class TestSampleScope(InGrid, ScopeTests.Restrict):
     model = Sample
-    api_basename = "testing-sample"
     scope_actions = ("view", "add", "change")
 
     def make_object(self) -> Sample:
         return new_sample(self.grid())
 
 
-class TestCoverageRollupMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+class TestCoverageRollupScope(InGrid, ScopeTests.Restrict):
     model = CoverageRollup
-    api_basename = "testing-coverage"
 
     def make_object(self) -> CoverageRollup:
         return CoverageRollup.objects.create(round=new_round(self.users["commander"].division), division=self.grid(),
@@ -111,18 +107,16 @@ class TestCoverageRollupMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
                                              computed_at=timezone.now())
 
 
-class TestCoverageGapMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+class TestCoverageGapScope(InGrid, ScopeTests.Restrict):
     model = CoverageGap
-    api_basename = "testing-gap"
 
     def make_object(self) -> CoverageGap:
         return CoverageGap.objects.create(round=new_round(self.users["commander"].division), resident=self.resident(),
                                           division=self.grid())
 
 
-class TestResamplingTaskMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+class TestResamplingTaskScope(InGrid, ScopeTests.Restrict):
     model = ResamplingTask
-    api_basename = "testing-resampling"
     scope_actions = ("view", "change")
 
     def make_object(self) -> ResamplingTask:
@@ -207,29 +201,12 @@ class TestHouseholdWeekRollupScope(InGrid, ScopeTests.Restrict):
 # --- pages ----------------------------------------------------------------------------------
 
 
-class TestResamplingPages(InGrid, ViewTests.List):
-    model = ResamplingTask
-    list_url_name = "testing:resampling"
-
-    def make_object(self) -> ResamplingTask:
-        return TestResamplingTaskMixins.make_object(self)  # type: ignore[arg-type]
-
-
-class TestKeyGroupPages(InGrid, ViewTests.List, ViewTests.Detail):
+class TestKeyGroupPage(InGrid, ViewTests.Detail):
     model = KeyGroup
-    list_url_name = "testing:key_groups"
     detail_url_name = "testing:key_group"
 
     def make_object(self) -> KeyGroup:
         return TestKeyGroupScope.make_object(self)  # type: ignore[arg-type]
-
-
-class TestSamplingSitePages(InGrid, ViewTests.List):
-    model = SamplingSite
-    list_url_name = "testing:sites"
-
-    def make_object(self) -> SamplingSite:
-        return TestSamplingSiteMixins.make_object(self)  # type: ignore[arg-type]
 
 
 def test_it_refuses_a_coverage_refresh_to_a_role_that_only_views(users):
