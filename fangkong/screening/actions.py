@@ -384,7 +384,7 @@ def do_create_assist(user: User | None, direction: str, *, region: str, name: st
 @acting
 def do_reply_assist(user: User, ar: AssistRequest, reply: str, *, close: bool = True) -> AssistRequest:
     with transaction.atomic():
-        _require(ar, user, "view")
+        _require(ar, user, "change")  # a reply is a change: roles that only view (the auditor) may not
         before = audit.snapshot(ar)
         ar.reply, ar.replied_at = reply, timezone.now()
         ar.status = AssistStatus.CLOSED if close else AssistStatus.REPLIED

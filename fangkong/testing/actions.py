@@ -72,6 +72,7 @@ def do_create_round(*, name: str, division: Division, starts_on: dt.date, days: 
                             created_by=_actor(), **extra)
         rnd.full_clean()
         rnd.save()
+        _check(rnd, "add")  # organisers create rounds at or below their own division only
         RoundVillage.objects.bulk_create([
             RoundVillage(round=rnd, village=v, day=starts_on + dt.timedelta(days=i * days // len(villages)))
             for i, v in enumerate(villages)

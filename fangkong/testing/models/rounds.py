@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.scoping import ScopedModel
+from fangkong.core.scoping import ScopedModel, ScopedQuerySet
 
 from ..choices import ExemptionReason, MissReason, TestKind
 from .common import ORGANISERS, SAMPLERS, TESTING_VIEWERS
+
+if TYPE_CHECKING:
+    from fangkong.core.models import User
 
 
 class SamplingSite(ScopedModel):
@@ -81,10 +86,12 @@ class SamplingRound(ScopedModel):
         return self.name
 
     @classmethod
-    def scope_refine(cls, qs, user, action):
+    def scope_refine(cls, qs: ScopedQuerySet, user: User, action: str) -> ScopedQuerySet:
         here = user.division
-        return qs.filter(models.Q(division__path__startswith=here.path)
-                         | models.Q(division__path__in=[*here.ancestor_paths, here.path]))
+        below = models.Q(division__path__startswith=here.path)
+        if action != "view":  # organising is not inherited: a township cadre may not edit the county's round
+            return qs.filter(below)
+        return qs.filter(below | models.Q(division__path__in=[*here.ancestor_paths, here.path]))
 
 
 class RoundVillage(models.Model):
