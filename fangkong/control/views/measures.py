@@ -78,6 +78,8 @@ class DashboardView(ControlMixin, TemplateView):
         ctx["due_tomorrow"] = active.filter(ends_on=today + dt.timedelta(days=1)).count()
         ctx["overdue"] = overdue_tests(ScheduledTest.objects.restrict(user), today).count()
         ctx["home_unchecked"] = not_checked_today(active.filter(kind__in=actions.HOME_KINDS)).count()
+        # Sara Alert's "non-reporting": under a measure, no health check-in yet today.
+        ctx["no_checkin"] = active.exclude(checkins__on=today).count()
         caps = forecast(QuarantineSite.objects.restrict(user).filter(active=True), today)
         ctx["near_capacity"] = [c for c in caps if c.near_capacity]
         ctx["today"] = today
@@ -126,6 +128,8 @@ class MeasureListView(ControlMixin, ListView):
             qs = qs.filter(site_id=g["site"])
         if g.get("due") in ("today", "tomorrow"):
             qs = qs.filter(ends_on=today + dt.timedelta(days=1 if g["due"] == "tomorrow" else 0))
+        if g.get("no_checkin") == "1":
+            qs = qs.exclude(checkins__on=today)
         if g.get("unchecked") == "1":
             qs = not_checked_today(qs.filter(kind__in=actions.HOME_KINDS))
         if g.get("q"):
