@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.choices import TestKind  # noqa: F401 — shared, re-exported
+
 
 class RiskLevel(models.TextChoices):
     HIGH = "high", _("高风险区")
@@ -50,11 +52,6 @@ class MeasureStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("已转换")
 
 
-class TestKind(models.TextChoices):
-    __test__ = False  # not a pytest test class
-
-    PCR = "pcr_test", _("核酸检测")
-    ANTIGEN = "antigen_test", _("抗原检测")
 
 
 class TestStatus(models.TextChoices):

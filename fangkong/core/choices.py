@@ -116,3 +116,12 @@ class MeasureKind(models.TextChoices):
     HOME_ISOLATION = "home_isolation", _("居家医学观察")
     HOME_MONITORING = "home_monitoring", _("居家健康监测")
     HEALTH_MONITORING = "health_monitoring", _("健康监测")
+
+
+class TestKind(models.TextChoices):
+    """核酸 / 抗原: shared by control's test schedules and testing's samples."""
+
+    __test__ = False  # not a pytest test class
+
+    PCR = "pcr_test", _("核酸检测")
+    ANTIGEN = "antigen_test", _("抗原检测")

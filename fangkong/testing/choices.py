@@ -3,10 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class TestKind(models.TextChoices):
-    PCR = "pcr_test", _("核酸检测")
-    ANTIGEN = "antigen_test", _("抗原检测")
+from fangkong.core.choices import TestKind  # noqa: F401 — shared, re-exported
 
 
 class SampleKind(models.TextChoices):
