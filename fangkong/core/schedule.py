@@ -1,0 +1,44 @@
+"""Periodic work: which task runs how often. `fangkong run_scheduler` enqueues each one when
+it is due, and the database worker (`fangkong db_worker`) runs it — no cron, no extra server.
+
+The tasks claim their own work with conditional updates (escalations, missed-test alerts,
+re-sampling reminders), so a second scheduler or a late tick never makes anything fire twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Periodic:
+    task: str  # dotted path to a django-tasks Task
+    every: dt.timedelta
+    label: str
+
+
+SCHEDULE: tuple[Periodic, ...] = (
+    Periodic("fangkong.screening.jobs.escalate_overdue_task", dt.timedelta(minutes=1), "核查超时升级"),
+    Periodic("fangkong.control.jobs.alert_missed_tests_task", dt.timedelta(minutes=15), "漏检提醒"),
+    Periodic("fangkong.testing.jobs.testing_tick", dt.timedelta(minutes=1), "上门单采超时与覆盖刷新"),
+    Periodic("fangkong.core.jobs.prune_audit_log_task", dt.timedelta(days=1), "审计日志到期清理"),
+)
+
+
+def due(schedule: tuple[Periodic, ...], last_run: dict[str, dt.datetime], now: dt.datetime) -> list[Periodic]:
+    """The jobs whose interval has passed since they were last enqueued (never run: due now)."""
+    return [p for p in schedule if p.task not in last_run or now - last_run[p.task] >= p.every]
+
+
+def enqueue_due(last_run: dict[str, dt.datetime], now: dt.datetime,
+                schedule: tuple[Periodic, ...] = SCHEDULE) -> list[str]:
+    """Enqueue every due job and remember when; returns the dotted paths enqueued."""
+    enqueued = []
+    for job in due(schedule, last_run, now):
+        import_string(job.task).enqueue()
+        last_run[job.task] = now
+        enqueued.append(job.task)
+    return enqueued
