@@ -35,3 +35,14 @@ def county(db):
     from fangkong.core.models import Division
 
     return Division.objects.get(level="county")
+
+
+@pytest.fixture(scope="module")
+def restore_county(django_db_blocker):
+    """live_server tests flush every table afterwards; module scope puts the shared test county
+    back after that flush, for the tests that run later."""
+    yield
+    from fangkong.core.testing import ensure_test_county
+
+    with django_db_blocker.unblock():
+        ensure_test_county()

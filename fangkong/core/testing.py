@@ -726,3 +726,24 @@ class ViewTests:
             assert not self.model._base_manager.filter(pk=obj.pk).exists()
             row = assert_audited(AuditAction.DELETE, obj, actor=user_in, source="web")
             assert row.changes == audit.diff(before, {})
+
+
+# Real-browser tests: Debian's Chromium, never a downloaded one; the flags keep it off the
+# network (this machine's closed network refuses Chromium's background connections).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+def launch_chromium(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def ensure_test_county() -> None:
+    """Rebuild the test county after a live_server test flushed the database."""
+    from conftest import TEST_POPULATION, TEST_SEED
+    from fangkong.core.models import Division
+    from fangkong.registry.generator import CountySpec, generate_county
+
+    if not Division.objects.exists():
+        generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))

@@ -10,25 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
+from fangkong.core.testing import launch_chromium
 
 from ..choices import ContactType, MeasureStatus, PolicyStatus
 from ..models import Measure, PolicyVersion
 from . import factories as F
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def restore_county(django_db_blocker):
-    """live_server empties every table after each test; rebuild the shared county for the
-    tests that run later. Module scope: torn down after the flush."""
-    yield
-    from conftest import TEST_POPULATION, TEST_SEED
-    from fangkong.registry.generator import CountySpec, generate_county
-
-    with django_db_blocker.unblock():
-        generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
 
 
 @pytest.fixture
@@ -36,7 +22,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

@@ -9,28 +9,20 @@ from __future__ import annotations
 
 import pytest
 
+from fangkong.core.testing import ensure_test_county, launch_chromium
 from fangkong.registry.generator import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 
 
-def _ensure_county() -> None:
-    from conftest import TEST_POPULATION, TEST_SEED
-    from fangkong.core.models import Division
-    from fangkong.registry.generator import CountySpec, generate_county
-
-    if not Division.objects.exists():
-        generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _county_survives_this_module(django_db_blocker):
     yield
     with django_db_blocker.unblock():
-        _ensure_county()
+        ensure_test_county()
 
 
 @pytest.fixture
@@ -38,9 +30,9 @@ def phone(live_server):
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    _ensure_county()
+    ensure_test_county()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         # An English-language browser: the platform must still open in Chinese.
         context = browser.new_context(viewport={"width": 375, "height": 812}, locale="en-US")
         page = context.new_page()

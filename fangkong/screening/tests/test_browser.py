@@ -9,25 +9,15 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 
+from fangkong.core.testing import launch_chromium
+
 from .helpers import resident_of_grid
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 740}
 WAIT_MS = 120_000
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def restore_county(django_db_blocker):
-    """Live-server tests flush the database afterwards; put the shared test county back (module scope:
-    this teardown runs after the flush)."""
-    yield
-    from conftest import TEST_POPULATION, TEST_SEED
-    from fangkong.registry.generator import CountySpec, generate_county
-
-    with django_db_blocker.unblock():
-        generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
 
 
 def _session_cookie(user, live_server) -> dict:
@@ -52,7 +42,7 @@ def test_it_goes_from_self_report_to_approved_control(restore_county, live_serve
     users = named_users()
     r = resident_of_grid(users["grid"].division, 4)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch_chromium(p)
         # Generous waits: the shared CI machine is often busy; nothing here is timed.
         try:
             commander = browser.new_context(viewport=PHONE)

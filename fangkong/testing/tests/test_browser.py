@@ -12,14 +12,11 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.test.utils import modify_settings
 
-from fangkong.core.testing import client_for
+from fangkong.core.testing import client_for, launch_chromium
 from fangkong.testing.jobs import refresh_coverage
 from fangkong.testing.models import CoverageRollup, Sample
 
 from .conftest import present
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture
@@ -60,7 +57,7 @@ def test_it_samples_ten_people_into_one_pooled_tube_on_a_phone(shared_live_serve
     people = present(village, 10)
     session = client_for(users["village"]).cookies["sessionid"].value
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                                   locale="zh-CN")
         ctx.add_cookies([{"name": "sessionid", "value": session, "url": shared_live_server}])
