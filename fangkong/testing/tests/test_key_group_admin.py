@@ -159,3 +159,22 @@ def test_it_reports_a_file_without_the_required_columns(users):
                                      {"file": SimpleUploadedFile("x.csv", "工作单位,备注\n顺丰,无\n".encode())})
     assert page.status_code == 200 and "batch" not in page.context
     assert "表头" in str(page.context["form"].errors["file"])
+
+
+def test_it_refuses_the_action_itself_outside_the_scope(users):
+    """The action re-checks scope whatever calls it (API, import, job)."""
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.core import audit
+    from fangkong.testing.actions import do_add_key_group_member, do_save_key_group
+
+    township = users["township"]
+    other = Division.objects.filter(level="township").exclude(pk=township.division.pk).first()
+    with audit.audit_context(township), pytest.raises(PermissionDenied):
+        do_save_key_group(None, name="越界", division=other, test_kind="pcr_test", every_days=1)
+    assert not KeyGroup.objects.filter(name="越界").exists()
+    foreign = _group(other, "外乡镇快递员")
+    with audit.audit_context(users["grid"]), pytest.raises(PermissionDenied):
+        do_add_key_group_member(foreign, id_number="11010519491231002X", name="李四")
+    assert not foreign.members.exists()
