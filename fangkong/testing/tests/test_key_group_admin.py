@@ -27,6 +27,8 @@ def test_it_lets_an_organiser_create_and_edit_a_key_group(users):
     township = users["township"]
     client = client_for(township)
     assert client.get("/testing/key-groups/new/").status_code == 200
+    assert "/testing/key-groups/new/" in client.get("/testing/key-groups/").content.decode()
+    assert "/testing/key-groups/new/" not in client_for(users["grid"]).get("/testing/key-groups/").content.decode()
     page = client.post("/testing/key-groups/new/", {"name": "快递员", "division": township.division.pk,
                                                     "test_kind": "pcr_test", "every_days": 2})
     group = KeyGroup.objects.get(name="快递员")
@@ -82,6 +84,8 @@ def test_it_adds_and_removes_a_member_audited(users):
     assert page.status_code == 302
     member = KeyGroupMember.objects.get(group=group)
     assert member.resident == resident and member.division == resident.grid and member.employer == "顺丰"
+    detail = client.get(f"/testing/key-groups/{group.pk}/").content.decode()
+    assert f"/members/{member.pk}/remove/" in detail and "/import/" in detail
     assert_audited(AuditAction.CREATE, member, township, verb="add_key_group_member")
     # The same person twice, and a bad ID number: Chinese errors, nothing added.
     page = client.post(f"/testing/key-groups/{group.pk}/members/new/", {"name": resident.name,
