@@ -29,6 +29,8 @@ from .choices import (
 )
 from .models import (
     Exemption,
+    KeyGroup,
+    KeyGroupMember,
     MissRecord,
     ResamplingTask,
     RoundVillage,
@@ -353,3 +355,44 @@ def do_cancel_resampling(task: ResamplingTask, note: str = "") -> ResamplingTask
                      changes={"status": [task.status, TaskStatus.CANCELLED], "note": note})
     task.refresh_from_db()
     return task
+
+
+# --- key groups (重点人群) -----------------------------------------------------------------------
+
+def do_save_key_group(group: KeyGroup | None, *, name: str, division: Division, test_kind: str,
+                      every_days: int) -> KeyGroup:
+    """Create a key group (group=None) or change one; scope-checked on the new division too."""
+    from fangkong.core.actions import do_create, do_update
+
+    fields = {"name": name, "division": division, "test_kind": test_kind, "every_days": every_days}
+    if group is None:
+        return do_create(KeyGroup, verb="create_key_group", **fields)
+    return do_update(group, verb="change_key_group", **fields)
+
+
+def do_add_key_group_member(group: KeyGroup, *, id_number: str, name: str, phone: str = "",
+                            employer: str = "") -> KeyGroupMember:
+    """Add a person by ID number, linked to the registry when they live here.
+
+    The member's division is the resident's grid, else the group's division.
+    Raises ValidationError (Chinese) when the ID number is invalid or already in the group.
+    """
+    from fangkong.core.actions import do_create
+    from fangkong.core.identity import InvalidValue, clean_id_number
+
+    _check(group, "change")
+    try:
+        number = clean_id_number(id_number)
+    except InvalidValue as exc:
+        raise ValidationError({"id_number": str(exc)}) from exc
+    resident = Resident.objects.filter(id_number=number).select_related("grid").first()
+    division = resident.grid if resident is not None and resident.grid_id else group.division
+    return do_create(KeyGroupMember, verb="add_key_group_member", group=group, resident=resident,
+                     id_number=number, name=name, phone=phone or "", employer=employer or "", division=division)
+
+
+def do_remove_key_group_member(member: KeyGroupMember) -> None:
+    from fangkong.core.actions import do_delete
+
+    _check(member.group, "change")
+    do_delete(member, verb="remove_key_group_member")

@@ -61,3 +61,47 @@ class ExemptionForm(forms.Form):
     away_to = forms.CharField(label=_("外出去向"), max_length=128, required=False)
     note = forms.CharField(label=_("说明"), max_length=255, required=False)
     until = forms.DateField(label=_("有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class KeyGroupForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    division = forms.ModelChoiceField(label=_("区划"), queryset=None)
+    test_kind = forms.ChoiceField(label=_("检测类型"), choices=())
+    every_days = forms.IntegerField(label=_("检测频次(每N天一次)"), min_value=1, max_value=365, initial=1)
+
+    def __init__(self, *args, divisions=None, **kwargs):
+        from .choices import TestKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions
+        self.fields["test_kind"].choices = TestKind.choices
+
+
+class KeyGroupMemberForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    id_number = forms.CharField(label=_("身份证号"), max_length=24)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    employer = forms.CharField(label=_("工作单位"), max_length=100, required=False)
+
+    def clean_id_number(self) -> str:
+        from fangkong.core.identity import InvalidValue, clean_id_number
+
+        try:
+            return clean_id_number(self.cleaned_data["id_number"])
+        except InvalidValue as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_phone(self) -> str:
+        from fangkong.core.identity import InvalidValue, clean_phone
+
+        value = self.cleaned_data.get("phone") or ""
+        if not value:
+            return ""
+        try:
+            return clean_phone(value)
+        except InvalidValue as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class KeyGroupImportForm(forms.Form):
+    file = forms.FileField(label=_("人员名单(xlsx / xls / csv)"))

@@ -17,7 +17,8 @@ class KeyGroup(ScopedModel):
     test_kind = models.CharField(_("检测类型"), max_length=16, choices=TestKind.choices, default=TestKind.PCR)
     every_days = models.PositiveSmallIntegerField(_("检测频次(每N天一次)"), default=1)
 
-    scope_roles = {"view": TESTING_VIEWERS | SAMPLERS, "add": ORGANISERS, "change": ORGANISERS}
+    scope_roles = {"view": TESTING_VIEWERS | SAMPLERS, "add": ORGANISERS, "change": ORGANISERS,
+                   "delete": ORGANISERS}
 
     class Meta:
         ordering = ["name"]

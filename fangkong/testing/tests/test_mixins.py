@@ -133,8 +133,8 @@ class TestResamplingTaskScope(InGrid, ScopeTests.Restrict):
 
 class TestKeyGroupScope(InGrid, ScopeTests.Restrict):
     model = KeyGroup
-    scope_actions = ("view", "add", "change")
-    op_users = {"add": ORGANISERS, "change": ORGANISERS}
+    scope_actions = ("view", "add", "change", "delete")
+    op_users = {"add": ORGANISERS, "change": ORGANISERS, "delete": ORGANISERS}
 
     def make_object(self) -> KeyGroup:
         return KeyGroup.objects.create(name=f"测试重点人群{next(_serial)}", division=self.grid())
@@ -142,8 +142,8 @@ class TestKeyGroupScope(InGrid, ScopeTests.Restrict):
 
 class TestKeyGroupMemberScope(InGrid, ScopeTests.Restrict):
     model = KeyGroupMember
-    scope_actions = ("view", "add", "change")
-    op_users = {"add": ORGANISERS, "change": ORGANISERS}
+    scope_actions = ("view", "add", "change", "delete")
+    op_users = {"add": ORGANISERS, "change": ORGANISERS, "delete": ORGANISERS}
 
     def make_object(self) -> KeyGroupMember:
         group = KeyGroup.objects.create(name=f"测试重点人群{next(_serial)}", division=self.grid())

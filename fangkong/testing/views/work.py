@@ -13,10 +13,11 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from fangkong.core.identity import InvalidValue
+from fangkong.core.scoping import user_may
 
 from ..choices import POOL_SIZES, TaskStatus
 from ..compliance import compliance, summary
-from ..forms import PlanningForm, UploadForm
+from ..forms import KeyGroupImportForm, PlanningForm, UploadForm
 from ..ingest import do_import_results, file_digest, new_batch
 from ..models import (
     KeyGroup,
@@ -92,6 +93,9 @@ class KeyGroupListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return KeyGroup.objects.restrict(self.request.user).annotate(n=Count("members"))
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(may_add=user_may(KeyGroup, self.request.user, "add"), **kwargs)
+
 
 class KeyGroupView(LoginRequiredMixin, TemplateView):
     """Compliance list of one key group: on time, overdue, never tested."""
@@ -103,7 +107,8 @@ class KeyGroupView(LoginRequiredMixin, TemplateView):
         group = get_object_or_404(KeyGroup.objects.restrict(self.request.user), pk=kwargs["pk"])
         rows = compliance(group, timezone.now(), group.members.restrict(self.request.user))
         only = self.request.GET.get("status")
-        ctx.update(group=group, summary=summary(rows), rows=[r for r in rows if not only or r.status == only])
+        may_change = KeyGroup.objects.restrict(self.request.user, "change").filter(pk=group.pk).exists()
+        ctx.update(group=group, summary=summary(rows), may_change=may_change, import_form=KeyGroupImportForm(), rows=[r for r in rows if not only or r.status == only])
         return ctx
 
 
