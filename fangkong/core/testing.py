@@ -47,6 +47,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from fangkong.registry.generator import named_users  # noqa: F401 — the named accounts, re-exported
+
 from . import audit
 from .actions import do_create, do_delete, do_update
 from .choices import AuditAction
@@ -61,9 +63,6 @@ UserSpec = str | tuple[str, str] | None
 _serial = itertools.count(1)
 
 
-def named_users() -> dict[str, User]:
-    users = {u.username: u for u in User.objects.filter(division__isnull=False).exclude(username__regex=r"^(gw|tc|vc)\d")}
-    return users
 
 
 def make_user(username: str, division: Division | None, *roles: str, module: str = "") -> User:

@@ -412,6 +412,12 @@ def _build_users(out: GeneratedCounty, rng: random.Random) -> None:
     Liaison.objects.bulk_create(liaisons, batch_size=1000)
 
 
+def named_users() -> dict[str, User]:
+    """The named accounts per access level (commander, grid, …), not the bulk cadres and workers."""
+    return {u.username: u for u in User.objects.filter(division__isnull=False)
+            .exclude(username__regex=r"^(gw|tc|vc)\d")}
+
+
 def generate_county(spec: CountySpec | None = None, *, users: bool = True) -> GeneratedCounty:
     """Build the county, its registry and (by default) its accounts. Deterministic per seed."""
     spec = spec or CountySpec()

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from fangkong.core.testing import named_users
-from fangkong.registry.generator import DEMO_PASSWORD
+from fangkong.registry.generator import DEMO_PASSWORD, named_users
 
 
 class Command(BaseCommand):
