@@ -126,7 +126,14 @@ class Command(BaseCommand):
     def _leads(self, rng: random.Random, commander: User) -> list:
         from fangkong.screening import actions
         from fangkong.screening.choices import AssistDirection, BigDataSource, Channel, LeadKind
-        from fangkong.screening.intake import RECEIPT_ALPHABET, LeadInput, ingest, notify_assignees
+        from fangkong.screening.intake import (
+            RECEIPT_ALPHABET,
+            LeadInput,
+            ingest,
+            new_receipt_code,
+            notify_assignees,
+        )
+        from fangkong.screening.models import AssistRequest, Lead
 
         ids = list(Resident.objects.filter(id_number__isnull=False).exclude(phone="")
                    .order_by("id").values_list("id", flat=True))
@@ -159,7 +166,10 @@ class Command(BaseCommand):
                 pos += 1
                 extra = origin_extra() if channel != Channel.CLOSE_CONTACT else {"note": "确诊病例同一场所"}
                 if channel == Channel.SELF_REPORT:
-                    extra["receipt_code"] = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(8))
+                    code = "".join(rng.choice(RECEIPT_ALPHABET) for _ in range(8))
+                    if Lead.objects.filter(receipt_code=code).exists():  # a second run with the same seed
+                        code = new_receipt_code()
+                    extra["receipt_code"] = code
                 if channel == Channel.BIG_DATA:
                     extra["source"] = rng.choice(list(BigDataSource)).value
                     extra["pushed_at"] = now - dt.timedelta(hours=rng.randint(1, 60))
@@ -174,12 +184,13 @@ class Command(BaseCommand):
                 result = ingest(part, channel=channel, now=at)
                 notify_assignees(result.assigned, channel)
                 leads.extend(result.leads)
+        first = AssistRequest.objects.count() + 1  # a fresh reference keeps a second run's leads apart
         for k in range(12):  # 跨省协查 from other regions
             r = residents[pos]
             pos += 1
             ar = actions.do_create_assist(commander, AssistDirection.INBOUND, region=rng.choice(ORIGINS)[:6],
                                           name=r.name, id_number=r.id_number, phone=r.phone, address=r.address,
-                                          reason="该人员为我市确诊病例密接,请协助落地管控", reference=f"协查函〔2022〕{k + 1}号")
+                                          reason="该人员为我市确诊病例密接,请协助落地管控", reference=f"协查函〔2022〕{first + k}号")
             if getattr(ar, "lead", None) is not None:
                 leads.append(ar.lead)
         return leads
@@ -241,22 +252,24 @@ class Command(BaseCommand):
     def _testing(self, rng: random.Random, commander: User) -> str:
         from fangkong.testing import actions
         from fangkong.testing.ingest import ResultRow, do_import_results, new_batch
-        from fangkong.testing.models import SamplingSite
+        from fangkong.testing.models import SamplingRound, SamplingSite
 
         county = Division.objects.filter(level="county").order_by("path").first()
         villages = list(Division.objects.filter(level="village").order_by("path"))
         if not villages:
             return "无村级区划,未生成核酸数据"
         today = timezone.localdate()
-        rnd = actions.do_create_round(name="第1轮全员核酸检测", division=county, starts_on=today, days=3,
+        rnd = actions.do_create_round(name=f"第{SamplingRound.objects.count() + 1}轮全员核酸检测", division=county, starts_on=today, days=3,
                                       villages=villages[::3])
         now = timezone.now()
         tubes, seq = [], 0
         for village in villages[::3][:3]:
-            site = SamplingSite.objects.create(name=f"{village.name}村委会采样点", division=village,
-                                               address=f"{village.name}村委会广场",
-                                               opens_at=dt.time(7), closes_at=dt.time(18))
-            audit.record(AuditAction.CREATE, site, verb="create_site")
+            name = f"{village.name}村委会采样点"
+            site = SamplingSite.objects.filter(name=name, division=village).order_by("id").first()
+            if site is None:
+                site = SamplingSite.objects.create(name=name, division=village, address=f"{village.name}村委会广场",
+                                                   opens_at=dt.time(7), closes_at=dt.time(18))
+                audit.record(AuditAction.CREATE, site, verb="create_site")
             people = list(Resident.objects.filter(grid__parent=village, status="present", id_number__isnull=False)
                           .order_by("id").values_list("id_number", flat=True)[:50])
             for k in range(0, len(people), 10):
