@@ -77,7 +77,7 @@ class InGrid:
 # --- with an API ----------------------------------------------------------------------------
 
 
-class TestMeasureMixins(InGrid, APITests.ReadOnly, ScopeTests.Restrict):
+class TestMeasureMixins(InGrid, APITests.ReadOnly, APITests.Pii, ScopeTests.Restrict):
     model = Measure
     api_basename = "control-measure"
     scope_actions = ALL
