@@ -17,6 +17,8 @@ import ibis
 import pyarrow as pa
 from django.db import connection
 
+from fangkong.core.bulk import datetime_adapter, db_value, insert_rows
+
 
 def connect(threads: int | None = None) -> ibis.BaseBackend:
     """An in-memory DuckDB through Ibis, clock in UTC like the database."""
@@ -103,31 +105,15 @@ def land(table: str, columns: Sequence[str], data: pa.Table, *, delete_where: st
     constants = constants or {}
     cols = [*columns, *constants]
     arrays = [data.column(c).to_pylist() for c in columns]
-    if connection.vendor == "sqlite":  # SQLite stores datetimes as Django's text form
-        cache: dict = {}
-
-        def adapt(v):  # many rows share a timestamp (a tube's members): adapt each value once
-            if v not in cache:
-                cache[v] = connection.ops.adapt_datetimefield_value(v)
-            return cache[v]
-
-        arrays = [[adapt(v) for v in a] if pa.types.is_timestamp(data.schema.field(c).type) else a
-                  for a, c in zip(arrays, columns, strict=True)]
-    consts = list(constants.values())
-    with transaction.atomic(), connection.cursor() as cur:
+    adapt = datetime_adapter()  # SQLite stores datetimes as Django's text form
+    arrays = [[adapt(v) for v in a] if pa.types.is_timestamp(data.schema.field(c).type) else a
+              for a, c in zip(arrays, columns, strict=True)]
+    consts = tuple(db_value(c) for c in constants.values())
+    with transaction.atomic():
         if delete_where:
-            cur.execute(f"DELETE FROM {table} WHERE {delete_where}")
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {table} WHERE {delete_where}")
         if not data.num_rows:
             return 0
-        rows = (tuple(a[i] for a in arrays) + tuple(consts) for i in range(data.num_rows))
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            ops = connection.ops
-            consts = [ops.adapt_datetimefield_value(c) if hasattr(c, "tzinfo") else c for c in consts]
-            rows = (tuple(a[i] for a in arrays) + tuple(consts) for i in range(data.num_rows))
-            marks = ", ".join(["%s"] * len(cols))
-            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", list(rows))
+        insert_rows(table, cols, [tuple(a[i] for a in arrays) + consts for i in range(data.num_rows)])
     return data.num_rows

@@ -22,12 +22,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.bulk import insert_rows
 from fangkong.core.choices import AuditAction, DivisionKind, DivisionLevel, LiaisonLevel, Module, Role
 from fangkong.core.identity import name_pinyin
 from fangkong.core.models import Division, Liaison, User, UserRole
 
 from . import names
-from .bulk import insert_rows
 from .choices import ResidentStatus
 from .models import Household, Resident
 

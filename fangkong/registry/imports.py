@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.bulk import insert_rows, update_rows
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import (
     clean_id_number,
@@ -47,7 +48,6 @@ from fangkong.core.imports import (
 )
 from fangkong.core.models import Batch, Division, User
 
-from .bulk import insert_rows, update_rows
 from .choices import ResidentStatus
 from .models import REGISTRY_EDITORS, Household, Resident
 

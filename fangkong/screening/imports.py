@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.bulk import import_session
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Batch, User
@@ -24,6 +25,9 @@ from .intake import LeadInput, chunked, clean_lead, ingest, notify_assignees
 from .reader import LEAD_COLUMNS, read_table
 from .routing import Router
 
+# Rows per transaction: large enough that index pages are written once per many rows, small
+# enough that other writers wait at most a few seconds (SQLite has one writer at a time).
+IMPORT_CHUNK = 25_000
 BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in the background
 
 
@@ -52,9 +56,9 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     batch.save(update_fields=["status", "rows", "processed", "imported", "duplicates", "rejected", "errors"])
     router = Router.load()
     assigned: dict[int, int] = defaultdict(int)
-    with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT):
+    with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), import_session():
         try:
-            for chunk in chunked(_clean_rows(batch, data), 5000):
+            for chunk in chunked(_clean_rows(batch, data), IMPORT_CHUNK):
                 result = ingest(chunk, channel=batch.channel, batch=batch, now=now, router=router, audit_rows=False)
                 batch.imported += result.created
                 batch.duplicates += result.duplicates

@@ -14,12 +14,12 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.bulk import allocate_ids, datetime_adapter, db_value, execute_in, fetch_in, insert_rows
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import (
     PROVINCE_CODES,
@@ -32,9 +32,7 @@ from fangkong.core.identity import (
 )
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
-from fangkong.registry.models import Resident
 
-from .bulk import allocate_ids, db_value, insert_rows
 from .choices import CHANNEL_MODULE, BigDataSource, Channel, LeadKind, PersonStatus, VerificationStatus
 from .models import DeadlinePolicy, Lead, MergeCandidate, Person, Verification
 from .reader import parse_datetime
@@ -65,10 +63,35 @@ class LeadInput:
     division_hint_id: int | None = None  # e.g. the grid of the worker who found the person
 
     def key(self, channel: str) -> str:
-        parts = (channel, self.source, self.id_number, self.phone, self.name, self.origin, self.address,
-                 self.arrived_at.isoformat() if self.arrived_at else "",
-                 self.pushed_at.isoformat() if self.pushed_at else "")
-        return hashlib.sha1("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+        return dedup_key(channel, self.source, self.id_number, self.phone, self.name, self.origin, self.address,
+                         self.arrived_at, self.pushed_at)
+
+
+def _stamp(value: dt.datetime) -> tuple[str, str]:
+    """(seconds since the epoch, its UTC day as YYYYMMDD) of an aware datetime, memoised."""
+    out = _STAMPS.get(value)
+    if out is None:
+        if len(_STAMPS) > 100_000:
+            _STAMPS.clear()
+        out = _STAMPS[value] = (str(int(value.timestamp())), value.astimezone(dt.UTC).strftime("%Y%m%d"))
+    return out
+
+
+_STAMPS: dict[dt.datetime, tuple[str, str]] = {}
+
+
+def dedup_key(channel: str, source: str, id_number: str, phone: str, name: str, origin: str, address: str,
+              arrived_at: dt.datetime | None, pushed_at: dt.datetime | None) -> str:
+    """The lead's dedup key: the day it was pushed (or arrived), then a digest of its cleaned values.
+
+    The day in front keeps inserts into the unique index close together (lists arrive day by
+    day), where a bare digest would touch index pages all over the file. Times enter as epoch
+    seconds, so the same instant written in another time zone gives the same key.
+    """
+    arrived, arrived_day = _stamp(arrived_at) if arrived_at else ("", "")
+    pushed, pushed_day = _stamp(pushed_at) if pushed_at else ("", "")
+    text = "\x1f".join((channel, source, id_number, phone, name, origin, address, arrived, pushed))
+    return (pushed_day or arrived_day or "00000000") + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:32]
 
 
 @dataclass
@@ -86,10 +109,10 @@ _ID18 = re.compile(r"^\d{17}[\dX]$")
 _EARLIEST_BIRTH = dt.date(1880, 1, 1)
 
 
-@lru_cache(maxsize=400_000)
-def _clean_id_cached(value: str) -> str:
+def _clean_id_fast(value: object) -> str:
     """clean_id_number with a fast path for canonical numbers (lists repeat the same people)."""
-    if _ID18.match(value) and value[:2] in PROVINCE_CODES and value[17] == check_digit(value[:17]):
+    if isinstance(value, str) and _ID18.match(value) and value[:2] in PROVINCE_CODES \
+            and value[17] == check_digit(value[:17]):
         try:
             birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
         except ValueError:
@@ -99,45 +122,90 @@ def _clean_id_cached(value: str) -> str:
     return clean_id_number(value)  # the slow path gives the precise Chinese reason
 
 
-_clean_phone_cached = lru_cache(maxsize=400_000)(clean_phone)
-_clean_name_cached = lru_cache(maxsize=100_000)(clean_name)
-_parse_dt_cached = lru_cache(maxsize=100_000)(parse_datetime)
-CLEANERS = (("name", _clean_name_cached, clean_name), ("id_number", _clean_id_cached, clean_id_number),
-            ("phone", _clean_phone_cached, clean_phone))
+def _parse_full_datetime(value: object) -> dt.datetime | None:
+    # Text without its year ("7月1日") depends on today, so it is parsed each time.
+    if not isinstance(value, str) or value[:4].isdigit():
+        return parse_datetime(value)
+    raise _NotMemoisable
+
+
+class _NotMemoisable(Exception):
+    pass
+
+
+class _Memo(dict):
+    """value → cleaned value (or the InvalidValue it raised), each distinct value cleaned once.
+
+    A dict with `__missing__` keeps the hit path in C: a million-row list repeats the same
+    people, dates and places, and a row costs a few dictionary lookups.
+    """
+
+    __slots__ = ("clean", "limit")
+
+    def __init__(self, clean, limit: int = 500_000) -> None:
+        super().__init__()
+        self.clean, self.limit = clean, limit
+
+    def __missing__(self, value: object) -> object:
+        try:
+            out = self.clean(value)
+        except InvalidValue as exc:
+            out = exc
+        except _NotMemoisable:
+            try:
+                return parse_datetime(value)
+            except InvalidValue as exc:
+                return exc
+        if len(self) >= self.limit:
+            self.clear()
+        try:
+            self[value] = out
+        except TypeError:  # an unhashable cell value
+            pass
+        return out
+
+
+_NAMES, _IDS, _PHONES, _DATES = _Memo(clean_name), _Memo(_clean_id_fast), _Memo(clean_phone), \
+    _Memo(_parse_full_datetime, 100_000)
+_BLANK = (None, "")
 
 
 def clean_lead(raw: dict, *, channel: str, source: str = "") -> LeadInput:
     """Clean one row's raw values; raise InvalidValue with every reason joined by ';'."""
+    values = []
     reasons: list[str] = []
-    out = LeadInput(source=source)
-    for key, cached, cleaner in CLEANERS:
+    for key, memo in (("name", _NAMES), ("id_number", _IDS), ("phone", _PHONES)):
         value = raw.get(key)
-        if value in (None, ""):
-            continue
-        try:
-            setattr(out, key, cached(value) if isinstance(value, str) else cleaner(value))
-        except InvalidValue as exc:
-            reasons.append(str(exc))
+        out = "" if value in _BLANK else memo[value]
+        if isinstance(out, InvalidValue):
+            reasons.append(str(out))
+            out = ""
+        values.append(out)
     for key in ("arrived_at", "pushed_at"):
         value = raw.get(key)
-        try:
-            # Full dates repeat across rows; partial ones ("7月1日") depend on today, so no cache.
-            cacheable = isinstance(value, str) and value[:4].isdigit()
-            setattr(out, key, _parse_dt_cached(value) if cacheable else parse_datetime(value))
-        except InvalidValue as exc:
-            reasons.append(str(exc))
-    for key, limit in (("address", 255), ("origin", 255), ("note", 2000)):
-        setattr(out, key, str(raw.get(key) or "").strip()[:limit])
-    if raw.get("source") and not source:
-        out.source = _source_value(str(raw["source"]).strip(), channel)
-    kind = str(raw.get("kind") or "").strip()
-    if raw.get("kind") == LeadKind.FROM_ABROAD or any(w == kind or (w != "是" and w in kind) for w in ABROAD_WORDS):
-        out.kind = LeadKind.FROM_ABROAD
-    if not out.id_number and not out.phone and not reasons:
+        out = None if value in _BLANK else _DATES[value]
+        if isinstance(out, InvalidValue):
+            reasons.append(str(out))
+            out = None
+        values.append(out)
+    name, id_number, phone, arrived_at, pushed_at = values
+    if not id_number and not phone and not reasons:
         reasons.append("身份证号和手机号至少填写一项")
     if reasons:
         raise InvalidValue(";".join(reasons))
-    return out
+    address, origin, note = raw.get("address"), raw.get("origin"), raw.get("note")
+    kind = raw.get("kind")
+    if kind is None:
+        kind = LeadKind.DOMESTIC
+    else:
+        text_kind = str(kind).strip()
+        kind = LeadKind.FROM_ABROAD if kind == LeadKind.FROM_ABROAD or any(
+            w == text_kind or (w != "是" and w in text_kind) for w in ABROAD_WORDS) else LeadKind.DOMESTIC
+    if raw.get("source") and not source:
+        source = _source_value(str(raw["source"]).strip(), channel)
+    return LeadInput(None, name, id_number, phone, str(address).strip()[:255] if address else "",
+                     str(origin).strip()[:255] if origin else "", arrived_at, pushed_at, source, kind,
+                     str(note).strip()[:2000] if note else "")
 
 
 def _source_value(text: str, channel: str) -> str:
@@ -182,6 +250,10 @@ class PersonRef:
 
 
 REF_FIELDS = ("pk", "name", "name_pinyin", "id_number", "phone", "division_id", "status", "merged_into_id")
+# Raw SQL for the per-chunk lookups: the ORM's `__in` prepares each of thousands of parameters.
+PERSON_SQL = ("SELECT id, name, name_pinyin, id_number, phone, division_id, status, merged_into_id "
+              "FROM screening_person WHERE {in}")
+RESIDENT_SQL = "SELECT {cols} FROM registry_resident WHERE {{in}}"
 
 
 class _Resolver:
@@ -191,20 +263,16 @@ class _Resolver:
         self.router = router
         ids = {i.id_number for i in inputs if i.id_number}
         phones = {i.phone for i in inputs if i.phone}
-        self.by_id: dict[str, PersonRef] = {
-            r[3]: PersonRef(*r) for r in Person.objects.filter(id_number__in=ids).values_list(*REF_FIELDS)}
+        self.by_id: dict[str, PersonRef] = {r[3]: PersonRef(*r) for r in fetch_in(PERSON_SQL, "id_number", ids)}
         self.by_phone: dict[str, list[PersonRef]] = defaultdict(list)
-        for r in Person.objects.filter(phone__in=phones).values_list(*REF_FIELDS):
+        for r in fetch_in(PERSON_SQL, "phone", phones):
             self.by_phone[r[4]].append(PersonRef(*r))
         self.res_by_id: dict[str, tuple[int, int]] = {
-            n: (pk, g) for n, pk, g in Resident.objects.filter(id_number__in=ids).values_list("id_number", "pk", "grid_id")
-        }
-        self.res_by_phone: dict[tuple[str, str], tuple[int, int]] = {}
-        no_id_phones = {i.phone for i in inputs if i.phone and not i.id_number}
-        if no_id_phones:
-            for phone, name, pk, g in Resident.objects.filter(phone__in=no_id_phones).values_list(
-                    "phone", "name", "pk", "grid_id"):
-                self.res_by_phone[(phone, name)] = (pk, g)
+            n: (pk, g) for n, pk, g in fetch_in(RESIDENT_SQL.format(cols="id_number, id, grid_id"), "id_number", ids)}
+        self.res_by_phone: dict[tuple[str, str], tuple[int, int]] = {
+            (phone, name): (pk, g) for phone, name, pk, g in fetch_in(
+                RESIDENT_SQL.format(cols="phone, name, id, grid_id"), "phone",
+                {i.phone for i in inputs if i.phone and not i.id_number})}
         self.new: list[PersonRef] = []
         self.adopted: list[PersonRef] = []
         self.candidates: list[tuple[PersonRef, PersonRef, str]] = []
@@ -293,7 +361,7 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
             result.duplicates += 1
         else:
             keyed[k] = item
-    existing = set(Lead.objects.filter(dedup_key__in=list(keyed)).values_list("dedup_key", flat=True))
+    existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key", keyed)}
     result.duplicates += len(existing)
     fresh = [(k, i) for k, i in keyed.items() if k not in existing]
     if not fresh:
@@ -306,9 +374,9 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
             Person.objects.filter(pk=ref.pk).update(id_number=ref.id_number)
         result.new_persons = len(resolver.new)
         tasks = _open_verifications(persons, channel, module, policy, router, now, result)
-        b, at = batch.pk if batch else None, db_value(now)
+        b, at, adapt = batch.pk if batch else None, db_value(now), datetime_adapter()
         rows = [(channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,
-                 db_value(i.arrived_at), db_value(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
+                 adapt(i.arrived_at), adapt(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
                  *tasks[p.pk]) for (k, i), p in zip(fresh, persons, strict=True)]
         result.created = insert_rows(Lead, LEAD_COLUMNS, rows)
         if resolver.candidates:
@@ -335,8 +403,10 @@ def _open_verifications(persons: list[PersonRef], channel: str, module: str, pol
                         router: Router, now: dt.datetime, result: IngestResult) -> dict[int, tuple[int, int]]:
     """person id → (open verification id, its division id): the existing one, or a new one."""
     ids = {p.pk for p in persons}
-    found = {pid: (vid, div) for pid, vid, div in Verification.objects.filter(person_id__in=ids).exclude(
-        status=VerificationStatus.CLOSED).values_list("person_id", "pk", "division_id")}
+    # The condition matches the partial unique index verification_one_open_per_person.
+    found = {pid: (vid, div) for pid, vid, div in fetch_in(
+        "SELECT person_id, id, division_id FROM screening_verification WHERE NOT (status = 'closed') AND {in}",
+        "person_id", ids)}
     located, sampled, due = (db_value(d) for d in policy.dues(now))
     at = db_value(now)
     needing = []
@@ -355,8 +425,7 @@ def _open_verifications(persons: list[PersonRef], channel: str, module: str, pol
         if p.status != PersonStatus.VERIFYING:
             reopened.append(p.pk)
     insert_rows(Verification, VERIFICATION_COLUMNS, rows)
-    if reopened:
-        Person.objects.filter(pk__in=reopened).update(status=PersonStatus.VERIFYING)
+    execute_in("UPDATE screening_person SET status = %s WHERE {in}", "id", reopened, [PersonStatus.VERIFYING.value])
     result.new_verifications = len(rows)
     return found
 

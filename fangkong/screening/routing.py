@@ -32,6 +32,7 @@ class Router:
     cadres: dict[int, list[int]] = field(default_factory=dict)
     by_name: dict[str, int] = field(default_factory=dict)
     name_lengths: tuple[int, ...] = ()
+    _by_address: dict[str, int | None] = field(default_factory=dict)  # lists repeat hotels and villages
 
     @classmethod
     def load(cls, county: Division | None = None) -> Router:
@@ -63,6 +64,14 @@ class Router:
         """The deepest village / township named in a free-text address, else None."""
         if not address:
             return None
+        if address in self._by_address:
+            return self._by_address[address]
+        if len(self._by_address) > 200_000:
+            self._by_address.clear()
+        self._by_address[address] = found = self._scan_address(address)
+        return found
+
+    def _scan_address(self, address: str) -> int | None:
         # A scan of substrings against a dict: a few dozen lookups per address, whatever the county size.
         found = [self.by_name[address[i:i + n]] for i in range(len(address)) for n in self.name_lengths
                  if address[i:i + n] in self.by_name]

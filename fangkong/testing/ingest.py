@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.bulk import datetime_adapter, insert_rows
 from fangkong.core.choices import AuditAction, BatchStatus
 from fangkong.core.models import Batch, Division, User
 
@@ -67,7 +68,6 @@ def clean_ct(value: object) -> float | None:
 
 
 def _stage(rows: list[ResultRow]) -> None:
-    ops = connection.ops
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS testing_stage")
         cur.execute(
@@ -75,17 +75,9 @@ def _stage(rows: list[ResultRow]) -> None:
             "ct_orf1ab double precision, ct_n double precision, resulted_at %s, lab varchar(100))"
             % ("timestamp with time zone" if connection.vendor == "postgresql" else "datetime")
         )
-        if connection.vendor == "postgresql":
-            # COPY is the fast path into PostgreSQL.
-            with cur.cursor.copy("COPY testing_stage FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row((r.barcode, r.result, r.ct_orf1ab, r.ct_n, r.resulted_at, r.lab))
-        else:
-            cur.executemany(
-                "INSERT INTO testing_stage VALUES (%s, %s, %s, %s, %s, %s)",
-                [(r.barcode, r.result, r.ct_orf1ab, r.ct_n, ops.adapt_datetimefield_value(r.resulted_at), r.lab)
-                 for r in rows],
-            )
+    adapt = datetime_adapter()
+    insert_rows("testing_stage", ("barcode", "result", "ct_orf1ab", "ct_n", "resulted_at", "lab"),
+                [(r.barcode, r.result, r.ct_orf1ab, r.ct_n, adapt(r.resulted_at), r.lab) for r in rows])
 
 
 def ingest_results(rows: Iterable[ResultRow], batch: Batch | None, *, now: dt.datetime | None = None) -> dict:

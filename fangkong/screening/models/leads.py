@@ -17,10 +17,13 @@ class Lead(ScopedModel):
 
     `dedup_key` is a digest of the channel and the row's cleaned values, so the same row
     imported twice (or submitted twice) adds nothing. `division` is where it was routed.
+    Every index costs a million-row import seconds, so only what lists and boards filter on
+    (received_at, batch, person, verification, division) is indexed; channel / module narrow
+    those further.
     """
 
-    channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices, db_index=True)
-    module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices)
+    module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices)
     source = models.CharField(_("数据来源"), max_length=64, blank=True)
     kind = models.CharField(_("类别"), max_length=16, choices=LeadKind.choices, default=LeadKind.DOMESTIC)
     batch = models.ForeignKey("core.Batch", on_delete=models.SET_NULL, null=True, blank=True,
@@ -28,7 +31,7 @@ class Lead(ScopedModel):
     row_number = models.PositiveIntegerField(_("行号"), null=True, blank=True)
     dedup_key = models.CharField(_("去重键"), max_length=40, unique=True)
     name = models.CharField(_("姓名"), max_length=40, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("现住址"), max_length=255, blank=True)
     origin = models.CharField(_("来源地/风险地区"), max_length=255, blank=True)
@@ -38,7 +41,7 @@ class Lead(ScopedModel):
     note = models.TextField(_("备注"), blank=True)
     receipt_code = models.CharField(_("回执码"), max_length=12, unique=True, null=True, blank=True)
     reported_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("填报人"))
+                                    related_name="+", verbose_name=_("填报人"), db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="leads", verbose_name=_("人员"))
     verification = models.ForeignKey("screening.Verification", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="leads", verbose_name=_("核查任务"))
@@ -52,7 +55,6 @@ class Lead(ScopedModel):
         ordering = ["-received_at", "-id"]
         verbose_name = _("线索")
         verbose_name_plural = _("线索")
-        indexes = [models.Index(fields=["channel", "received_at"], name="lead_channel_received")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.name or self.phone}"

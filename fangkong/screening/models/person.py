@@ -43,9 +43,9 @@ class Person(ScopedModel):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # Added by screening 0002: where the person stands, which module owns the work, merges.
     status = models.CharField(
-        _("状态"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.VERIFYING, db_index=True
+        _("状态"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.VERIFYING
     )
-    module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices, blank=True, db_index=True)
+    module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices, blank=True)
     name_pinyin = models.CharField(_("拼音"), max_length=120, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_persons",

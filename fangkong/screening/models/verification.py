@@ -77,13 +77,14 @@ class Verification(ScopedModel):
     """核查任务: one open per person, however many leads point at them.
 
     `next_due_at` is the earliest deadline of a stage not yet done; `escalate_at` is when the
-    escalation job acts next. Both are indexed and claimed by conditional update.
+    escalation job acts next (indexed with status, claimed by conditional update). Low-cardinality
+    columns (channel, module, status alone) carry no index of their own: each costs imports.
     """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="verifications",
                                verbose_name=_("人员"))
-    channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices, db_index=True)
-    module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices)
+    module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("责任区划"))
     township = models.ForeignKey("core.Division", on_delete=models.PROTECT, null=True, blank=True,
@@ -91,7 +92,7 @@ class Verification(ScopedModel):
     assignee = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="verifications", verbose_name=_("责任人"))
     status = models.CharField(_("状态"), max_length=16, choices=VerificationStatus.choices,
-                              default=VerificationStatus.OPEN, db_index=True)
+                              default=VerificationStatus.OPEN)
     opened_at = models.DateTimeField(_("推送时间"), db_index=True)
     located_due_at = models.DateTimeField(_("落地时限"))
     sampled_due_at = models.DateTimeField(_("采样时限"))
@@ -102,14 +103,14 @@ class Verification(ScopedModel):
     next_due_at = models.DateTimeField(_("最近时限"), null=True, blank=True, db_index=True)
     escalation_level = models.PositiveSmallIntegerField(_("升级"), choices=EscalationLevel.choices,
                                                         default=EscalationLevel.NONE)
-    escalate_at = models.DateTimeField(_("下次升级时间"), null=True, blank=True, db_index=True)
+    escalate_at = models.DateTimeField(_("下次升级时间"), null=True, blank=True)
     no_answer_count = models.PositiveSmallIntegerField(_("无人接听次数"), default=0)
     outcome = models.CharField(_("核查结果"), max_length=16, choices=Outcome.choices, blank=True)
     measure_kind = models.CharField(_("管控措施"), max_length=32, choices=MeasureKind.choices, blank=True)
     outcome_reason = models.CharField(_("说明"), max_length=255, blank=True)
     outcome_place = models.CharField(_("现在何处"), max_length=255, blank=True)
     outcome_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("填报人"))
+                                   related_name="+", verbose_name=_("填报人"), db_index=False)
     outcome_at = models.DateTimeField(_("填报时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, db_index=True)
 

@@ -1,0 +1,189 @@
+"""Set-based reads and writes for the bulk paths (imports, the generator, analytics roll-ups).
+
+Django's `bulk_create` prepares every field of every object in Python and `__in` lookups
+prepare every parameter, which dominates a million-row import. These helpers move rows that
+are already in database form: COPY on PostgreSQL, executemany on SQLite; lookups by key
+through one array parameter (PostgreSQL) or plain `IN` lists (SQLite). Callers still write
+their audit rows through `core.audit`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection, models
+
+SQLITE_IN_CHUNK = 30_000  # below SQLite's 32,766 host-parameter limit
+# Page cache for a big import's connection (SQLite): a million-row list touches index pages all
+# over the file; with the default 2 MB every transaction re-reads and re-writes the same pages.
+IMPORT_CACHE_KIB = 512_000
+
+
+def table_name(table: str | type[models.Model]) -> str:
+    return table if isinstance(table, str) else table._meta.db_table
+
+
+def allocate_ids(model: type[models.Model], n: int) -> list[int]:
+    """`n` fresh primary keys for `model`. Call inside the transaction that inserts them."""
+    if n <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+            return [r[0] for r in cur.fetchall()]
+        # SQLite: the transaction holds the write lock once it has written, and max(id) is read
+        # inside it, so no other writer can take these ids.
+        cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+        start = cur.fetchone()[0] + 1
+    return list(range(start, start + n))
+
+
+@lru_cache(maxsize=200_000)
+def _sqlite_dt(value: dt.datetime) -> str:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def db_value(value: object) -> object:
+    """A Python value in the form the database driver takes (datetimes as text on SQLite)."""
+    if isinstance(value, dt.datetime) and connection.vendor == "sqlite":
+        return _sqlite_dt(value)
+    return value
+
+
+def datetime_adapter() -> Callable[[dt.datetime | None], object]:
+    """`db_value` for a column of datetimes: the vendor is looked up once (the connection proxy
+    costs microseconds a call) and each distinct value is converted once."""
+    if connection.vendor != "sqlite":
+        return lambda value: value
+    memo: dict[dt.datetime | None, object] = {None: None}
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def convert(value: dt.datetime | None) -> object:
+        out = memo.get(value, memo)
+        if out is memo:
+            out = memo[value] = adapt(value)
+        return out
+
+    return convert
+
+
+def insert_rows(table: str | type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """INSERT plain tuples (in `columns` order, values in database form, see `db_value`)."""
+    ops = connection.ops
+    qt = ops.quote_name(table_name(table))
+    names = ", ".join(ops.quote_name(c) for c in columns)
+    n = 0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {qt} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+        else:
+            rows = rows if isinstance(rows, list) else list(rows)
+            if rows:
+                marks = ", ".join(["%s"] * len(columns))
+                cur.executemany(f"INSERT INTO {qt} ({names}) VALUES ({marks})", rows)
+            n = len(rows)
+    return n
+
+
+def update_rows(table: str | type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                key: str = "id") -> None:
+    """UPDATE `columns` of the rows whose `key` is each row's last value.
+
+    PostgreSQL: one UPDATE … FROM (VALUES …) per 1,000 rows; SQLite: executemany.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    table = table_name(table)
+    qt = ops.quote_name(table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Column types of the VALUES list come from the table, so text, integers and
+            # timestamps need no casts in the SQL.
+            names = [*columns, key]
+            alias = ", ".join(ops.quote_name(f"v{i}") for i in range(len(names)))
+            sets = ", ".join(f"{ops.quote_name(c)} = v.{ops.quote_name(f'v{i}')}" for i, c in enumerate(columns))
+            types = _column_types(cursor, table, names)
+            for start in range(0, len(rows), 1000):
+                chunk = rows[start:start + 1000]
+                values = ", ".join("(" + ", ".join(f"%s::{t}" for t in types) + ")" for _ in chunk)
+                cursor.execute(
+                    f"UPDATE {qt} AS t SET {sets} FROM (VALUES {values}) AS v({alias}) "
+                    f"WHERE t.{ops.quote_name(key)} = v.{ops.quote_name(f'v{len(columns)}')}",
+                    [v for row in chunk for v in row],
+                )
+        else:
+            assignments = ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
+            cursor.executemany(f"UPDATE {qt} SET {assignments} WHERE {ops.quote_name(key)} = %s", rows)
+
+
+def _column_types(cursor, table: str, columns: Sequence[str]) -> list[str]:
+    cursor.execute(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+        [connection.ops.quote_name(table)],
+    )
+    types = dict(cursor.fetchall())
+    return [types[c] for c in columns]
+
+
+def fetch_in(sql: str, column: str, values: Iterable[Any], params: Sequence[Any] = ()) -> Iterator[tuple]:
+    """Rows of `sql` (a SELECT … WHERE … ending where a condition may follow) with `column` in `values`.
+
+    `sql` holds `{in}` where the condition goes, e.g.
+    ``fetch_in("SELECT id, phone FROM screening_person WHERE {in}", "phone", phones)``.
+    One query with an array on PostgreSQL; `IN` lists of 30,000 on SQLite.
+    """
+    values = list(values)
+    if not values:
+        return
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(sql.format(**{"in": f"{column} = ANY(%s)"}), [*params, values])
+            yield from cur.fetchall()
+            return
+        for start in range(0, len(values), SQLITE_IN_CHUNK):
+            part = values[start:start + SQLITE_IN_CHUNK]
+            cur.execute(sql.format(**{"in": f"{column} IN ({', '.join(['%s'] * len(part))})"}), [*params, *part])
+            yield from cur.fetchall()
+
+
+def execute_in(sql: str, column: str, values: Iterable[Any], params: Sequence[Any] = ()) -> int:
+    """Run an UPDATE / DELETE with `{in}` (see `fetch_in`); returns the rows changed."""
+    values = list(values)
+    changed = 0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and values:
+            cur.execute(sql.format(**{"in": f"{column} = ANY(%s)"}), [*params, values])
+            return cur.rowcount
+        for start in range(0, len(values), SQLITE_IN_CHUNK):
+            part = values[start:start + SQLITE_IN_CHUNK]
+            cur.execute(sql.format(**{"in": f"{column} IN ({', '.join(['%s'] * len(part))})"}), [*params, *part])
+            changed += cur.rowcount
+    return changed
+
+
+@contextmanager
+def import_session() -> Iterator[None]:
+    """A large page cache on SQLite for the length of a big import (no-op on PostgreSQL)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        before = cur.fetchone()[0]
+        cur.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {int(before)}")
+
