@@ -26,8 +26,8 @@ from .reader import LEAD_COLUMNS, read_table
 from .routing import Router
 
 # Rows per transaction: large enough that index pages are written once per many rows, small
-# enough that other writers wait at most a few seconds (SQLite has one writer at a time).
-IMPORT_CHUNK = 25_000
+# enough that other writers wait only seconds (SQLite has one writer at a time).
+IMPORT_CHUNK = 50_000
 BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in the background
 
 

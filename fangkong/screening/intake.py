@@ -373,7 +373,8 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
         for ref in resolver.adopted:  # rare: a phone-only person whose ID number now arrives
             Person.objects.filter(pk=ref.pk).update(id_number=ref.id_number)
         result.new_persons = len(resolver.new)
-        tasks = _open_verifications(persons, channel, module, policy, router, now, result)
+        tasks = _open_verifications(persons, {p.pk for p in resolver.new}, channel, module, policy, router, now,
+                                    result)
         b, at, adapt = batch.pk if batch else None, db_value(now), datetime_adapter()
         rows = [(channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,
                  adapt(i.arrived_at), adapt(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
@@ -399,10 +400,12 @@ def _insert_persons(new: list[PersonRef], now: dt.datetime) -> None:
          p.division_id, p.status, p.module, None, at, at) for p in new])
 
 
-def _open_verifications(persons: list[PersonRef], channel: str, module: str, policy: DeadlinePolicy,
-                        router: Router, now: dt.datetime, result: IngestResult) -> dict[int, tuple[int, int]]:
-    """person id → (open verification id, its division id): the existing one, or a new one."""
-    ids = {p.pk for p in persons}
+def _open_verifications(persons: list[PersonRef], new_ids: set[int], channel: str, module: str,
+                        policy: DeadlinePolicy, router: Router, now: dt.datetime,
+                        result: IngestResult) -> dict[int, tuple[int, int]]:
+    """person id → (open verification id, its division id): the existing one, or a new one.
+    Persons created by this chunk (`new_ids`) have none yet, so only the others are looked up."""
+    ids = {p.pk for p in persons if p.pk not in new_ids}
     # The condition matches the partial unique index verification_one_open_per_person.
     found = {pid: (vid, div) for pid, vid, div in fetch_in(
         "SELECT person_id, id, division_id FROM screening_verification WHERE NOT (status = 'closed') AND {in}",

@@ -69,8 +69,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='person',
+            name='merged_into',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_persons', to='screening.person', verbose_name='合并到'),
+        ),
+        migrations.AlterField(
+            model_name='person',
             name='module',
             field=models.CharField(blank=True, choices=[('self_report', '群众自报'), ('grid_screening', '主动排查'), ('close_contact', '密接次密接'), ('assist_request', '跨省协查'), ('big_data', '大数据推送'), ('hard_to_find', '难查数据')], max_length=32, verbose_name='所属模块'),
+        ),
+        migrations.AlterField(
+            model_name='person',
+            name='name_initials',
+            field=models.CharField(blank=True, max_length=40, verbose_name='拼音首字母'),
         ),
         migrations.AlterField(
             model_name='person',

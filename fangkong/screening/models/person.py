@@ -28,7 +28,7 @@ class Person(ScopedModel):
     """
 
     name = models.CharField(_("姓名"), max_length=40, db_index=True)
-    name_initials = models.CharField(_("拼音首字母"), max_length=40, blank=True, db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=40, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True, null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
     address = models.CharField(_("现住址"), max_length=255, blank=True)
@@ -49,7 +49,7 @@ class Person(ScopedModel):
     name_pinyin = models.CharField(_("拼音"), max_length=120, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_persons",
-        verbose_name=_("合并到"),
+        verbose_name=_("合并到"), db_index=False,  # rare (merges), and every import would pay for it
     )
 
     scope_division_field = "division"
