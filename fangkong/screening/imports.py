@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -18,10 +20,22 @@ from fangkong.core import audit
 from fangkong.core.bulk import import_session
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
 from fangkong.core.identity import InvalidValue
+from fangkong.core.imports import prefetched
 from fangkong.core.models import Batch, User
 
 from .choices import Channel
-from .intake import LeadInput, chunked, clean_lead, ingest, notify_assignees
+from .intake import (
+    IngestResult,
+    LeadInput,
+    Plan,
+    ResolveState,
+    clean_lead,
+    look_up,
+    notify_assignees,
+    plan,
+    write,
+)
+from .models import DeadlinePolicy
 from .reader import LEAD_COLUMNS, read_table
 from .routing import Router
 
@@ -58,8 +72,8 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     assigned: dict[int, int] = defaultdict(int)
     with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), import_session():
         try:
-            for chunk in chunked(_clean_rows(batch, data), IMPORT_CHUNK):
-                result = ingest(chunk, channel=batch.channel, batch=batch, now=now, router=router, audit_rows=False)
+            for result, rows, rejected in _pipeline(batch, data, router, now):
+                batch.rows, batch.rejected = rows, rejected
                 batch.imported += result.created
                 batch.duplicates += result.duplicates
                 batch.processed = batch.rows
@@ -83,18 +97,54 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     return batch.outcome()
 
 
-def _clean_rows(batch: Batch, data: bytes):
+def _pipeline(batch: Batch, data: bytes, router: Router, now: dt.datetime) -> Iterator[tuple[IngestResult, int, int]]:
+    """(what a chunk wrote, rows read so far, rows rejected so far), chunk after chunk.
+
+    Three stages overlap: a thread reads and cleans chunk n+2 while a second plans chunk n+1
+    (resolution in memory) and this thread writes chunk n. Python stages take turns on the GIL,
+    the database works without it, so both cores stay busy. Only this thread touches the
+    database: chunk n+1 is looked up before chunk n is written, and `ResolveState` carries what
+    this import has planned so far.
+    """
+    state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
+    pending: tuple[Future[Plan], int, int] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fangkong-plan") as planner:
+        for chunk, rows, rejected in prefetched(_cleaned_chunks(batch, data), depth=1):
+            previous = pending[0].result() if pending else None
+            lookups = look_up(chunk, state)
+            upcoming = planner.submit(plan, chunk, lookups, state, channel=batch.channel, router=router)
+            if pending:
+                yield write(previous, state, batch=batch, now=now, policy=policy, audit_rows=False), *pending[1:]
+            pending = (upcoming, rows, rejected)
+        if pending:
+            yield write(pending[0].result(), state, batch=batch, now=now, policy=policy, audit_rows=False), \
+                *pending[1:]
+
+
+def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput], int, int]]:
+    """(cleaned inputs with their dedup keys, rows read so far, rows rejected so far) per chunk.
+
+    Runs in the prefetch thread: it appends bad rows to `batch.errors` but leaves the batch's
+    counters to the importing thread, which sets them from these figures.
+    """
+    rows = rejected = reported = 0
+    chunk: list[LeadInput] = []
+    channel, source = batch.channel, batch.source
     for row, raw in read_table(data, batch.file_name, LEAD_COLUMNS):
-        batch.rows += 1
+        rows += 1
         try:
-            item: LeadInput = clean_lead(raw, channel=batch.channel, source=batch.source)
+            item = clean_lead(raw, channel=channel, source=source)
         except InvalidValue as exc:
-            batch.rejected += 1
-            batch.errors.append({"row": row, "reason": str(exc),
-                                 "values": {k: str(v) for k, v in raw.items()}})
+            rejected += 1
+            batch.errors.append({"row": row, "reason": str(exc), "values": {k: str(v) for k, v in raw.items()}})
             continue
-        item.row = row
-        yield item
+        item.row, item.dedup = row, item.key(channel)
+        chunk.append(item)
+        if len(chunk) >= IMPORT_CHUNK:
+            yield chunk, rows, rejected
+            chunk, reported = [], rows
+    if chunk or rows != reported or not rows:
+        yield chunk, rows, rejected
 
 
 def error_sheet(batch: Batch) -> bytes:

@@ -61,6 +61,7 @@ class LeadInput:
     receipt_code: str | None = None
     reported_by_id: int | None = None
     division_hint_id: int | None = None  # e.g. the grid of the worker who found the person
+    dedup: str = ""  # the dedup key when already computed (imports compute it while reading)
 
     def key(self, channel: str) -> str:
         return dedup_key(channel, self.source, self.id_number, self.phone, self.name, self.origin, self.address,
@@ -231,9 +232,21 @@ def chunked(items: Iterable, size: int = CHUNK) -> Iterator[list]:
         yield chunk
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
+class TaskRef:
+    """An open verification: its id (None until written) and the division it is routed to."""
+
+    pk: int | None
+    division_id: int
+
+
+@dataclass(slots=True, eq=False)
 class PersonRef:
-    """The fields resolution needs of a person, without a model instance (cheap at a million rows)."""
+    """The fields resolution needs of a person, without a model instance (cheap at a million rows).
+
+    `pk` is None until the person is written; `task` is their open verification once known.
+    Compared by identity: one object per person per import.
+    """
 
     pk: int | None
     name: str
@@ -247,47 +260,155 @@ class PersonRef:
     address: str = ""
     resident_id: int | None = None
     module: str = ""
+    task: TaskRef | None = None
 
 
-REF_FIELDS = ("pk", "name", "name_pinyin", "id_number", "phone", "division_id", "status", "merged_into_id")
 # Raw SQL for the per-chunk lookups: the ORM's `__in` prepares each of thousands of parameters.
 PERSON_SQL = ("SELECT id, name, name_pinyin, id_number, phone, division_id, status, merged_into_id "
               "FROM screening_person WHERE {in}")
 RESIDENT_SQL = "SELECT {cols} FROM registry_resident WHERE {{in}}"
+# The condition matches the partial unique index verification_one_open_per_person.
+OPEN_TASK_SQL = "SELECT person_id, id, division_id FROM screening_verification WHERE NOT (status = 'closed') AND {in}"
+
+
+@dataclass
+class Lookups:
+    """What one chunk needs from the database, read before it is planned."""
+
+    existing_keys: set[str]
+    persons: list[tuple]  # PERSON_SQL rows by ID number or phone, and the persons they were merged into
+    open_tasks: dict[int, tuple[int, int]]  # person id → (verification id, division id)
+    res_by_id: dict[str, tuple[int, int]]
+    res_by_phone: dict[tuple[str, str], tuple[int, int]]
+
+
+@dataclass
+class ResolveState:
+    """What resolution knows across the chunks of one import (one call for a form or the API).
+
+    Chunk n+1 is looked up before chunk n is written, so persons, tasks and keys of this import
+    live here and the database is asked only about what came before it.
+    """
+
+    keys: set[str] = field(default_factory=set)
+    by_pk: dict[int, PersonRef] = field(default_factory=dict)
+    by_id: dict[str, PersonRef] = field(default_factory=dict)
+    by_phone: dict[str, list[PersonRef]] = field(default_factory=lambda: defaultdict(list))
+    ids_asked: set[str] = field(default_factory=set)
+    phones_asked: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Plan:
+    """One chunk resolved in memory, ready to write: nothing here has touched the database."""
+
+    channel: str
+    module: str
+    leads: list[tuple[str, LeadInput, PersonRef]] = field(default_factory=list)
+    new_persons: list[PersonRef] = field(default_factory=list)
+    adopted: list[PersonRef] = field(default_factory=list)
+    new_tasks: list[tuple[PersonRef, TaskRef, int | None, int | None]] = field(default_factory=list)
+    reopened: list[PersonRef] = field(default_factory=list)
+    candidates: list[tuple[PersonRef, PersonRef, str]] = field(default_factory=list)
+    duplicates: int = 0
+
+
+def chunk_keys(inputs: list[LeadInput], channel: str) -> list[str]:
+    for item in inputs:
+        if not item.dedup:
+            item.dedup = item.key(channel)
+    return [item.dedup for item in inputs]
+
+
+def look_up(inputs: list[LeadInput], state: ResolveState) -> Lookups:
+    """Read what resolving `inputs` needs (dedup keys, persons, residents, open tasks).
+
+    Runs on the thread that owns the database connection; `plan` then needs no query.
+    """
+    keys = {item.dedup for item in inputs} - state.keys
+    existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key", keys)}
+    ids = {i.id_number for i in inputs if i.id_number} - state.ids_asked
+    phones = {i.phone for i in inputs if i.phone} - state.phones_asked
+    persons = [*fetch_in(PERSON_SQL, "id_number", ids), *fetch_in(PERSON_SQL, "phone", phones)]
+    targets = {r[7] for r in persons if r[7]}
+    for _ in range(5):  # merged-away persons point at the kept one (rarely more than one step)
+        targets -= state.by_pk.keys() | {r[0] for r in persons}
+        if not targets:
+            break
+        found = list(fetch_in(PERSON_SQL, "id", targets))
+        persons += found
+        targets = {r[7] for r in found if r[7]}
+    known = [r[0] for r in persons if r[0] not in state.by_pk]
+    open_tasks = {pid: (vid, div) for pid, vid, div in fetch_in(OPEN_TASK_SQL, "person_id", known)}
+    res_by_id = {n: (pk, g) for n, pk, g in fetch_in(RESIDENT_SQL.format(cols="id_number, id, grid_id"),
+                                                       "id_number", ids)}
+    res_by_phone = {(phone, name): (pk, g) for phone, name, pk, g in fetch_in(
+        RESIDENT_SQL.format(cols="phone, name, id, grid_id"), "phone",
+        {i.phone for i in inputs if i.phone and not i.id_number})}
+    state.ids_asked |= ids
+    state.phones_asked |= phones
+    return Lookups(existing, persons, open_tasks, res_by_id, res_by_phone)
+
+
+def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, channel: str, router: Router) -> Plan:
+    """Resolve a chunk in memory: duplicates, persons (found, adopted or new), open tasks, routing.
+
+    Touches no database, so an import runs it in a second thread while the previous chunk is
+    written.
+    """
+    module = CHANNEL_MODULE[Channel(channel)]
+    out = Plan(channel=channel, module=module)
+    for row in lookups.persons:
+        if row[0] in state.by_pk:
+            continue
+        ref = PersonRef(*row)
+        if row[0] in lookups.open_tasks:
+            vid, div = lookups.open_tasks[row[0]]
+            ref.task = TaskRef(vid, div)
+        state.by_pk[ref.pk] = ref
+        if ref.id_number:
+            state.by_id.setdefault(ref.id_number, ref)
+        if ref.phone:
+            state.by_phone[ref.phone].append(ref)
+    resolver = _Resolver(state, lookups, router, out)
+    created = resolver.created
+    for item in inputs:
+        key = item.dedup
+        if key in state.keys or key in lookups.existing_keys:
+            out.duplicates += 1
+            continue
+        state.keys.add(key)
+        person = resolver.resolve(item, module)
+        if person.task is None:
+            division = person.division_id
+            task = person.task = TaskRef(None, division)
+            out.new_tasks.append((person, task, router.township_of(division), router.assignee_for(division)))
+            if person.status != PersonStatus.VERIFYING:
+                person.status = PersonStatus.VERIFYING
+                if person not in created:
+                    out.reopened.append(person)
+        out.leads.append((key, item, person))
+    return out
 
 
 class _Resolver:
-    """Resolves one chunk of inputs to persons (existing or new) with a handful of queries."""
+    """Resolves inputs to persons (existing or new) from what `look_up` read and `state` holds."""
 
-    def __init__(self, inputs: list[LeadInput], router: Router) -> None:
-        self.router = router
-        ids = {i.id_number for i in inputs if i.id_number}
-        phones = {i.phone for i in inputs if i.phone}
-        self.by_id: dict[str, PersonRef] = {r[3]: PersonRef(*r) for r in fetch_in(PERSON_SQL, "id_number", ids)}
-        self.by_phone: dict[str, list[PersonRef]] = defaultdict(list)
-        for r in fetch_in(PERSON_SQL, "phone", phones):
-            self.by_phone[r[4]].append(PersonRef(*r))
-        self.res_by_id: dict[str, tuple[int, int]] = {
-            n: (pk, g) for n, pk, g in fetch_in(RESIDENT_SQL.format(cols="id_number, id, grid_id"), "id_number", ids)}
-        self.res_by_phone: dict[tuple[str, str], tuple[int, int]] = {
-            (phone, name): (pk, g) for phone, name, pk, g in fetch_in(
-                RESIDENT_SQL.format(cols="phone, name, id, grid_id"), "phone",
-                {i.phone for i in inputs if i.phone and not i.id_number})}
-        self.new: list[PersonRef] = []
-        self.adopted: list[PersonRef] = []
-        self.candidates: list[tuple[PersonRef, PersonRef, str]] = []
+    def __init__(self, state: ResolveState, lookups: Lookups, router: Router, out: Plan) -> None:
+        self.state, self.lookups, self.router, self.out = state, lookups, router, out
+        self.created: set[PersonRef] = set()  # by identity: the persons this chunk creates
 
     def resolve(self, item: LeadInput, module: str) -> PersonRef:
         if item.id_number:
-            person = self.by_id.get(item.id_number)
+            person = self.state.by_id.get(item.id_number)
             if person is not None:
                 return self._follow(person)
             person = self._by_phone_name(item)
             if person is not None and not person.id_number:
                 person.id_number = item.id_number  # the same person, now with an ID number
-                self.by_id[item.id_number] = person
-                if person.pk:
-                    self.adopted.append(person)
+                self.state.by_id[item.id_number] = person
+                if person not in self.created:  # written already, or by an earlier chunk
+                    self.out.adopted.append(person)
                 return person
         else:
             person = self._by_phone_name(item)
@@ -297,22 +418,22 @@ class _Resolver:
 
     def _follow(self, person: PersonRef) -> PersonRef:
         seen = 0
-        while person.merged_into_id and seen < 5:  # rare: one query per merged-away person met
-            person = PersonRef(*Person.objects.filter(pk=person.merged_into_id).values_list(*REF_FIELDS).get())
+        while person.merged_into_id and seen < 5 and person.merged_into_id in self.state.by_pk:
+            person = self.state.by_pk[person.merged_into_id]
             seen += 1
         return person
 
     def _by_phone_name(self, item: LeadInput) -> PersonRef | None:
         if not item.phone:
             return None
-        for p in self.by_phone.get(item.phone, ()):
+        for p in self.state.by_phone.get(item.phone, ()):
             if p.name == item.name and (not item.id_number or not p.id_number or p.id_number == item.id_number):
                 return self._follow(p)  # a merged-away spelling still finds the kept person
         return None
 
     def _create(self, item: LeadInput, module: str) -> PersonRef:
         full, initials = name_pinyin(item.name) if item.name else ("", "")
-        resident_id, grid_id = self.res_by_id.get(item.id_number) or self.res_by_phone.get(
+        resident_id, grid_id = self.lookups.res_by_id.get(item.id_number) or self.lookups.res_by_phone.get(
             (item.phone, item.name)) or (None, None)
         division_id = (grid_id or (item.division_hint_id if item.division_hint_id in self.router.level else None)
                        or self.router.division_from_address(item.address) or self.router.county.pk)
@@ -320,14 +441,15 @@ class _Resolver:
                            PersonStatus.VERIFYING, None, initials, item.address, resident_id, module)
         if item.phone:
             # 张伟 / 章伟 on one phone: maybe one person mistyped; a person decides.
-            for other in self.by_phone.get(item.phone, ()):
+            for other in self.state.by_phone.get(item.phone, ()):
                 if (other.merged_into_id is None and other.name != item.name and other.name_pinyin == full
                         and full and not (other.id_number and item.id_number)):
-                    self.candidates.append((other, person, f"同一手机号,姓名读音相同({other.name}/{item.name})"))
-            self.by_phone[item.phone].append(person)
+                    self.out.candidates.append((other, person, f"同一手机号,姓名读音相同({other.name}/{item.name})"))
+            self.state.by_phone[item.phone].append(person)
         if item.id_number:
-            self.by_id[item.id_number] = person
-        self.new.append(person)
+            self.state.by_id[item.id_number] = person
+        self.out.new_persons.append(person)
+        self.created.add(person)
         return person
 
 
@@ -342,95 +464,68 @@ LEAD_COLUMNS = ("channel", "module", "source", "kind", "batch_id", "row_number",
                 "reported_by_id", "person_id", "verification_id", "division_id")
 
 
-def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None, now: dt.datetime | None = None,
-           router: Router | None = None, audit_rows: bool = True) -> IngestResult:
-    """Turn cleaned inputs into leads, persons and verifications; idempotent by dedup key.
-
-    With `audit_rows` (forms, the API) each lead gets its own audit row and `result.leads` holds
-    the created leads; imports pass False and write one audit row for the whole batch.
-    """
-    now = now or timezone.now()
-    router = router or Router.load()
-    module = CHANNEL_MODULE[Channel(channel)]
-    policy = DeadlinePolicy.for_channel(channel)
-    result = IngestResult()
-    keyed: dict[str, LeadInput] = {}
-    for item in inputs:
-        k = item.key(channel)
-        if k in keyed:
-            result.duplicates += 1
-        else:
-            keyed[k] = item
-    existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key", keyed)}
-    result.duplicates += len(existing)
-    fresh = [(k, i) for k, i in keyed.items() if k not in existing]
-    if not fresh:
+def write(out: Plan, state: ResolveState, *, batch: Batch | None, now: dt.datetime, policy: DeadlinePolicy,
+          audit_rows: bool) -> IngestResult:
+    """Write a plan in one transaction: persons, their tasks, the leads, merge candidates."""
+    result = IngestResult(duplicates=out.duplicates)
+    if not out.leads:
         return result
+    channel, module = out.channel, out.module
     with transaction.atomic():
-        resolver = _Resolver([i for _, i in fresh], router)
-        persons = [resolver.resolve(i, module) for _, i in fresh]
-        _insert_persons(resolver.new, now)
-        for ref in resolver.adopted:  # rare: a phone-only person whose ID number now arrives
+        new = out.new_persons
+        for p, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
+            p.pk = pk
+        at = db_value(now)
+        insert_rows(Person, PERSON_COLUMNS, [
+            (p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
+             p.division_id, PersonStatus.VERIFYING.value, p.module, None, at, at) for p in new])
+        for ref in out.adopted:  # rare: a phone-only person whose ID number now arrives
             Person.objects.filter(pk=ref.pk).update(id_number=ref.id_number)
-        result.new_persons = len(resolver.new)
-        tasks = _open_verifications(persons, {p.pk for p in resolver.new}, channel, module, policy, router, now,
-                                    result)
-        b, at, adapt = batch.pk if batch else None, db_value(now), datetime_adapter()
-        rows = [(channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,
-                 adapt(i.arrived_at), adapt(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
-                 *tasks[p.pk]) for (k, i), p in zip(fresh, persons, strict=True)]
-        result.created = insert_rows(Lead, LEAD_COLUMNS, rows)
-        if resolver.candidates:
+        located, sampled, due = (db_value(d) for d in policy.dues(now))
+        tasks = out.new_tasks
+        for (_, task, _, _), vid in zip(tasks, allocate_ids(Verification, len(tasks)), strict=True):
+            task.pk = vid
+        insert_rows(Verification, VERIFICATION_COLUMNS, [
+            (task.pk, p.pk, channel, module, task.division_id, township, assignee, VerificationStatus.OPEN.value,
+             at, located, sampled, due, located, 0, located, 0, "", "", "", "") for p, task, township, assignee in tasks])
+        for _, _, _, assignee in tasks:
+            if assignee:
+                result.assigned[assignee] += 1
+        execute_in("UPDATE screening_person SET status = %s WHERE {in}", "id", [p.pk for p in out.reopened],
+                   [PersonStatus.VERIFYING.value])
+        b, adapt = batch.pk if batch else None, datetime_adapter()
+        result.created = insert_rows(Lead, LEAD_COLUMNS, [
+            (channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,
+             adapt(i.arrived_at), adapt(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
+             p.task.pk, p.task.division_id) for k, i, p in out.leads])
+        if out.candidates:
             MergeCandidate.objects.bulk_create(
                 [MergeCandidate(person_id=a.pk, other_id=b.pk, reason=r, division_id=a.division_id, module=module)
-                 for a, b, r in resolver.candidates], batch_size=2000, ignore_conflicts=True)
-        result.candidates = len(resolver.candidates)
+                 for a, b, r in out.candidates], batch_size=2000, ignore_conflicts=True)
         if audit_rows:
-            result.leads = list(Lead.objects.filter(dedup_key__in=[k for k, _ in fresh]).order_by("id"))
+            result.leads = list(Lead.objects.filter(dedup_key__in=[k for k, _, _ in out.leads]).order_by("id"))
             audit.record_many(AuditAction.CREATE, result.leads, verb="ingest_lead")
+    for p in new:
+        state.by_pk[p.pk] = p
+    result.new_persons, result.new_verifications, result.candidates = len(new), len(tasks), len(out.candidates)
     return result
 
 
-def _insert_persons(new: list[PersonRef], now: dt.datetime) -> None:
-    for p, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
-        p.pk = pk
-    at = db_value(now)
-    insert_rows(Person, PERSON_COLUMNS, [
-        (p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
-         p.division_id, p.status, p.module, None, at, at) for p in new])
+def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None, now: dt.datetime | None = None,
+           router: Router | None = None, audit_rows: bool = True, state: ResolveState | None = None) -> IngestResult:
+    """Turn cleaned inputs into leads, persons and verifications; idempotent by dedup key.
 
-
-def _open_verifications(persons: list[PersonRef], new_ids: set[int], channel: str, module: str,
-                        policy: DeadlinePolicy, router: Router, now: dt.datetime,
-                        result: IngestResult) -> dict[int, tuple[int, int]]:
-    """person id → (open verification id, its division id): the existing one, or a new one.
-    Persons created by this chunk (`new_ids`) have none yet, so only the others are looked up."""
-    ids = {p.pk for p in persons if p.pk not in new_ids}
-    # The condition matches the partial unique index verification_one_open_per_person.
-    found = {pid: (vid, div) for pid, vid, div in fetch_in(
-        "SELECT person_id, id, division_id FROM screening_verification WHERE NOT (status = 'closed') AND {in}",
-        "person_id", ids)}
-    located, sampled, due = (db_value(d) for d in policy.dues(now))
-    at = db_value(now)
-    needing = []
-    for p in persons:
-        if p.pk not in found:
-            found[p.pk] = None  # placeholder: one new task per person even if listed twice
-            needing.append(p)
-    rows, reopened = [], []
-    for p, vid in zip(needing, allocate_ids(Verification, len(needing)), strict=True):
-        assignee = router.assignee_for(p.division_id)
-        rows.append((vid, p.pk, channel, module, p.division_id, router.township_of(p.division_id), assignee,
-                     VerificationStatus.OPEN.value, at, located, sampled, due, located, 0, located, 0, "", "", "", ""))
-        found[p.pk] = (vid, p.division_id)
-        if assignee:
-            result.assigned[assignee] += 1
-        if p.status != PersonStatus.VERIFYING:
-            reopened.append(p.pk)
-    insert_rows(Verification, VERIFICATION_COLUMNS, rows)
-    execute_in("UPDATE screening_person SET status = %s WHERE {in}", "id", reopened, [PersonStatus.VERIFYING.value])
-    result.new_verifications = len(rows)
-    return found
+    Looks up, plans and writes in turn; an import overlaps the three across chunks instead (see
+    `imports.run_lead_import`). With `audit_rows` (forms, the API) each lead gets its own audit
+    row and `result.leads` holds the created leads; imports write one audit row per batch.
+    """
+    now = now or timezone.now()
+    router = router or Router.load()
+    state = state or ResolveState()
+    chunk_keys(inputs, channel)
+    planned = plan(inputs, look_up(inputs, state), state, channel=channel, router=router)
+    return write(planned, state, batch=batch, now=now, policy=DeadlinePolicy.for_channel(channel),
+                 audit_rows=audit_rows)
 
 
 def notify_assignees(assigned: dict[int, int], channel: str) -> None:

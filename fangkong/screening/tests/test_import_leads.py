@@ -118,3 +118,36 @@ def test_it_escalates_from_the_command(users, capsys):
     assert "escalated 1" in capsys.readouterr().out
     call_command("escalate_overdue")
     assert "escalated 0" in capsys.readouterr().out
+
+
+def test_chunks_planned_ahead_resolve_like_one_chunk(users, monkeypatch):
+    """The import looks chunk n+1 up before chunk n is written: people met again in a later
+    chunk still join one person and one task, an ID number arriving later is adopted, a row
+    repeated across chunks is a duplicate, and 张伟 / 章伟 on one phone become a candidate."""
+    from fangkong.screening import imports
+    from fangkong.screening.models import MergeCandidate, Person
+
+    r = resident_of_grid(users["grid"].division)
+    rows = [
+        [r.name, r.id_number, r.phone, "北京", "2022-07-01", "", "2022-07-01 08:00"],
+        ["周二", "", "13811119002", "北京", "2022-07-01", "", ""],
+        ["张伟", "", "13811119003", "北京", "2022-07-01", "", ""],
+        [r.name, r.id_number, r.phone, "上海", "2022-07-02", "", "2022-07-02 08:00"],
+        ["周二", outsider_id(21), "13811119002", "天津", "2022-07-02", "", ""],
+        ["章伟", "", "13811119003", "天津", "2022-07-02", "", ""],
+        [r.name, r.id_number, r.phone, "北京", "2022-07-01", "", "2022-07-01 08:00"],  # row 3 again
+        ["周二", outsider_id(21), "", "广州", "2022-07-03", "", ""],
+    ]
+    monkeypatch.setattr(imports, "IMPORT_CHUNK", 2)
+    batch = imports.start_batch(data=csv_bytes(rows), file_name="a.csv", channel="big_data", source="",
+                                user=users["big_data_admin"], keep_file=False)
+    out = imports.run_lead_import(batch, csv_bytes(rows))
+    assert (out["rows"], out["imported"], out["duplicates"], out["rejected"]) == (8, 7, 1, 0)
+    resident = Person.objects.get(id_number=r.id_number)
+    assert resident.leads.count() == 2 and resident.verifications.count() == 1
+    zhou = Person.objects.get(name="周二")
+    assert zhou.id_number == outsider_id(21) and zhou.leads.count() == 3 and zhou.verifications.count() == 1
+    assert {lead.verification_id for lead in zhou.leads.all()} == {zhou.verifications.get().pk}
+    assert Person.objects.filter(phone="13811119003").count() == 2
+    assert MergeCandidate.objects.filter(person__name="张伟", other__name="章伟").exists()
+    assert Verification.objects.filter(status="open", person__leads__batch=batch).distinct().count() == 4
