@@ -26,14 +26,12 @@ import hashlib
 import io
 import itertools
 import logging
-import queue
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NamedTuple, TypeVar
+from typing import IO, Any, NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -866,50 +864,3 @@ def _column_letter(index: int) -> str:
 
     return get_column_letter(index)
 
-
-T = TypeVar("T")
-
-
-def prefetched(items: Iterable[T], depth: int = 2) -> Iterator[T]:
-    """Iterate `items` in a background thread, up to `depth` items ahead of the consumer.
-
-    Reading and cleaning a list is Python work; writing the previous chunk is mostly database
-    work, during which the drivers release the GIL. Running the two side by side uses both.
-    The producer must not touch the database (its thread has its own connection).
-    """
-    slots: queue.Queue = queue.Queue(maxsize=depth)
-    done, stop = object(), threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        slots.put((None, item), timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            slots.put((None, done))
-        except BaseException as exc:
-            slots.put((exc, None))
-
-    thread = threading.Thread(target=produce, name="fangkong-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            exc, item = slots.get()
-            if exc is not None:
-                raise exc
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting to put, then let it end
-            try:
-                slots.get(timeout=0.1)
-            except queue.Empty:
-                pass
-        thread.join()

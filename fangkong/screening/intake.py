@@ -284,18 +284,15 @@ class Lookups:
 
 @dataclass
 class ResolveState:
-    """What resolution knows across the chunks of one import (one call for a form or the API).
-
-    Chunk n+1 is looked up before chunk n is written, so persons, tasks and keys of this import
-    live here and the database is asked only about what came before it.
+    """What resolution knows across the chunks of one import (one call for a form or the API):
+    the persons met or created so far (one object each, with their open task) and the keys
+    planned. Each chunk still asks the database, so a person self-reported mid-import is found.
     """
 
     keys: set[str] = field(default_factory=set)
     by_pk: dict[int, PersonRef] = field(default_factory=dict)
     by_id: dict[str, PersonRef] = field(default_factory=dict)
     by_phone: dict[str, list[PersonRef]] = field(default_factory=lambda: defaultdict(list))
-    ids_asked: set[str] = field(default_factory=set)
-    phones_asked: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -321,14 +318,12 @@ def chunk_keys(inputs: list[LeadInput], channel: str) -> list[str]:
 
 
 def look_up(inputs: list[LeadInput], state: ResolveState) -> Lookups:
-    """Read what resolving `inputs` needs (dedup keys, persons, residents, open tasks).
-
-    Runs on the thread that owns the database connection; `plan` then needs no query.
-    """
+    """Read what resolving `inputs` needs (dedup keys, persons, residents, open tasks), so that
+    `plan` runs without a query."""
     keys = {item.dedup for item in inputs} - state.keys
     existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key", keys)}
-    ids = {i.id_number for i in inputs if i.id_number} - state.ids_asked
-    phones = {i.phone for i in inputs if i.phone} - state.phones_asked
+    ids = {i.id_number for i in inputs if i.id_number}
+    phones = {i.phone for i in inputs if i.phone}
     persons = [*fetch_in(PERSON_SQL, "id_number", ids), *fetch_in(PERSON_SQL, "phone", phones)]
     targets = {r[7] for r in persons if r[7]}
     for _ in range(5):  # merged-away persons point at the kept one (rarely more than one step)
@@ -338,38 +333,31 @@ def look_up(inputs: list[LeadInput], state: ResolveState) -> Lookups:
         found = list(fetch_in(PERSON_SQL, "id", targets))
         persons += found
         targets = {r[7] for r in found if r[7]}
-    known = [r[0] for r in persons if r[0] not in state.by_pk]
-    open_tasks = {pid: (vid, div) for pid, vid, div in fetch_in(OPEN_TASK_SQL, "person_id", known)}
+    open_tasks = {pid: (vid, div) for pid, vid, div in fetch_in(OPEN_TASK_SQL, "person_id", {r[0] for r in persons})}
     res_by_id = {n: (pk, g) for n, pk, g in fetch_in(RESIDENT_SQL.format(cols="id_number, id, grid_id"),
                                                        "id_number", ids)}
     res_by_phone = {(phone, name): (pk, g) for phone, name, pk, g in fetch_in(
         RESIDENT_SQL.format(cols="phone, name, id, grid_id"), "phone",
         {i.phone for i in inputs if i.phone and not i.id_number})}
-    state.ids_asked |= ids
-    state.phones_asked |= phones
     return Lookups(existing, persons, open_tasks, res_by_id, res_by_phone)
 
 
 def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, channel: str, router: Router) -> Plan:
-    """Resolve a chunk in memory: duplicates, persons (found, adopted or new), open tasks, routing.
-
-    Touches no database, so an import runs it in a second thread while the previous chunk is
-    written.
-    """
+    """Resolve a chunk in memory: duplicates, persons (found, adopted or new), open tasks, routing."""
     module = CHANNEL_MODULE[Channel(channel)]
     out = Plan(channel=channel, module=module)
-    for row in lookups.persons:
-        if row[0] in state.by_pk:
-            continue
-        ref = PersonRef(*row)
-        if row[0] in lookups.open_tasks:
-            vid, div = lookups.open_tasks[row[0]]
-            ref.task = TaskRef(vid, div)
-        state.by_pk[ref.pk] = ref
-        if ref.id_number:
-            state.by_id.setdefault(ref.id_number, ref)
-        if ref.phone:
-            state.by_phone[ref.phone].append(ref)
+    for row in lookups.persons:  # what the database says now wins over what an earlier chunk saw
+        ref = state.by_pk.get(row[0])
+        if ref is None:
+            ref = state.by_pk[row[0]] = PersonRef(*row)
+            if ref.id_number:
+                state.by_id.setdefault(ref.id_number, ref)
+            if ref.phone:
+                state.by_phone[ref.phone].append(ref)
+        else:
+            ref.status, ref.merged_into_id = row[6], row[7]
+        task = lookups.open_tasks.get(row[0])
+        ref.task = TaskRef(*task) if task else None
     resolver = _Resolver(state, lookups, router, out)
     created = resolver.created
     for item in inputs:
@@ -515,8 +503,8 @@ def ingest(inputs: list[LeadInput], *, channel: str, batch: Batch | None = None,
            router: Router | None = None, audit_rows: bool = True, state: ResolveState | None = None) -> IngestResult:
     """Turn cleaned inputs into leads, persons and verifications; idempotent by dedup key.
 
-    Looks up, plans and writes in turn; an import overlaps the three across chunks instead (see
-    `imports.run_lead_import`). With `audit_rows` (forms, the API) each lead gets its own audit
+    Looks up, plans and writes in turn; an import does the same per chunk with one state for
+    the whole file (see `imports.run_lead_import`). With `audit_rows` (forms, the API) each lead gets its own audit
     row and `result.leads` holds the created leads; imports write one audit row per batch.
     """
     now = now or timezone.now()

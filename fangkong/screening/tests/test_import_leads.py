@@ -151,3 +151,26 @@ def test_chunks_planned_ahead_resolve_like_one_chunk(users, monkeypatch):
     assert Person.objects.filter(phone="13811119003").count() == 2
     assert MergeCandidate.objects.filter(person__name="张伟", other__name="章伟").exists()
     assert Verification.objects.filter(status="open", person__leads__batch=batch).distinct().count() == 4
+
+
+def test_a_person_reported_between_chunks_is_found_not_created_again(users, monkeypatch):
+    from fangkong.screening import actions, imports
+    from fangkong.screening.intake import LeadInput
+    from fangkong.screening.models import Person
+
+    rows = [["赵一", outsider_id(31), "", "北京", "2022-07-01", "", ""],
+            ["钱二", outsider_id(32), "", "北京", "2022-07-01", "", ""]]
+    monkeypatch.setattr(imports, "IMPORT_CHUNK", 1)
+    submitted = []
+
+    def self_report_meanwhile(batch):
+        if not submitted:  # after the first chunk, 钱二 reports himself through the public page
+            submitted.append(actions.do_submit_lead(LeadInput(name="钱二", id_number=outsider_id(32), phone="13811119032"),
+                                                    channel=Channel.SELF_REPORT))
+
+    batch = imports.start_batch(data=csv_bytes(rows), file_name="b.csv", channel="big_data", source="",
+                                user=users["big_data_admin"], keep_file=False)
+    out = imports.run_lead_import(batch, csv_bytes(rows), progress=self_report_meanwhile)
+    assert out["imported"] == 2
+    qian = Person.objects.get(id_number=outsider_id(32))
+    assert qian.leads.count() == 2 and qian.verifications.count() == 1
