@@ -128,6 +128,26 @@ def _duckdb_baseline(csv_path: Path) -> float:
     return time.perf_counter() - start
 
 
+def _reports() -> dict:
+    """The command centre's numbers over the imported list: the 日清日结 board and 001's two
+    sentences, for today, as the commander (whole county) sees them."""
+    from django.utils import timezone
+
+    from fangkong.core.models import User
+    from fangkong.screening import reports
+
+    commander, today = User.objects.get(username="commander"), timezone.localdate()
+    figures: dict = {}
+    with timed(figures, "board_s"):
+        board = reports.board_counts(commander, today, today)
+    with timed(figures, "screening_sentence_s"):
+        figures["screening_sentence"] = reports.screening_sentence(commander, today, today)
+    with timed(figures, "push_sentence_s"):
+        figures["push_sentence"] = reports.push_sentence(commander, today, today)
+    figures["board_received"] = board["total"]["received"]
+    return figures
+
+
 def _write_xlsx(path: Path, rows: int, rng: random.Random) -> None:
     from openpyxl import Workbook
 
@@ -170,6 +190,7 @@ def main(db: str) -> dict:
     figures["import_rows_per_s"] = round(ROWS / figures["import_s"])
     figures["persons_after"] = Person.objects.count()
     figures["verifications_open"] = Verification.objects.exclude(status="closed").count()
+    figures.update(_reports())
     figures["duckdb_s"] = round(_duckdb_baseline(csv_path), 3)
     figures["ratio_to_duckdb"] = round(figures["import_s"] / figures["duckdb_s"], 1)
     with timed(figures, "reimport_same_file_s"):

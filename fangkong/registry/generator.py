@@ -299,7 +299,8 @@ class _RegistryWriter:
             "household_id", "relation_to_head", "grid_id", "status", "away_to", "updated_at",
         ]
         # Guard against a model change the column list above would miss.
-        concrete = {f.column for f in Resident._meta.concrete_fields if not f.primary_key}
+        concrete = {f.column for f in Resident._meta.concrete_fields
+                    if not f.primary_key and not f.generated}  # generated columns the database fills
         if concrete != set(self.res_columns):
             raise RuntimeError(f"generator columns out of date: {sorted(concrete ^ set(self.res_columns))}")
 

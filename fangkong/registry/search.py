@@ -22,6 +22,16 @@ _DIGITS = re.compile(r"^[0-9]+[0-9X]?$")
 _LATIN = re.compile(r"^[a-z]+$")
 
 
+def _ends_with(field: str, tail: str) -> Q:
+    """`field` ends with `tail`, through the indexed last-four column when the tail has four or more."""
+    if len(tail) < 4:
+        return Q(**{f"{field}__endswith": tail})
+    short = f"{field.removesuffix('_number')}_tail"  # id_tail, phone_tail
+    if len(tail) == 4:
+        return Q(**{short: tail})
+    return Q(**{short: tail[-4:], f"{field}__endswith": tail})
+
+
 def _digits_term(term: str) -> Q:
     """A term of digits (an ID number ends in X or x): whole, first or last digits of an ID or phone."""
     if len(term) == 11 and term.startswith("1") and term.isdigit():
@@ -31,7 +41,7 @@ def _digits_term(term: str) -> Q:
             return Q(id_number=clean_id_number(term))
         except InvalidValue:
             return Q(id_number=term)
-    q = Q(id_number__endswith=term) | Q(phone__endswith=term)
+    q = _ends_with("id_number", term) | _ends_with("phone", term)
     if len(term) >= 6:
         # A region code (+ birth date) or the first digits of a phone.
         q |= Q(id_number__startswith=term) | Q(phone__startswith=term)
@@ -44,7 +54,8 @@ def _term(term: str) -> Q | None:
     masked = _MASKED.match(upper)
     if masked and (masked.group(1) or masked.group(2)):
         head, tail = masked.groups()
-        return Q(id_number__startswith=head, id_number__endswith=tail) | Q(phone__startswith=head, phone__endswith=tail)
+        return (Q(id_number__startswith=head) & _ends_with("id_number", tail)) | \
+            (Q(phone__startswith=head) & _ends_with("phone", tail))
     if _DIGITS.match(upper):
         return _digits_term(upper) if len(upper) >= 4 else None
     if _HAS_CJK.search(term):

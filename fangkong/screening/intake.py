@@ -322,6 +322,7 @@ def look_up(inputs: list[LeadInput], state: ResolveState) -> Lookups:
     `plan` runs without a query."""
     keys = {item.dedup for item in inputs} - state.keys
     existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key", keys)}
+    inputs = [i for i in inputs if i.dedup not in existing and i.dedup not in state.keys]  # only these resolve
     ids = {i.id_number for i in inputs if i.id_number}
     phones = {i.phone for i in inputs if i.phone}
     persons = [*fetch_in(PERSON_SQL, "id_number", ids), *fetch_in(PERSON_SQL, "phone", phones)]

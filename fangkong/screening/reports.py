@@ -116,22 +116,20 @@ def screening_sentence(user: User, start: dt.date, end: dt.date, *, division: Di
     by_channel = Counter(bucket.values())
     measures: Counter = Counter()
     settled = 0
-    person_ids = list(bucket)
-    for i in range(0, len(person_ids), 5000):
-        chunk = person_ids[i:i + 5000]
-        open_ids = set(Verification.objects.filter(person_id__in=chunk).exclude(
-            status=VerificationStatus.CLOSED).values_list("person_id", flat=True))
-        latest = {}
-        for pid, outcome, kind in (Verification.objects.filter(person_id__in=chunk, status=VerificationStatus.CLOSED)
-                                   .order_by("closed_at").values_list("person_id", "outcome", "measure_kind")):
-            latest[pid] = (outcome, kind)
-        for pid in chunk:
-            if pid in open_ids or pid not in latest:
-                continue
-            settled += 1
-            outcome, kind = latest[pid]
-            if outcome in (Outcome.CONTROLLED, Outcome.CLEARED):
-                measures[MEASURE_BUCKET.get(kind, "monitoring")] += 1
+    # The persons' tasks through one subquery each (the database joins), not lists of ids.
+    in_range = Verification.objects.filter(person_id__in=leads.values("person_id"))
+    open_ids = set(in_range.exclude(status=VerificationStatus.CLOSED).values_list("person_id", flat=True))
+    latest = {}
+    for pid, outcome, kind in (in_range.filter(status=VerificationStatus.CLOSED).order_by("closed_at", "id")
+                               .values_list("person_id", "outcome", "measure_kind")):
+        latest[pid] = (outcome, kind)
+    for pid in bucket:
+        if pid in open_ids or pid not in latest:
+            continue
+        settled += 1
+        outcome, kind = latest[pid]
+        if outcome in (Outcome.CONTROLLED, Outcome.CLEARED):
+            measures[MEASURE_BUCKET.get(kind, "monitoring")] += 1
     total = len(bucket)
     head = (f"{_range_label(start, end, today, since=True)},共排查涉疫风险人员{total}人"
             f"(其中自主报备和基层排查{by_channel['self']}人、大数据推送{by_channel['big_data']}人、"

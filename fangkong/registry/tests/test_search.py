@@ -45,3 +45,19 @@ def test_meaningless_queries_find_nothing(users):
     scoped = Resident.objects.restrict(users["commander"])
     for query in ("", "   ", "12", "***", "!!"):
         assert not search_residents(scoped, query).exists(), query
+
+
+def test_last_digits_go_through_the_indexed_tails_the_database_keeps(users):
+    r = _one(users)
+    r.phone = "13900001234"
+    r.save()
+    r.refresh_from_db()
+    assert (r.id_tail, r.phone_tail) == (r.id_number[-4:], "1234")
+    scoped = Resident.objects.restrict(users["grid"])
+    sql = str(search_residents(scoped, "1234").query)
+    assert "id_tail" in sql and "phone_tail" in sql and '"id_number" LIKE' not in sql and '"phone" LIKE' not in sql
+    assert r in search_residents(scoped, "001234") and r in search_residents(scoped, "1234")
+    x_ending = Resident.objects.filter(id_number__endswith="X").first()
+    if x_ending is not None:
+        assert x_ending.id_tail.endswith("X")
+        assert x_ending in search_residents(Resident.objects.all(), x_ending.id_number[-4:].lower())
