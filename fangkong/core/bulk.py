@@ -194,3 +194,14 @@ def import_session() -> Iterator[None]:
             cur.execute(f"PRAGMA cache_size = {int(cache)}")
             cur.execute(f"PRAGMA wal_autocheckpoint = {int(wal)}")
 
+
+
+def analyze(*tables: str | type[models.Model]) -> None:
+    """Refresh the planner's statistics after a bulk load: PostgreSQL otherwise plans the next
+    queries for the table sizes it saw before (nested loops over a million rows); SQLite's
+    `PRAGMA optimize` analyses what needs it."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table_name(t)) for t in tables))
+        else:
+            cur.execute("PRAGMA optimize")

@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.bulk import import_session
+from fangkong.core.bulk import analyze, import_session
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Batch, User
@@ -37,13 +37,14 @@ from .intake import (
     plan,
     write,
 )
-from .models import DeadlinePolicy
+from .models import DeadlinePolicy, Lead, Person, Verification
 from .reader import LEAD_COLUMNS, read_table
 from .routing import Router
 
 # Rows per transaction: large enough that index pages are written once per many rows, small
 # enough that other writers wait only seconds (SQLite has one writer at a time).
 IMPORT_CHUNK = 50_000
+ANALYZE_ROWS = 20_000  # after an import this large, refresh the planner's statistics
 BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in the background
 
 
@@ -94,6 +95,8 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
         batch.save()
         audit.record(AuditAction.IMPORT, batch, verb="import_leads", changes={
             k: getattr(batch, k) for k in ("channel", "source", "rows", "imported", "duplicates", "rejected")})
+    if batch.imported >= ANALYZE_ROWS:
+        analyze(Lead, Person, Verification)
     if assigned:
         notify_assignees(assigned, batch.channel)
     return batch.outcome()

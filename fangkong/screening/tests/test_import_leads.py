@@ -187,6 +187,7 @@ def test_the_child_process_reports_bad_rows_and_a_file_without_header(users, mon
     monkeypatch.setattr(imports, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(imports, "_may_fork", lambda: True)
     monkeypatch.setattr(imports, "IMPORT_CHUNK", 1)
+    monkeypatch.setattr(imports, "ANALYZE_ROWS", 1)  # and the statistics refresh after a big import
     rows = [["甲", outsider_id(41), "", "北京", "", "", ""], ["乙", "4.10102E+17", "", "北京", "", "", ""],
             ["丙", outsider_id(42), "", "北京", "", "", ""]]
     batch = imports.start_batch(data=csv_bytes(rows), file_name="c.csv", channel="big_data", source="",
