@@ -9,13 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import multiprocessing
-import os
-import threading
-import traceback
 from collections import defaultdict
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -111,72 +106,9 @@ def _pipeline(batch: Batch, data: bytes, router: Router, now: dt.datetime) -> It
     and takes it back at every row.)
     """
     state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
-    reader = _cleaned_chunks_in_child if len(data) >= PARALLEL_BYTES and _may_fork() else _cleaned_chunks
-    for chunk, rows, rejected in reader(batch, data):
+    for chunk, rows, rejected in _cleaned_chunks(batch, data):
         planned = plan(chunk, look_up(chunk, state), state, channel=batch.channel, router=router)
         yield write(planned, state, batch=batch, now=now, policy=policy, audit_rows=False), rows, rejected
-
-
-# Files this large are read and cleaned in a second process while this one resolves and writes:
-# Python threads would take turns on the GIL; a process has its own and uses the second core.
-PARALLEL_BYTES = BACKGROUND_BYTES
-_WIRE = ("row", "name", "id_number", "phone", "address", "origin", "arrived_at", "pushed_at", "source", "kind",
-         "note", "dedup")  # LeadInput fields sent back from the reading process, as plain tuples
-
-
-def _may_fork() -> bool:
-    """Fork only a single-threaded process (the worker, the command line): a fork copies just
-    the calling thread, and a lock another thread held would stay locked in the child."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _cleaned_chunks_in_child(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput], int, int]]:
-    """`_cleaned_chunks`, computed by a forked process and received chunk by chunk.
-
-    The child only reads and cleans; it never touches the database (it leaves through
-    `os._exit`, so the connection it inherited is not closed under the parent either).
-    """
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_clean_in_child, args=(send, batch.file_name, batch.channel, batch.source, data),
-                            name="fangkong-read", daemon=True)
-    child.start()
-    send.close()
-    try:
-        while True:
-            kind, payload = receive.recv()
-            if kind == "chunk":
-                items, rows, rejected, errors = payload
-                batch.errors.extend(errors)
-                yield [LeadInput(**dict(zip(_WIRE, item, strict=True))) for item in items], rows, rejected
-            elif kind == "done":
-                return
-            elif kind == "invalid":
-                raise InvalidValue(payload)
-            else:
-                raise RuntimeError(f"读取文件的子进程出错:{payload}")
-    finally:
-        receive.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-
-
-def _clean_in_child(send, file_name: str, channel: str, source: str, data: bytes) -> None:
-    batch = SimpleNamespace(file_name=file_name, channel=channel, source=source, errors=[])
-    try:
-        sent = 0
-        for chunk, rows, rejected in _cleaned_chunks(batch, data):
-            items = [tuple(getattr(item, f) for f in _WIRE) for item in chunk]
-            send.send(("chunk", (items, rows, rejected, batch.errors[sent:])))
-            sent = len(batch.errors)
-        send.send(("done", None))
-    except InvalidValue as exc:
-        send.send(("invalid", str(exc)))
-    except Exception:  # reported to the parent, which raises it
-        send.send(("crash", traceback.format_exc(limit=5)))
-    finally:
-        send.close()
 
 
 def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput], int, int]]:
