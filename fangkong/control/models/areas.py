@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.scoping import ScopedModel
 
@@ -29,7 +30,7 @@ class RiskArea(ScopedModel):
     community = models.CharField(_("村(社区)/小区"), max_length=128, blank=True)
     code = models.CharField(_("区划代码"), max_length=15, blank=True, db_index=True)
     effective_from = models.DateField(_("生效日期"), db_index=True)
-    lifted_on = models.DateField(_("解除日期"), null=True, blank=True, db_index=True)
+    lifted_on = models.DateField(pgettext_lazy("risk area", "解除日期"), null=True, blank=True, db_index=True)
     source = models.CharField(_("来源"), max_length=128, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
