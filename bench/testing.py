@@ -1,8 +1,7 @@
 """bench/run testing — a county sampling round, and the same coverage at city scale.
 
-County (SQLite and PostgreSQL): a 1,000,000-resident county (divisions and accounts from the
-registry generator; households and residents synthesised here set-based, because the per-person
-generator needs ~11 minutes per million), a round over every village, 1,000,000 samplings in
+County (SQLite and PostgreSQL): a 1,000,000-resident county from the synthetic-county generator
+(households, residents with valid ID numbers, accounts), a round over every village, 1,000,000 samplings in
 100,000 10合1 tubes (bulk list import), 100,000 lab results ingested set-based (positive and invalid
 pools → re-sampling tasks; results for unknown tubes kept), and coverage per grid computed by the
 analytics job (ADBC → Arrow → DuckDB via Ibis → roll-up tables). Target: ingest + coverage < 60 s.
@@ -90,53 +89,14 @@ def _rows(table) -> list[tuple]:
 
 
 def _build_registry(population: int) -> dict:
-    """Divisions and accounts from the generator; households and residents set-based."""
-    from fangkong.analytics.engine import land
-    from fangkong.core.identity import check_digit
-    from fangkong.registry import generator
+    """The county, its households, residents and accounts from the synthetic-county generator."""
+    from fangkong.core.models import Division
+    from fangkong.registry.generator import CountySpec, generate_county
     from fangkong.registry.models import Household
 
-    rng = random.Random(SEED)
-    spec = generator.CountySpec(population=population, seed=SEED)
-    out = generator._build_divisions(spec, rng)
-    import pyarrow as pa
-
-    codes, grids, addresses = [], [], []
-    for grid, n in zip(out.grids, out._grid_households, strict=True):
-        for h in range(n):
-            codes.append(f"{grid.code}{h + 1:04d}")
-            grids.append(grid.pk)
-            addresses.append(f"{grid.name}{h + 1}号")
-    land("registry_household", ["code", "grid_id", "address", "head_name"],
-         pa.table({"code": codes, "grid_id": grids, "address": addresses, "head_name": [""] * len(codes)}))
-    households = list(Household.objects.order_by("id").values_list("id", "grid_id"))
-    per_date: dict[str, int] = {}
-    cols: dict[str, list] = {k: [] for k in ("name", "name_initials", "name_pinyin", "id_number", "sex",
-                                             "birth_date", "phone", "address", "household_id", "relation_to_head",
-                                             "grid_id", "status", "away_to", "updated_at")}
-    now = dt.datetime.now(dt.UTC)
-    ref = spec.reference_date
-    i = 0
-    while i < population:
-        hid, gid = households[i % len(households)] if i >= len(households) * 3 else households[i // 3]
-        age_days = rng.randrange(0, 90 * 365)
-        birth = ref - dt.timedelta(days=age_days)
-        ymd = birth.strftime("%Y%m%d")
-        n = per_date.get(ymd, 0)
-        per_date[ymd] = n + 1
-        first17 = f"{spec.code}{ymd}{n % 1000:03d}" if n < 1000 else f"{130725 + n // 1000}{ymd}{n % 1000:03d}"
-        r = rng.random()
-        status = "present" if r < 0.912 else "away" if r < 0.992 else "moved_out"
-        for k, v in (("name", f"居民{i}"), ("name_initials", "jm"), ("name_pinyin", "jumin"),
-                     ("id_number", first17 + check_digit(first17)), ("sex", "male" if n % 2 else "female"),
-                     ("birth_date", birth), ("phone", f"138{i:08d}"), ("address", ""), ("household_id", hid),
-                     ("relation_to_head", ""), ("grid_id", gid), ("status", status),
-                     ("away_to", "北京市" if status != "present" else ""), ("updated_at", now)):
-            cols[k].append(v)
-        i += 1
-    land("registry_resident", list(cols), pa.table(cols))
-    generator._build_users(out, rng)
-    return {"grids": len(out.grids), "villages": len(out.villages), "households": len(households)}
+    generate_county(CountySpec(population=population, seed=SEED))
+    return {"grids": Division.objects.filter(level="grid").count(),
+            "villages": Division.objects.filter(level="village").count(), "households": Household.objects.count()}
 
 
 def _round_and_samplings(figures: dict) -> tuple:
