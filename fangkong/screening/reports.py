@@ -13,12 +13,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from fangkong.core.bulk import fetch_in
-from fangkong.core.choices import DivisionLevel, MeasureKind
+from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
 
 from .choices import BoardMetric, Channel, LeadKind, Outcome, ReviewDecision, VerificationStatus
 from .models import Lead, Person, Review, Verification
-from .routing import TOWNSHIP_PATH_LENGTH
+from .routing import Router
 
 CN_MONTHS = "一 二 三 四 五 六 七 八 九 十 十一 十二".split()
 # 001's four channels ("四种渠道") and the measures it counts.
@@ -80,9 +80,9 @@ def board_counts(user: User, start: dt.date, end: dt.date, *, division: Division
             # Grouped by the lead's own division (kept equal to its task's on reassignment) and
             # mapped to townships here: no join from every lead of the day to its task.
             rows = list(qs.values("channel", "division_id").annotate(n=Count("id")))
-            township = _townships({row["division_id"] for row in rows})
+            router = Router.load()
             for row in rows:
-                row["township"] = township.get(row["division_id"])
+                row["township"] = router.township_of(row["division_id"])
             township_key = "township"
         else:
             rows = qs.values("channel", "township_id").annotate(n=Count("id"))
@@ -94,14 +94,6 @@ def board_counts(user: User, start: dt.date, end: dt.date, *, division: Division
     return {"channel": {k: dict(v) for k, v in out["channel"].items()},
             "township": {k: dict(v) for k, v in out["township"].items()},
             "total": {m.value: out["total"].get(m.value, 0) for m in BoardMetric}}
-
-
-def _townships(division_ids: set[int]) -> dict[int, int | None]:
-    """division id → id of the township it lies in (None at county level)."""
-    paths = dict(Division.objects.filter(pk__in=division_ids).values_list("pk", "path"))
-    prefixes = {p[:TOWNSHIP_PATH_LENGTH] for p in paths.values() if len(p) >= TOWNSHIP_PATH_LENGTH}
-    by_path = dict(Division.objects.filter(path__in=prefixes, level=DivisionLevel.TOWNSHIP).values_list("path", "pk"))
-    return {pk: by_path.get(path[:TOWNSHIP_PATH_LENGTH]) for pk, path in paths.items()}
 
 
 def _range_label(start: dt.date, end: dt.date, today: dt.date, *, since: bool) -> str:

@@ -12,17 +12,7 @@ from fangkong.registry.generator import DEMO_PASSWORD
 
 from .test_import_residents import new_id
 
-pytestmark = pytest.mark.browser
-
-
-
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _county_survives_this_module(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        ensure_test_county()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("restore_county")]
 
 
 @pytest.fixture

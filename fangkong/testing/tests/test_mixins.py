@@ -34,6 +34,7 @@ from ..models import (
     SamplingSite,
     UnmatchedResult,
 )
+from . import factories as f
 
 _serial = itertools.count(1)
 TODAY = dt.date(2022, 7, 4)
@@ -43,15 +44,6 @@ ORGANISERS = ("township", ("township_cadre", "village_other"), "grid")
 RESULT_WRITERS = ("lab", ("lab", "village_other"), "grid")
 # A round ties to no division for viewing: every testing role sees the county's round.
 ROUND_VIEWERS = ("grid", None, "site")
-
-
-def new_round(division: Division) -> SamplingRound:
-    return SamplingRound.objects.create(name=f"测试轮次{next(_serial)}", division=division, starts_on=TODAY,
-                                        ends_on=TODAY + dt.timedelta(days=2))
-
-
-def new_sample(grid: Division) -> Sample:
-    return Sample.objects.create(barcode=f"T{next(_serial):011d}", division=grid, opened_at=timezone.now())
 
 
 class InGrid:
@@ -76,7 +68,7 @@ class TestSamplingSiteScope(InGrid, ScopeTests.Restrict):
     op_users = {"add": ORGANISERS, "delete": ORGANISERS}
 
     def make_object(self) -> SamplingSite:
-        return SamplingSite.objects.create(name=f"测试采样点{next(_serial)}", division=self.grid())
+        return f.make_site(self.grid())
 
 
 class TestSamplingRoundScope(InGrid, ScopeTests.Restrict):
@@ -87,7 +79,7 @@ class TestSamplingRoundScope(InGrid, ScopeTests.Restrict):
 
     def make_object(self) -> SamplingRound:
         # The township's own round: its cadre organises it, a cadre elsewhere may not touch it.
-        return new_round(self.users["township"].division)
+        return f.make_round(self.users["township"].division)
 
 
 class TestSampleScope(InGrid, ScopeTests.Restrict):
@@ -95,14 +87,14 @@ class TestSampleScope(InGrid, ScopeTests.Restrict):
     scope_actions = ("view", "add", "change")
 
     def make_object(self) -> Sample:
-        return new_sample(self.grid())
+        return f.make_sample(self.grid())
 
 
 class TestCoverageRollupScope(InGrid, ScopeTests.Restrict):
     model = CoverageRollup
 
     def make_object(self) -> CoverageRollup:
-        return CoverageRollup.objects.create(round=new_round(self.users["commander"].division), division=self.grid(),
+        return CoverageRollup.objects.create(round=f.make_round(self.users["commander"].division), division=self.grid(),
                                              level="grid", registered=300, expected=290, sampled=280,
                                              computed_at=timezone.now())
 
@@ -111,7 +103,7 @@ class TestCoverageGapScope(InGrid, ScopeTests.Restrict):
     model = CoverageGap
 
     def make_object(self) -> CoverageGap:
-        return CoverageGap.objects.create(round=new_round(self.users["commander"].division), resident=self.resident(),
+        return CoverageGap.objects.create(round=f.make_round(self.users["commander"].division), resident=self.resident(),
                                           division=self.grid())
 
 
@@ -123,7 +115,7 @@ class TestResamplingTaskScope(InGrid, ScopeTests.Restrict):
         r = self.resident()
         now = timezone.now()
         return ResamplingTask.objects.create(resident=r, id_number=r.id_number, name=r.name, phone=r.phone,
-                                             division=self.grid(), source_sample=new_sample(self.grid()),
+                                             division=self.grid(), source_sample=f.make_sample(self.grid()),
                                              cause=ResamplingCause.POOL_POSITIVE, created_at=now,
                                              due_at=now + dt.timedelta(hours=12))
 
@@ -137,7 +129,7 @@ class TestKeyGroupScope(InGrid, ScopeTests.Restrict):
     op_users = {"add": ORGANISERS, "change": ORGANISERS, "delete": ORGANISERS}
 
     def make_object(self) -> KeyGroup:
-        return KeyGroup.objects.create(name=f"测试重点人群{next(_serial)}", division=self.grid())
+        return f.make_key_group(self.grid())
 
 
 class TestKeyGroupMemberScope(InGrid, ScopeTests.Restrict):
@@ -146,7 +138,7 @@ class TestKeyGroupMemberScope(InGrid, ScopeTests.Restrict):
     op_users = {"add": ORGANISERS, "change": ORGANISERS, "delete": ORGANISERS}
 
     def make_object(self) -> KeyGroupMember:
-        group = KeyGroup.objects.create(name=f"测试重点人群{next(_serial)}", division=self.grid())
+        group = f.make_key_group(self.grid())
         r = self.resident()
         return KeyGroupMember.objects.create(group=group, resident=r, id_number=r.id_number, name=r.name,
                                              division=self.grid())
@@ -165,7 +157,7 @@ class TestMissRecordScope(InGrid, ScopeTests.Restrict):
     scope_actions = ("view", "add", "change")
 
     def make_object(self) -> MissRecord:
-        return MissRecord.objects.create(round=new_round(self.users["commander"].division),
+        return MissRecord.objects.create(round=f.make_round(self.users["commander"].division),
                                          resident=self.resident(), reason=MissReason.AWAY)
 
 
@@ -174,7 +166,7 @@ class TestSamplingScope(InGrid, ScopeTests.Restrict):
 
     def make_object(self) -> Sampling:
         r = self.resident()
-        return Sampling.objects.create(sample=new_sample(self.grid()), resident=r, id_number=r.id_number,
+        return Sampling.objects.create(sample=f.make_sample(self.grid()), resident=r, id_number=r.id_number,
                                        name=r.name, division=self.grid(), sampled_at=timezone.now())
 
 
@@ -193,9 +185,7 @@ class TestHouseholdWeekRollupScope(InGrid, ScopeTests.Restrict):
     model = HouseholdWeekRollup
 
     def make_object(self) -> HouseholdWeekRollup:
-        week = dt.date(2022, 1, 3) + dt.timedelta(weeks=next(_serial))
-        return HouseholdWeekRollup.objects.create(division=self.grid(), week_start=week, households=10,
-                                                  households_done=8, persons_done=20, computed_at=timezone.now())
+        return f.make_household_week(self.grid())
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -211,7 +201,7 @@ class TestKeyGroupPage(InGrid, ViewTests.Detail):
 
 def test_it_refuses_a_coverage_refresh_to_a_role_that_only_views(users):
     """The round page hides 重新计算 from view-only roles; a hand-made POST is refused as well."""
-    rnd = new_round(users["commander"].division)
+    rnd = f.make_round(users["commander"].division)
     url = reverse("testing:round", args=[rnd.pk])
     assert client_for(users["auditor"]).post(url).status_code == 403
     assert not CoverageRollup.objects.filter(round=rnd).exists()
