@@ -52,19 +52,25 @@ def _sqlite_dt(value: dt.datetime) -> str:
 
 
 def db_value(value: object) -> object:
-    """A Python value in the form the database driver takes (datetimes as text on SQLite)."""
-    if isinstance(value, dt.datetime) and connection.vendor == "sqlite":
-        return _sqlite_dt(value)
+    """A Python value in the form the database driver takes: datetimes as text on SQLite, and
+    aware on PostgreSQL (binary COPY refuses a naive one; Django's connections run in UTC)."""
+    if isinstance(value, dt.datetime):
+        if connection.vendor == "sqlite":
+            return _sqlite_dt(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
     return value
 
 
 def datetime_adapter() -> Callable[[dt.datetime | None], object]:
     """`db_value` for a column of datetimes: the vendor is looked up once (the connection proxy
     costs microseconds a call) and each distinct value is converted once."""
-    if connection.vendor != "sqlite":
-        return lambda value: value
+    if connection.vendor == "sqlite":
+        adapt = connection.ops.adapt_datetimefield_value
+    else:
+        def adapt(value: dt.datetime) -> dt.datetime:
+            return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
     memo: dict[dt.datetime | None, object] = {None: None}
-    adapt = connection.ops.adapt_datetimefield_value
 
     def convert(value: dt.datetime | None) -> object:
         out = memo.get(value, memo)
@@ -83,7 +89,12 @@ def insert_rows(table: str | type[models.Model], columns: Sequence[str], rows: I
     n = 0
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {qt} ({names}) FROM STDIN") as copy:
+            # Binary COPY where every column allows it: psycopg then dumps each value in C by the
+            # column's type, three times faster than formatting text.
+            types = _binary_copy_types(cur, table_name(table), columns)
+            with cur.cursor.copy(f"COPY {qt} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")) as copy:
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
                     n += 1
@@ -126,6 +137,24 @@ def update_rows(table: str | type[models.Model], columns: Sequence[str], rows: S
         else:
             assignments = ", ".join(f"{ops.quote_name(c)} = %s" for c in columns)
             cursor.executemany(f"UPDATE {qt} SET {assignments} WHERE {ops.quote_name(key)} = %s", rows)
+
+
+BINARY_COPY_TYPES = {"character varying", "text", "bigint", "integer", "smallint", "boolean",
+                     "timestamp with time zone", "date", "double precision"}
+_REGTYPES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _binary_copy_types(cursor, table: str, columns: Sequence[str]) -> list[str] | None:
+    """The columns' type names when all of them can be copied in binary, else None."""
+    key = (connection.settings_dict["NAME"], table)
+    types = _REGTYPES.get(key)
+    if types is None:
+        cursor.execute("SELECT attname, atttypid::regtype::text FROM pg_attribute "
+                       "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                       [connection.ops.quote_name(table)])
+        types = _REGTYPES[key] = dict(cursor.fetchall())
+    out = [types.get(c) for c in columns]
+    return out if all(t in BINARY_COPY_TYPES for t in out) else None
 
 
 def _column_types(cursor, table: str, columns: Sequence[str]) -> list[str]:

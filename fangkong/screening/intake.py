@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from .reader import parse_datetime
 from .routing import Router
 
 CHUNK = 5000
+# Plain strings in the per-row loops: each enum attribute access is a Python call.
+VERIFYING, OPEN, DOMESTIC = PersonStatus.VERIFYING.value, VerificationStatus.OPEN.value, LeadKind.DOMESTIC.value
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ABROAD_WORDS = ("境外", "国外", "入境", "是")
 
@@ -110,6 +113,17 @@ _ID18 = re.compile(r"^\d{17}[\dX]$")
 _EARLIEST_BIRTH = dt.date(1880, 1, 1)
 
 
+_TODAY: list = [-60.0, dt.date.min]  # when it was read, the date
+
+
+def _today() -> dt.date:
+    """Today's date, read again at most once a minute (`date.today()` costs a microsecond a row)."""
+    now = time.monotonic()
+    if now - _TODAY[0] > 60:
+        _TODAY[:] = [now, dt.date.today()]  # noqa: DTZ011 — a calendar date
+    return _TODAY[1]
+
+
 def _clean_id_fast(value: object) -> str:
     """clean_id_number with a fast path for canonical numbers (lists repeat the same people)."""
     if isinstance(value, str) and _ID18.match(value) and value[:2] in PROVINCE_CODES \
@@ -118,7 +132,7 @@ def _clean_id_fast(value: object) -> str:
             birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
         except ValueError:
             birth = None
-        if birth and _EARLIEST_BIRTH <= birth <= dt.date.today():  # noqa: DTZ011 — a calendar date
+        if birth and _EARLIEST_BIRTH <= birth <= _today():
             return value
     return clean_id_number(value)  # the slow path gives the precise Chinese reason
 
@@ -197,7 +211,7 @@ def clean_lead(raw: dict, *, channel: str, source: str = "") -> LeadInput:
     address, origin, note = raw.get("address"), raw.get("origin"), raw.get("note")
     kind = raw.get("kind")
     if kind is None:
-        kind = LeadKind.DOMESTIC
+        kind = DOMESTIC
     else:
         text_kind = str(kind).strip()
         kind = LeadKind.FROM_ABROAD if kind == LeadKind.FROM_ABROAD or any(
@@ -280,6 +294,7 @@ class Lookups:
     open_tasks: dict[int, tuple[int, int]]  # person id → (verification id, division id)
     res_by_id: dict[str, tuple[int, int]]
     res_by_phone: dict[tuple[str, str], tuple[int, int]]
+    refresh: set[int] = field(default_factory=set)  # known persons (pk) whose open task was read again
 
 
 @dataclass
@@ -319,13 +334,19 @@ def chunk_keys(inputs: list[LeadInput], channel: str) -> list[str]:
 
 def look_up(inputs: list[LeadInput], state: ResolveState) -> Lookups:
     """Read what resolving `inputs` needs (dedup keys, persons, residents, open tasks), so that
-    `plan` runs without a query."""
+    `plan` runs without a query.
+
+    A person `state` already holds by ID number is not read again (the number is unique, so no
+    one else can appear under it), but their open task is: it may have closed meanwhile.
+    """
     keys = {item.dedup for item in inputs} - state.keys
     existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key", keys)}
     inputs = [i for i in inputs if i.dedup not in existing and i.dedup not in state.keys]  # only these resolve
+    known = state.by_id
     ids = {i.id_number for i in inputs if i.id_number}
-    phones = {i.phone for i in inputs if i.phone}
-    persons = [*fetch_in(PERSON_SQL, "id_number", ids), *fetch_in(PERSON_SQL, "phone", phones)]
+    new_ids = ids - known.keys()
+    persons = [*fetch_in(PERSON_SQL, "id_number", new_ids), *fetch_in(
+        PERSON_SQL, "phone", {i.phone for i in inputs if i.phone and i.id_number not in known})]
     targets = {r[7] for r in persons if r[7]}
     for _ in range(5):  # merged-away persons point at the kept one (rarely more than one step)
         targets -= state.by_pk.keys() | {r[0] for r in persons}
@@ -334,13 +355,16 @@ def look_up(inputs: list[LeadInput], state: ResolveState) -> Lookups:
         found = list(fetch_in(PERSON_SQL, "id", targets))
         persons += found
         targets = {r[7] for r in found if r[7]}
-    open_tasks = {pid: (vid, div) for pid, vid, div in fetch_in(OPEN_TASK_SQL, "person_id", {r[0] for r in persons})}
+    refresh = {pk for ref in (known[x] for x in ids & known.keys()) for pk in (ref.pk, ref.merged_into_id) if pk}
+    open_tasks = {pid: (vid, div) for pid, vid, div in fetch_in(OPEN_TASK_SQL, "person_id",
+                                                                {r[0] for r in persons} | refresh)}
+    new_ids -= {r[3] for r in persons}  # only people not found yet are looked for among residents
     res_by_id = {n: (pk, g) for n, pk, g in fetch_in(RESIDENT_SQL.format(cols="id_number, id, grid_id"),
-                                                       "id_number", ids)}
+                                                       "id_number", new_ids)}
     res_by_phone = {(phone, name): (pk, g) for phone, name, pk, g in fetch_in(
         RESIDENT_SQL.format(cols="phone, name, id, grid_id"), "phone",
         {i.phone for i in inputs if i.phone and not i.id_number})}
-    return Lookups(existing, persons, open_tasks, res_by_id, res_by_phone)
+    return Lookups(existing, persons, open_tasks, res_by_id, res_by_phone, refresh)
 
 
 def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, channel: str, router: Router) -> Plan:
@@ -359,6 +383,9 @@ def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, chan
             ref.status, ref.merged_into_id = row[6], row[7]
         task = lookups.open_tasks.get(row[0])
         ref.task = TaskRef(*task) if task else None
+    for pk in lookups.refresh:
+        task = lookups.open_tasks.get(pk)
+        state.by_pk[pk].task = TaskRef(*task) if task else None
     resolver = _Resolver(state, lookups, router, out)
     created = resolver.created
     for item in inputs:
@@ -372,10 +399,9 @@ def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, chan
             division = person.division_id
             task = person.task = TaskRef(None, division)
             out.new_tasks.append((person, task, router.township_of(division), router.assignee_for(division)))
-            if person.status != PersonStatus.VERIFYING:
-                person.status = PersonStatus.VERIFYING
-                if person not in created:
-                    out.reopened.append(person)
+            if person not in created:  # its status may have moved on since it was read
+                person.status = VERIFYING
+                out.reopened.append(person)
         out.leads.append((key, item, person))
     return out
 
@@ -427,7 +453,7 @@ class _Resolver:
         division_id = (grid_id or (item.division_hint_id if item.division_hint_id in self.router.level else None)
                        or self.router.division_from_address(item.address) or self.router.county.pk)
         person = PersonRef(None, item.name, full, item.id_number or None, item.phone, division_id,
-                           PersonStatus.VERIFYING, None, initials, item.address, resident_id, module)
+                           VERIFYING, None, initials, item.address, resident_id, module)
         if item.phone:
             # 张伟 / 章伟 on one phone: maybe one person mistyped; a person decides.
             for other in self.state.by_phone.get(item.phone, ()):
@@ -467,7 +493,7 @@ def write(out: Plan, state: ResolveState, *, batch: Batch | None, now: dt.dateti
         at = db_value(now)
         insert_rows(Person, PERSON_COLUMNS, [
             (p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
-             p.division_id, PersonStatus.VERIFYING.value, p.module, None, at, at) for p in new])
+             p.division_id, VERIFYING, p.module, None, at, at) for p in new])
         for ref in out.adopted:  # rare: a phone-only person whose ID number now arrives
             Person.objects.filter(pk=ref.pk).update(id_number=ref.id_number)
         located, sampled, due = (db_value(d) for d in policy.dues(now))
@@ -475,13 +501,13 @@ def write(out: Plan, state: ResolveState, *, batch: Batch | None, now: dt.dateti
         for (_, task, _, _), vid in zip(tasks, allocate_ids(Verification, len(tasks)), strict=True):
             task.pk = vid
         insert_rows(Verification, VERIFICATION_COLUMNS, [
-            (task.pk, p.pk, channel, module, task.division_id, township, assignee, VerificationStatus.OPEN.value,
+            (task.pk, p.pk, channel, module, task.division_id, township, assignee, OPEN,
              at, located, sampled, due, located, 0, located, 0, "", "", "", "") for p, task, township, assignee in tasks])
         for _, _, _, assignee in tasks:
             if assignee:
                 result.assigned[assignee] += 1
         execute_in("UPDATE screening_person SET status = %s WHERE {in}", "id", [p.pk for p in out.reopened],
-                   [PersonStatus.VERIFYING.value])
+                   [VERIFYING])
         b, adapt = batch.pk if batch else None, datetime_adapter()
         result.created = insert_rows(Lead, LEAD_COLUMNS, [
             (channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,

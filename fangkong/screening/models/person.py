@@ -27,17 +27,18 @@ class Person(ScopedModel):
     township the address resolved to, else the county (the module admin's queue).
     """
 
-    name = models.CharField(_("姓名"), max_length=40, db_index=True)
+    name = models.CharField(_("姓名"), max_length=40)
     name_initials = models.CharField(_("拼音首字母"), max_length=40, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, null=True, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, null=True, blank=True)  # noqa: DJ001 — NULL is not unique
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("现住址"), max_length=255, blank=True)
     resident = models.ForeignKey(
         "registry.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="persons",
         verbose_name=_("对应常住人口"),
     )
     division = models.ForeignKey(
-        "core.Division", on_delete=models.PROTECT, related_name="persons", verbose_name=_("管理区划")
+        "core.Division", on_delete=models.PROTECT, related_name="persons", verbose_name=_("管理区划"),
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -49,7 +50,7 @@ class Person(ScopedModel):
     name_pinyin = models.CharField(_("拼音"), max_length=120, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_persons",
-        verbose_name=_("合并到"), db_index=False,  # rare (merges), and every import would pay for it
+        verbose_name=_("合并到"), db_index=False, db_constraint=False,  # rare (merges); imports would pay
     )
 
     scope_division_field = "division"
@@ -60,6 +61,11 @@ class Person(ScopedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("涉疫风险人员")
         verbose_name_plural = _("涉疫风险人员")
+        # Declared here, not with unique=True / db_index=True, which on PostgreSQL add a
+        # second (LIKE) index per column that exact lookups never use.
+        constraints = [models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique",
+                                               violation_error_message="该身份证号的人员已存在")]
+        indexes = [models.Index(fields=["name"], name="person_name"), models.Index(fields=["phone"], name="person_phone")]
 
     def __str__(self) -> str:
         return self.name

@@ -86,11 +86,11 @@ class Verification(ScopedModel):
     channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices)
     module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("责任区划"))
+                                 verbose_name=_("责任区划"), db_constraint=False)
     township = models.ForeignKey("core.Division", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("所属乡镇"))
+                                 related_name="+", verbose_name=_("所属乡镇"), db_constraint=False)
     assignee = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="verifications", verbose_name=_("责任人"))
+                                 related_name="verifications", verbose_name=_("责任人"), db_constraint=False)
     status = models.CharField(_("状态"), max_length=16, choices=VerificationStatus.choices,
                               default=VerificationStatus.OPEN)
     opened_at = models.DateTimeField(_("派单时间"), db_index=True)  # the task opened (Lead.pushed_at: the source pushed)
@@ -110,9 +110,10 @@ class Verification(ScopedModel):
     outcome_reason = models.CharField(_("说明"), max_length=255, blank=True)
     outcome_place = models.CharField(_("现在何处"), max_length=255, blank=True)
     outcome_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("填报人"), db_index=False)
+                                   related_name="+", verbose_name=_("填报人"), db_index=False,
+                                   db_constraint=False)
     outcome_at = models.DateTimeField(_("填报时间"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     scope_division_field = "division"
     scope_roles = {"view": SCREENING_VIEWERS, "add": SCREENING_EDITORS, "change": SCREENING_EDITORS}
@@ -131,7 +132,11 @@ class Verification(ScopedModel):
                 name="verification_controlled_has_measure", violation_error_message="落地管控必须选择管控措施",
             ),
         ]
-        indexes = [models.Index(fields=["status", "escalate_at"], name="verification_escalation")]
+        indexes = [
+            models.Index(fields=["status", "escalate_at"], name="verification_escalation"),
+            # New tasks are open: only closing one adds an entry.
+            models.Index(fields=["closed_at"], condition=Q(closed_at__isnull=False), name="verification_closed_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_channel_display()}"

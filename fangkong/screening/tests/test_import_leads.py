@@ -176,6 +176,31 @@ def test_a_person_reported_between_chunks_is_found_not_created_again(users, monk
     assert qian.leads.count() == 2 and qian.verifications.count() == 1
 
 
+def test_a_task_closed_between_chunks_is_not_joined_by_a_later_lead(users, monkeypatch):
+    """Persons met in an earlier chunk are not read again, but their open task is: once it
+    closes, the next lead about them opens a new one and puts them back to verifying."""
+    from fangkong.screening import imports
+    from fangkong.screening.models import Person
+
+    rows = [["孙三", outsider_id(33), "", "北京", "2022-07-01", "", ""],
+            ["孙三", outsider_id(33), "", "上海", "2022-07-02", "", ""]]
+    monkeypatch.setattr(imports, "IMPORT_CHUNK", 1)
+
+    def close_meanwhile(batch):
+        if batch.processed == 1:
+            Verification.objects.filter(person__id_number=outsider_id(33)).update(
+                status="closed", outcome="cleared", closed_at=timezone.now())
+            Person.objects.filter(id_number=outsider_id(33)).update(status="cleared")
+
+    batch = imports.start_batch(data=csv_bytes(rows), file_name="e.csv", channel="big_data", source="",
+                                user=users["big_data_admin"], keep_file=False)
+    assert imports.run_lead_import(batch, csv_bytes(rows), progress=close_meanwhile)["imported"] == 2
+    sun = Person.objects.get(id_number=outsider_id(33))
+    closed, reopened = sun.verifications.order_by("id")
+    assert (closed.status, reopened.status, sun.status) == ("closed", "open", "verifying")
+    assert [lead.verification_id for lead in sun.leads.order_by("row_number")] == [closed.pk, reopened.pk]
+
+
 def test_it_reports_bad_rows_across_chunks_and_fails_a_file_without_header(users, monkeypatch):
     from fangkong.screening import imports
 
