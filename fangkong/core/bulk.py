@@ -46,6 +46,26 @@ def allocate_ids(model: type[models.Model], n: int) -> list[int]:
     return list(range(start, start + n))
 
 
+def reserve_ids(model: type[models.Model], n: int) -> range | list[int]:
+    """`n` primary keys for `model` that no other writer will take, to be used by a later
+    transaction (or another process). Call inside a transaction. Unused ones stay gaps.
+
+    PostgreSQL draws them from the sequence; SQLite moves the table's AUTOINCREMENT counter
+    past them, which every later insert respects.
+    """
+    if connection.vendor == "postgresql":
+        return allocate_ids(model, n)
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f'SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), '
+                    f'COALESCE((SELECT MAX(id) FROM "{table}"), 0))', [table])
+        top = cur.fetchone()[0]
+        cur.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [top + n, table])
+        if not cur.rowcount:
+            cur.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top + n])
+    return range(top + 1, top + n + 1)
+
+
 @lru_cache(maxsize=200_000)
 def _sqlite_dt(value: dt.datetime) -> str:
     return connection.ops.adapt_datetimefield_value(value)

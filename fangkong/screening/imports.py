@@ -6,30 +6,39 @@ API and the `import_leads` command. Counts and progress are kept on `core.Batch`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
+import multiprocessing
+import os
+import traceback
 from collections import defaultdict
 from collections.abc import Iterator
 
 from django.core.files.base import ContentFile
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.bulk import analyze, import_session
+from fangkong.core.bulk import analyze, import_session, reserve_ids
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Batch, User
 
 from .choices import Channel
 from .intake import (
-    IngestResult,
     LeadInput,
+    Plan,
     ResolveState,
+    apply,
     clean_lead,
     look_up,
     notify_assignees,
+    number,
     plan,
+    result_of,
+    rows_of,
     write,
 )
 from .models import DeadlinePolicy, Lead, Person, Verification
@@ -41,6 +50,9 @@ from .routing import Router
 IMPORT_CHUNK = 50_000
 ANALYZE_ROWS = 20_000  # after an import this large, refresh the planner's statistics
 BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in the background
+# Files above this are written by a second process while this one plans the next chunk.
+WRITER_PROCESS_BYTES = BACKGROUND_BYTES
+PROGRESS_FIELDS = ("rows", "processed", "imported", "duplicates", "rejected")
 
 
 def start_batch(*, data: bytes, file_name: str, channel: str, source: str, user: User | None,
@@ -70,17 +82,20 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     assigned: dict[int, int] = defaultdict(int)
     with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), import_session():
         try:
-            for result, rows, rejected in _pipeline(batch, data, router, now):
-                batch.rows, batch.rejected = rows, rejected
-                batch.imported += result.created
-                batch.duplicates += result.duplicates
-                batch.processed = batch.rows
-                for user_id, n in result.assigned.items():
-                    assigned[user_id] += n
-                # Progress only: the bad rows are written once at the end, not rewritten every chunk.
-                batch.save(update_fields=["rows", "processed", "imported", "duplicates", "rejected"])
-                if progress:
-                    progress(batch)
+            state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
+            writer = (_WriterProcess if _writer_process_allowed(data) else _InlineWriter)(batch, state, now, policy)
+            with writer:
+                for chunk, rows, rejected in _cleaned_chunks(batch, data):
+                    planned = plan(chunk, look_up(chunk, state), state, channel=batch.channel, router=router)
+                    result = result_of(planned)
+                    batch.rows, batch.rejected, batch.processed = rows, rejected, rows
+                    batch.imported += result.created
+                    batch.duplicates += result.duplicates
+                    for user_id, n in result.assigned.items():
+                        assigned[user_id] += n
+                    writer.write(planned)
+                    if progress:
+                        progress(batch)
         except InvalidValue as exc:
             batch.status, batch.message = BatchStatus.FAILED, str(exc)
         else:
@@ -97,18 +112,115 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     return batch.outcome()
 
 
-def _pipeline(batch: Batch, data: bytes, router: Router, now: dt.datetime) -> Iterator[tuple[IngestResult, int, int]]:
-    """(what a chunk wrote, rows read so far, rows rejected so far), chunk after chunk.
+class _InlineWriter:
+    """Writes each planned chunk in this process, in its own transaction, with the batch's progress."""
 
-    Each chunk is looked up, planned in memory and written in turn, with one `ResolveState`
-    for the whole import. (Planning chunk n+1 in a thread while chunk n is written was tried:
-    under the GIL it gained 7% on PostgreSQL and lost on SQLite, whose driver gives the GIL up
-    and takes it back at every row.)
+    def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy) -> None:
+        self.batch, self.state, self.now, self.policy = batch, state, now, policy
+
+    def __enter__(self) -> _InlineWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def write(self, planned: Plan) -> None:
+        write(planned, self.state, batch=self.batch, now=self.now, policy=self.policy, audit_rows=False)
+        # Progress only: the bad rows are written once at the end, not rewritten every chunk.
+        self.batch.save(update_fields=PROGRESS_FIELDS)
+
+
+def _writer_process_allowed(data: bytes) -> bool:
+    """A second process needs its own connection to the same database: not inside a caller's
+    transaction (it could not see that transaction's rows) and not on an in-memory SQLite."""
+    return (len(data) >= WRITER_PROCESS_BYTES and hasattr(os, "fork") and not connection.in_atomic_block
+            and not (connection.vendor == "sqlite" and connection.is_in_memory_db()))
+
+
+class _WriterProcess(_InlineWriter):
+    """Writes planned chunks in a forked process while this one reads and plans the next.
+
+    Planning is Python and writing is mostly the database's work (SQLite's B-trees, or the
+    PostgreSQL server); with the GIL, threads cannot overlap them, processes can. Primary keys
+    are reserved ahead (`reserve_ids`), so the planner knows every new person's key before the
+    row exists. The writer's first act in each chunk's transaction is to reserve the next
+    chunk's keys and send them back, which is what the planner waits for; the chunk's progress
+    is written with its rows, so the batch shows what is committed.
     """
-    state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
-    for chunk, rows, rejected in _cleaned_chunks(batch, data):
-        planned = plan(chunk, look_up(chunk, state), state, channel=batch.channel, router=router)
-        yield write(planned, state, batch=batch, now=now, policy=policy, audit_rows=False), rows, rejected
+
+    def __enter__(self) -> _WriterProcess:
+        self.block = IMPORT_CHUNK  # at most one new person and one new task per row
+        with transaction.atomic():
+            self.ids = self._reserve()
+        connections.close_all()  # the child must not share this process's connections
+        context = multiprocessing.get_context("fork")
+        self.pipe, child = context.Pipe()
+        self.process = context.Process(target=_write_chunks, args=(child, self.batch.pk, self.block), daemon=True)
+        self.process.start()
+        child.close()
+        self.sent = self.done = 0
+        return self
+
+    def _reserve(self) -> tuple[Iterator[int], Iterator[int]]:
+        return iter(reserve_ids(Person, self.block)), iter(reserve_ids(Verification, self.block))
+
+    def write(self, planned: Plan) -> None:
+        number(planned, *self.ids, self.state)
+        self.state.unwritten = {task.pk for _, task, _, _ in planned.new_tasks}
+        rows = rows_of(planned, batch_id=self.batch.pk, now=self.now, policy=self.policy) if planned.leads else None
+        try:
+            self.pipe.send((rows, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS}))
+        except OSError:  # the writer has stopped: say why
+            self._receive("")
+        self.sent += 1
+        self.ids = tuple(iter(ids) for ids in self._receive("ids"))
+
+    def _receive(self, kind: str) -> tuple:
+        while True:
+            try:
+                what, *payload = self.pipe.recv()
+            except EOFError:
+                raise RuntimeError("写入进程意外退出") from None
+            if what == "error":
+                raise RuntimeError(f"写入失败:{payload[0]}")
+            if what == "done":
+                self.done += 1
+            if what == kind:
+                return tuple(payload)
+
+    def __exit__(self, exc_type: type | None, *exc: object) -> None:
+        try:
+            if exc_type is None:
+                self.pipe.send(None)
+                while self.done < self.sent:
+                    self._receive("done")
+        finally:
+            self.pipe.close()  # a writer still waiting for a chunk reads the end of the pipe and stops
+            self.process.join(timeout=60)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join()
+
+
+def _write_chunks(pipe, batch_id: int, block: int) -> None:
+    """The writer process: one transaction per chunk, until told to stop (None)."""
+    try:
+        with import_session():
+            while (message := pipe.recv()) is not None:
+                rows, progress = message
+                with transaction.atomic():
+                    pipe.send(("ids", reserve_ids(Person, block), reserve_ids(Verification, block)))
+                    if rows is not None:
+                        apply(rows)
+                    Batch.objects.filter(pk=batch_id).update(**progress)
+                pipe.send(("done",))
+    except EOFError:  # the planner stopped (its own error): what is committed stays, as inline
+        pass
+    except BaseException:  # whatever it was, the planner must hear of it
+        with contextlib.suppress(OSError):
+            pipe.send(("error", traceback.format_exc(limit=5)))
+    finally:
+        connections.close_all()
 
 
 def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput], int, int]]:

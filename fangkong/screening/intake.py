@@ -308,6 +308,9 @@ class ResolveState:
     by_pk: dict[int, PersonRef] = field(default_factory=dict)
     by_id: dict[str, PersonRef] = field(default_factory=dict)
     by_phone: dict[str, list[PersonRef]] = field(default_factory=lambda: defaultdict(list))
+    # Tasks of a chunk that a writer process may not have committed yet: absent from the
+    # database's answer, they are still open.
+    unwritten: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -381,11 +384,9 @@ def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, chan
                 state.by_phone[ref.phone].append(ref)
         else:
             ref.status, ref.merged_into_id = row[6], row[7]
-        task = lookups.open_tasks.get(row[0])
-        ref.task = TaskRef(*task) if task else None
+        _read_task(ref, lookups.open_tasks.get(row[0]), state)
     for pk in lookups.refresh:
-        task = lookups.open_tasks.get(pk)
-        state.by_pk[pk].task = TaskRef(*task) if task else None
+        _read_task(state.by_pk[pk], lookups.open_tasks.get(pk), state)
     resolver = _Resolver(state, lookups, router, out)
     created = resolver.created
     for item in inputs:
@@ -404,6 +405,13 @@ def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, chan
                 out.reopened.append(person)
         out.leads.append((key, item, person))
     return out
+
+
+def _read_task(ref: PersonRef, found: tuple[int, int] | None, state: ResolveState) -> None:
+    if found:
+        ref.task = TaskRef(*found)
+    elif ref.task is None or ref.task.pk not in state.unwritten:
+        ref.task = None  # closed since (or never had one)
 
 
 class _Resolver:
@@ -479,50 +487,85 @@ LEAD_COLUMNS = ("channel", "module", "source", "kind", "batch_id", "row_number",
                 "reported_by_id", "person_id", "verification_id", "division_id")
 
 
+@dataclass
+class Rows:
+    """A planned chunk in database form: what `apply` inserts and updates. Plain tuples, so a
+    writer process can be sent them (see `imports`)."""
+
+    persons: list[tuple]
+    adopted: list[tuple[int, str]]  # (person id, the ID number it now has)
+    tasks: list[tuple]
+    reopened: list[int]
+    leads: list[tuple]
+    candidates: list[tuple[int, int, str, int, str]]  # person, other, reason, division, module
+
+
+def number(out: Plan, person_ids: Iterator[int], task_ids: Iterator[int], state: ResolveState) -> None:
+    """Give the plan's new persons and tasks their primary keys (drawn from ids reserved for
+    them), and let `state` find the new persons by key."""
+    for p in out.new_persons:
+        p.pk = next(person_ids)
+        state.by_pk[p.pk] = p
+    for _, task, _, _ in out.new_tasks:
+        task.pk = next(task_ids)
+
+
+def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: DeadlinePolicy) -> Rows:
+    """The plan's rows, once `number` has given it keys."""
+    channel, module, at = out.channel, out.module, db_value(now)
+    located, sampled, due = (db_value(d) for d in policy.dues(now))
+    adapt = datetime_adapter()
+    return Rows(
+        persons=[(p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
+                  p.division_id, VERIFYING, p.module, None, at, at) for p in out.new_persons],
+        adopted=[(p.pk, p.id_number) for p in out.adopted],
+        tasks=[(task.pk, p.pk, channel, module, task.division_id, township, assignee, OPEN, at, located, sampled,
+                due, located, 0, located, 0, "", "", "", "") for p, task, township, assignee in out.new_tasks],
+        reopened=[p.pk for p in out.reopened],
+        leads=[(channel, module, i.source, i.kind, batch_id, i.row, k, i.name, i.id_number, i.phone, i.address,
+                i.origin, adapt(i.arrived_at), adapt(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id,
+                p.pk, p.task.pk, p.task.division_id) for k, i, p in out.leads],
+        candidates=[(a.pk, b.pk, r, a.division_id, module) for a, b, r in out.candidates],
+    )
+
+
+def apply(rows: Rows) -> None:
+    """Insert and update a chunk's rows; the caller holds the transaction."""
+    insert_rows(Person, PERSON_COLUMNS, rows.persons)
+    for pk, id_number in rows.adopted:  # rare: a phone-only person whose ID number now arrives
+        Person.objects.filter(pk=pk).update(id_number=id_number)
+    insert_rows(Verification, VERIFICATION_COLUMNS, rows.tasks)
+    execute_in("UPDATE screening_person SET status = %s WHERE {in}", "id", rows.reopened, [VERIFYING])
+    insert_rows(Lead, LEAD_COLUMNS, rows.leads)
+    if rows.candidates:
+        MergeCandidate.objects.bulk_create(
+            [MergeCandidate(person_id=a, other_id=b, reason=r, division_id=d, module=m)
+             for a, b, r, d, m in rows.candidates], batch_size=2000, ignore_conflicts=True)
+
+
+def result_of(out: Plan) -> IngestResult:
+    """What a plan adds, counted before it is written (`apply` writes every row it is given)."""
+    result = IngestResult(created=len(out.leads), duplicates=out.duplicates, new_persons=len(out.new_persons),
+                          new_verifications=len(out.new_tasks), candidates=len(out.candidates))
+    for _, _, _, assignee in out.new_tasks:
+        if assignee:
+            result.assigned[assignee] += 1
+    return result
+
+
 def write(out: Plan, state: ResolveState, *, batch: Batch | None, now: dt.datetime, policy: DeadlinePolicy,
           audit_rows: bool) -> IngestResult:
     """Write a plan in one transaction: persons, their tasks, the leads, merge candidates."""
-    result = IngestResult(duplicates=out.duplicates)
+    result = result_of(out)
     if not out.leads:
         return result
-    channel, module = out.channel, out.module
     with transaction.atomic():
-        new = out.new_persons
-        for p, pk in zip(new, allocate_ids(Person, len(new)), strict=True):
-            p.pk = pk
-        at = db_value(now)
-        insert_rows(Person, PERSON_COLUMNS, [
-            (p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
-             p.division_id, VERIFYING, p.module, None, at, at) for p in new])
-        for ref in out.adopted:  # rare: a phone-only person whose ID number now arrives
-            Person.objects.filter(pk=ref.pk).update(id_number=ref.id_number)
-        located, sampled, due = (db_value(d) for d in policy.dues(now))
-        tasks = out.new_tasks
-        for (_, task, _, _), vid in zip(tasks, allocate_ids(Verification, len(tasks)), strict=True):
-            task.pk = vid
-        insert_rows(Verification, VERIFICATION_COLUMNS, [
-            (task.pk, p.pk, channel, module, task.division_id, township, assignee, OPEN,
-             at, located, sampled, due, located, 0, located, 0, "", "", "", "") for p, task, township, assignee in tasks])
-        for _, _, _, assignee in tasks:
-            if assignee:
-                result.assigned[assignee] += 1
-        execute_in("UPDATE screening_person SET status = %s WHERE {in}", "id", [p.pk for p in out.reopened],
-                   [VERIFYING])
-        b, adapt = batch.pk if batch else None, datetime_adapter()
-        result.created = insert_rows(Lead, LEAD_COLUMNS, [
-            (channel, module, i.source, i.kind, b, i.row, k, i.name, i.id_number, i.phone, i.address, i.origin,
-             adapt(i.arrived_at), adapt(i.pushed_at), at, i.note, i.receipt_code, i.reported_by_id, p.pk,
-             p.task.pk, p.task.division_id) for k, i, p in out.leads])
-        if out.candidates:
-            MergeCandidate.objects.bulk_create(
-                [MergeCandidate(person_id=a.pk, other_id=b.pk, reason=r, division_id=a.division_id, module=module)
-                 for a, b, r in out.candidates], batch_size=2000, ignore_conflicts=True)
+        number(out, iter(allocate_ids(Person, len(out.new_persons))),
+               iter(allocate_ids(Verification, len(out.new_tasks))), state)
+        apply(rows_of(out, batch_id=batch.pk if batch else None, now=now, policy=policy))
         if audit_rows:
             result.leads = list(Lead.objects.filter(dedup_key__in=[k for k, _, _ in out.leads]).order_by("id"))
             audit.record_many(AuditAction.CREATE, result.leads, verb="ingest_lead")
-    for p in new:
-        state.by_pk[p.pk] = p
-    result.new_persons, result.new_verifications, result.candidates = len(new), len(tasks), len(out.candidates)
     return result
 
 
