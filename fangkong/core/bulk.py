@@ -24,6 +24,11 @@ IMPORT_CACHE_KIB = 512_000
 # Pages the WAL may grow to before SQLite copies it back (default 1,000): an import rewrites the
 # same index pages every transaction, and a checkpoint copies each page once however often.
 IMPORT_WAL_PAGES = 100_000
+# Reads through the operating system's cache instead of copying pages: a reader's own page
+# cache is dropped whenever another connection commits, as a writer process does every chunk.
+IMPORT_MMAP_BYTES = 2**31
+IMPORT_PRAGMAS = {"cache_size": -IMPORT_CACHE_KIB, "wal_autocheckpoint": IMPORT_WAL_PAGES,
+                  "mmap_size": IMPORT_MMAP_BYTES}
 
 
 def table_name(table: str | type[models.Model]) -> str:
@@ -225,24 +230,32 @@ def execute_in(sql: str, column: str, values: Iterable[Any], params: Sequence[An
 
 @contextmanager
 def import_session() -> Iterator[None]:
-    """A large page cache and rarer checkpoints on SQLite for a big import (no-op on PostgreSQL)."""
+    """SQLite tuned for a big import on this connection (see `tune_for_import`), put back after;
+    a no-op on PostgreSQL."""
     if connection.vendor != "sqlite":
         yield
         return
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA cache_size")
-        cache = cur.fetchone()[0]
-        cur.execute("PRAGMA wal_autocheckpoint")
-        wal = cur.fetchone()[0]
-        cur.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-        cur.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_WAL_PAGES}")
+    before = tune_for_import()
     try:
         yield
     finally:
         with connection.cursor() as cur:
-            cur.execute(f"PRAGMA cache_size = {int(cache)}")
-            cur.execute(f"PRAGMA wal_autocheckpoint = {int(wal)}")
+            for name, value in before.items():
+                cur.execute(f"PRAGMA {name} = {int(value)}")
 
+
+def tune_for_import() -> dict[str, int]:
+    """A large page cache, memory-mapped reads and rarer checkpoints for this SQLite connection
+    (call again after reconnecting); returns the settings it replaced."""
+    if connection.vendor != "sqlite":
+        return {}
+    before = {}
+    with connection.cursor() as cur:
+        for name, value in IMPORT_PRAGMAS.items():
+            cur.execute(f"PRAGMA {name}")
+            before[name] = cur.fetchone()[0]
+            cur.execute(f"PRAGMA {name} = {value}")
+    return before
 
 
 def analyze(*tables: str | type[models.Model]) -> None:

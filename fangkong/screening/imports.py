@@ -21,7 +21,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.bulk import analyze, import_session, reserve_ids
+from fangkong.core.bulk import analyze, import_session, reserve_ids, tune_for_import
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Batch, User
@@ -158,6 +158,7 @@ class _WriterProcess(_InlineWriter):
         self.process = context.Process(target=_write_chunks, args=(child, self.batch.pk, self.block), daemon=True)
         self.process.start()
         child.close()
+        tune_for_import()  # this process's new connection reads as much as the writer writes
         self.sent = self.done = 0
         return self
 
