@@ -253,8 +253,10 @@ def tune_for_import() -> dict[str, int]:
     with connection.cursor() as cur:
         for name, value in IMPORT_PRAGMAS.items():
             cur.execute(f"PRAGMA {name}")
-            before[name] = cur.fetchone()[0]
-            cur.execute(f"PRAGMA {name} = {value}")
+            row = cur.fetchone()
+            if row is not None:  # an in-memory database has no mmap_size
+                before[name] = row[0]
+                cur.execute(f"PRAGMA {name} = {value}")
     return before
 
 
