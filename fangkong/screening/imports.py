@@ -12,9 +12,12 @@ import hashlib
 import io
 import multiprocessing
 import os
+import queue
+import threading
 import traceback
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator
+from multiprocessing.reduction import ForkingPickler
 
 from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
@@ -138,20 +141,24 @@ def _writer_process_allowed(data: bytes) -> bool:
 
 
 class _WriterProcess(_InlineWriter):
-    """Writes planned chunks in a forked process while this one reads and plans the next.
+    """Writes planned chunks in a forked process while this one reads and plans the next ones.
 
     Planning is Python and writing is mostly the database's work (SQLite's B-trees, or the
     PostgreSQL server); with the GIL, threads cannot overlap them, processes can. Primary keys
     are reserved ahead (`reserve_ids`), so the planner knows every new person's key before the
-    row exists. The writer's first act in each chunk's transaction is to reserve the next
-    chunk's keys and send them back, which is what the planner waits for; the chunk's progress
-    is written with its rows, so the batch shows what is committed.
+    row exists: `DEPTH` blocks at the start, then one more by the writer at the start of each
+    chunk's transaction, sent back at once. So the planner runs up to `DEPTH` chunks ahead of
+    the writer, and a thread hands the chunks over, so that neither waits for the other
+    chunk by chunk. Each chunk's progress is written with its rows: the batch shows what is
+    committed.
     """
+
+    DEPTH = 2
 
     def __enter__(self) -> _WriterProcess:
         self.block = IMPORT_CHUNK  # at most one new person and one new task per row
         with transaction.atomic():
-            self.ids = self._reserve()
+            self.blocks = deque(self._reserve() for _ in range(self.DEPTH))
         connections.close_all()  # the child must not share this process's connections
         context = multiprocessing.get_context("fork")
         self.pipe, child = context.Pipe()
@@ -160,42 +167,62 @@ class _WriterProcess(_InlineWriter):
         child.close()
         tune_for_import()  # this process's new connection reads as much as the writer writes
         self.sent = self.done = 0
+        self.pending: deque[set[int]] = deque()  # new tasks of the chunks sent and not yet committed
+        self.outbox: queue.Queue[bytes] = queue.Queue(maxsize=self.DEPTH)
+        self.sender = threading.Thread(target=self._send, daemon=True)
+        self.sender.start()
         return self
 
     def _reserve(self) -> tuple[Iterator[int], Iterator[int]]:
         return iter(reserve_ids(Person, self.block)), iter(reserve_ids(Verification, self.block))
 
-    def write(self, planned: Plan) -> None:
-        number(planned, *self.ids, self.state)
-        self.state.unwritten = {task.pk for _, task, _, _ in planned.new_tasks}
-        rows = rows_of(planned, batch_id=self.batch.pk, now=self.now, policy=self.policy) if planned.leads else None
-        try:
-            self.pipe.send((rows, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS}))
-        except OSError:  # the writer has stopped: say why
-            self._receive("")
-        self.sent += 1
-        self.ids = tuple(iter(ids) for ids in self._receive("ids"))
+    def _send(self) -> None:
+        """The handover thread: writing to the pipe waits for the writer to read, without the GIL."""
+        broken = False
+        while (message := self.outbox.get()) is not None:
+            if not broken:
+                try:
+                    self.pipe.send_bytes(message)
+                except OSError:  # the writer stopped (`_receive` says why); keep emptying the queue
+                    broken = True
 
-    def _receive(self, kind: str) -> tuple:
-        while True:
-            try:
-                what, *payload = self.pipe.recv()
-            except EOFError:
-                raise RuntimeError("写入进程意外退出") from None
-            if what == "error":
-                raise RuntimeError(f"写入失败:{payload[0]}")
-            if what == "done":
-                self.done += 1
-            if what == kind:
-                return tuple(payload)
+    def write(self, planned: Plan) -> None:
+        while not self.blocks:
+            self._take(self._next())
+        number(planned, *self.blocks.popleft(), self.state)
+        self.pending.append({task.pk for _, task, _, _ in planned.new_tasks})
+        self.state.unwritten = set().union(*self.pending)
+        rows = rows_of(planned, batch_id=self.batch.pk, now=self.now, policy=self.policy) if planned.leads else None
+        self.outbox.put(ForkingPickler.dumps((rows, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS})))
+        self.sent += 1
+        while self.pipe.poll():  # what the writer said meanwhile: reserved keys, chunks committed
+            self._take(self._next())
+
+    def _next(self) -> tuple:
+        try:
+            return self.pipe.recv()
+        except EOFError:
+            raise RuntimeError("写入进程意外退出") from None
+
+    def _take(self, message: tuple) -> None:
+        what, *payload = message
+        if what == "error":
+            raise RuntimeError(f"写入失败:{payload[0]}")
+        if what == "ids":
+            self.blocks.append(tuple(iter(ids) for ids in payload))
+        elif what == "done":
+            self.done += 1
+            self.pending.popleft()
 
     def __exit__(self, exc_type: type | None, *exc: object) -> None:
         try:
             if exc_type is None:
-                self.pipe.send(None)
+                self.outbox.put(ForkingPickler.dumps(None))  # the writer stops after the last chunk
                 while self.done < self.sent:
-                    self._receive("done")
+                    self._take(self._next())
         finally:
+            self.outbox.put(None)  # the handover thread stops
+            self.sender.join(timeout=60)
             self.pipe.close()  # a writer still waiting for a chunk reads the end of the pipe and stops
             self.process.join(timeout=60)
             if self.process.is_alive():

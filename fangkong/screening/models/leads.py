@@ -20,8 +20,9 @@ class Lead(ScopedModel):
     imported twice (or submitted twice) adds nothing. `division` is where it was routed.
     Every index costs a million-row import seconds, so only what lists and boards filter on
     (received_at, batch, person, verification, division) is indexed; channel / module narrow
-    those further. References to reference data (batch, division, the reporting user) are not
-    database constraints: see `docs/ARCHITECTURE.md`, "Foreign keys on the intake tables".
+    those further. Its references are not database constraints (leads are written only by
+    `intake.apply`, a million at a time): see `docs/ARCHITECTURE.md`, "Foreign keys on the intake
+    tables".
     """
 
     channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices)
@@ -44,9 +45,10 @@ class Lead(ScopedModel):
     receipt_code = models.CharField(_("回执码"), max_length=12, null=True, blank=True)  # noqa: DJ001 — NULL is not unique
     reported_by = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("填报人"), db_index=False, db_constraint=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="leads", verbose_name=_("人员"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="leads", verbose_name=_("人员"),
+                               db_constraint=False)
     verification = models.ForeignKey("screening.Verification", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="leads", verbose_name=_("核查任务"))
+                                     related_name="leads", verbose_name=_("核查任务"), db_constraint=False)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("管理区划"), db_constraint=False)
 

@@ -65,7 +65,8 @@ class Person(ScopedModel):
         # second (LIKE) index per column that exact lookups never use.
         constraints = [models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique",
                                                violation_error_message="该身份证号的人员已存在")]
-        indexes = [models.Index(fields=["name"], name="person_name"), models.Index(fields=["phone"], name="person_phone")]
+        # No index on name: persons are found by ID number or phone, the name is compared after.
+        indexes = [models.Index(fields=["phone"], name="person_phone")]
 
     def __str__(self) -> str:
         return self.name

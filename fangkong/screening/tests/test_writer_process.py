@@ -36,6 +36,8 @@ def _rows() -> list[list[str]]:
             rows.append(rows[-1])  # the same row again: a duplicate
         if i % 5 == 0:  # the same person from elsewhere, in this chunk or the next
             rows.extend([["占位", "", "13700000000", "北京", day, "", ""]] * 6 + [[nm, idn, ph, "重庆", day, "", ""]])
+        if i % 7 == 3:  # … or two chunks later, while both may still be uncommitted
+            rows.extend([["占位", "", "13700000000", "北京", day, "", ""]] * 13 + [[nm, idn, ph, "成都", day, "", ""]])
         if i % 13 == 0:
             rows.append([f"周{i}", "", f"1381111{i:04d}", "北京", day, "", ""])
         if i % 13 == 6:
