@@ -259,6 +259,7 @@ def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput]
     rows = rejected = reported = 0
     chunk: list[LeadInput] = []
     channel, source = batch.channel, batch.source
+    size = max(IMPORT_CHUNK // 5, 1)  # a short first chunk: a writer process starts sooner
     for row, raw in read_table(data, batch.file_name, LEAD_COLUMNS):
         rows += 1
         try:
@@ -269,9 +270,9 @@ def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput]
             continue
         item.row, item.dedup = row, item.key(channel)
         chunk.append(item)
-        if len(chunk) >= IMPORT_CHUNK:
+        if len(chunk) >= size:
             yield chunk, rows, rejected
-            chunk, reported = [], rows
+            chunk, reported, size = [], rows, IMPORT_CHUNK
     if chunk or rows != reported or not rows:
         yield chunk, rows, rejected
 
