@@ -17,6 +17,7 @@ import threading
 import traceback
 from collections import defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.reduction import ForkingPickler
 
 from django.core.files.base import ContentFile
@@ -36,7 +37,9 @@ from .intake import (
     ResolveState,
     apply,
     clean_lead,
+    fetch_lookups,
     look_up,
+    lookup_request,
     notify_assignees,
     number,
     plan,
@@ -88,17 +91,21 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
             state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
             writer = (_WriterProcess if _writer_process_allowed(data) else _InlineWriter)(batch, state, now, policy)
             with writer:
-                for chunk, rows, rejected in _cleaned_chunks(batch, data):
-                    planned = plan(chunk, look_up(chunk, state), state, channel=batch.channel, router=router)
-                    result = result_of(planned)
-                    batch.rows, batch.rejected, batch.processed = rows, rejected, rows
-                    batch.imported += result.created
-                    batch.duplicates += result.duplicates
-                    for user_id, n in result.assigned.items():
-                        assigned[user_id] += n
-                    writer.write(planned)
-                    if progress:
-                        progress(batch)
+                chunks = _cleaned_chunks(batch, data)
+                looked_up = _looked_up_ahead(chunks, state) if isinstance(writer, _WriterProcess) else (
+                    (chunk, rows, rejected, look_up(chunk, state)) for chunk, rows, rejected in chunks)
+                with contextlib.closing(looked_up):  # its thread stops, whatever happens
+                    for chunk, rows, rejected, lookups in looked_up:
+                        planned = plan(chunk, lookups, state, channel=batch.channel, router=router)
+                        result = result_of(planned)
+                        batch.rows, batch.rejected, batch.processed = rows, rejected, rows
+                        batch.imported += result.created
+                        batch.duplicates += result.duplicates
+                        for user_id, n in result.assigned.items():
+                            assigned[user_id] += n
+                        writer.write(planned)
+                        if progress:
+                            progress(batch)
         except InvalidValue as exc:
             batch.status, batch.message = BatchStatus.FAILED, str(exc)
         else:
@@ -113,6 +120,27 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     if assigned:
         notify_assignees(assigned, batch.channel)
     return batch.outcome()
+
+
+def _looked_up_ahead(chunks: Iterator[tuple[list[LeadInput], int, int]], state: ResolveState) -> Iterator[tuple]:
+    """Chunks with their lookups, chunk n+1's read in a thread (with its own connection) while
+    chunk n is planned: the queries wait on the database, planning on Python. The request is
+    taken from `state` before chunk n is planned; what chunk n then adds, `plan` finds in `state`
+    (and `ResolveState.unwritten` covers tasks the database does not show yet)."""
+    with ThreadPoolExecutor(max_workers=1, initializer=tune_for_import) as pool:
+        try:
+            current = next(chunks, None)
+            future = pool.submit(fetch_lookups, lookup_request(current[0], state)) if current else None
+            while current is not None:
+                lookups = future.result()
+                following = next(chunks, None)
+                if following is not None:
+                    future = pool.submit(fetch_lookups, lookup_request(following[0], state))
+                yield (*current, lookups)
+                current = following
+        finally:
+            with contextlib.suppress(RuntimeError):  # at interpreter exit the pool takes no more work
+                pool.submit(connections.close_all).result()  # the thread's own connection
 
 
 class _InlineWriter:

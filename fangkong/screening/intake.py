@@ -295,6 +295,7 @@ class Lookups:
     res_by_id: dict[str, tuple[int, int]]
     res_by_phone: dict[tuple[str, str], tuple[int, int]]
     refresh: set[int] = field(default_factory=set)  # known persons (pk) whose open task was read again
+    unwritten: set[int] = field(default_factory=set)  # see LookupRequest.unwritten
 
 
 @dataclass
@@ -342,32 +343,53 @@ def look_up(inputs: list[LeadInput], state: ResolveState) -> Lookups:
     A person `state` already holds by ID number is not read again (the number is unique, so no
     one else can appear under it), but their open task is: it may have closed meanwhile.
     """
-    keys = {item.dedup for item in inputs} - state.keys
-    existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key", keys)}
-    inputs = [i for i in inputs if i.dedup not in existing and i.dedup not in state.keys]  # only these resolve
-    known = state.by_id
-    ids = {i.id_number for i in inputs if i.id_number}
-    new_ids = ids - known.keys()
-    persons = [*fetch_in(PERSON_SQL, "id_number", new_ids), *fetch_in(
-        PERSON_SQL, "phone", {i.phone for i in inputs if i.phone and i.id_number not in known})]
+    return fetch_lookups(lookup_request(inputs, state))
+
+
+@dataclass
+class LookupRequest:
+    """What `look_up` asks of the database, taken from `state` at one moment: `fetch_lookups`
+    then runs on it without touching `state` (an import runs it in a thread while the previous
+    chunk is planned)."""
+
+    keys: set[str]
+    rows: list[tuple[str, str, str, bool]]  # (dedup key, ID number, phone, ID number known)
+    known: dict[str, tuple[int | None, int | None]]  # known ID number → (person, merged into)
+    unwritten: set[int]  # `state.unwritten` when asked: tasks the answer may not show yet
+
+
+def lookup_request(inputs: list[LeadInput], state: ResolveState) -> LookupRequest:
+    planned, known = state.keys, state.by_id
+    rows = [(i.dedup, i.id_number, i.phone, i.id_number in known) for i in inputs if i.dedup not in planned]
+    return LookupRequest({r[0] for r in rows}, rows,
+                         {r[1]: (known[r[1]].pk, known[r[1]].merged_into_id) for r in rows if r[3]},
+                         set(state.unwritten))
+
+
+def fetch_lookups(request: LookupRequest) -> Lookups:
+    existing = {k for (k,) in fetch_in("SELECT dedup_key FROM screening_lead WHERE {in}", "dedup_key",
+                                       request.keys)}
+    rows = [r for r in request.rows if r[0] not in existing]  # only these resolve
+    new_ids = {r[1] for r in rows if r[1] and not r[3]}
+    persons = [*fetch_in(PERSON_SQL, "id_number", new_ids),
+               *fetch_in(PERSON_SQL, "phone", {r[2] for r in rows if r[2] and not r[3]})]
     targets = {r[7] for r in persons if r[7]}
     for _ in range(5):  # merged-away persons point at the kept one (rarely more than one step)
-        targets -= state.by_pk.keys() | {r[0] for r in persons}
+        targets -= {r[0] for r in persons}
         if not targets:
             break
         found = list(fetch_in(PERSON_SQL, "id", targets))
         persons += found
         targets = {r[7] for r in found if r[7]}
-    refresh = {pk for ref in (known[x] for x in ids & known.keys()) for pk in (ref.pk, ref.merged_into_id) if pk}
+    refresh = {pk for pair in request.known.values() for pk in pair if pk}
     open_tasks = {pid: (vid, div) for pid, vid, div in fetch_in(OPEN_TASK_SQL, "person_id",
                                                                 {r[0] for r in persons} | refresh)}
     new_ids -= {r[3] for r in persons}  # only people not found yet are looked for among residents
     res_by_id = {n: (pk, g) for n, pk, g in fetch_in(RESIDENT_SQL.format(cols="id_number, id, grid_id"),
                                                        "id_number", new_ids)}
     res_by_phone = {(phone, name): (pk, g) for phone, name, pk, g in fetch_in(
-        RESIDENT_SQL.format(cols="phone, name, id, grid_id"), "phone",
-        {i.phone for i in inputs if i.phone and not i.id_number})}
-    return Lookups(existing, persons, open_tasks, res_by_id, res_by_phone, refresh)
+        RESIDENT_SQL.format(cols="phone, name, id, grid_id"), "phone", {r[2] for r in rows if r[2] and not r[1]})}
+    return Lookups(existing, persons, open_tasks, res_by_id, res_by_phone, refresh, request.unwritten)
 
 
 def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, channel: str, router: Router) -> Plan:
@@ -384,9 +406,9 @@ def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, chan
                 state.by_phone[ref.phone].append(ref)
         else:
             ref.status, ref.merged_into_id = row[6], row[7]
-        _read_task(ref, lookups.open_tasks.get(row[0]), state)
+        _read_task(ref, lookups.open_tasks.get(row[0]), lookups, state)
     for pk in lookups.refresh:
-        _read_task(state.by_pk[pk], lookups.open_tasks.get(pk), state)
+        _read_task(state.by_pk[pk], lookups.open_tasks.get(pk), lookups, state)
     resolver = _Resolver(state, lookups, router, out)
     created = resolver.created
     for item in inputs:
@@ -407,10 +429,10 @@ def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, chan
     return out
 
 
-def _read_task(ref: PersonRef, found: tuple[int, int] | None, state: ResolveState) -> None:
+def _read_task(ref: PersonRef, found: tuple[int, int] | None, lookups: Lookups, state: ResolveState) -> None:
     if found:
         ref.task = TaskRef(*found)
-    elif ref.task is None or ref.task.pk not in state.unwritten:
+    elif ref.task is None or (ref.task.pk not in state.unwritten and ref.task.pk not in lookups.unwritten):
         ref.task = None  # closed since (or never had one)
 
 
