@@ -34,7 +34,7 @@ class Person(ScopedModel):
     address = models.CharField(_("现住址"), max_length=255, blank=True)
     resident = models.ForeignKey(
         "registry.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="persons",
-        verbose_name=_("对应常住人口"),
+        verbose_name=_("对应常住人口"), db_constraint=False,
     )
     division = models.ForeignKey(
         "core.Division", on_delete=models.PROTECT, related_name="persons", verbose_name=_("管理区划"),
