@@ -88,24 +88,7 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     assigned: dict[int, int] = defaultdict(int)
     with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), import_session():
         try:
-            state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
-            writer = (_WriterProcess if _writer_process_allowed(data) else _InlineWriter)(batch, state, now, policy)
-            with writer:
-                chunks = _cleaned_chunks(batch, data)
-                looked_up = _looked_up_ahead(chunks, state) if isinstance(writer, _WriterProcess) else (
-                    (chunk, rows, rejected, look_up(chunk, state)) for chunk, rows, rejected in chunks)
-                with contextlib.closing(looked_up):  # its thread stops, whatever happens
-                    for chunk, rows, rejected, lookups in looked_up:
-                        planned = plan(chunk, lookups, state, channel=batch.channel, router=router)
-                        result = result_of(planned)
-                        batch.rows, batch.rejected, batch.processed = rows, rejected, rows
-                        batch.imported += result.created
-                        batch.duplicates += result.duplicates
-                        for user_id, n in result.assigned.items():
-                            assigned[user_id] += n
-                        writer.write(planned)
-                        if progress:
-                            progress(batch)
+            _import_chunks(batch, data, now, router, assigned, progress)
         except InvalidValue as exc:
             batch.status, batch.message = BatchStatus.FAILED, str(exc)
         else:
@@ -122,11 +105,35 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
     return batch.outcome()
 
 
+def _import_chunks(batch: Batch, data: bytes, now: dt.datetime, router: Router, assigned: dict[int, int],
+                   progress) -> None:
+    """Look up, plan and write the file chunk by chunk, keeping the batch's counters; a big file
+    is written by a writer process while its lookups for the next chunk run in a thread."""
+    state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
+    writer = (_WriterProcess if _writer_process_allowed(data) else _InlineWriter)(batch, state, now, policy)
+    with writer:
+        chunks = _cleaned_chunks(batch, data)
+        looked_up = _looked_up_ahead(chunks, state) if isinstance(writer, _WriterProcess) else (
+            (chunk, rows, rejected, look_up(chunk, state)) for chunk, rows, rejected in chunks)
+        with contextlib.closing(looked_up):  # its thread stops, whatever happens
+            for chunk, rows, rejected, lookups in looked_up:
+                planned = plan(chunk, lookups, state, channel=batch.channel, router=router)
+                result = result_of(planned)
+                batch.rows, batch.rejected, batch.processed = rows, rejected, rows
+                batch.imported += result.created
+                batch.duplicates += result.duplicates
+                for user_id, n in result.assigned.items():
+                    assigned[user_id] += n
+                writer.write(planned)
+                if progress:
+                    progress(batch)
+
+
 def _looked_up_ahead(chunks: Iterator[tuple[list[LeadInput], int, int]], state: ResolveState) -> Iterator[tuple]:
     """Chunks with their lookups, chunk n+1's read in a thread (with its own connection) while
     chunk n is planned: the queries wait on the database, planning on Python. The request is
-    taken from `state` before chunk n is planned; what chunk n then adds, `plan` finds in `state`
-    (and `ResolveState.unwritten` covers tasks the database does not show yet)."""
+    taken from `state` before chunk n is planned; what chunk n then adds, `plan` finds in `state`,
+    and `LookupRequest.unwritten` keeps open the tasks the database may not show yet."""
     with ThreadPoolExecutor(max_workers=1, initializer=tune_for_import) as pool:
         try:
             current = next(chunks, None)

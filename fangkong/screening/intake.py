@@ -2,7 +2,8 @@
 
 `ingest` is set-based so the same code serves one self-report and a million-row list: per
 chunk it looks up duplicates, persons and residents with a few `IN` queries, resolves and
-routes in memory, and writes with `bulk_create`. No query runs per row.
+routes in memory (`plan`), and writes set-based (`apply`: COPY or executemany). No query runs
+per row. A big import runs `apply` in a writer process (see `imports`).
 """
 
 from __future__ import annotations
