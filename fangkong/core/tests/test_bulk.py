@@ -1,0 +1,40 @@
+"""core.bulk: keys reserved ahead, lookups by key, rows inserted as tuples, on either database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from fangkong.core.bulk import fetch_in, insert_rows, reserve_ids
+from fangkong.core.models import Batch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reserved_keys_are_not_taken_by_later_inserts(county):
+    with transaction.atomic():
+        reserved = list(reserve_ids(Batch, 5))
+    assert len(set(reserved)) == 5
+    later = Batch.objects.create(kind="leads", channel="big_data", division=county)
+    assert later.pk not in reserved and later.pk > max(reserved)
+    with transaction.atomic():
+        assert min(reserve_ids(Batch, 3)) > later.pk
+
+
+def test_rows_inserted_with_reserved_keys_are_found_by_key(county):
+    with transaction.atomic():
+        pks = list(reserve_ids(Batch, 3))
+        naive = dt.datetime(2022, 7, 1, 8, 0)  # noqa: DTZ001 — stored as UTC, as Django's connections run
+        # JSON columns: PostgreSQL takes this table as text COPY (the leads' tables go in binary).
+        insert_rows(Batch, ("id", "kind", "channel", "source", "file_name", "file_sha256", "file", "status",
+                            "options", "rows", "processed", "imported", "updated", "duplicates", "rejected",
+                            "errors", "message", "created_at", "division_id"),
+                    [(pk, "leads", "big_data", "", f"{pk}.csv", "", "", "done", "{}", 0, 0, 0, 0, 0, 0, "[]", "",
+                      naive, county.pk) for pk in pks])
+    names = {pk: name for pk, name in fetch_in("SELECT id, file_name FROM core_batch WHERE {in}", "id", pks)}
+    assert names == {pk: f"{pk}.csv" for pk in pks}
+    found = list(fetch_in("SELECT id FROM core_batch WHERE {in}", "file_name", [f"{pks[0]}.csv", "无此文件.csv", ""]))
+    assert found == [(pks[0],)]
+    assert Batch.objects.get(pk=pks[0]).created_at == naive.replace(tzinfo=dt.UTC)
