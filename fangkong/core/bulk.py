@@ -35,8 +35,13 @@ def table_name(table: str | type[models.Model]) -> str:
     return table if isinstance(table, str) else table._meta.db_table
 
 
-def allocate_ids(model: type[models.Model], n: int) -> list[int]:
-    """`n` fresh primary keys for `model`. Call inside the transaction that inserts them."""
+def reserve_ids(model: type[models.Model], n: int) -> range | list[int]:
+    """`n` primary keys for `model` that no other writer will take, for this transaction or a
+    later one (or another process). Call inside a transaction. Unused ones stay gaps.
+
+    PostgreSQL draws them from the sequence; SQLite moves the table's AUTOINCREMENT counter
+    past them, which every later insert respects.
+    """
     if n <= 0:
         return []
     table = model._meta.db_table
@@ -44,24 +49,6 @@ def allocate_ids(model: type[models.Model], n: int) -> list[int]:
         if connection.vendor == "postgresql":
             cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
             return [r[0] for r in cur.fetchall()]
-        # SQLite: the transaction holds the write lock once it has written, and max(id) is read
-        # inside it, so no other writer can take these ids.
-        cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
-        start = cur.fetchone()[0] + 1
-    return list(range(start, start + n))
-
-
-def reserve_ids(model: type[models.Model], n: int) -> range | list[int]:
-    """`n` primary keys for `model` that no other writer will take, to be used by a later
-    transaction (or another process). Call inside a transaction. Unused ones stay gaps.
-
-    PostgreSQL draws them from the sequence; SQLite moves the table's AUTOINCREMENT counter
-    past them, which every later insert respects.
-    """
-    if connection.vendor == "postgresql":
-        return allocate_ids(model, n)
-    table = model._meta.db_table
-    with connection.cursor() as cur:
         cur.execute(f'SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), '
                     f'COALESCE((SELECT MAX(id) FROM "{table}"), 0))', [table])
         top = cur.fetchone()[0]
@@ -80,21 +67,18 @@ def db_value(value: object) -> object:
     """A Python value in the form the database driver takes: datetimes as text on SQLite, and
     aware on PostgreSQL (binary COPY refuses a naive one; Django's connections run in UTC)."""
     if isinstance(value, dt.datetime):
-        if connection.vendor == "sqlite":
-            return _sqlite_dt(value)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
+        return _sqlite_dt(value) if connection.vendor == "sqlite" else _aware(value)
     return value
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def datetime_adapter() -> Callable[[dt.datetime | None], object]:
     """`db_value` for a column of datetimes: the vendor is looked up once (the connection proxy
     costs microseconds a call) and each distinct value is converted once."""
-    if connection.vendor == "sqlite":
-        adapt = connection.ops.adapt_datetimefield_value
-    else:
-        def adapt(value: dt.datetime) -> dt.datetime:
-            return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+    adapt = connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else _aware
     memo: dict[dt.datetime | None, object] = {None: None}
 
     def convert(value: dt.datetime | None) -> object:
@@ -150,7 +134,7 @@ def update_rows(table: str | type[models.Model], columns: Sequence[str], rows: S
             names = [*columns, key]
             alias = ", ".join(ops.quote_name(f"v{i}") for i in range(len(names)))
             sets = ", ".join(f"{ops.quote_name(c)} = v.{ops.quote_name(f'v{i}')}" for i, c in enumerate(columns))
-            types = _column_types(cursor, table, names)
+            types = [_pg_column_types(cursor, table)[c] for c in names]
             for start in range(0, len(rows), 1000):
                 chunk = rows[start:start + 1000]
                 values = ", ".join("(" + ", ".join(f"%s::{t}" for t in types) + ")" for _ in chunk)
@@ -166,30 +150,25 @@ def update_rows(table: str | type[models.Model], columns: Sequence[str], rows: S
 
 BINARY_COPY_TYPES = {"character varying", "text", "bigint", "integer", "smallint", "boolean",
                      "timestamp with time zone", "date", "double precision"}
-_REGTYPES: dict[tuple[str, str], dict[str, str]] = {}
+_PG_TYPES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _pg_column_types(cursor, table: str) -> dict[str, str]:
+    """Column name → type name (e.g. `character varying`) of a PostgreSQL table, read once."""
+    key = (connection.settings_dict["NAME"], table)
+    if key not in _PG_TYPES:
+        cursor.execute("SELECT attname, atttypid::regtype::text FROM pg_attribute "
+                       "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                       [connection.ops.quote_name(table)])
+        _PG_TYPES[key] = dict(cursor.fetchall())
+    return _PG_TYPES[key]
 
 
 def _binary_copy_types(cursor, table: str, columns: Sequence[str]) -> list[str] | None:
     """The columns' type names when all of them can be copied in binary, else None."""
-    key = (connection.settings_dict["NAME"], table)
-    types = _REGTYPES.get(key)
-    if types is None:
-        cursor.execute("SELECT attname, atttypid::regtype::text FROM pg_attribute "
-                       "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                       [connection.ops.quote_name(table)])
-        types = _REGTYPES[key] = dict(cursor.fetchall())
+    types = _pg_column_types(cursor, table)
     out = [types.get(c) for c in columns]
     return out if all(t in BINARY_COPY_TYPES for t in out) else None
-
-
-def _column_types(cursor, table: str, columns: Sequence[str]) -> list[str]:
-    cursor.execute(
-        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
-        [connection.ops.quote_name(table)],
-    )
-    types = dict(cursor.fetchall())
-    return [types[c] for c in columns]
 
 
 def fetch_in(sql: str, column: str, values: Iterable[Any], params: Sequence[Any] = ()) -> Iterator[tuple]:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.bulk import allocate_ids, datetime_adapter, db_value, execute_in, fetch_in, insert_rows
+from fangkong.core.bulk import datetime_adapter, db_value, execute_in, fetch_in, insert_rows, reserve_ids
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import (
     PROVINCE_CODES,
@@ -583,8 +583,8 @@ def write(out: Plan, state: ResolveState, *, batch: Batch | None, now: dt.dateti
     if not out.leads:
         return result
     with transaction.atomic():
-        number(out, iter(allocate_ids(Person, len(out.new_persons))),
-               iter(allocate_ids(Verification, len(out.new_tasks))), state)
+        number(out, iter(reserve_ids(Person, len(out.new_persons))),
+               iter(reserve_ids(Verification, len(out.new_tasks))), state)
         apply(rows_of(out, batch_id=batch.pk if batch else None, now=now, policy=policy))
         if audit_rows:
             result.leads = list(Lead.objects.filter(dedup_key__in=[k for k, _, _ in out.leads]).order_by("id"))
