@@ -10,6 +10,7 @@ their audit rows through `core.audit`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -47,7 +48,9 @@ def reserve_ids(model: type[models.Model], n: int) -> range | list[int]:
     table = model._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+            # The sequence by its oid, a constant: `pg_get_serial_sequence` or a `::regclass` cast
+            # in the query would be evaluated per key (a catalog lookup: 150 ms per 50,000).
+            cur.execute(f"SELECT nextval({_pg_sequence(cur, table)}::oid) FROM generate_series(1, %s)", [n])
             return [r[0] for r in cur.fetchall()]
         cur.execute(f'SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), '
                     f'COALESCE((SELECT MAX(id) FROM "{table}"), 0))', [table])
@@ -56,6 +59,18 @@ def reserve_ids(model: type[models.Model], n: int) -> range | list[int]:
         if not cur.rowcount:
             cur.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top + n])
     return range(top + 1, top + n + 1)
+
+
+_PG_SEQUENCES: dict[tuple[str, str], int] = {}
+
+
+def _pg_sequence(cursor, table: str) -> int:
+    """The oid of the sequence behind `table`'s id column, read once per database."""
+    key = (connection.settings_dict["NAME"], table)
+    if key not in _PG_SEQUENCES:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [connection.ops.quote_name(table)])
+        _PG_SEQUENCES[key] = int(cursor.fetchone()[0])
+    return _PG_SEQUENCES[key]
 
 
 @lru_cache(maxsize=200_000)
@@ -225,18 +240,38 @@ def execute_in(sql: str, column: str, values: Iterable[Any], params: Sequence[An
 
 @contextmanager
 def import_session() -> Iterator[None]:
-    """SQLite tuned for a big import on this connection (see `tune_for_import`), put back after;
-    a no-op on PostgreSQL."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    before = tune_for_import()
+    """A big import: Python's cyclic garbage collector paused (see `collector_paused`) and, on
+    SQLite, this connection tuned (see `tune_for_import`); both put back after."""
+    with collector_paused():
+        if connection.vendor != "sqlite":
+            yield
+            return
+        before = tune_for_import()
+        try:
+            yield
+        finally:
+            with connection.cursor() as cur:
+                for name, value in before.items():
+                    cur.execute(f"PRAGMA {name} = {int(value)}")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off (this process, all threads) until the block ends.
+
+    A million-row import keeps hundreds of thousands of objects alive (every person it met),
+    and the collector walks all of them again each time enough new ones have survived: 15 s of
+    a 38 s import's CPU, measured. Reference counting still frees everything at once; the
+    import makes few reference cycles (its peak memory is the same either way), and those are
+    collected once the collector runs again.
+    """
+    was = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        with connection.cursor() as cur:
-            for name, value in before.items():
-                cur.execute(f"PRAGMA {name} = {int(value)}")
+        if was:
+            gc.enable()
 
 
 def tune_for_import() -> dict[str, int]:

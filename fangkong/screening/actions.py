@@ -244,7 +244,7 @@ def do_reassign(user: User, v: Verification, division: Division) -> Verification
         v.division_id, v.township_id = division.pk, router.township_of(division.pk)
         v.assignee_id = router.assignee_for(division.pk)
         Person.objects.filter(pk=v.person_id).update(division_id=division.pk)
-        Lead.objects.filter(verification=v).update(division_id=division.pk)
+        v.leads.update(division_id=division.pk)
         _save(v, before, "reassign")
     if v.assignee_id:
         notify_assignees({v.assignee_id: 1}, v.channel)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from django.db import transaction
 
-from fangkong.core.bulk import fetch_in, insert_rows, reserve_ids
+from fangkong.core.bulk import fetch_in, import_session, insert_rows, reserve_ids
 from fangkong.core.models import Batch
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,23 @@ def test_rows_inserted_with_reserved_keys_are_found_by_key(county):
     found = list(fetch_in("SELECT id FROM core_batch WHERE {in}", "file_name", [f"{pks[0]}.csv", "无此文件.csv", ""]))
     assert found == [(pks[0],)]
     assert Batch.objects.get(pk=pks[0]).created_at == naive.replace(tzinfo=dt.UTC)
+
+
+def test_an_import_session_pauses_the_garbage_collector_and_puts_it_back():
+    assert gc.isenabled()
+    with import_session():
+        assert not gc.isenabled()
+        with import_session():  # nested (a writer process inherits its parent's state)
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), import_session():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with import_session():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()

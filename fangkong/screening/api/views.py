@@ -20,6 +20,7 @@ from fangkong.core.models import Batch
 
 from .. import actions
 from ..choices import AssistDirection, BoardMetric
+from ..filtersets import LeadFilterSet, VerificationFilterSet
 from ..imports import public_outcome
 from ..intake import LeadInput, chunked, clean_lead, ingest, notify_assignees
 from ..models import AssistRequest, DailyClearance, Lead, MergeCandidate, Person, Verification
@@ -60,7 +61,7 @@ class LeadViewSet(ScopedReadOnlyViewSet):
 
     queryset = Lead.objects.all()
     serializer_class = s.LeadSerializer
-    filterset_fields = ["channel", "source", "kind", "batch", "person", "verification"]
+    filterset_class = LeadFilterSet
 
 
 
@@ -70,7 +71,7 @@ class VerificationViewSet(ScopedReadOnlyViewSet):
     queryset = Verification.objects.all()
     serializer_class = s.VerificationSerializer
     select_related = ("person",)
-    filterset_fields = ["channel", "module", "status", "division", "township", "assignee", "outcome"]
+    filterset_class = VerificationFilterSet
 
     @extend_schema(parameters=[OpenApiParameter("metric", str, enum=BoardMetric.values),
                                OpenApiParameter("start", str), OpenApiParameter("end", str)])

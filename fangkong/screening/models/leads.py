@@ -19,8 +19,9 @@ class Lead(ScopedModel):
     `dedup_key` is a digest of the channel and the row's cleaned values, so the same row
     imported twice (or submitted twice) adds nothing. `division` is where it was routed.
     Every index costs a million-row import seconds, so only what lists and boards filter on
-    (received_at, batch, person, verification, division) is indexed; channel / module narrow
-    those further. Its references are not database constraints (leads are written only by
+    (received_at, batch, person, division) is indexed; channel / module narrow those further.
+    A task's leads are found through its person (`Verification.leads`), so `verification`
+    carries no index of its own. Its references are not database constraints (leads are written only by
     `intake.apply`, a million at a time): see `docs/ARCHITECTURE.md`, "Foreign keys on the intake
     tables".
     """
@@ -47,8 +48,10 @@ class Lead(ScopedModel):
                                     related_name="+", verbose_name=_("填报人"), db_index=False, db_constraint=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="leads", verbose_name=_("人员"),
                                db_constraint=False)
+    # related_name "+": `Verification.leads` reads them through the indexed person column.
     verification = models.ForeignKey("screening.Verification", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="leads", verbose_name=_("核查任务"), db_constraint=False)
+                                     related_name="+", verbose_name=_("核查任务"), db_constraint=False,
+                                     db_index=False)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("管理区划"), db_constraint=False)
 

@@ -32,15 +32,17 @@ class Person(ScopedModel):
     id_number = models.CharField(_("身份证号"), max_length=18, null=True, blank=True)  # noqa: DJ001 — NULL is not unique
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     address = models.CharField(_("现住址"), max_length=255, blank=True)
+    # Not indexed: nothing lists a resident's persons, and residents are not deleted (the one
+    # query that would scan); each imported person would pay for the entry.
     resident = models.ForeignKey(
         "registry.Resident", on_delete=models.SET_NULL, null=True, blank=True, related_name="persons",
-        verbose_name=_("对应常住人口"), db_constraint=False,
+        verbose_name=_("对应常住人口"), db_constraint=False, db_index=False,
     )
     division = models.ForeignKey(
         "core.Division", on_delete=models.PROTECT, related_name="persons", verbose_name=_("管理区划"),
         db_constraint=False,
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)  # lists sort by id: the same order
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # Added by screening 0002: where the person stands, which module owns the work, merges.
     status = models.CharField(
@@ -58,7 +60,7 @@ class Person(ScopedModel):
                    "delete": roles(Role.COMMAND_CENTER)}
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-id"]  # newest first (keys are drawn in creation order; `created_at` has no index)
         verbose_name = _("涉疫风险人员")
         verbose_name_plural = _("涉疫风险人员")
         # Declared here, not with unique=True / db_index=True, which on PostgreSQL add a

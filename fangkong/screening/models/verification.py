@@ -19,6 +19,7 @@ from ..choices import (
     ReviewDecision,
     VerificationStatus,
 )
+from .leads import Lead
 from .person import SCREENING_EDITORS, SCREENING_VIEWERS, Person, module_refine
 
 # "1.3.8" for pushed data (001: located in 1 h, sampled in 3 h, result in 8 h); 2/12/24 elsewhere.
@@ -87,8 +88,10 @@ class Verification(ScopedModel):
     module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("责任区划"), db_constraint=False)
+    # Not indexed: boards group by it over all rows anyway, and lists find a township's tasks
+    # through `division` (its subtree), which is.
     township = models.ForeignKey("core.Division", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", verbose_name=_("所属乡镇"), db_constraint=False)
+                                 related_name="+", verbose_name=_("所属乡镇"), db_constraint=False, db_index=False)
     assignee = models.ForeignKey("core.User", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="verifications", verbose_name=_("责任人"), db_constraint=False)
     status = models.CharField(_("状态"), max_length=16, choices=VerificationStatus.choices,
@@ -146,6 +149,12 @@ class Verification(ScopedModel):
     @classmethod
     def scope_refine(cls, qs: ScopedQuerySet, user, action: str) -> ScopedQuerySet:
         return module_refine(qs, user, "module")
+
+    @property
+    def leads(self) -> models.QuerySet[Lead]:
+        """The task's leads, found through the person's (indexed) leads: `Lead.verification` has no
+        index, since a million-row import would pay for every entry."""
+        return Lead.objects.filter(person_id=self.person_id, verification=self)
 
     @property
     def is_overdue(self) -> bool:

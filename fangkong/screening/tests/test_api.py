@@ -75,3 +75,25 @@ def test_it_publishes_every_list_in_the_schema(users):
                  "/api/screening/merge-candidates/{id}/merge/", "/api/screening/assist-requests/",
                  "/api/screening/clearances/", "/api/screening/board/{start}/{end}/"):
         assert path in schema["paths"], path
+
+
+def test_it_filters_a_tasks_leads_and_a_townships_tasks(users):
+    """`?verification=` finds a task's leads through its person, `?township=` a township's tasks through
+    the division tree: neither column is indexed, both filters must still answer exactly."""
+    mine, other = resident_of_grid(users["grid"].division, 7), resident_of_grid(users["grid_other"].division, 7)
+    api = _api(users["big_data_admin"])
+    for channel, r, origin in (("big_data", mine, "北京"), ("big_data", mine, "上海"), ("big_data", other, "北京")):
+        api.post("/api/screening/leads/ingest/", {"channel": channel, "rows": [
+            {"name": r.name, "id_number": r.id_number, "phone": r.phone, "origin": origin}]}, format="json")
+    v = Verification.objects.get(person__id_number=mine.id_number)
+    w = Verification.objects.get(person__id_number=other.id_number)
+    commander = _api(users["commander"])
+    leads = commander.get("/api/screening/leads/", {"verification": v.pk}).json()["results"]
+    assert sorted(row["origin"] for row in leads) == ["上海", "北京"]
+    assert {row["verification"] for row in leads} == {v.pk}
+    assert commander.get("/api/screening/leads/", {"verification": 10**9}).json()["results"] == []
+    assert sorted(v.leads.values_list("origin", flat=True)) == ["上海", "北京"]
+    township = users["grid"].division.parent.parent
+    assert w.township_id != township.pk  # the other grid lies in another township
+    listed = commander.get("/api/screening/verifications/", {"township": township.pk}).json()["results"]
+    assert v.pk in [row["id"] for row in listed] and w.pk not in [row["id"] for row in listed]

@@ -207,12 +207,12 @@ class Command(BaseCommand):
         )
         from fangkong.screening.models import Lead, Verification
 
-        vids = sorted({vid for vid in Lead.objects.filter(pk__in=[lead.pk for lead in leads])
-                       .values_list("verification_id", flat=True) if vid})
+        pairs = list(Lead.objects.filter(pk__in=[lead.pk for lead in leads]).values_list("verification_id", "kind"))
+        vids = sorted({vid for vid, _ in pairs if vid})
         tasks = list(Verification.objects.filter(pk__in=vids, status=VerificationStatus.OPEN)
                      .select_related("person").order_by("id"))
         rng.shuffle(tasks)
-        kinds = dict(Lead.objects.filter(verification_id__in=vids).values_list("verification_id", "kind"))
+        kinds = dict(pairs)
         counts = {"controlled": 0, "cleared": 0, "unreachable": 0, "approved": 0, "pending": 0}
         for i, v in enumerate(tasks):
             share = i / len(tasks)
