@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.bulk import insert_rows
+from fangkong.core.bulk import analyze, insert_rows
 from fangkong.core.choices import AuditAction, DivisionKind, DivisionLevel, LiaisonLevel, Module, Role
 from fangkong.core.identity import name_pinyin
 from fangkong.core.models import Division, Liaison, User, UserRole
@@ -433,4 +433,7 @@ def generate_county(spec: CountySpec | None = None, *, users: bool = True) -> Ge
             changes={"population": out.residents, "households": out.households, "grids": len(out.grids),
                      "seed": spec.seed},
         )
+    # Statistics now, not whenever autovacuum gets to it (some servers run without): a planner
+    # that thinks the division table is empty scopes a board through nested loops, 10× slower.
+    analyze(Division, Household, Resident, User, UserRole)
     return out
