@@ -291,11 +291,18 @@ def tune_for_import() -> dict[str, int]:
 
 
 def analyze(*tables: str | type[models.Model]) -> None:
-    """Refresh the planner's statistics after a bulk load: PostgreSQL otherwise plans the next
-    queries for the table sizes it saw before (nested loops over a million rows); SQLite's
-    `PRAGMA optimize` analyses what needs it."""
+    """Refresh the planner's statistics of `tables` after a bulk load, on either database.
+
+    Without them PostgreSQL plans for the table sizes it saw before (nested loops over a
+    million rows; autovacuum may be off or late), and SQLite joins a table it has statistics
+    for to one it has none for in the wrong order. `PRAGMA optimize` is not enough: it skips
+    tables that were never analysed. Exact statistics (no `analysis_limit`): sampled ones
+    misled SQLite's planner on the boards; a million-row table takes under a second.
+    """
+    names = [connection.ops.quote_name(table_name(t)) for t in tables]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table_name(t)) for t in tables))
-        else:
-            cur.execute("PRAGMA optimize")
+            cur.execute("ANALYZE " + ", ".join(names))
+            return
+        for name in names:
+            cur.execute(f"ANALYZE {name}")

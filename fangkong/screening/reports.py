@@ -7,6 +7,8 @@ links to always agree. Counts run as grouped aggregates over indexed columns.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Q, QuerySet
@@ -49,48 +51,57 @@ def scoped(model, user: User, division: Division | None = None) -> QuerySet:
 def metric_queryset(metric: str, user: User, start: dt.date, end: dt.date, *, division: Division | None = None,
                     now: dt.datetime | None = None) -> QuerySet:
     """The rows behind one board number: leads for `received`, verifications otherwise."""
-    now = now or timezone.now()
     lo, hi = day_bounds(start, end)
-    v = scoped(Verification, user, division)
     m = BoardMetric(metric)
     if m == BoardMetric.RECEIVED:
         return scoped(Lead, user, division).filter(received_at__gte=lo, received_at__lt=hi)
-    if m == BoardMetric.VERIFIED:
-        return v.filter(status=VerificationStatus.CLOSED, closed_at__gte=lo, closed_at__lt=hi)
-    if m == BoardMetric.CONTROLLED:
-        return v.filter(status=VerificationStatus.CLOSED, closed_at__gte=lo, closed_at__lt=hi,
-                        outcome=Outcome.CONTROLLED)
-    if m == BoardMetric.PENDING:
-        return v.exclude(status=VerificationStatus.CLOSED).filter(Q(next_due_at__isnull=True) | Q(next_due_at__gte=now))
-    if m == BoardMetric.OVERDUE:
-        return v.exclude(status=VerificationStatus.CLOSED).filter(next_due_at__lt=now)
-    if m == BoardMetric.UNREACHABLE:
-        return v.exclude(status=VerificationStatus.CLOSED).filter(no_answer_count__gt=0, located_at__isnull=True)
+    return scoped(Verification, user, division).filter(_task_conditions(user, lo, hi, now or timezone.now())[m])
+
+
+def _task_conditions(user: User, lo: dt.datetime, hi: dt.datetime, now: dt.datetime) -> dict[BoardMetric, Q]:
+    """Each task metric as a condition on verifications: a list filters by one, the board counts all
+    of them in one pass."""
+    is_open = ~Q(status=VerificationStatus.CLOSED)
+    closed = Q(status=VerificationStatus.CLOSED, closed_at__gte=lo, closed_at__lt=hi)
     rejected = Review.objects.restrict(user).filter(decision=ReviewDecision.REJECTED, at__gte=lo, at__lt=hi)
-    return v.filter(pk__in=rejected.values("verification_id"))
+    return {
+        BoardMetric.VERIFIED: closed,
+        BoardMetric.CONTROLLED: closed & Q(outcome=Outcome.CONTROLLED),
+        BoardMetric.PENDING: is_open & (Q(next_due_at__isnull=True) | Q(next_due_at__gte=now)),
+        BoardMetric.OVERDUE: is_open & Q(next_due_at__lt=now),
+        BoardMetric.UNREACHABLE: is_open & Q(no_answer_count__gt=0, located_at__isnull=True),
+        BoardMetric.REJECTED: Q(pk__in=rejected.values("verification_id")),
+    }
 
 
 def board_counts(user: User, start: dt.date, end: dt.date, *, division: Division | None = None,
                  now: dt.datetime | None = None) -> dict:
-    """{"channel": {channel: {metric: n}}, "township": {township_id: {...}}, "total": {...}}."""
+    """{"channel": {channel: {metric: n}}, "township": {township_id: {...}}, "total": {...}}.
+
+    Two grouped queries: the day's leads, and every task metric counted in one pass over the
+    tasks that any of them can count (open ones, closed or rejected in the range).
+    """
+    lo, hi = day_bounds(start, end)
     out: dict = {"channel": defaultdict(Counter), "township": defaultdict(Counter), "total": Counter()}
-    for metric in BoardMetric:
-        qs = metric_queryset(metric, user, start, end, division=division, now=now)
-        if metric == BoardMetric.RECEIVED:
-            # Grouped by the lead's own division (kept equal to its task's on reassignment) and
-            # mapped to townships here: no join from every lead of the day to its task.
-            rows = list(qs.values("channel", "division_id").annotate(n=Count("id")))
-            router = Router.load()
-            for row in rows:
-                row["township"] = router.township_of(row["division_id"])
-            township_key = "township"
-        else:
-            rows = qs.values("channel", "township_id").annotate(n=Count("id"))
-            township_key = "township_id"
-        for row in rows:
-            out["channel"][row["channel"]][metric.value] += row["n"]
-            out["township"][row[township_key]][metric.value] += row["n"]
-            out["total"][metric.value] += row["n"]
+
+    def add(channel: str, township: int | None, metric: str, n: int) -> None:
+        out["channel"][channel][metric] += n
+        out["township"][township][metric] += n
+        out["total"][metric] += n
+
+    # Grouped by the lead's own division (kept equal to its task's on reassignment) and mapped to
+    # townships here: no join from every lead of the day to its task.
+    router = Router.load()
+    received = metric_queryset(BoardMetric.RECEIVED, user, start, end, division=division)
+    for row in received.values("channel", "division_id").annotate(n=Count("id")):
+        add(row["channel"], router.township_of(row["division_id"]), BoardMetric.RECEIVED.value, row["n"])
+    conditions = _task_conditions(user, lo, hi, now or timezone.now())
+    tasks = scoped(Verification, user, division).filter(functools.reduce(operator.or_, conditions.values()))
+    for row in tasks.values("channel", "township_id").annotate(
+            **{m.value: Count("id", filter=c) for m, c in conditions.items()}):
+        for m in conditions:
+            if row[m.value]:
+                add(row["channel"], row["township_id"], m.value, row[m.value])
     return {"channel": {k: dict(v) for k, v in out["channel"].items()},
             "township": {k: dict(v) for k, v in out["township"].items()},
             "total": {m.value: out["total"].get(m.value, 0) for m in BoardMetric}}

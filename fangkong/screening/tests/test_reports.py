@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
 from fangkong.screening import actions
-from fangkong.screening.choices import AttemptKind, Channel, LeadKind, Outcome, ReviewDecision
+from fangkong.screening.choices import AttemptKind, BoardMetric, Channel, LeadKind, Outcome, ReviewDecision
 from fangkong.screening.intake import LeadInput
 from fangkong.screening.models import ClearanceItem
-from fangkong.screening.reports import board_counts, push_sentence, screening_sentence
+from fangkong.screening.reports import board_counts, metric_queryset, push_sentence, screening_sentence
 
 from .helpers import resident_of_grid
 
@@ -84,6 +84,25 @@ def test_it_counts_the_board_per_channel_and_township(users, known):
     township = users["grid"].division.parent.parent_id
     assert counts["township"][township]["received"] == 4
     assert board_counts(users["grid_other"], day, day, now=now)["total"]["received"] == 0
+
+
+def test_every_board_number_is_the_count_of_the_list_it_opens(users, known):
+    """The board counts all task metrics in one pass; each cell must still equal its list."""
+    day = dt.date(2022, 7, 2)
+    now = DAY2 + dt.timedelta(hours=1, minutes=30)
+    actions.do_submit_outcome(users["grid"], known[11], Outcome.CLEARED, now=DAY2 + dt.timedelta(hours=1))
+    actions.do_review(users["commander"], known[11], ReviewDecision.REJECTED, "地址不实", now=now)
+    commander = users["commander"]
+    counts = board_counts(commander, day, day, now=now)
+    assert counts["total"]["rejected"] == 1
+    township = users["grid"].division.parent.parent
+    for metric in BoardMetric:
+        listed = metric_queryset(metric, commander, day, day, now=now)
+        assert counts["total"][metric.value] == listed.count(), metric
+        assert counts["channel"].get("big_data", {}).get(metric.value, 0) == listed.filter(
+            channel="big_data").count(), metric
+        in_township = metric_queryset(metric, commander, day, day, division=township, now=now).count()
+        assert counts["township"].get(township.pk, {}).get(metric.value, 0) == in_township, metric
 
 
 def test_it_closes_the_day_and_carries_open_work_forward(users, known):
