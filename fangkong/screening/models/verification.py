@@ -96,8 +96,8 @@ class Verification(ScopedModel):
                                  related_name="verifications", verbose_name=_("责任人"), db_constraint=False)
     status = models.CharField(_("状态"), max_length=16, choices=VerificationStatus.choices,
                               default=VerificationStatus.OPEN)
-    # When the task opened (Lead.pushed_at: when the source pushed). Not indexed: no list filters or
-    # sorts by it, and every new task would pay for the entry.
+    # When the task opened, its deadlines' start (a lead's `pushed_at` is when the source pushed). Not
+    # indexed: no list filters or sorts by it, and every new task would pay for the entry.
     opened_at = models.DateTimeField(_("派单时间"))
     located_due_at = models.DateTimeField(_("落地时限"))
     sampled_due_at = models.DateTimeField(_("采样时限"))
