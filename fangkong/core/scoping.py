@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.db import models
 
 if TYPE_CHECKING:
-    from .models import User
+    from .models import Division, User
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 STANDARD_ACTIONS = frozenset({VIEW, ADD, CHANGE, DELETE})
@@ -42,6 +42,11 @@ def user_may(model: type[ScopedModel], user: User | None, action: str = VIEW) ->
     return bool(user.role_names & model.scope_roles.get(action, frozenset()))
 
 
+def in_subtree(qs: models.QuerySet, field: str, division: Division) -> models.QuerySet:
+    """Rows of `qs` whose `field` (a lookup path to a Division) lies in `division`'s subtree."""
+    return qs.filter(**{f"{field}__path__startswith": division.path})
+
+
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user: User | None, action: str = VIEW) -> ScopedQuerySet:
         """Rows `user` may `action`: by role first, then by the user's division subtree."""
@@ -55,7 +60,7 @@ class ScopedQuerySet(models.QuerySet):
         qs = self
         field = model.scope_division_field
         if field is not None and not (user.role_names & model.scope_unrestricted_roles):
-            qs = qs.filter(**{f"{field}__path__startswith": division.path})
+            qs = in_subtree(qs, field, division)
         return model.scope_refine(qs, user, action)
 
 

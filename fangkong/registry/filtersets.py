@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Division
+from fangkong.core.scoping import in_subtree
 
 from .choices import ResidentStatus
 from .models import Household, Resident
@@ -17,7 +18,7 @@ def _in_division(qs: QuerySet, field: str, division: Division | None) -> QuerySe
     """Rows whose division lies in the subtree of the division with that code (any level)."""
     if division is None:
         return qs
-    return qs.filter(**{f"{field}__path__startswith": division.path})
+    return in_subtree(qs, field, division)
 
 
 class DivisionCodeFilter(filters.ModelChoiceFilter):

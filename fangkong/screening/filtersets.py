@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Division
+from fangkong.core.scoping import in_subtree
 
 from .models import Lead, Verification
 
@@ -34,4 +35,4 @@ class VerificationFilterSet(filters.FilterSet):
 
     def filter_township(self, qs: QuerySet, name: str, value: Division) -> QuerySet:
         # The subtree of `division`, which is indexed (`township` is not), as the pages filter it.
-        return qs.filter(division__path__startswith=value.path)
+        return in_subtree(qs, "division", value)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from fangkong.core.bulk import fetch_in
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
+from fangkong.core.scoping import in_subtree
 
 from .choices import BoardMetric, Channel, LeadKind, Outcome, ReviewDecision, VerificationStatus
 from .models import Lead, Person, Review, Verification
@@ -43,8 +44,7 @@ def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def scoped(model, user: User, division: Division | None = None) -> QuerySet:
     qs = model.objects.restrict(user)
     if division is not None:
-        field = model.scope_division_field
-        qs = qs.filter(**{f"{field}__path__startswith": division.path})
+        qs = in_subtree(qs, model.scope_division_field, division)
     return qs
 
 

@@ -25,7 +25,7 @@ from .. import actions
 from ..choices import BoardMetric, Channel, Stage, VerificationStatus
 from ..forms import AttemptForm, DoorScreeningForm, OutcomeForm, ReviewForm
 from ..models import SCREENING_EDITORS, Lead, Verification
-from ..reports import metric_queryset
+from ..reports import metric_queryset, scoped
 
 
 class TelRedirect(HttpResponseRedirect):
@@ -78,9 +78,7 @@ class VerificationListView(LoginRequiredMixin, ListView):
         if metric in BoardMetric.values and metric != BoardMetric.RECEIVED:
             qs = metric_queryset(metric, user, self.start, self.end, division=division)
         else:
-            qs = Verification.objects.restrict(user)
-            if division is not None:
-                qs = qs.filter(division__path__startswith=division.path)
+            qs = scoped(Verification, user, division)
         if g.get("channel") in Channel.values:
             qs = qs.filter(channel=g["channel"])
         if g.get("status") in VerificationStatus.values:
