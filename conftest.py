@@ -25,7 +25,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def users(db):
     """Named accounts per access level (see generator._build_users): users["grid"], users["commander"] …"""
-    from fangkong.core.testing import named_users
+    from fangkong.core.testkit import named_users
 
     return named_users()
 
@@ -42,7 +42,7 @@ def restore_county(django_db_blocker):
     """live_server tests flush every table afterwards; module scope puts the shared test county
     back after that flush, for the tests that run later."""
     yield
-    from fangkong.core.testing import ensure_test_county
+    from fangkong.core.testkit import ensure_test_county
 
     with django_db_blocker.unblock():
         ensure_test_county()

@@ -44,7 +44,7 @@ def current() -> AuditContext:
 
 @contextmanager
 def audit_context(
-    actor: User | int | None = None, source: str | None = None, ip: str | None = None
+    actor: Any = None, source: str | None = None, ip: str | None = None
 ) -> Iterator[None]:
     """Run a block as `actor` from `source`; nested blocks inherit what they do not set.
 
@@ -56,9 +56,15 @@ def audit_context(
         from .models import User
 
         actor = User.objects.get(pk=actor)
+    from .actions import SystemActor
+
+    if isinstance(actor, SystemActor):
+        acting = None  # core.actions.SYSTEM: the platform itself, not the user of an outer block
+    else:
+        acting = actor if actor is not None else base.actor
     ctx = replace(
         base,
-        actor=actor if actor is not None else base.actor,
+        actor=acting,
         source=source or base.source,
         ip=ip or base.ip,
         request_id=base.request_id or uuid.uuid4().hex,

@@ -1,7 +1,8 @@
 """Chinese names of the business verbs written to the audit log (`AuditLog.verb`).
 
-Each app adds its own verbs with `register_verbs` (from its AppConfig.ready or actions module);
-the audit pages show the name, or the identifier itself when none is registered.
+Each app registers its verbs once, from its `verbs.py` (called in AppConfig.ready). A verb
+registered twice is a collision (two actions writing one word for two things) and fails at
+start-up; the structural test fails on a verb written but never registered.
 """
 
 from __future__ import annotations
@@ -23,8 +24,19 @@ VERB_LABELS: dict[str, str | Promise] = {
 }
 
 
+class VerbCollision(ValueError):
+    pass
+
+
 def register_verbs(labels: dict[str, str | Promise]) -> None:
+    clash = sorted(v for v in labels if v in VERB_LABELS and VERB_LABELS[v] is not labels[v])
+    if clash:
+        raise VerbCollision(f"audit verbs registered twice: {', '.join(clash)}")
     VERB_LABELS.update(labels)
+
+
+def is_registered(verb: str) -> bool:
+    return not verb or verb in VERB_LABELS
 
 
 def verb_label(verb: str) -> str:

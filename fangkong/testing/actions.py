@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditAction, Role
 from fangkong.core.models import Division, User
 from fangkong.core.notify import notify
@@ -366,8 +367,8 @@ def do_save_key_group(group: KeyGroup | None, *, name: str, division: Division, 
 
     fields = {"name": name, "division": division, "test_kind": test_kind, "every_days": every_days}
     if group is None:
-        return do_create(KeyGroup, verb="create_key_group", **fields)
-    return do_update(group, verb="change_key_group", **fields)
+        return do_create(KeyGroup, acting_user=_actor() or SYSTEM, verb="create_key_group", **fields)
+    return do_update(group, acting_user=_actor() or SYSTEM, verb="change_key_group", **fields)
 
 
 def do_add_key_group_member(group: KeyGroup, *, id_number: str, name: str, phone: str = "",
@@ -387,7 +388,7 @@ def do_add_key_group_member(group: KeyGroup, *, id_number: str, name: str, phone
         raise ValidationError({"id_number": str(exc)}) from exc
     resident = Resident.objects.filter(id_number=number).select_related("grid").first()
     division = resident.grid if resident is not None and resident.grid_id else group.division
-    return do_create(KeyGroupMember, verb="add_key_group_member", group=group, resident=resident,
+    return do_create(KeyGroupMember, acting_user=_actor() or SYSTEM, verb="add_key_group_member", group=group, resident=resident,
                      id_number=number, name=name, phone=phone or "", employer=employer or "", division=division)
 
 
@@ -395,4 +396,4 @@ def do_remove_key_group_member(member: KeyGroupMember) -> None:
     from fangkong.core.actions import do_delete
 
     _check(member.group, "change")
-    do_delete(member, verb="remove_key_group_member")
+    do_delete(member, acting_user=_actor() or SYSTEM, verb="remove_key_group_member")

@@ -10,7 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from fangkong.core.choices import AuditAction, MeasureKind
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 
 from ..choices import ContactType, MeasureStatus, TestStatus
 from ..models import Measure

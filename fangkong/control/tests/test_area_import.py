@@ -7,7 +7,7 @@ import io
 
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 
 from .. import areas as A
 from ..choices import OriginLevel, RiskLevel

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
-from fangkong.core.testing import launch_chromium
+from fangkong.core.testkit import launch_chromium
 
 from ..choices import ContactType, MeasureStatus, PolicyStatus
 from ..models import Measure, PolicyVersion
@@ -39,7 +39,7 @@ def page_for(browser, live_server, user):
 
 @pytest.mark.browser
 def test_it_runs_policy_room_and_release_in_a_browser(restore_county, live_server, browser):
-    from fangkong.core.testing import named_users
+    from fangkong.core.testkit import named_users
 
     users = named_users()
     today = timezone.localdate()

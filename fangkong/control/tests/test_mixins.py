@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
-from fangkong.core.testing import APITests, ScopeTests, ViewTests
+from fangkong.core.testkit import APITests, ScopeTests, ViewTests
 from fangkong.registry.tests.factories import TEST_NAME, make_resident
 from fangkong.screening.models import Person
 

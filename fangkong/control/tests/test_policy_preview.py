@@ -6,7 +6,7 @@ import datetime as dt
 
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, MeasureKind
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 
 from .. import rules as R
 from ..actions import do_create_draft, do_publish_policy, do_save_rule

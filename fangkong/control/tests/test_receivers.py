@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import AuditAction, MeasureKind, Module
 from fangkong.core.models import Notification
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 from fangkong.screening.signals import person_controlled
 from fangkong.testing.signals import result_recorded
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, MeasureKind
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 
 from ..actions import (
     do_early_release,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from fangkong.core.choices import AuditAction, MeasureKind
 from fangkong.core.models import AuditLog
 from fangkong.core.pii import mask_id_number
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.registry.models import Resident
 
 from ..choices import CheckInSource, ContactType, MeasureStatus

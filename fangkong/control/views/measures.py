@@ -349,10 +349,10 @@ class StartMeasureView(ControlMixin, View):
             raise ValidationError("人员库和常住人口中都没有此身份证号,请填写姓名")
         with audit.audit_context(source=AuditSource.WEB):
             if resident is not None:
-                return core_actions.do_create(Person, verb="create_person_for_control", name=resident.name,
+                return core_actions.do_create(Person, acting_user=user, verb="create_person_for_control", name=resident.name,
                                               id_number=resident.id_number, phone=resident.phone,
                                               address=resident.address, resident=resident, division=resident.grid)
-            return core_actions.do_create(Person, verb="create_person_for_control", name=d["name"],
+            return core_actions.do_create(Person, acting_user=user, verb="create_person_for_control", name=d["name"],
                                           id_number=d["id_number"], division=user.division)
 
 

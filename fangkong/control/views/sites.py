@@ -47,7 +47,7 @@ class SiteCreateView(ControlMixin, View):
     def post(self, request):
         form = SiteForm(request.POST)
         if form.is_valid():
-            site = do_create(QuarantineSite, verb="create_site", **form.cleaned_data)
+            site = do_create(QuarantineSite, acting_user=request.user, verb="create_site", **form.cleaned_data)
             messages.success(request, f"已新增隔离点:{site.name}")
             return redirect("control:site", site.pk)
         return render(request, "control/site_form.html", {"form": form})

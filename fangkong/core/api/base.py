@@ -98,18 +98,18 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer: serializers.ModelSerializer) -> None:
         try:
-            serializer.instance = actions.do_create(self.queryset.model, **serializer.validated_data)
+            serializer.instance = actions.do_create(self.queryset.model, acting_user=self.request.user, **serializer.validated_data)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
 
     def perform_update(self, serializer: serializers.ModelSerializer) -> None:
         try:
-            serializer.instance = actions.do_update(serializer.instance, **serializer.validated_data)
+            serializer.instance = actions.do_update(serializer.instance, acting_user=self.request.user, **serializer.validated_data)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
 
     def perform_destroy(self, instance: models.Model) -> None:
-        actions.do_delete(instance)
+        actions.do_delete(instance, acting_user=self.request.user)
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):

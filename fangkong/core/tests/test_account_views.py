@@ -2,7 +2,7 @@
 
 from fangkong.core.choices import AuditAction, Role
 from fangkong.core.models import AuditLog, Division, User
-from fangkong.core.testing import assert_audited, client_for
+from fangkong.core.testkit import assert_audited, client_for
 
 
 def test_it_lets_only_the_three_admins_in(users):

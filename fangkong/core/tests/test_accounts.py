@@ -9,7 +9,7 @@ from fangkong.core import audit
 from fangkong.core.accounts import check_role_separation, do_assign_role, do_revoke_role
 from fangkong.core.choices import AuditAction, Role
 from fangkong.core.models import UserRole
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 
 
 def test_it_refuses_two_admin_roles_without_a_database():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog
-from fangkong.core.testing import api_client_for, assert_matches_schema
+from fangkong.core.testkit import api_client_for, assert_matches_schema
 from fangkong.registry.models import Resident
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fangkong.core.choices import BatchStatus
 from fangkong.core.models import Batch
-from fangkong.core.testing import APITests, ScopeTests
+from fangkong.core.testkit import APITests, ScopeTests
 
 
 class BatchData:

@@ -6,7 +6,7 @@ import itertools
 
 from fangkong.core.choices import DivisionKind, DivisionLevel
 from fangkong.core.models import Division
-from fangkong.core.testing import APITests, api_client_for, make_user
+from fangkong.core.testkit import APITests, api_client_for, make_user
 
 _grid_no = itertools.count(500)
 

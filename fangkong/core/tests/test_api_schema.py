@@ -6,7 +6,7 @@ import io
 
 from django.core.management import call_command
 
-from fangkong.core.testing import api_client_for, api_schema
+from fangkong.core.testkit import api_client_for, api_schema
 
 
 def test_it_generates_the_schema_without_warnings(db):

@@ -17,7 +17,7 @@ from fangkong.core.actions import do_update
 from fangkong.core.choices import AuditAction, AuditSource
 from fangkong.core.middleware import AuditContextMiddleware
 from fangkong.core.models import AuditLog, Batch
-from fangkong.core.testing import api_client_for, assert_audited, make_user
+from fangkong.core.testkit import api_client_for, assert_audited, make_user
 from fangkong.registry.models import Resident
 
 
@@ -46,7 +46,7 @@ def test_it_audits_a_job_as_the_user_who_started_it(users):
 
     @audit.audit_context(users["grid"].pk, source=AuditSource.JOB)
     def job() -> None:
-        do_update(resident, status="away", away_to="外省")
+        do_update(resident, acting_user=users["grid"], status="away", away_to="外省")
 
     job()
     row = assert_audited(AuditAction.UPDATE, resident, actor=users["grid"], source=AuditSource.JOB)
@@ -168,6 +168,6 @@ def test_an_update_audits_the_stored_values_even_if_the_instance_was_changed_fir
     resident = Resident.objects.restrict(users["grid"], "change").filter(status="present").first()
     resident.status = "away"  # as ModelForm._post_clean does
     with audit.audit_context(users["grid"]):
-        do_update(resident, status="away", away_to="邻县")
+        do_update(resident, acting_user=users["grid"], status="away", away_to="邻县")
     row = assert_audited(AuditAction.UPDATE, resident, actor=users["grid"])
     assert row.changes["status"] == ["present", "away"]

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, AuditSource
 from fangkong.core.models import AuditLog
-from fangkong.core.testing import assert_audited, client_for
+from fangkong.core.testkit import assert_audited, client_for
 
 
 def _seed(users):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from fangkong.core.testing import ensure_test_county, launch_chromium
+from fangkong.core.testkit import ensure_test_county, launch_chromium
 from fangkong.registry.generator import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("restore_county")]

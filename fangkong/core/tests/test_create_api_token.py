@@ -4,7 +4,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
 from fangkong.core.choices import AuditAction
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 
 
 def test_it_issues_a_token_that_authenticates_the_api(users, client):

@@ -2,7 +2,7 @@
 
 from fangkong.core import audit
 from fangkong.core.accounts import do_create_user
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 
 
 def _links(page):

@@ -5,7 +5,7 @@ from unittest import mock
 
 from django.utils import timezone
 
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 
 
 def _at(minutes):

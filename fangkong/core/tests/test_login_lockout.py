@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.registry.generator import DEMO_PASSWORD
 
 LOGIN = "/accounts/login/"

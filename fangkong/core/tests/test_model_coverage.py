@@ -1,5 +1,5 @@
 """Meta-tests: every scoped model and every API endpoint has a test class built on the shared
-mixins of fangkong.core.testing, so a new model in any app cannot ship untested."""
+mixins of fangkong.core.testkit, so a new model in any app cannot ship untested."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from fangkong.core.scoping import ScopedModel
-from fangkong.core.testing import APITests, ModelTestCase, ScopeTests, ViewTests
+from fangkong.core.testkit import APITests, ModelTestCase, ScopeTests, ViewTests
 
 # A model's class must at least test reading through one of these.
 READ_MIXINS = (ScopeTests.Read, ScopeTests.Restrict, APITests.Get, APITests.List, ViewTests.List, ViewTests.Detail)
@@ -87,7 +87,7 @@ def test_every_scoped_model_has_a_test_class_built_on_the_mixins(db):
     allowed = _flat(SCOPED_MODELS_WITHOUT_TESTS, qualify=True)
     missing = scoped - covered - allowed
     assert not missing, (
-        f"ScopedModels without a test class on fangkong.core.testing's mixins: {sorted(missing)} — "
+        f"ScopedModels without a test class on fangkong.core.testkit's mixins: {sorted(missing)} — "
         "add a class like registry/tests/test_api_residents.py::TestResidentScope (ScopeTests.Read at least)"
     )
     stale = allowed & covered

@@ -1,7 +1,7 @@
 """The notifications page: one's own notifications, marked read one by one (htmx) or all at once."""
 
 from fangkong.core.models import Notification
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 
 
 def _notes(user, n=3, url=""):

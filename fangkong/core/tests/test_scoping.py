@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from fangkong.core.choices import Role
 from fangkong.core.models import Division, UserRole
 from fangkong.core.scoping import user_may
-from fangkong.core.testing import client_for, make_user
+from fangkong.core.testkit import client_for, make_user
 from fangkong.registry.models import Resident
 
 

@@ -18,7 +18,7 @@ from django.urls import path
 from django.views.generic import DetailView, ListView
 
 from fangkong.core.actions import do_create, do_delete, do_update
-from fangkong.core.testing import ViewTests
+from fangkong.core.testkit import ViewTests
 from fangkong.registry.models import Household
 from fangkong.registry.tests.factories import TEST_NAME, make_household
 
@@ -58,9 +58,9 @@ def _save(request: HttpRequest, instance: Household | None) -> HttpResponse:
         return HttpResponse(str(form.errors), status=200)
     try:
         if instance is None:
-            do_create(Household, **form.cleaned_data)
+            do_create(Household, acting_user=request.user, **form.cleaned_data)
         else:
-            do_update(instance, **form.cleaned_data)
+            do_update(instance, acting_user=request.user, **form.cleaned_data)
     except PermissionDenied:
         return HttpResponseForbidden()
     return redirect("/")
@@ -75,7 +75,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    do_delete(get_object_or_404(Household.objects.restrict(request.user, "delete"), pk=pk))
+    do_delete(get_object_or_404(Household.objects.restrict(request.user, "delete"), pk=pk), acting_user=request.user)
     return redirect("/")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fangkong.core.testing import APITests, ScopeTests
+from fangkong.core.testkit import APITests, ScopeTests
 from fangkong.registry.models import Household
 
 from .factories import make_household

@@ -3,7 +3,7 @@ token authentication as systems use it."""
 
 from __future__ import annotations
 
-from fangkong.core.testing import api_client_for
+from fangkong.core.testkit import api_client_for
 from fangkong.registry.models import Resident
 
 
@@ -67,7 +67,7 @@ def test_token_auth_works_and_bad_tokens_are_refused(users):
 
 def test_the_api_scopes_exactly_like_the_search_page(users):
     """The same user, the same query: the same residents through the page and the API."""
-    from fangkong.core.testing import client_for, page_object_ids
+    from fangkong.core.testkit import client_for, page_object_ids
 
     resident = Resident.objects.restrict(users["village"]).first()
     surname = resident.name[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fangkong.core.testing import APITests, ScopeTests, ViewTests
+from fangkong.core.testkit import APITests, ScopeTests, ViewTests
 from fangkong.registry.models import Resident
 
 from .factories import TEST_NAME, make_household, make_resident, unused_id_number, unused_phone

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from fangkong.core.testing import ensure_test_county, launch_chromium
+from fangkong.core.testkit import ensure_test_county, launch_chromium
 from fangkong.registry.generator import DEMO_PASSWORD
 
 from .test_import_residents import new_id

@@ -1,7 +1,7 @@
 """Division browser: counts per township / village / grid, inside the user's scope."""
 
 from fangkong.core.models import Division
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.registry.models import Household, Resident
 
 

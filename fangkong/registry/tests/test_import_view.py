@@ -13,7 +13,7 @@ from django.urls import reverse
 from fangkong.core.choices import AuditAction, BatchStatus
 from fangkong.core.imports import run_batch_task
 from fangkong.core.models import AuditLog, Batch
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.registry.imports import RUNNER
 from fangkong.registry.models import Resident
 

@@ -5,7 +5,7 @@ import pytest
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog
 from fangkong.core.pii import mask_id_number, mask_phone
-from fangkong.core.testing import assert_audited, client_for
+from fangkong.core.testkit import assert_audited, client_for
 from fangkong.registry.models import Resident
 
 

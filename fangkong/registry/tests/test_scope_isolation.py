@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog
 from fangkong.core.pii import mask_id_number
-from fangkong.core.testing import assert_audited, client_for
+from fangkong.core.testkit import assert_audited, client_for
 from fangkong.registry.models import Resident
 
 

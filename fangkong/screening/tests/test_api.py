@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 from fangkong.screening.choices import VerificationStatus
 from fangkong.screening.models import Verification
 

@@ -1,5 +1,5 @@
 """Every screening model on the shared test mixins: scope in and out, no permission, schema,
-constant queries, audit (fangkong.core.testing)."""
+constant queries, audit (fangkong.core.testkit)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from fangkong.core.testing import APITests, ModelTestCase
+from fangkong.core.testkit import APITests, ModelTestCase
 from fangkong.screening import actions
 from fangkong.screening.choices import AttemptKind, Channel, Outcome, ReviewDecision
 from fangkong.screening.intake import LeadInput, ingest

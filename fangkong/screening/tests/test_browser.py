@@ -9,7 +9,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 
-from fangkong.core.testing import launch_chromium
+from fangkong.core.testkit import launch_chromium
 
 from .helpers import resident_of_grid
 
@@ -35,7 +35,7 @@ def _stat(page, metric: str) -> int:
 def test_it_goes_from_self_report_to_approved_control(restore_county, live_server, settings):
     from playwright.sync_api import sync_playwright
 
-    from fangkong.core.testing import named_users
+    from fangkong.core.testkit import named_users
 
     settings.SCREENING_MIN_FORM_SECONDS = 0
     cache.clear()  # the self-report rate limit counts per address

@@ -89,7 +89,7 @@ def test_it_imports_large_uploads_in_the_background_with_progress(users, setting
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from fangkong.core.testing import client_for
+    from fangkong.core.testkit import client_for
     from fangkong.screening.views import boards
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import AuditAction, Module
 from fangkong.core.models import Division
-from fangkong.core.testing import (
+from fangkong.core.testkit import (
     APITests,
     ScopeTests,
     ViewTests,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from fangkong.core.testing import assert_audited, client_for
+from fangkong.core.testkit import assert_audited, client_for
 from fangkong.screening import actions
 from fangkong.screening.choices import Channel, VerificationStatus
 from fangkong.screening.intake import LeadInput

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from fangkong.core.testing import APITests, ScopeTests
+from fangkong.core.testkit import APITests, ScopeTests
 from fangkong.registry.tests.factories import unused_id_number, unused_phone
 from fangkong.screening.models import Person
 

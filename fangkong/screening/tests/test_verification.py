@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind, Module
 from fangkong.core.models import Notification
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 from fangkong.screening import actions
 from fangkong.screening.choices import (
     AssistDirection,

@@ -50,7 +50,7 @@ def _rows() -> list[list[str]]:
 
 
 def _import(rows: list[list[str]]) -> dict:
-    from fangkong.core.testing import named_users
+    from fangkong.core.testkit import named_users
     from fangkong.screening import imports
 
     data = csv_bytes(rows)

@@ -3,7 +3,7 @@ constant queries, masking of personal data."""
 
 from __future__ import annotations
 
-from fangkong.core.testing import APITests, ViewTests
+from fangkong.core.testkit import APITests, ViewTests
 from fangkong.testing import models as m
 
 from . import factories as f

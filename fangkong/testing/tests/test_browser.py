@@ -12,7 +12,7 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.test.utils import modify_settings
 
-from fangkong.core.testing import client_for, launch_chromium
+from fangkong.core.testkit import client_for, launch_chromium
 from fangkong.testing.jobs import refresh_coverage
 from fangkong.testing.models import CoverageRollup, Sample
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fangkong.core import audit
-from fangkong.core.testing import assert_audited, client_for
+from fangkong.core.testkit import assert_audited, client_for
 from fangkong.registry.models import Resident
 from fangkong.testing import actions
 from fangkong.testing.jobs import refresh_coverage

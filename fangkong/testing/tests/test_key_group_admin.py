@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog, Batch, Division
-from fangkong.core.testing import assert_audited, client_for
+from fangkong.core.testkit import assert_audited, client_for
 from fangkong.registry.models import Resident
 from fangkong.testing.models import KeyGroup, KeyGroupMember
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.testing.choices import ComplianceStatus
 from fangkong.testing.compliance import compliance, summary
 from fangkong.testing.ingest import TubeRow, import_samplings

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import Batch, Division
-from fangkong.core.testing import ScopeTests, ViewTests, assert_audited, client_for
+from fangkong.core.testkit import ScopeTests, ViewTests, assert_audited, client_for
 from fangkong.registry.models import Resident
 from fangkong.registry.tests.factories import make_resident
 

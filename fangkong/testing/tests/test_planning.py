@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.testing import planning
 from fangkong.testing.planning import best_pool_size, plan_round
 

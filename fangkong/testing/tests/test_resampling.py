@@ -2,7 +2,7 @@ import datetime as dt
 
 from fangkong.core import audit
 from fangkong.core.models import AuditLog, Notification
-from fangkong.core.testing import assert_audited
+from fangkong.core.testkit import assert_audited
 from fangkong.testing import actions
 from fangkong.testing.choices import ResamplingCause, TaskStatus
 from fangkong.testing.ingest import ResultRow, ingest_results, new_batch

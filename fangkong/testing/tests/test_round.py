@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from fangkong.core.models import AuditLog
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.registry.models import Resident
 from fangkong.testing.ingest import ResultRow, TubeRow, import_samplings, ingest_results, new_batch
 from fangkong.testing.jobs import refresh_coverage, refresh_household_week, testing_tick, week_start_of

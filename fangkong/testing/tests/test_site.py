@@ -1,7 +1,7 @@
 """The sampling page (htmx): scan a tube, scan people, seal; QR codes; scope."""
 
 from fangkong.core.models import AuditLog
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.testing.models import Sample, Sampling
 from fangkong.testing.qr import token_for
 

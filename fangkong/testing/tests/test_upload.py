@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from fangkong.core.models import Batch
-from fangkong.core.testing import client_for
+from fangkong.core.testkit import client_for
 from fangkong.testing.models import ResamplingTask, Sample, UnmatchedResult
 
 from .conftest import pool, present

@@ -150,6 +150,6 @@ class SiteCreateView(LoginRequiredMixin, View):
         if form.is_valid():
             from fangkong.core.actions import do_create
 
-            do_create(SamplingSite, verb="create_site", **form.cleaned_data)
+            do_create(SamplingSite, acting_user=request.user, verb="create_site", **form.cleaned_data)
             return redirect("testing:sites")
         return render(request, "testing/form.html", {"form": form, "title": "新建采样点"})

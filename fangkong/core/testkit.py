@@ -241,11 +241,11 @@ class ScopeTests:
             before, audit_before = self.count(), last_audit_id()
             for refused in (user_out, user_none):
                 with audit.audit_context(refused), pytest.raises(PermissionDenied):
-                    do_create(self.model, **self.create_fields())
+                    do_create(self.model, acting_user=refused, **self.create_fields())
             assert self.count() == before
             assert_not_audited(audit_before, action=AuditAction.CREATE)
             with audit.audit_context(user_in, source="job"):
-                obj = do_create(self.model, **self.create_fields())
+                obj = do_create(self.model, acting_user=user_in, **self.create_fields())
             row = assert_audited(AuditAction.CREATE, obj, actor=user_in, source="job")
             assert row.changes == audit.diff({}, fresh_snapshot(obj))
 
@@ -260,11 +260,11 @@ class ScopeTests:
             before, audit_before = fresh_snapshot(obj), last_audit_id()
             for refused in (user_out, user_none):
                 with audit.audit_context(refused), pytest.raises(PermissionDenied):
-                    do_update(type(obj)._base_manager.get(pk=obj.pk), **self.update_fields(obj))
+                    do_update(type(obj)._base_manager.get(pk=obj.pk), acting_user=refused, **self.update_fields(obj))
             assert fresh_snapshot(obj) == before
             assert_not_audited(audit_before, action=AuditAction.UPDATE)
             with audit.audit_context(user_in, source="job"):
-                do_update(type(obj)._base_manager.get(pk=obj.pk), **self.update_fields(obj))
+                do_update(type(obj)._base_manager.get(pk=obj.pk), acting_user=user_in, **self.update_fields(obj))
             after = fresh_snapshot(obj)
             assert after != before
             row = assert_audited(AuditAction.UPDATE, obj, actor=user_in, source="job")
@@ -277,11 +277,11 @@ class ScopeTests:
             before, audit_before = fresh_snapshot(obj), last_audit_id()
             for refused in (user_out, user_none):
                 with audit.audit_context(refused), pytest.raises(PermissionDenied):
-                    do_delete(type(obj)._base_manager.get(pk=obj.pk))
+                    do_delete(type(obj)._base_manager.get(pk=obj.pk), acting_user=refused)
             assert self.model._base_manager.filter(pk=obj.pk).exists()
             assert_not_audited(audit_before, action=AuditAction.DELETE)
             with audit.audit_context(user_in, source="job"):
-                do_delete(type(obj)._base_manager.get(pk=obj.pk))
+                do_delete(type(obj)._base_manager.get(pk=obj.pk), acting_user=user_in)
             assert not self.model._base_manager.filter(pk=obj.pk).exists()
             row = assert_audited(AuditAction.DELETE, obj, actor=user_in, source="job")
             assert row.changes == audit.diff(before, {})
