@@ -129,11 +129,11 @@ class Verification(ScopedModel):
         verbose_name_plural = _("核查任务")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=~Q(status="closed"), name="verification_one_open_per_person",
+                fields=["person"], condition=~Q(status=VerificationStatus.CLOSED), name="verification_one_open_per_person",
                 violation_error_message="该人员已有未办结的核查任务",
             ),
             models.CheckConstraint(
-                condition=~Q(outcome="controlled") | ~Q(measure_kind=""),
+                condition=~Q(outcome=Outcome.CONTROLLED) | ~Q(measure_kind=""),
                 name="verification_controlled_has_measure", violation_error_message="落地管控必须选择管控措施",
             ),
         ]

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind
 from fangkong.screening import actions
 from fangkong.screening.choices import AttemptKind, BoardMetric, Channel, LeadKind, Outcome, ReviewDecision
@@ -25,13 +26,13 @@ DAY2 = dt.datetime(2022, 7, 2, 9, 0, tzinfo=TZ)
 def _lead(users, channel, n, now, kind=LeadKind.DOMESTIC, origin=""):
     r = resident_of_grid(users["grid"].division, n)
     lead, _ = actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number, phone=r.phone, kind=kind,
-                                               origin=origin), channel=channel, now=now)
+                                               origin=origin), channel=channel, now=now, acting_user=SYSTEM)
     return lead.verification
 
 
 def _close(users, v, outcome, measure="", now=DAY2):
-    actions.do_submit_outcome(users["grid"], v, outcome, measure_kind=measure, place="外地", now=now)
-    actions.do_review(users["commander"], v, ReviewDecision.APPROVED, now=now)
+    actions.do_submit_outcome(v, outcome, measure_kind=measure, place="外地", now=now, acting_user=users["grid"])
+    actions.do_review(v, ReviewDecision.APPROVED, now=now, acting_user=users["commander"])
 
 
 @pytest.fixture
@@ -50,9 +51,9 @@ def known(users):
     _close(users, tasks[6], Outcome.CONTROLLED, MeasureKind.HOME_ISOLATION)
     _close(users, tasks[7], Outcome.CONTROLLED, MeasureKind.CENTRAL_QUARANTINE)
     day2 = {n: _lead(users, Channel.BIG_DATA, n, DAY2) for n in (8, 9, 10, 11)}
-    actions.do_record_attempt(users["grid"], day2[8], AttemptKind.CALLED, now=DAY2 + dt.timedelta(minutes=30))
-    actions.do_submit_outcome(users["grid"], day2[9], Outcome.CLEARED, now=DAY2 + dt.timedelta(minutes=40))
-    actions.do_record_attempt(users["grid"], day2[10], AttemptKind.NO_ANSWER, now=DAY2 + dt.timedelta(minutes=50))
+    actions.do_record_attempt(day2[8], AttemptKind.CALLED, now=DAY2 + dt.timedelta(minutes=30), acting_user=users["grid"])
+    actions.do_submit_outcome(day2[9], Outcome.CLEARED, now=DAY2 + dt.timedelta(minutes=40), acting_user=users["grid"])
+    actions.do_record_attempt(day2[10], AttemptKind.NO_ANSWER, now=DAY2 + dt.timedelta(minutes=50), acting_user=users["grid"])
     return {**tasks, **day2}
 
 
@@ -90,8 +91,8 @@ def test_every_board_number_is_the_count_of_the_list_it_opens(users, known):
     """The board counts all task metrics in one pass; each cell must still equal its list."""
     day = dt.date(2022, 7, 2)
     now = DAY2 + dt.timedelta(hours=1, minutes=30)
-    actions.do_submit_outcome(users["grid"], known[11], Outcome.CLEARED, now=DAY2 + dt.timedelta(hours=1))
-    actions.do_review(users["commander"], known[11], ReviewDecision.REJECTED, "地址不实", now=now)
+    actions.do_submit_outcome(known[11], Outcome.CLEARED, now=DAY2 + dt.timedelta(hours=1), acting_user=users["grid"])
+    actions.do_review(known[11], ReviewDecision.REJECTED, "地址不实", now=now, acting_user=users["commander"])
     commander = users["commander"]
     counts = board_counts(commander, day, day, now=now)
     assert counts["total"]["rejected"] == 1
@@ -108,14 +109,14 @@ def test_every_board_number_is_the_count_of_the_list_it_opens(users, known):
 def test_it_closes_the_day_and_carries_open_work_forward(users, known):
     township = users["township"]
     day = dt.date(2022, 7, 2)
-    c = actions.do_close_day(township, township.division, day, now=DAY2 + dt.timedelta(hours=10))
+    c = actions.do_close_day(township.division, day, now=DAY2 + dt.timedelta(hours=10), acting_user=township)
     items = {i.verification_id: i for i in c.items.all()}
     assert set(items) == {known[n].pk for n in (8, 9, 10, 11)}
     assert items[known[9].pk].reason.endswith("待审核") and "无人接听1次" in items[known[10].pk].reason
-    c2 = actions.do_close_day(township, township.division, day + dt.timedelta(days=1))
+    c2 = actions.do_close_day(township.division, day + dt.timedelta(days=1), acting_user=township)
     assert ClearanceItem.objects.get(clearance=c2, verification=known[10]).days_open == 2
     with pytest.raises(ValidationError):
-        actions.do_close_day(township, township.division, day)
+        actions.do_close_day(township.division, day, acting_user=township)
 
 
 def test_the_first_sentence_counts_each_person_by_first_lead_and_last_closed_task(users):

@@ -69,7 +69,7 @@ def close_day(request):
     if request.method == "POST":
         reasons = {v.pk: request.POST.get(f"reason_{v.pk}", "").strip() for v in items}
         try:
-            clearance = actions.do_close_day(user, division, date, reasons)
+            clearance = actions.do_close_day(division, date, reasons, acting_user=user)
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
@@ -144,7 +144,7 @@ def merge_action(request, pk: int, op: str):
     if op not in fn:
         raise PermissionDenied
     try:
-        fn[op](request.user, c)
+        fn[op](c, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect(request.POST.get("back") or "screening:merges")
@@ -159,15 +159,15 @@ def assist_list(request):
     form = InboundAssistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            actions.do_create_assist(request.user, AssistDirection.INBOUND, region=d["region"], name=d["name"],
-                                     id_number=d["id_number"], phone=d["phone"], address=d["address"],
-                                     reason=d["reason"], reference=d["reference"], due_at=d["due_at"])
-        except PermissionDenied:
-            messages.error(request, _("没有登记协查的权限"))
+        # Not caught: registering for a role that may not answers 403 (as the API does).
+        actions.do_create_assist(AssistDirection.INBOUND, region=d["region"], name=d["name"],
+                                 id_number=d["id_number"], phone=d["phone"], address=d["address"],
+                                 reason=d["reason"], reference=d["reference"], due_at=d["due_at"],
+                                 acting_user=request.user)
         return redirect("screening:assist")
     return render(request, "screening/assist.html", {"requests": qs[:200], "form": form, "direction": direction,
-                                                      "reply_form": ReplyForm(), "now": timezone.now()})
+                                                      "reply_form": ReplyForm(), "now": timezone.now(),
+                                                      "can_register": actions.may_register_assist(request.user)})
 
 
 @require_POST
@@ -176,7 +176,7 @@ def assist_reply(request, pk: int):
     ar = get_object_or_404(AssistRequest.objects.restrict(request.user, "change"), pk=pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
-        actions.do_reply_assist(request.user, ar, form.cleaned_data["reply"])
+        actions.do_reply_assist(ar, form.cleaned_data["reply"], acting_user=request.user)
     return redirect("screening:assist")
 
 

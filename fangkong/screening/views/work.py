@@ -166,8 +166,8 @@ def record_attempt(request, pk: int):
     form = AttemptForm(request.POST)
     if not form.is_valid():
         raise ValidationError(_("联系情况无效"))
-    return _act(request, pk, lambda v: actions.do_record_attempt(request.user, v, form.cleaned_data["kind"],
-                                                                 form.cleaned_data["note"]))
+    return _act(request, pk, lambda v: actions.do_record_attempt(v, form.cleaned_data["kind"], form.cleaned_data["note"],
+                                                                 acting_user=request.user))
 
 
 @require_POST
@@ -176,7 +176,7 @@ def mark_stage(request, pk: int):
     stage = request.POST.get("stage", "")
     if stage not in Stage.values:
         raise Http404
-    return _act(request, pk, lambda v: actions.do_mark_stage(request.user, v, stage))
+    return _act(request, pk, lambda v: actions.do_mark_stage(v, stage, acting_user=request.user))
 
 
 @require_POST
@@ -188,8 +188,8 @@ def submit_outcome(request, pk: int):
         return redirect("screening:verification", pk=pk)
     d = form.cleaned_data
     return _act(request, pk, lambda v: actions.do_submit_outcome(
-        request.user, v, d["outcome"], measure_kind=d["measure_kind"], reason=d["reason"], place=d["place"],
-        request_assist=d["request_assist"]))
+        v, d["outcome"], measure_kind=d["measure_kind"], reason=d["reason"], place=d["place"],
+        request_assist=d["request_assist"], acting_user=request.user))
 
 
 @require_POST
@@ -198,15 +198,15 @@ def review(request, pk: int):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         raise Http404
-    return _act(request, pk, lambda v: actions.do_review(request.user, v, form.cleaned_data["decision"],
-                                                         form.cleaned_data["comment"]))
+    return _act(request, pk, lambda v: actions.do_review(v, form.cleaned_data["decision"], form.cleaned_data["comment"],
+                                                         acting_user=request.user))
 
 
 @require_POST
 @login_required
 def reassign(request, pk: int):
     division = get_object_or_404(Division.objects.subtree(request.user.division), pk=request.POST.get("division"))
-    return _act(request, pk, lambda v: actions.do_reassign(request.user, v, division))
+    return _act(request, pk, lambda v: actions.do_reassign(v, division, acting_user=request.user))
 
 
 @login_required
@@ -216,7 +216,8 @@ def door_screening(request):
         raise PermissionDenied
     form = DoorScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        lead, created = actions.do_submit_lead(form.lead_input(), channel=Channel.GRID_SCREENING, user=request.user)
+        lead, created = actions.do_submit_lead(form.lead_input(), channel=Channel.GRID_SCREENING,
+                                               acting_user=request.user)
         messages.success(request, _("已登记,核查任务已生成") if created else _("该人员此前已登记"))
         if lead and lead.verification_id:
             return redirect("screening:verification", pk=lead.verification_id)

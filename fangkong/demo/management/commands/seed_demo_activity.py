@@ -188,9 +188,10 @@ class Command(BaseCommand):
         for k in range(12):  # 跨省协查 from other regions
             r = residents[pos]
             pos += 1
-            ar = actions.do_create_assist(commander, AssistDirection.INBOUND, region=rng.choice(ORIGINS)[:6],
+            ar = actions.do_create_assist(AssistDirection.INBOUND, region=rng.choice(ORIGINS)[:6],
                                           name=r.name, id_number=r.id_number, phone=r.phone, address=r.address,
-                                          reason="该人员为我市确诊病例密接,请协助落地管控", reference=f"协查函〔2022〕{first + k}号")
+                                          reason="该人员为我市确诊病例密接,请协助落地管控", reference=f"协查函〔2022〕{first + k}号",
+                                          acting_user=commander)
             if getattr(ar, "lead", None) is not None:
                 leads.append(ar.lead)
         return leads
@@ -221,29 +222,29 @@ class Command(BaseCommand):
                     kind = MeasureKind.CENTRAL_QUARANTINE
                 else:
                     kind = rng.choice([MeasureKind.HOME_ISOLATION, MeasureKind.HOME_MONITORING])
-                actions.do_record_attempt(commander, v, AttemptKind.CALLED, "电话联系本人,已告知管控要求")
-                actions.do_record_attempt(commander, v, AttemptKind.FOUND, "网格员上门核实")
-                actions.do_submit_outcome(commander, v, Outcome.CONTROLLED, measure_kind=kind, place="家中",
-                                          reason="已落地,落实管控措施")
+                actions.do_record_attempt(v, AttemptKind.CALLED, "电话联系本人,已告知管控要求", acting_user=commander)
+                actions.do_record_attempt(v, AttemptKind.FOUND, "网格员上门核实", acting_user=commander)
+                actions.do_submit_outcome(v, Outcome.CONTROLLED, measure_kind=kind, place="家中",
+                                          reason="已落地,落实管控措施", acting_user=commander)
                 counts["controlled"] += 1
                 if share < 0.28:
-                    actions.do_review(commander, v, ReviewDecision.APPROVED, "同意")
+                    actions.do_review(v, ReviewDecision.APPROVED, "同意", acting_user=commander)
                     counts["approved"] += 1
             elif share < 0.55:
-                actions.do_record_attempt(commander, v, AttemptKind.CALLED, "电话核实行程")
-                actions.do_submit_outcome(commander, v, Outcome.CLEARED, reason="行程不涉及风险地区")
+                actions.do_record_attempt(v, AttemptKind.CALLED, "电话核实行程", acting_user=commander)
+                actions.do_submit_outcome(v, Outcome.CLEARED, reason="行程不涉及风险地区", acting_user=commander)
                 counts["cleared"] += 1
                 if share < 0.5:
-                    actions.do_review(commander, v, ReviewDecision.APPROVED)
+                    actions.do_review(v, ReviewDecision.APPROVED, acting_user=commander)
                     counts["approved"] += 1
             elif share < 0.63:
                 for _ in range(3):
-                    actions.do_record_attempt(commander, v, AttemptKind.NO_ANSWER, "无人接听")
-                actions.do_submit_outcome(commander, v, Outcome.UNREACHABLE, reason="多次拨打无人接听,上门未见本人")
+                    actions.do_record_attempt(v, AttemptKind.NO_ANSWER, "无人接听", acting_user=commander)
+                actions.do_submit_outcome(v, Outcome.UNREACHABLE, reason="多次拨打无人接听,上门未见本人", acting_user=commander)
                 counts["unreachable"] += 1
             else:
                 if rng.random() < 0.4:
-                    actions.do_record_attempt(commander, v, AttemptKind.NO_ANSWER, "首次拨打无人接听")
+                    actions.do_record_attempt(v, AttemptKind.NO_ANSWER, "首次拨打无人接听", acting_user=commander)
                 counts["pending"] += 1
         return counts
 
