@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit
+from fangkong.core.actions import may
 from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.scoping import ADD
 
 from .. import actions
 from ..choices import AssistDirection, BoardMetric, Channel, MergeStatus
@@ -60,7 +62,7 @@ def board(request):
 def close_day(request):
     """日清日结: list what is still open with a reason each; closing freezes it and carries it forward."""
     user = request.user
-    if not DailyClearance.scope_roles["add"] & user.role_names:
+    if not may(user, DailyClearance, ADD):
         raise PermissionDenied
     date = _parse_date(request.POST.get("date") or request.GET.get("date"), timezone.localdate())
     division = user.division

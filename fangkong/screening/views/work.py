@@ -17,14 +17,16 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from fangkong.core import audit
-from fangkong.core.choices import Role
+from fangkong.core.actions import may
+from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.models import Division
 from fangkong.core.pii import may_see_full_pii
+from fangkong.core.scoping import ADD, CHANGE
 
 from .. import actions
 from ..choices import BoardMetric, Channel, Stage, VerificationStatus
 from ..forms import AttemptForm, DoorScreeningForm, OutcomeForm, ReviewForm
-from ..models import SCREENING_EDITORS, Lead, Verification
+from ..models import Lead, Verification
 from ..reports import metric_queryset, scoped
 
 
@@ -123,14 +125,15 @@ def _task(request, pk: int, action: str = "view") -> Verification:
 def verification_detail(request, pk: int):
     v = _task(request, pk)
     user = request.user
-    can_change = Verification.objects.restrict(user, "change").filter(pk=pk).exists()
+    can_change = may(user, v, CHANGE)
     ctx = {
         "v": v, "now": timezone.now(), "leads": v.leads.all(), "attempts": v.attempts.select_related("by"),
         "reviews": v.reviews.select_related("by"), "can_change": can_change,
         "can_review": v.status == VerificationStatus.SUBMITTED and user.has_role(Role.REVIEWER, Role.COMMAND_CENTER),
         "attempt_form": AttemptForm(), "outcome_form": OutcomeForm(), "review_form": ReviewForm(),
         "stages": Stage.choices,
-        "townships": Division.objects.subtree(user.division).filter(level__in=["township", "village", "grid"])
+        "townships": Division.objects.subtree(user.division).filter(
+            level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID])
         if user.has_role(Role.MODULE_ADMIN, Role.MODULE_LEAD, Role.COMMAND_CENTER) and user.division_id else [],
     }
     return render(request, "screening/verification_detail.html", ctx)
@@ -212,7 +215,7 @@ def reassign(request, pk: int):
 @login_required
 def door_screening(request):
     """主动排查: a grid worker records someone found at the door; it becomes a lead at once."""
-    if not request.user.role_names & SCREENING_EDITORS:
+    if not may(request.user, Lead, ADD):
         raise PermissionDenied
     form = DoorScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
