@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit
-from fangkong.core.actions import action, is_system, require, require_role
+from fangkong.core.actions import MissingActor, action, is_system, require, require_role
 from fangkong.core.choices import AuditAction, MeasureKind, Module, Role
 from fangkong.core.models import Division, User
 from fangkong.core.notify import notify
@@ -82,7 +82,7 @@ def may_register_assist(user: Any) -> bool:
     """`require_assist_registrar` as a boolean, for showing the registration form."""
     try:
         require_assist_registrar(user)
-    except PermissionDenied:
+    except (PermissionDenied, MissingActor):
         return False
     return True
 
