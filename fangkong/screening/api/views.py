@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from fangkong.core.models import Batch
+from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
 
 from .. import actions
 from ..choices import AssistDirection, BoardMetric
@@ -23,7 +24,7 @@ from ..filtersets import LeadFilterSet, VerificationFilterSet
 from ..imports import public_outcome
 from ..intake import LeadInput, chunked, clean_lead, ingest, notify_assignees
 from ..models import AssistRequest, DailyClearance, Lead, MergeCandidate, Person, Verification
-from ..reports import board_counts, metric_queryset, push_sentence, screening_sentence
+from ..reports import board_counts, metric_queryset
 from ..routing import Router
 from . import serializers as s
 
@@ -150,8 +151,8 @@ class BoardView(ScopedViewSetMixin, APIView):
         return Response({
             "start": start, "end": end, "total": counts["total"],
             "channel": counts["channel"], "township": {str(k): v for k, v in counts["township"].items()},
-            "sentence_total": screening_sentence(request.user, since_date, end),
-            "sentence_push": push_sentence(request.user, start, end),
+            "sentence_total": screening_sentence(screening_figures(request.user, since_date, end)),
+            "sentence_push": push_sentence(push_figures(request.user, start, end)),
         })
 
 

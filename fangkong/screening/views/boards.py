@@ -20,6 +20,8 @@ from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
 from fangkong.core.scoping import ADD
+from fangkong.metrics import catalog
+from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
 
 from .. import actions
 from ..choices import AssistDirection, BoardMetric, Channel, MergeStatus
@@ -27,7 +29,7 @@ from ..forms import ImportForm, InboundAssistForm, ReplyForm
 from ..imports import BACKGROUND_BYTES, error_sheet, run_lead_import, start_batch
 from ..jobs import import_leads_task
 from ..models import AssistRequest, DailyClearance, MergeCandidate
-from ..reports import board_counts, default_reason, open_at_close, push_sentence, screening_sentence
+from ..reports import board_counts, default_reason, open_at_close
 from .work import _parse_date
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +53,9 @@ def board(request):
         "metrics": metrics, "channel_rows": channel_rows, "township_rows": township_rows,
         "total": [(m, counts["total"][m.value]) for m in metrics], "start": start, "end": end,
         "range": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
-        "sentence_total": screening_sentence(user, since, end), "sentence_push": push_sentence(user, start, end),
+        "sentence_total": screening_sentence(screening_figures(user, since, end)),
+        "sentence_push": push_sentence(push_figures(user, start, end)),
+        "definitions": [catalog.get(f"board.{m.value}") for m in metrics],
         "since": since,
         "closed": DailyClearance.objects.restrict(user).filter(date=end).select_related("division"),
     }
