@@ -98,32 +98,4 @@ def test_it_closes_the_day_and_carries_open_work_forward(users, known):
     c2 = actions.do_close_day(township.division, day + dt.timedelta(days=1), acting_user=township)
     assert ClearanceItem.objects.get(clearance=c2, verification=known[10]).days_open == 2
     with pytest.raises(ValidationError):
-<<<<<<< HEAD
         actions.do_close_day(township.division, day, acting_user=township)
-
-
-def test_the_first_sentence_counts_each_person_by_first_lead_and_last_closed_task(users):
-    """One person twice controlled (the later measure counts), one cleared then pushed again (open:
-    still being verified), one self-reported and then pushed as back from abroad (境外返回)."""
-    d1, d2 = dt.datetime(2022, 7, 10, 9, 0, tzinfo=TZ), dt.datetime(2022, 7, 11, 9, 0, tzinfo=TZ)
-    twice = _lead(users, Channel.BIG_DATA, 20, d1)
-    _close(users, twice, Outcome.CONTROLLED, MeasureKind.HOME_ISOLATION, now=d1 + dt.timedelta(hours=2))
-    again = _lead(users, Channel.BIG_DATA, 20, d2, origin="上海")  # another push, not the same row again
-    assert again.pk != twice.pk
-    _close(users, again, Outcome.CONTROLLED, MeasureKind.CENTRAL_QUARANTINE, now=d2 + dt.timedelta(hours=2))
-    cleared = _lead(users, Channel.BIG_DATA, 21, d1)
-    _close(users, cleared, Outcome.CLEARED, now=d1 + dt.timedelta(hours=3))
-    _lead(users, Channel.BIG_DATA, 21, d2, origin="上海")
-    _lead(users, Channel.SELF_REPORT, 22, d1)
-    _lead(users, Channel.BIG_DATA, 22, d2, kind=LeadKind.FROM_ABROAD)
-    start, end = d1.date(), d2.date()
-    assert screening_sentence(users["commander"], start, end, today=dt.date(2022, 7, 20)) == (
-        "7月10日至7月11日,共排查涉疫风险人员3人(其中自主报备和基层排查0人、大数据推送2人、协查推送0人、境外返回1人),"
-        "已落实相关管控措施1人(其中集中隔离1人、居家医学观察0人、健康监测0人),其余2人正在核查。")
-    assert screening_sentence(users["commander"], start, start, today=dt.date(2022, 7, 20)) == (
-        "7月10日,共排查涉疫风险人员3人(其中自主报备和基层排查1人、大数据推送2人、协查推送0人、境外返回0人),"
-        "已落实相关管控措施1人(其中集中隔离1人、居家医学观察0人、健康监测0人),其余2人正在核查。")
-    assert "共排查涉疫风险人员0人" in screening_sentence(users["grid_other"], start, end, today=end)
-=======
-        actions.do_close_day(township, township.division, day)
->>>>>>> h-metrics
