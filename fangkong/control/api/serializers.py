@@ -136,7 +136,7 @@ class TransferInputSerializer(serializers.Serializer):
 
 
 class TestResultInputSerializer(serializers.Serializer):
-    result = serializers.ChoiceField(choices=[c for c in TestStatus.choices if c[0] != "pending"])
+    result = serializers.ChoiceField(choices=[c for c in TestStatus.choices if c[0] != TestStatus.PENDING])
     sampled_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
