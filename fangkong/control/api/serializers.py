@@ -141,9 +141,15 @@ class TestResultInputSerializer(serializers.Serializer):
 
 
 class QuarantineSiteSerializer(serializers.ModelSerializer):
+    staff = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
     class Meta:
         model = QuarantineSite
-        fields = ["id", "name", "division", "address", "manager_name", "phone", "active"]
+        fields = ["id", "name", "division", "address", "manager_name", "phone", "active", "staff"]
+
+
+class SiteStaffInputSerializer(serializers.Serializer):
+    staff = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
 
 
 class CapacitySerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet
+from fangkong.core.models import User
 from fangkong.screening.models import Person
 
 from .. import actions
@@ -177,6 +178,24 @@ class QuarantineSiteViewSet(ScopedReadOnlyViewSet):
     queryset = QuarantineSite.objects.all()
     serializer_class = S.QuarantineSiteSerializer
     filterset_fields = ["active", "division"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("staff")
+
+    @extend_schema(request=S.SiteStaffInputSerializer, responses=S.QuarantineSiteSerializer)
+    @action(detail=True, methods=["post"])
+    def staff(self, request, pk=None):
+        """指定工作人员: replace the site-staff accounts that see and run this site."""
+        site = get_object_or_404(QuarantineSite.objects.restrict(request.user, "change"), pk=pk)
+        ser = S.SiteStaffInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        ids = set(ser.validated_data["staff"])
+        staff = list(User.objects.filter(pk__in=ids))
+        if len(staff) != len(ids):
+            raise exceptions.ValidationError({"staff": ["账号不存在"]})
+        _call(actions.do_set_site_staff, site, staff, acting_user=request.user)
+        site = QuarantineSite.objects.prefetch_related("staff").get(pk=site.pk)
+        return Response(S.QuarantineSiteSerializer(site).data)
 
     @extend_schema(responses=S.CapacitySerializer(many=True))
     @action(detail=False, methods=["get"])

@@ -25,7 +25,7 @@ def test_it_lets_the_site_account_see_and_run_the_site_it_is_given_on_the_page(d
     """#18: the `site` account saw "尚无隔离点" and 404 for its site and the people in it."""
     F.standard_policy()
     site_client = client_for(users["site"])
-    assert "尚无隔离点" in site_client.get("/control/sites/").content.decode()
+    assert "您还没有被指定为任何隔离点的工作人员" in site_client.get("/control/sites/").content.decode()
     commander = client_for(users["commander"])
     form = commander.get("/control/sites/").context["form"]
     assert users["site"] in form.fields["staff"].queryset  # the site form offers the site account
@@ -37,7 +37,7 @@ def test_it_lets_the_site_account_see_and_run_the_site_it_is_given_on_the_page(d
     m = F.start(F.person(), timezone.localdate(), contact_type=ContactType.CLOSE_CONTACT, site=site)
 
     body = site_client.get("/control/sites/").content.decode()
-    assert "县宾馆隔离点" in body and "别的隔离点" not in body and "尚无隔离点" not in body
+    assert "县宾馆隔离点" in body and "别的隔离点" not in body and "您还没有被指定" not in body
     assert site_client.get(f"/control/sites/{site.pk}/").status_code == 200
     assert site_client.get(f"/control/measures/{m.pk}/").status_code == 200
     assert m.person.name in site_client.get("/control/measures/").content.decode()
@@ -122,3 +122,17 @@ def test_it_names_the_county_row_of_the_dashboard_instead_of_its_code(db, users,
     assert f"{county.name}(未分到乡镇)" in names
     assert county.path not in names and not any(n.isdigit() for n in names)
     assert Measure.objects.filter(division=county).count() == 1
+
+
+def test_it_sets_site_staff_through_the_api(db, users, county):
+    from fangkong.core.testkit import api_client_for
+
+    site = F.site()
+    client = api_client_for(users["commander"])
+    resp = client.post(f"/api/control/sites/{site.pk}/staff/", {"staff": [users["site"].pk]}, format="json")
+    assert resp.status_code == 200 and resp.json()["staff"] == [users["site"].pk]
+    resp = client.post(f"/api/control/sites/{site.pk}/staff/", {"staff": [users["grid"].pk]}, format="json")
+    assert resp.status_code == 400 and "隔离点工作人员" in resp.json()["detail"][0]
+    resp = client.post(f"/api/control/sites/{site.pk}/staff/", {"staff": [987654]}, format="json")
+    assert resp.status_code == 400
+    assert list(site.staff.all()) == [users["site"]]

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from fangkong.core.actions import may
-from fangkong.core.choices import DivisionLevel
+from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.models import Division
 from fangkong.core.scoping import CHANGE
 
@@ -17,7 +17,7 @@ from ..capacity import FORECAST_DAYS, forecast, persons_at, readiness, room_stat
 from ..choices import RoomStatus, TransferStatus
 from ..forms import RoomsForm, SiteForm, SiteStaffForm
 from ..models import Measure, QuarantineSite, Transfer
-from ..roles import SITE_MANAGERS
+from ..roles import BROAD_ROLES, SITE_MANAGERS
 from .base import ControlMixin
 
 
@@ -44,6 +44,8 @@ class SiteListView(ControlMixin, TemplateView):
             counties = counties.filter(path=root.path[:6])
         ctx["readiness"] = readiness(counties)
         ctx["may_manage"] = bool(user.role_names & SITE_MANAGERS)
+        # Site staff see only the sites they work at: say why the list is empty.
+        ctx["own_sites_only"] = Role.SITE_STAFF in user.role_names and not (user.role_names & BROAD_ROLES)
         ctx["form"] = SiteForm(staff=actions.staff_candidates(user))
         return ctx
 
