@@ -98,3 +98,16 @@ def test_every_board_metric_has_a_named_definition():
     for m in BoardMetric:
         metric = catalog.get(f"board.{m.value}")
         assert str(metric.label) == str(m.label) and str(metric.definition)
+
+
+def test_a_cleared_outcome_names_its_measure_once(users):
+    """"排除风险(健康监测)(健康监测)" in the field test: the measure is added to 落地管控 only."""
+    d = dt.datetime(2022, 8, 5, 9, 0, tzinfo=TZ)
+    cleared = _lead(users, Channel.SELF_REPORT, 40, d)
+    _close(users, cleared, Outcome.CLEARED, MeasureKind.HEALTH_MONITORING, now=d + dt.timedelta(hours=1))
+    controlled = _lead(users, Channel.SELF_REPORT, 41, d)
+    _close(users, controlled, Outcome.CONTROLLED, MeasureKind.CENTRAL_QUARANTINE, now=d + dt.timedelta(hours=1))
+    cleared.refresh_from_db()
+    controlled.refresh_from_db()
+    assert cleared.outcome_label == "排除风险(健康监测)"
+    assert controlled.outcome_label == "落地管控(集中隔离)"

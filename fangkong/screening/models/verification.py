@@ -146,6 +146,15 @@ class Verification(ScopedModel):
     def __str__(self) -> str:
         return f"{self.person} · {self.get_channel_display()}"
 
+    @property
+    def outcome_label(self) -> str:
+        """落地管控(集中隔离); other outcomes by their name alone (排除风险 names its measure already)."""
+        if not self.outcome:
+            return ""
+        if self.outcome == Outcome.CONTROLLED and self.measure_kind:
+            return f"{self.get_outcome_display()}({self.get_measure_kind_display()})"
+        return str(self.get_outcome_display())
+
     @classmethod
     def scope_refine(cls, qs: ScopedQuerySet, user, action: str) -> ScopedQuerySet:
         return module_refine(qs, user, "module")
