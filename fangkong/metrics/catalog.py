@@ -56,6 +56,9 @@ register(
     Metric("screening.closed_otherwise", _("核查排除人员"), PERSONS,
            _("已办结人员中结果为不在本县、信息错误、无法联系或重复的人数")),
     Metric("screening.verifying", _("正在核查人员"), PERSONS, _("上述人员中仍有核查任务未办结的人数")),
+    # 管控总览: measures in force now.
+    Metric("control.in_force", _("当前在管人数"), PERSONS,
+           _("此刻管控措施进行中(未解除)的人数,按当前措施分类;与001第一句“落实管控措施”的累计人数口径不同")),
     # 001's push sentence: the range's pushes of one channel, each row followed to its task.
     Metric("push.pushed", _("推送数据"), ITEMS, _("所选日期内该渠道推送的线索条数")),
     Metric("push.verified", _("已核实"), ITEMS, _("上述线索中核查任务已找到本人或已办结的条数")),
