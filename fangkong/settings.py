@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files, not a CDN
     "django_filters",
     "django_htmx",
     "django_tasks",
@@ -173,6 +174,9 @@ STORAGES = {
         )
     },
 }
+# Outside production whitenoise serves straight from the app and project static folders, so the
+# demo runs with DEBUG off (runserver serves no static files then) without a collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -199,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums named after their choices class: no collisions as apps add `kind`, `status` …
     "POSTPROCESSING_HOOKS": ["fangkong.core.api.schema.postprocess_schema_enums"],
+    # Self-contained UI (drf-spectacular-sidecar): a county network often cannot reach a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {
