@@ -238,3 +238,6 @@ LOGGING = {
 }
 
 FANGKONG_TITLE = _("疫情防控指挥平台")
+# The address the public reaches the self-report page at (its QR code on the login page and
+# posters), when it differs from the one staff use, e.g. https://fk.example.gov.cn
+FANGKONG_PUBLIC_URL = os.environ.get("FANGKONG_PUBLIC_URL", "")
