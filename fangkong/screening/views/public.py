@@ -95,7 +95,7 @@ def _status(lead: Lead) -> dict:
         measure = v.person.measures.filter(status=MeasureStatus.ACTIVE).order_by("-starts_on").first()
     if measure is not None:
         last_day = measure.ends_on - dt.timedelta(days=1)  # ends_on is the first free day
-        todo.append(_("请继续%(kind)s至%(last)s（%(release)s解除），期间不要外出。") % {
+        todo.append(_("请继续%(kind)s至%(last)s（%(release)s解除），并按工作人员的要求每日报告健康状况。") % {
             "kind": measure.get_kind_display(), "last": date_format(last_day, "MONTH_DAY_FORMAT"),
             "release": date_format(measure.ends_on, "MONTH_DAY_FORMAT")})
         test = (measure.tests.filter(status=TestStatus.PENDING, due_on__gte=timezone.localdate())
