@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import segno
 from django.conf import settings
@@ -116,6 +115,7 @@ def self_report_qr(request):
     base = getattr(settings, "FANGKONG_PUBLIC_URL", "")
     path = reverse("screening:self_report")
     url = base.rstrip("/") + path if base else request.build_absolute_uri(path)
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, dark="#1d2733", title=url)
-    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#1d2733", title=url)
+    # An SVG file (unlike SVG inside HTML) needs its namespace for <img> to draw it.
+    svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    return HttpResponse(svg, content_type="image/svg+xml")
