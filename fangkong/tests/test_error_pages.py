@@ -94,3 +94,13 @@ def test_it_serves_static_files_with_debug_off(db):
     assert css.status_code == 200 and b".topbar" in b"".join(css.streaming_content)
     htmx = client.get("/static/vendor/htmx.min.js")
     assert htmx.status_code == 200
+
+
+urlpatterns: list = []  # a URLconf without any of the platform's names
+
+
+def test_it_renders_the_404_under_a_urlconf_without_the_platforms_names(users):
+    client = client_for(users["grid"])
+    with override_settings(ROOT_URLCONF="fangkong.tests.test_error_pages"):
+        resp = client.get("/anything/")
+    assert resp.status_code == 404 and "页面不存在" in resp.content.decode()
