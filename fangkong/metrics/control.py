@@ -51,7 +51,7 @@ def township_names(paths) -> dict[str, str]:
     out = {}
     for p in paths:
         name = names.get(p) or gettext("区划不详")
-        out[p] = name if len(p) >= TOWNSHIP_PATH else gettext("%(name)s(未分到乡镇)") % {"name": name}
+        out[p] = name if len(p) >= TOWNSHIP_PATH else gettext("%(name)s（未分到乡镇）") % {"name": name}
     return out
 
 

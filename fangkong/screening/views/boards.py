@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,9 +50,11 @@ def board(request):
         township_rows.append((None, [(m, counts["township"][None].get(m.value, 0)) for m in metrics]))
     july = dt.date(today.year, 7, 1) if today.month >= 7 else dt.date(today.year - 1, 7, 1)
     since = _parse_date(g.get("since"), july)
+    label = {m: _received_label(start, end, today) if m == BoardMetric.RECEIVED else m.label for m in metrics}
     ctx = {
-        "metrics": metrics, "channel_rows": channel_rows, "township_rows": township_rows,
-        "total": [(m, counts["total"][m.value]) for m in metrics], "start": start, "end": end,
+        "metrics": [(m, label[m]) for m in metrics], "channel_rows": channel_rows, "township_rows": township_rows,
+        "total": [(m, label[m], counts["total"][m.value]) for m in metrics], "start": start, "end": end,
+        "is_today": start == end == today,
         "range": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
         "sentence_total": screening_sentence(screening_figures(user, since, end)),
         "sentence_push": push_sentence(push_figures(user, start, end)),
@@ -60,6 +63,15 @@ def board(request):
         "closed": DailyClearance.objects.restrict(user).filter(date=end).select_related("division"),
     }
     return render(request, "screening/board.html", ctx)
+
+
+def _received_label(start: dt.date, end: dt.date, today: dt.date) -> str:
+    """接收 says which days it counts: 今日 only for today, else the day or 所选期间."""
+    if start == end == today:
+        return _("今日接收")
+    if start == end:
+        return _("%(date)s接收") % {"date": date_format(start, "MONTH_DAY_FORMAT")}
+    return _("所选期间接收")
 
 
 @login_required
