@@ -25,7 +25,7 @@ def test_the_board_page_and_the_api_print_the_same_figures(users, known):
     api = APIClient()
     api.force_authenticate(commander)
     data = api.get("/api/screening/board/2022-07-01/2022-07-01/", {"since": "2022-07-01"}).json()
-    assert [n for _m, n in page.context["total"]] == [data["total"][m.value] for m in BoardMetric]
+    assert [n for _m, _label, n in page.context["total"]] == [data["total"][m.value] for m in BoardMetric]
     assert page.context["sentence_total"] == data["sentence_total"] == screening_sentence(
         screening_figures(commander, day, day))
     assert page.context["sentence_push"] == data["sentence_push"] == push_sentence(push_figures(commander, day, day))
