@@ -14,9 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.choices import AuditAction, AuditSource, MeasureKind
+from fangkong.core.choices import AuditAction, AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
+from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Resident
 
 STEPS_CC = [(MeasureKind.CENTRAL_QUARANTINE, 7), (MeasureKind.HOME_MONITORING, 3)]
@@ -88,7 +89,7 @@ class Command(BaseCommand):
     def _quarantine_sites(self) -> list:
         from fangkong.control.models import QuarantineSite, Room
 
-        county = Division.objects.filter(level="county").order_by("path").first()
+        county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
         sites = []
         for name, address, n in (("县宾馆隔离点", "县城迎宾路1号", 40), ("职教中心隔离点", "县城学府路8号", 30)):
             site, created = QuarantineSite.objects.get_or_create(
@@ -105,10 +106,10 @@ class Command(BaseCommand):
         from django.core.exceptions import ValidationError
 
         from fangkong.control import actions
-        from fangkong.control.choices import MeasureStatus
+        from fangkong.control.choices import MeasureStatus, RoomStatus
         from fangkong.control.models import Measure, Room
 
-        rooms = [r for r in Room.objects.filter(site__in=sites, status="available").order_by("site_id", "id")
+        rooms = [r for r in Room.objects.filter(site__in=sites, status=RoomStatus.AVAILABLE).order_by("site_id", "id")
                  if actions.room_occupants(r) < r.beds]
         waiting = Measure.objects.filter(kind=MeasureKind.CENTRAL_QUARANTINE, status=MeasureStatus.ACTIVE,
                                          room__isnull=True).order_by("id")
@@ -251,11 +252,12 @@ class Command(BaseCommand):
 
     def _testing(self, rng: random.Random, commander: User) -> str:
         from fangkong.testing import actions
+        from fangkong.testing.choices import SampleStatus
         from fangkong.testing.ingest import ResultRow, do_import_results, new_batch
         from fangkong.testing.models import SamplingRound, SamplingSite
 
-        county = Division.objects.filter(level="county").order_by("path").first()
-        villages = list(Division.objects.filter(level="village").order_by("path"))
+        county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
+        villages = list(Division.objects.filter(level=DivisionLevel.VILLAGE).order_by("path"))
         if not villages:
             return "无村级区划,未生成核酸数据"
         today = timezone.localdate()
@@ -270,7 +272,7 @@ class Command(BaseCommand):
                 site = SamplingSite.objects.create(name=name, division=village, address=f"{village.name}村委会广场",
                                                    opens_at=dt.time(7), closes_at=dt.time(18))
                 audit.record(AuditAction.CREATE, site, verb="create_site")
-            people = list(Resident.objects.filter(grid__parent=village, status="present", id_number__isnull=False)
+            people = list(Resident.objects.filter(grid__parent=village, status=ResidentStatus.PRESENT, id_number__isnull=False)
                           .order_by("id").values_list("id_number", flat=True)[:50])
             for k in range(0, len(people), 10):
                 seq += 1
@@ -279,7 +281,7 @@ class Command(BaseCommand):
                 for id_number in people[k:k + 10]:
                     actions.do_bind_sample(sample, id_number, now=now - dt.timedelta(hours=6))
                 sample.refresh_from_db()
-                if sample.status == "open":
+                if sample.status == SampleStatus.OPEN:
                     actions.do_seal_tube(sample, now=now - dt.timedelta(hours=5))
                 tubes.append(sample)
         if not tubes:
