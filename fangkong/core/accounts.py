@@ -106,15 +106,23 @@ def do_revoke_role(user: User, role: str, module: str = "", *, acting_user: User
 @action
 def do_create_user(
     username: str, *, division: Division | None, password: str | None = None, full_name: str = "",
-    phone: str = "", organisation: str = "", acting_user: User | SystemActor,
+    phone: str = "", organisation: str = "", password_hash: str = "", acting_user: User | SystemActor,
 ) -> User:
     """Open an account. System administrator only, inside their own subtree; roles are then
-    given by the security administrator."""
+    given by the security administrator.
+
+    `password_hash` (an already hashed password) is for the system only: the generated county
+    gives its demo accounts one shared password, hashed once rather than once per account.
+    """
     require_account_admin(acting_user, Role.SYSTEM_ADMIN)
     _require_division_in_reach(acting_user, division)
+    if password_hash and not is_system(acting_user):
+        raise PermissionDenied(_("您没有此项账号管理权限"))
     user = User(username=username, division=division, full_name=full_name, phone=phone,
                 organisation=organisation)
-    if password:
+    if password_hash:
+        user.password = password_hash
+    elif password:
         from django.contrib.auth.password_validation import validate_password
 
         validate_password(password, user)

@@ -22,6 +22,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.accounts import do_assign_role, do_create_user
+from fangkong.core.actions import SYSTEM
 from fangkong.core.bulk import analyze, insert_rows
 from fangkong.core.choices import AuditAction, DivisionKind, DivisionLevel, Module, Role
 from fangkong.core.identity import name_pinyin
@@ -349,14 +351,21 @@ class _RegistryWriter:
 
 def _make_user(username: str, full_name: str, division: Division, password_hash: str,
                role_list: list[tuple[str, str]]) -> User:
-    user = User.objects.create(username=username, full_name=full_name, division=division, password=password_hash)
-    UserRole.objects.bulk_create([UserRole(user=user, role=r, module=m) for r, m in role_list])
+    """A named account, opened and given its roles through the audited account actions."""
+    user = do_create_user(username, division=division, full_name=full_name, password_hash=password_hash,
+                          acting_user=SYSTEM)
+    for role, module in role_list:
+        do_assign_role(user, role, module, acting_user=SYSTEM)
     return user
 
 
 def _build_users(out: GeneratedCounty, rng: random.Random) -> None:
     """Named demo accounts per access level, plus a grid worker for every grid and cadres for
-    every township and village (the people leads are routed to)."""
+    every township and village (the people leads are routed to).
+
+    The named accounts go through the account actions (one audit row each); the bulk workers
+    and cadres, thousands in a full county, are written in bulk under the `generate_county` row.
+    """
     pw = make_password(DEMO_PASSWORD)
     county, t0, v0 = out.county, out.townships[0], out.villages[0]
     g0 = out.grids[0]
