@@ -20,13 +20,19 @@ def build_test_county() -> None:
     generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _test_county_registered() -> None:
-    """Core's test kit imports no app: tell it which county to build and where its named accounts are."""
+def use_test_county() -> None:
+    """Core's test kit imports no app: tell it which county to build and where its named accounts
+    are. Called for every test session, and by the test kit itself in a process pytest did not
+    start (a test's subprocess)."""
     from fangkong.core.testkit import register_test_county
     from fangkong.registry.generator import named_users
 
     register_test_county(build_test_county, named_users)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_county_registered() -> None:
+    use_test_county()
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,11 @@ def register_test_county(build: Callable[[], object], named_users: Callable[[], 
 
 def _registered() -> _TestCounty:
     if _county.build is None or _county.named_users is None:
+        # A process pytest did not start (a test's subprocess): the test configuration registers.
+        import conftest
+
+        conftest.use_test_county()
+    if _county.build is None or _county.named_users is None:
         raise RuntimeError("no test county registered: conftest.py calls testkit.register_test_county")
     return _county
 
