@@ -5,16 +5,10 @@ from django.db import models
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.choices import Role
-from fangkong.core.scoping import ScopedModel, roles
+from fangkong.core.scoping import ScopedModel
 
 from .choices import LiaisonLevel, ResidentStatus, Sex
-
-REGISTRY_VIEWERS = roles(
-    Role.COMMAND_CENTER, Role.MODULE_LEAD, Role.MODULE_ADMIN, Role.REVIEWER, Role.TOWNSHIP_CADRE,
-    Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC, Role.AUDITOR,
-)
-REGISTRY_EDITORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
+from .roles import REGISTRY_DELETERS, REGISTRY_EDITORS, REGISTRY_VIEWERS
 
 
 class Household(ScopedModel):
@@ -29,7 +23,7 @@ class Household(ScopedModel):
 
     scope_division_field = "grid"
     scope_roles = {"view": REGISTRY_VIEWERS, "add": REGISTRY_EDITORS, "change": REGISTRY_EDITORS,
-                   "delete": roles(Role.COMMAND_CENTER)}
+                   "delete": REGISTRY_DELETERS}
 
     class Meta:
         ordering = ["code"]
