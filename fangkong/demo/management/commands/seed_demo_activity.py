@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM, do_create
 from fangkong.core.choices import AuditAction, AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
@@ -92,10 +93,10 @@ class Command(BaseCommand):
         county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
         sites = []
         for name, address, n in (("县宾馆隔离点", "县城迎宾路1号", 40), ("职教中心隔离点", "县城学府路8号", 30)):
-            site, created = QuarantineSite.objects.get_or_create(
-                name=name, defaults={"division": county, "address": address, "manager_name": "刘建国"})
-            if created:
-                audit.record(AuditAction.CREATE, site, verb="create_site")
+            site = QuarantineSite.objects.filter(name=name).order_by("id").first()
+            if site is None:
+                site = do_create(QuarantineSite, acting_user=SYSTEM, verb="create_site", name=name, division=county,
+                                 address=address, manager_name="刘建国")
                 Room.objects.bulk_create([Room(site=site, number=str(100 * (1 + i // 20) + i % 20 + 1), beds=1)
                                           for i in range(n)])
                 audit.record_many(AuditAction.CREATE, Room.objects.filter(site=site), verb="add_rooms")
@@ -269,9 +270,9 @@ class Command(BaseCommand):
             name = f"{village.name}村委会采样点"
             site = SamplingSite.objects.filter(name=name, division=village).order_by("id").first()
             if site is None:
-                site = SamplingSite.objects.create(name=name, division=village, address=f"{village.name}村委会广场",
-                                                   opens_at=dt.time(7), closes_at=dt.time(18))
-                audit.record(AuditAction.CREATE, site, verb="create_site")
+                # A plain "新增" row: "create_site" is the quarantine site's verb (one verb, one meaning).
+                site = do_create(SamplingSite, acting_user=SYSTEM, name=name, division=village,
+                                 address=f"{village.name}村委会广场", opens_at=dt.time(7), closes_at=dt.time(18))
             people = list(Resident.objects.filter(grid__parent=village, status=ResidentStatus.PRESENT, id_number__isnull=False)
                           .order_by("id").values_list("id_number", flat=True)[:50])
             for k in range(0, len(people), 10):
