@@ -28,10 +28,12 @@ from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import as_text, create_batch, error_sheet, previous_batch
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.scoping import in_subtree
 
+from .actions import do_start_import
 from .choices import ResidentStatus
 from .forms import ColumnMappingForm, ImportUploadForm
-from .imports import BATCH_KIND, COLUMNS, may_import, open_table, start_upload
+from .imports import BATCH_KIND, COLUMNS, may_import, open_table
 from .models import Household, Resident
 from .search import search_residents
 
@@ -55,7 +57,7 @@ def within(qs: QuerySet, division: Division | None) -> QuerySet:
         return qs
     if division.level in _BELOW_COUNTY:
         return qs.filter(grid__in=Division.objects.subtree(division).values("pk"))
-    return qs.filter(grid__path__startswith=division.path)
+    return in_subtree(qs, "grid", division)
 
 
 def scoped(model: type[Resident] | type[Household], user) -> QuerySet:
@@ -291,12 +293,7 @@ class ImportMapView(LoginRequiredMixin, FormView):
         return {"rows": rows, "header_row": table.header_row, "total": table.total}
 
     def form_valid(self, form):
-        self.batch.options = {**self.batch.options, "mapping": form.mapping(), "started": True}
-        self.batch.save(update_fields=["options"])
-        try:
-            start_upload(self.batch)
-        except (InvalidValue, PermissionDenied) as exc:
-            Batch.objects.filter(pk=self.batch.pk).update(status=BatchStatus.FAILED, message=str(exc))
+        do_start_import(self.batch, form.mapping(), acting_user=self.request.user)
         return redirect("registry:import_result", pk=self.batch.pk)
 
 

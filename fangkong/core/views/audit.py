@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,13 +12,11 @@ from django.views import View
 from django.views.generic import ListView
 
 from fangkong.core import accounts, audit
-from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.filtersets import AuditLogFilterSet
 from fangkong.core.models import AuditLog
 from fangkong.core.verbs import verb_label
 
-COUNTY_OR_ABOVE = frozenset({DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY})
-AUDIT_READERS = frozenset({Role.AUDITOR, Role.AUDIT_ADMIN})
+AUDIT_READERS = accounts.AUDIT_READERS
 EXPORT_LIMIT = 100_000
 
 
@@ -32,14 +29,8 @@ class AuditReaderMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def filtered(self) -> AuditLogFilterSet:
         """The filtered rows; `?admins=1` narrows to what the system / security administrators did."""
-        base = AuditLog.objects.all()
-        if self.admins_only or self.request.GET.get("admins"):
-            base = accounts.admin_actions()
-        division = self.request.user.division
-        if division is not None and division.level not in COUNTY_OR_ABOVE:
-            # A township's auditor reads what happened to its data and what its own people did.
-            base = base.filter(Q(division_path__startswith=division.path)
-                               | Q(actor__division__path__startswith=division.path))
+        admins = self.admins_only or bool(self.request.GET.get("admins"))
+        base = accounts.audit_log_for(self.request.user, admins_only=admins)
         return AuditLogFilterSet(self.request.GET or None, queryset=base.select_related("actor"))
 
 
