@@ -110,5 +110,7 @@ class Table:
 
     @classmethod
     def page_rows(cls, objects: Iterable[Any]) -> list[dict[str, Any]]:
-        """For the list template: each row's object and its masked cells (links on `link` columns)."""
-        return [{"object": row, "cells": list(zip(cls.columns, cls.cells(row), strict=True))} for row in objects]
+        """For the list template: each row's object and its masked cells as (header, link?, value)."""
+        headers = cls.headers()
+        return [{"object": row, "cells": [(h, c.link, v) for h, c, v in zip(headers, cls.columns, cls.cells(row), strict=True)]}
+                for row in objects]

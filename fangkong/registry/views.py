@@ -27,13 +27,15 @@ from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import as_text, create_batch, error_sheet, previous_batch
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.views.generic import ModelPages
 
 from .choices import ResidentStatus
-from .forms import ColumnMappingForm, ImportUploadForm
+from .filtersets import HouseholdFilterSet
+from .forms import ColumnMappingForm, HouseholdForm, ImportUploadForm
 from .imports import BATCH_KIND, COLUMNS, may_import, open_table, start_upload
 from .models import Household, Resident
 from .search import search_residents
-from .tables import ResidentTable
+from .tables import HouseholdTable, ResidentTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -317,3 +319,12 @@ class ImportErrorSheetView(LoginRequiredMixin, View):
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
+
+
+class HouseholdPages(ModelPages):
+    """户: list, detail, add, edit, delete — the generic pages (core.views.generic), one declaration."""
+
+    model = Household
+    table = HouseholdTable
+    filterset_class = HouseholdFilterSet
+    form_class = HouseholdForm
