@@ -18,6 +18,9 @@ from .models import Division
 from .scoping import ScopedModel
 
 
+GRID_FIELD = "grid"  # a Division field of this name takes grids only (as in the API serializers)
+
+
 def scoped_choices(name: str, qs: models.QuerySet, user: Any) -> models.QuerySet:
     """`qs` narrowed to what `user` may choose for the field `name`."""
     model = qs.model
@@ -27,7 +30,7 @@ def scoped_choices(name: str, qs: models.QuerySet, user: Any) -> models.QuerySet
         if user.division is None:
             return qs.none()
         qs = qs.subtree(user.division).order_by("path")
-        return qs.filter(level=DivisionLevel.GRID) if name == "grid" else qs
+        return qs.filter(level=DivisionLevel.GRID) if name == GRID_FIELD else qs
     if issubclass(model, ScopedModel):
         return model.objects.restrict(user, "view")
     return qs
