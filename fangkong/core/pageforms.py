@@ -17,7 +17,6 @@ from .choices import DivisionLevel
 from .models import Division
 from .scoping import ScopedModel
 
-
 GRID_FIELD = "grid"  # a Division field of this name takes grids only (as in the API serializers)
 
 
