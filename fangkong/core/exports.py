@@ -122,8 +122,10 @@ def export_rows(
 
     content, ext, content_type = (_csv(header, counted()), "csv", "text/csv; charset=utf-8") if fmt == "csv" \
         else (_xlsx(name, header, counted()), "xlsx", XLSX)
-    audit.record_export(object_type, count, fields=[str(h) for h in header], full_pii=full, description=str(name),
-                        filters=filter_of(request), reason=reason)
+    # The count is in the row's text too, so the audit list says how many rows left at a glance.
+    label = _("%(name)s(共%(count)s条,完整信息)") if full else _("%(name)s(共%(count)s条)")
+    audit.record_export(object_type, count, fields=[str(h) for h in header], full_pii=full,
+                        description=label % {"name": name, "count": count}, filters=filter_of(request), reason=reason)
     response = HttpResponse(content, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}-{stamp}.{ext}')}"
