@@ -193,6 +193,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fangkong.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Domain errors answer as the pages do (ValidationError 400, out of scope 404): core/errors.py.
+    "EXCEPTION_HANDLER": "fangkong.core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "fangkong API",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -11,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from fangkong.core import accounts, audit
+from fangkong.core import accounts
+from fangkong.core.exports import export_rows
 from fangkong.core.filtersets import AuditLogFilterSet
 from fangkong.core.models import AuditLog
 from fangkong.core.verbs import verb_label
@@ -63,30 +62,17 @@ class AuditLogExportView(AuditReaderMixin, View):
                "changes"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from openpyxl import Workbook
+        qs = self.filtered().qs
 
-        rows = self.filtered().qs[:EXPORT_LIMIT]
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_("审计日志"))
-        ws.append([str(AuditLog._meta.get_field(c).verbose_name) for c in self.columns])
-        count = 0
-        for r in rows.iterator(chunk_size=2000):
-            ws.append([
-                timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_label, r.get_action_display(),
-                verb_label(r.verb), r.object_type, r.object_id, r.object_repr, r.get_source_display(), r.ip or "",
-                _json(r.changes),
-            ])
-            count += 1
-        buf = io.BytesIO()
-        wb.save(buf)
-        params = {k: v for k, v in request.GET.items() if v}
-        audit.record_export("core.auditlog", count, fields=self.columns, description=str(params)[:200])
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.xlsx"'
-        return response
+        def rows(full: bool):
+            for r in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
+                yield [timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_label, r.get_action_display(),
+                       verb_label(r.verb), r.object_type, r.object_id, r.object_repr, r.get_source_display(),
+                       r.ip or "", _json(r.changes)]
+
+        header = [str(AuditLog._meta.get_field(c).verbose_name) for c in self.columns]
+        return export_rows(request, name=_("审计日志"), object_type="core.auditlog", header=header, rows=rows,
+                           has_pii=False, fmt="xlsx")
 
 
 def _json(value) -> str:

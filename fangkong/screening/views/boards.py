@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,9 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit
 from fangkong.core.actions import may
 from fangkong.core.choices import DivisionLevel
+from fangkong.core.exports import export_rows
 from fangkong.core.models import Batch, Division
-from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.pii import mask_id_number, mask_phone
 from fangkong.core.scoping import ADD
 from fangkong.metrics import catalog
 from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
@@ -200,28 +200,19 @@ def assist_reply(request, pk: int):
 
 @login_required
 def assist_export(request):
-    """The outbound sheet sent to other regions (open requests); masked unless the role may see more."""
-    from openpyxl import Workbook
-
+    """The outbound sheet sent to other regions (open requests), through the one export helper."""
     qs = AssistRequest.objects.restrict(request.user).filter(direction=AssistDirection.OUTBOUND).order_by("region", "id")
-    full = may_see_full_pii(request.user) and request.GET.get("full_pii") == "1"
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("协查函")
-    sheet.append(["协查编号", "协查地区", "姓名", "身份证号", "联系电话", "线索地址", "协查事由", "回复时限", "状态"])
-    rows = list(qs)
-    for ar in rows:
-        sheet.append([ar.reference or f"FK{ar.pk:06d}", ar.region, ar.name,
-                      ar.id_number if full else mask_id_number(ar.id_number),
-                      ar.phone if full else mask_phone(ar.phone), ar.address, ar.reason,
-                      timezone.localtime(ar.due_at).strftime("%Y-%m-%d %H:%M") if ar.due_at else "",
-                      ar.get_status_display()])
-    audit.record_export("screening.assistrequest", len(rows), fields=["name", "id_number", "phone"], full_pii=full,
-                        description="发出协查函")
-    out = io.BytesIO()
-    book.save(out)
-    resp = HttpResponse(out.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = 'attachment; filename="outbound-assist.xlsx"'
-    return resp
+
+    def rows(full: bool):
+        for ar in qs:
+            yield [ar.reference or f"FK{ar.pk:06d}", ar.region, ar.name,
+                   ar.id_number if full else mask_id_number(ar.id_number),
+                   ar.phone if full else mask_phone(ar.phone), ar.address, ar.reason,
+                   timezone.localtime(ar.due_at).strftime("%Y-%m-%d %H:%M") if ar.due_at else "",
+                   ar.get_status_display()]
+
+    return export_rows(request, name="协查函", object_type="screening.assistrequest", rows=rows,
+                       header=["协查编号", "协查地区", "姓名", "身份证号", "联系电话", "线索地址", "协查事由", "回复时限", "状态"])
 
 
 def townships_of(user) -> list[Division]:
