@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from . import audit
 from .choices import AuditAction, AuditSource
@@ -43,3 +43,12 @@ def _role_separation(sender: Any, instance: UserRole, **kwargs: Any) -> None:
 
     held = UserRole.objects.filter(user_id=instance.user_id).exclude(pk=instance.pk).values_list("role", flat=True)
     check_role_separation(held, instance.role)
+
+
+# --- cross-app events: defined here so that a listening app imports core, not the sender ---------
+
+# Sent by the testing area on commit for every individual result attributed to a person (a single
+# tube, or a negative pool for each of its members). kwargs: resident (registry.Resident or None),
+# id_number (str), sampled_at (datetime), result ("negative" / "positive" / "invalid"),
+# kind ("pcr_test" / "antigen_test"), sample (the testing object). Control listens.
+result_recorded = Signal()

@@ -1,9 +1,6 @@
-"""Signals other areas listen to (control connects to `result_recorded`)."""
+"""The events the testing area sends. `result_recorded` is defined in core (cross-app events live
+there, so control listens without importing testing); re-exported for the senders here."""
 
-from django.dispatch import Signal
+from fangkong.core.signals import result_recorded
 
-# Sent on commit for every individual result attributed to a person (a single tube, or a
-# negative pool for each of its members). kwargs: resident (registry.Resident or None),
-# id_number (str), sampled_at (datetime), result ("negative" / "positive" / "invalid"),
-# kind ("pcr_test" / "antigen_test"), sample (the testing object)
-result_recorded = Signal()
+__all__ = ["result_recorded"]
