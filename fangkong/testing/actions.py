@@ -13,7 +13,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.actions import SYSTEM, action, do_create, do_delete, do_update, require, require_role
+from fangkong.core.actions import (
+    SYSTEM,
+    MissingActor,
+    action,
+    do_create,
+    do_delete,
+    do_update,
+    require,
+    require_role,
+)
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import Division, User
 from fangkong.core.scoping import ADD, CHANGE
@@ -32,7 +41,7 @@ from .models import (
     SamplingRound,
     SamplingSite,
 )
-from .models.common import ORGANISERS, RESULT_WRITERS
+from .models.common import ORGANISERS, RESULT_WRITERS, SAMPLERS
 from .qr import Identified, identify
 
 NOT_SITE_STAFF = "您不是该采样点的工作人员"
@@ -47,7 +56,7 @@ def may_operate(site: SamplingSite, acting_user: Any) -> bool:
     """Staff of the site, or a sampler whose scope covers it (the boolean form, for pages)."""
     try:
         require_site_operator(acting_user, site)
-    except PermissionDenied:
+    except (PermissionDenied, MissingActor):
         return False
     return True
 
@@ -69,6 +78,7 @@ def _require_tube(acting_user: Any, sample: Sample) -> None:
     if sample.site_id:
         require_site_operator(acting_user, sample.site)
     else:
+        require_role(acting_user, *SAMPLERS)
         require(acting_user, sample, CHANGE)
 
 
