@@ -61,17 +61,6 @@ def through_adbc(tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "_adbc_connection", copy)
 
 
-def test_it_types_columns_the_source_left_untyped():
-    import pyarrow as pa
-
-    read = pa.table({"resident_id": pa.array([], pa.int64()), "reason": pa.array([], pa.int64())})
-    table = engine.typed(read, {"resident_id": "int64", "reason": "string", "until": "date"})
-    assert table.schema.field("reason").type == pa.string()
-    assert table.schema.field("until").type == pa.date32() and table.num_rows == 0
-    kept = engine.typed(pa.table({"reason": ["away"]}), {"reason": "string"})
-    assert kept.column("reason").to_pylist() == ["away"]
-
-
 def test_it_computes_coverage_in_a_county_without_exemptions(users, rnd, site, village, through_adbc):
     assert not Exemption.objects.exists()
     with audit.audit_context(users["village"]):
