@@ -59,3 +59,17 @@ def test_it_shows_a_personal_qr_code(users, village):
     assert r.status_code == 200 and b"<svg" in r.content
     assert AuditLog.objects.filter(verb="view_sampling_qr", object_id=str(person.pk)).exists()
     assert client_for(users["grid_other"]).get(f"/testing/qr/{person.pk}/").status_code == 404
+
+
+def test_it_links_only_the_sites_the_user_may_run(users, site, rnd):
+    """A lab sees the sites in its scope but does not sample: no link that would answer 404."""
+    lab = client_for(users["lab"])
+    listing = lab.get("/testing/sites/").content.decode()
+    assert site.name in listing and f"/testing/sites/{site.pk}/" not in listing
+    home = lab.get("/testing/").content.decode()
+    assert site.name in home and f"/testing/sites/{site.pk}/" not in home
+    assert "/testing/sites/new/" not in home and "/testing/rounds/new/" not in home
+    assert "尚未计算覆盖率" in home  # the round's coverage was never computed
+    mine = client_for(users["village"]).get("/testing/sites/").content.decode()
+    assert f"/testing/sites/{site.pk}/" in mine
+    assert client_for(users["village"]).get(f"/testing/sites/{site.pk}/").status_code == 200

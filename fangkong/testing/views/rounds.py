@@ -36,6 +36,7 @@ from ..models import (
     UnmatchedResult,
 )
 from ..models.common import COVERAGE_REFRESHERS, ORGANISERS
+from .site import operable_site_ids
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -50,6 +51,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["sites"] = SamplingSite.objects.restrict(user).filter(active=True).select_related("division")[:50]
         ctx["week"] = household_sentence(user)
         ctx["open_tasks"] = ResamplingTask.objects.restrict(user).filter(status=TaskStatus.OPEN).count()
+        ctx["may_organise"] = bool(user.role_names & ORGANISERS)
+        ctx["operable"] = operable_site_ids(user)
         return ctx
 
 

@@ -15,7 +15,7 @@ from fangkong.core import audit
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Division
-from fangkong.core.scoping import in_subtree
+from fangkong.core.scoping import CHANGE, in_subtree
 from fangkong.registry.models import Resident
 
 from .. import actions
@@ -35,6 +35,16 @@ class SiteListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return SamplingSite.objects.restrict(self.request.user).filter(active=True).select_related("division")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(operable=operable_site_ids(self.request.user), **kwargs)
+
+
+def operable_site_ids(user) -> set[int]:
+    """Sites whose sampling page the user may open (staff, or a sampler in scope): the others are
+    listed without a link (a lab or an auditor sees the sites but does not sample)."""
+    ids = set(SamplingSite.objects.restrict(user, CHANGE).values_list("pk", flat=True))
+    return ids | set(SamplingSite.objects.filter(staff=user, active=True).values_list("pk", flat=True))
 
 
 def _site_for(request: HttpRequest, pk: int) -> SamplingSite:
