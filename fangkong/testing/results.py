@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core import audit
@@ -105,7 +106,7 @@ def _alert_positives(sample_ids: list[int]) -> None:
         people = "、".join(p.name or p.id_number[-4:] for p in s.samplings.all())
         notify(recipients, "alert", f"核酸单管阳性:{people}",
                f"采样管 {s.barcode},Ct值 ORF1ab {s.ct_orf1ab or '-'} / N {s.ct_n or '-'}",
-               url=f"/testing/samples/{s.pk}/", sms=True)
+               url=reverse("testing:round", args=[s.round_id]) if s.round_id else reverse("testing:home"), sms=True)
 
 
 def send_result_signals(sample_ids: list[int]) -> int:

@@ -2,7 +2,7 @@ import datetime as dt
 
 from fangkong.core import audit
 from fangkong.core.models import AuditLog, Notification
-from fangkong.core.testkit import assert_audited
+from fangkong.core.testkit import assert_audited, client_for
 from fangkong.testing import actions, results
 from fangkong.testing.choices import ResamplingCause, TaskStatus
 from fangkong.testing.ingest import ResultRow, ingest_results, new_batch
@@ -62,7 +62,8 @@ def test_it_completes_the_task_with_a_single_tube_and_alerts_on_an_individual_po
                                      acting_user=users["lab"])
     finally:
         result_recorded.disconnect(listener)
-    assert Notification.objects.filter(user=users["commander"], kind="alert", title__startswith="核酸单管阳性").exists()
+    alert = Notification.objects.get(user=users["commander"], kind="alert", title__startswith="核酸单管阳性")
+    assert client_for(users["commander"]).get(alert.url).status_code == 200  # the alert links to a page
     assert Notification.objects.filter(user=users["cdc"], kind="alert").exists()
     assert [r["id_number"] for r in received] == [people[0].id_number]
     assert received[0]["result"] == "positive" and received[0]["kind"] == "pcr_test"
