@@ -14,13 +14,12 @@ from fangkong.analytics import coverage as cov
 from fangkong.analytics import engine
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM, require_role
-from fangkong.core.choices import AuditAction, DivisionLevel, Role
-from fangkong.core.models import Division, User
-from fangkong.core.notify import notify
+from fangkong.core.choices import DivisionLevel
+from fangkong.core.models import Division
 
-from .choices import Result, TaskStatus
+from .choices import Result
 from .coverage import household_queries, round_queries
-from .models import ResamplingTask, SamplingRound, UnmatchedResult
+from .models import SamplingRound, UnmatchedResult
 from .models.common import COVERAGE_REFRESHERS
 
 ROLLUP_COLUMNS = ["division_id", "level", *cov.COUNT_COLUMNS]
@@ -94,19 +93,11 @@ def week_start_of(day: dt.date) -> dt.date:
 
 
 def flag_overdue_resampling(*, now: dt.datetime | None = None) -> int:
-    """Remind the grid worker and the village cadre once per overdue task (claimed by conditional update)."""
-    now = now or timezone.now()
-    flagged = 0
-    for t in ResamplingTask.objects.filter(status=TaskStatus.OPEN, due_at__lt=now, overdue_notified_at=None) \
-            .select_related("division", "assignee"):
-        if not ResamplingTask.objects.filter(pk=t.pk, overdue_notified_at=None).update(overdue_notified_at=now):
-            continue  # another worker won
-        cadres = User.objects.filter(roles__role=Role.VILLAGE_CADRE, division_id=t.division.parent_id)
-        notify([t.assignee, *cadres], "alert", f"上门单采超时:{t.name or t.id_number[-4:]}",
-               f"{t.division.name},时限 {timezone.localtime(t.due_at):%m-%d %H:%M}", url="/testing/resampling/")
-        audit.record(AuditAction.UPDATE, t, verb="flag_overdue_resampling", changes={"overdue_notified_at": now})
-        flagged += 1
-    return flagged
+    """The job: remind overdue 上门单采 tasks once each, as the platform (results.do_flag_overdue_resampling)."""
+    from .results import do_flag_overdue_resampling
+
+    with audit.audit_context(source="job"):
+        return do_flag_overdue_resampling(now=now, acting_user=SYSTEM)
 
 
 def active_rounds(today: dt.date) -> list[SamplingRound]:

@@ -8,17 +8,19 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.core import audit
-from fangkong.core.actions import action, require_role
+from fangkong.core.actions import action, is_system, require_role
 from fangkong.core.choices import AuditAction, DivisionLevel, Role
 from fangkong.core.models import User
 from fangkong.core.notify import notify
 
-from .choices import ResamplingCause, Result, SampleKind
+from .choices import ResamplingCause, Result, SampleKind, TaskStatus
 from .models import ResamplingTask, Sample, Sampling
 from .models.common import RESULT_WRITERS
 from .signals import result_recorded
@@ -96,7 +98,7 @@ def _notify_workers(tasks: list[ResamplingTask], workers: dict[int, User]) -> No
     by_id = {u.pk: u for u in workers.values()}
     for uid, n in per_worker.items():
         notify([by_id[uid]], "alert", f"上门单采任务 {n} 人",
-               f"混管阳性或无效,请在 {RESAMPLE_HOURS} 小时内上门单采", url="/testing/resampling/", sms=True)
+               f"混管阳性或无效,请在 {RESAMPLE_HOURS} 小时内上门单采", url=reverse("testing:resampling"), sms=True)
 
 
 def _alert_positives(sample_ids: list[int]) -> None:
@@ -131,3 +133,24 @@ def send_result_signals(sample_ids: list[int]) -> int:
             )
             sent += 1
     return sent
+
+
+@action
+def do_flag_overdue_resampling(*, now: dt.datetime | None = None, acting_user: Any) -> int:
+    """Remind the grid worker and the village cadre once per overdue task (claimed by a conditional
+    update, so two workers never remind twice). The platform's own job: only SYSTEM runs it."""
+    if not is_system(acting_user):
+        raise PermissionDenied(_("只有系统任务可以发送超时提醒"))
+    now = now or timezone.now()
+    flagged = 0
+    for t in ResamplingTask.objects.filter(status=TaskStatus.OPEN, due_at__lt=now, overdue_notified_at=None) \
+            .select_related("division", "assignee"):
+        if not ResamplingTask.objects.filter(pk=t.pk, overdue_notified_at=None).update(overdue_notified_at=now):
+            continue  # another worker won
+        cadres = User.objects.filter(roles__role=Role.VILLAGE_CADRE, division_id=t.division.parent_id)
+        recipients = [u for u in (t.assignee, *cadres) if u is not None]  # a grid without a worker
+        notify(recipients, "alert", f"上门单采超时:{t.name or t.id_number[-4:]}",
+               f"{t.division.name},时限 {timezone.localtime(t.due_at):%m-%d %H:%M}", url=reverse("testing:resampling"))
+        audit.record(AuditAction.UPDATE, t, verb="flag_overdue_resampling", changes={"overdue_notified_at": now})
+        flagged += 1
+    return flagged

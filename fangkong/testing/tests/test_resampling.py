@@ -1,5 +1,8 @@
 import datetime as dt
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
 from fangkong.core import audit
 from fangkong.core.models import AuditLog, Notification
 from fangkong.core.testkit import assert_audited, client_for
@@ -94,5 +97,8 @@ def test_it_reminds_overdue_tasks_once(users, site, rnd, village):
     ingest_results([ResultRow(2, "P0004", "invalid", None, None, NOW)], new_batch(users["lab"]), now=NOW)
     assert ResamplingTask.objects.filter(cause=ResamplingCause.POOL_INVALID).count() == 2
     later = NOW + dt.timedelta(hours=results.RESAMPLE_HOURS + 1)
+    with pytest.raises(PermissionDenied):
+        results.do_flag_overdue_resampling(now=later, acting_user=users["commander"])  # the platform's job only
     assert flag_overdue_resampling(now=later) == 2
     assert flag_overdue_resampling(now=later) == 0
+    assert AuditLog.objects.filter(verb="flag_overdue_resampling", actor=None).count() == 2
