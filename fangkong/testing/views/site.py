@@ -137,7 +137,7 @@ class SiteView(LoginRequiredMixin, View):
         capacity = request.session.get("testing_capacity", 10)
         new = actions.do_open_tube(site, code, capacity, round=_current_round(request, site),
                                    acting_user=request.user)
-        return f"{note}新管 {new.barcode}({capacity}合1),请扫描人员"
+        return f"{note}新管 {new.barcode}({pool_label(capacity)}),请扫描人员"
 
 
 class QrView(LoginRequiredMixin, View):
