@@ -41,18 +41,18 @@ PREVALENCE = 0.0005
 SEED = 2022
 
 PLAIN_SQL = """
-WITH ex AS (SELECT resident_id, bool_or(reason IN ('infant', 'away', 'other')) AS excluded,
-                   bool_or(reason = 'bedridden') AS bedridden FROM exemptions GROUP BY resident_id),
+WITH ex AS (SELECT resident_id, bool_or(excluding = 1) AS excluded,
+                   bool_or(bedridden = 1) AS bedridden FROM exemptions GROUP BY resident_id),
 grids AS (SELECT id AS grid_id, path AS grid_path FROM divisions WHERE level = 'grid'),
 home AS (SELECT r.id AS rid, g.grid_path FROM residents r JOIN grids g ON g.grid_id = r.grid_id),
 sp AS (SELECT s.resident_id, count(*) AS n,
               bool_or(starts_with(s.site_path, substr(h.grid_path, 1, 12))) AS at_home,
-              bool_or(s.result <> 'pending') AS resulted,
-              bool_or(s.kind = 'single' AND s.result = 'positive') AS positive
+              bool_or(s.resulted = 1) AS resulted,
+              bool_or(s.single_positive = 1) AS positive
        FROM samplings s JOIN home h ON h.rid = s.resident_id WHERE s.resident_id <> 0 GROUP BY s.resident_id),
 tk AS (SELECT DISTINCT resident_id FROM tasks),
 p AS (SELECT r.id, g.grid_path,
-             (r.status <> 'present') OR coalesce(ex.excluded, false) OR CAST(r.birth_date AS DATE) > DATE '{cutoff}'
+             (r.present <> 1) OR coalesce(ex.excluded, false) OR CAST(r.birth_date AS DATE) > DATE '{cutoff}'
                AS exempt,
              coalesce(ex.bedridden, false) AS bedridden, sp.n, coalesce(sp.at_home, false) AS at_home,
              coalesce(sp.resulted, false) AS resulted, coalesce(sp.positive, false) AS positive,
@@ -100,6 +100,7 @@ def _build_registry(population: int) -> dict:
 
 
 def _round_and_samplings(figures: dict) -> tuple:
+    from fangkong.core.actions import SYSTEM
     from fangkong.core.models import Division
     from fangkong.registry.models import Resident
     from fangkong.testing import actions
@@ -109,7 +110,8 @@ def _round_and_samplings(figures: dict) -> tuple:
     county = Division.objects.get(level="county")
     villages = list(Division.objects.filter(level="village").order_by("path"))
     start = dt.date(2022, 7, 4)
-    rnd = actions.do_create_round(name="全县全员核酸第1轮", division=county, starts_on=start, days=3, villages=villages)
+    rnd = actions.do_create_round(name="全县全员核酸第1轮", division=county, starts_on=start, days=3, villages=villages,
+                                  acting_user=SYSTEM)
     SamplingSite.objects.bulk_create([SamplingSite(name=f"{v.name}采样点", division=v) for v in villages])
     site_of = dict(SamplingSite.objects.values_list("division_id", "pk"))
     rng = random.Random(SEED)
@@ -171,6 +173,8 @@ def _county(db: str, figures: dict) -> None:
     from fangkong.analytics import coverage as cov
     from fangkong.analytics import engine
     from fangkong.core import audit
+    from fangkong.core.actions import SYSTEM
+    from fangkong.testing.coverage import round_queries
     from fangkong.testing.ingest import ingest_results, new_batch
     from fangkong.testing.jobs import refresh_coverage
     from fangkong.testing.models import CoverageRollup
@@ -186,13 +190,13 @@ def _county(db: str, figures: dict) -> None:
                        resampling_tasks=counts["resampling_tasks"])
         con = engine.connect()
         with timed(figures, "county_coverage_s"):
-            out = refresh_coverage(rnd, con=con)
+            out = refresh_coverage(rnd, acting_user=SYSTEM, con=con)
     figures["county_gaps"] = out["gaps"]
     figures["county_ingest_plus_coverage_s"] = round(figures["county_ingest_s"] + figures["county_coverage_s"], 3)
     # The same coverage, split: feed (database → Arrow → DuckDB), Ibis job, plain DuckDB SQL.
     con = engine.connect()
     with timed(figures, "county_feed_s"):
-        t = engine.feed(con, cov.source_queries(rnd.pk, rnd.starts_on, "130724"), cov.SCHEMAS)
+        t = engine.feed(con, round_queries(rnd.pk, rnd.starts_on, "130724"), cov.SCHEMAS)
     with timed(figures, "county_ibis_job_s"):
         ibis_rows = con.to_pyarrow(cov.rollup(cov.per_grid(cov.person_status(t, rnd.starts_on, 3)), t["divisions"]))
     with timed(figures, "county_plain_sql_s"):
@@ -216,24 +220,24 @@ CREATE OR REPLACE TABLE divisions AS
             FROM range({grids}) r(g);
 CREATE OR REPLACE TABLE residents AS
   SELECT i AS id, 1000000 + i // {per_grid} AS grid_id, i // 3 AS household_id,
-         CASE WHEN hash(i, 1) % 1000 < 912 THEN 'present' ELSE 'away' END AS status,
+         CASE WHEN hash(i, 1) % 1000 < 912 THEN 1 ELSE 0 END AS present,
          DATE '1932-07-01' + (hash(i, 2) % 32850)::INTEGER AS birth_date
   FROM range({n}) r(i);
 CREATE OR REPLACE TABLE exemptions AS
-  SELECT id AS resident_id, CASE WHEN id % 2 = 0 THEN 'bedridden' ELSE 'other' END AS reason
+  SELECT id AS resident_id, CASE WHEN id % 2 = 0 THEN 0 ELSE 1 END AS excluding,
+         CASE WHEN id % 2 = 0 THEN 1 ELSE 0 END AS bedridden
   FROM residents WHERE id % 500 = 0;
 CREATE OR REPLACE TABLE samplings AS
   WITH s AS (SELECT r.id, r.grid_id, hash(r.id, 3) % 1000 AS u, row_number() OVER () - 1 AS k
-             FROM residents r WHERE r.status = 'present' AND hash(r.id, 3) % 1000 >= 20)
+             FROM residents r WHERE r.present = 1 AND hash(r.id, 3) % 1000 >= 20)
   SELECT s.id AS resident_id, k // 10 AS sample_id,
          TIMESTAMP '2022-07-04 07:00:00' + to_seconds((k // 10) % 40000) AS sampled_at,
          (grid_id - 1000000) // {gpv} AS site_id,
          CASE WHEN u < 25 THEN '130700999999' ELSE substr(d.path, 1, 12) END AS site_path,
-         'pool' AS kind,
-         CASE WHEN hash(k // 10, 4) % 10000 < 50 THEN 'positive' ELSE 'negative' END AS result,
+         1 AS resulted, 0 AS single_positive, hash(k // 10, 4) % 10000 < 50 AS pool_positive,
          TIMESTAMP '2022-07-04 15:00:00' AS resulted_at
   FROM s JOIN divisions d ON d.id = s.grid_id;
-CREATE OR REPLACE TABLE tasks AS SELECT resident_id FROM samplings WHERE result = 'positive';
+CREATE OR REPLACE TABLE tasks AS SELECT resident_id FROM samplings WHERE pool_positive;
 """
 
 

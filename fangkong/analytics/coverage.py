@@ -2,82 +2,109 @@
 portable Ibis expressions over plain tables. Nothing here is DuckDB-specific: feed the same
 tables to `ibis.pyspark` and the same functions run on Spark.
 
-Input tables (see `source_queries`):
-  residents(id, grid_id, household_id, status, birth_date)          — the round's villages
-  exemptions(resident_id, reason)                                   — valid for the round
-  samplings(resident_id, sample_id, sampled_at, site_id, site_path, kind, result, resulted_at)
-  tasks(resident_id)                                                — open re-sampling tasks
-  grids(id, path, village_path)  divisions(id, path, level)
+The engine knows no app's tables: the caller (the testing area) hands it SELECTs that produce
+these input tables, codes already turned into 0/1 flags, and gets Arrow tables back
+(`compute_coverage`, `compute_household_week`):
+  residents(id, grid_id, household_id, present, birth_date)   — the round's villages
+  exemptions(resident_id, excluding, bedridden)                — valid for the round
+  samplings(resident_id, sample_id, sampled_at, site_id, site_path, resulted, single_positive,
+            resulted_at)
+  tasks(resident_id)                                           — open re-sampling tasks
+  tested(resident_id)                                          — sampled in the week (households)
+  divisions(id, path, level)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import ibis
+import pyarrow as pa
 from ibis import _
 
-BEDRIDDEN = "bedridden"
-EXCLUDING = ("infant", "away", "other")
-PATH_LENGTHS = {"grid": 15, "village": 12, "township": 9, "county": 6}
+from fangkong.core.choices import DivisionLevel
+
+from . import engine
+
+PATH_LENGTHS = {DivisionLevel.GRID: 15, DivisionLevel.VILLAGE: 12, DivisionLevel.TOWNSHIP: 9,
+                DivisionLevel.COUNTY: 6}
 COUNT_COLUMNS = ("registered", "exempt", "home_sampling", "expected", "sampled", "sampled_elsewhere", "duplicates",
                  "resulted", "positive", "awaiting_resample", "untested")
-
+GRID = str(DivisionLevel.GRID)
+YES = 1  # flags of the input tables are 0/1 integers (SQLite and PostgreSQL alike)
 
 SCHEMAS = {
-    "residents": {"id": "int64", "grid_id": "int64", "household_id": "int64", "status": "string",
+    "residents": {"id": "int64", "grid_id": "int64", "household_id": "int64", "present": "int64",
                   "birth_date": "date"},
-    "exemptions": {"resident_id": "int64", "reason": "string"},
+    "exemptions": {"resident_id": "int64", "excluding": "int64", "bedridden": "int64"},
     "samplings": {"resident_id": "int64", "sample_id": "int64", "sampled_at": "timestamp", "site_id": "int64",
-                  "site_path": "string", "kind": "string", "result": "string", "resulted_at": "timestamp"},
+                  "site_path": "string", "resulted": "int64", "single_positive": "int64",
+                  "resulted_at": "timestamp"},
     "tasks": {"resident_id": "int64"},
     "tested": {"resident_id": "int64"},
     "divisions": {"id": "int64", "path": "string", "level": "string"},
 }
+COVERAGE_INPUTS = ("residents", "exemptions", "samplings", "tasks", "divisions")
+HOUSEHOLD_INPUTS = ("residents", "exemptions", "tested", "divisions")
 
 
-def source_queries(round_id: int, starts_on: dt.date, county_path: str) -> dict[str, str]:
-    """Dialect-neutral SELECTs (SQLite and PostgreSQL alike); ids and dates are ours, not input."""
-    rid = int(round_id)
-    day = starts_on.isoformat()
-    villages = f"SELECT village_id FROM testing_roundvillage WHERE round_id = {rid}"
-    return {
-        "residents": (
-            "SELECT r.id, r.grid_id, COALESCE(r.household_id, 0) AS household_id, r.status, "
-            "COALESCE(r.birth_date, '1900-01-01') AS birth_date FROM registry_resident r "
-            f"JOIN core_division g ON g.id = r.grid_id WHERE g.parent_id IN ({villages}) "
-            "AND r.status IN ('present', 'away')"
-        ),
-        "exemptions": (
-            "SELECT resident_id, reason FROM testing_exemption "
-            f"WHERE (round_id = {rid} OR round_id IS NULL) AND (until IS NULL OR until >= '{day}')"
-        ),
-        "samplings": (
-            "SELECT COALESCE(sp.resident_id, 0) AS resident_id, sp.sample_id, sp.sampled_at, "
-            "COALESCE(s.site_id, 0) AS site_id, d.path AS site_path, s.kind, s.result, "
-            "COALESCE(s.resulted_at, sp.sampled_at) AS resulted_at FROM testing_sampling sp "
-            "JOIN testing_sample s ON s.id = sp.sample_id JOIN core_division d ON d.id = s.division_id "
-            f"WHERE sp.round_id = {rid}"
-        ),
-        "tasks": f"SELECT COALESCE(resident_id, 0) AS resident_id FROM testing_resamplingtask "
-                 f"WHERE round_id = {rid} AND status = 'open'",
-        "divisions": f"SELECT id, path, level FROM core_division WHERE path LIKE '{county_path}%'",
-    }
+@dataclass(frozen=True)
+class Coverage:
+    """What `compute_coverage` returns: Arrow tables for the caller to land, and the figures."""
+
+    rollup: pa.Table      # division_id, level, *COUNT_COLUMNS — one row per division of the county
+    gaps: pa.Table        # resident_id, division_id (grid), home_sampling — 未检人员
+    site_hours: pa.Table  # site_id, hour, persons, tubes
+    turnaround: dict[str, Any]  # tubes, tat_avg_h, tat_p90_h, tat_max_h
+
+
+def _check_inputs(queries: Mapping[str, str], names: tuple[str, ...]) -> None:
+    missing = [n for n in names if n not in queries]
+    if missing:
+        raise ValueError(f"missing input tables: {', '.join(missing)}")
+
+
+def compute_coverage(queries: Mapping[str, str], *, starts_on: dt.date, infant_age: int,
+                     con: ibis.BaseBackend | None = None) -> Coverage:
+    """A round's coverage from the input tables the `queries` produce (see the module docstring)."""
+    _check_inputs(queries, COVERAGE_INPUTS)
+    con = con or engine.connect()
+    t = engine.feed(con, {n: queries[n] for n in COVERAGE_INPUTS}, SCHEMAS)
+    # Materialised once: the roll-up and the untested list both read it.
+    people = con.create_table("people", person_status(t, starts_on, infant_age), temp=True, overwrite=True)
+    return Coverage(
+        rollup=con.to_pyarrow(rollup(per_grid(people), t["divisions"])),
+        gaps=con.to_pyarrow(gaps(people)),
+        site_hours=con.to_pyarrow(site_hours(t["samplings"])),
+        turnaround=con.to_pyarrow(turnaround(t["samplings"])).to_pylist()[0],
+    )
+
+
+def compute_household_week(queries: Mapping[str, str], *, week_start: dt.date, infant_age: int = 3,
+                           con: ibis.BaseBackend | None = None) -> pa.Table:
+    """Households done in the week per division: division_id, households, households_done, persons_done."""
+    _check_inputs(queries, HOUSEHOLD_INPUTS)
+    con = con or engine.connect()
+    t = engine.feed(con, {n: queries[n] for n in HOUSEHOLD_INPUTS}, SCHEMAS)
+    return con.to_pyarrow(household_week(t, week_start, infant_age))
 
 
 def person_status(t: dict[str, ibis.Table], starts_on: dt.date, infant_age: int) -> ibis.Table:
     """One row per registered resident of the round with its coverage flags."""
     res, ex, sp, tasks = t["residents"], t["exemptions"], t["samplings"], t["tasks"]
     ex_p = ex.group_by("resident_id").aggregate(
-        excluded=ex.reason.isin(EXCLUDING).any(), bedridden=(ex.reason == BEDRIDDEN).any())
-    grids = t["divisions"].filter(_.level == "grid").select(grid_id=_.id, grid_path=_.path)
+        excluded=(ex.excluding == YES).any(), bedridden=(ex.bedridden == YES).any())
+    grids = t["divisions"].filter(_.level == GRID).select(grid_id=_.id, grid_path=_.path)
     home_village = res.select(rid=res.id, grid_id=res.grid_id).inner_join(grids, "grid_id")
     sp_r = sp.filter(sp.resident_id != 0).inner_join(home_village, sp.resident_id == home_village.rid)
     sp_p = sp_r.group_by("resident_id").aggregate(
         n_samplings=_.count(),
         at_home=_.site_path.startswith(_.grid_path.substr(0, 12)).any(),
-        resulted=(_.result != "pending").any(),
-        positive=((_.kind == "single") & (_.result == "positive")).any(),
+        resulted=(_.resulted == YES).any(),
+        positive=(_.single_positive == YES).any(),
     )
     open_tasks = tasks.select("resident_id").distinct().mutate(awaiting=ibis.literal(True))
     cutoff = ibis.date(starts_on.year - infant_age, starts_on.month, min(starts_on.day, 28))
@@ -85,7 +112,7 @@ def person_status(t: dict[str, ibis.Table], starts_on: dt.date, infant_age: int)
          .left_join(sp_p, _.id == sp_p.resident_id).drop("resident_id")
          .left_join(open_tasks, _.id == open_tasks.resident_id).drop("resident_id")
          .inner_join(grids, "grid_id"))
-    present = p.status == "present"
+    present = p.present == YES
     exempt = (~present) | p.excluded.fill_null(False) | (p.birth_date.cast("date") > cutoff)
     sampled = p.n_samplings.notnull()
     expected = ~exempt
@@ -116,7 +143,7 @@ def per_grid(people: ibis.Table) -> ibis.Table:
 
 
 def _levels() -> ibis.Table:
-    return ibis.memtable({"level": list(PATH_LENGTHS), "length": list(PATH_LENGTHS.values())})
+    return ibis.memtable({"level": [str(k) for k in PATH_LENGTHS], "length": list(PATH_LENGTHS.values())})
 
 
 def rollup(grid_rows: ibis.Table, divisions: ibis.Table) -> ibis.Table:
@@ -143,7 +170,7 @@ def site_hours(samplings: ibis.Table) -> ibis.Table:
 
 def turnaround(samplings: ibis.Table) -> ibis.Table:
     """Hours from sampling (first person into the tube) to result, over resulted tubes."""
-    tubes = samplings.filter(samplings.result != "pending").group_by("sample_id").aggregate(
+    tubes = samplings.filter(samplings.resulted == YES).group_by("sample_id").aggregate(
         sampled_at=_.sampled_at.cast("timestamp").min(), resulted_at=_.resulted_at.cast("timestamp").max())
     hours = tubes.mutate(h=(tubes.resulted_at.epoch_seconds() - tubes.sampled_at.epoch_seconds()) / 3600.0)
     return hours.aggregate(tubes=_.count(), tat_avg_h=_.h.mean(), tat_p90_h=_.h.quantile(0.9),
@@ -152,31 +179,11 @@ def turnaround(samplings: ibis.Table) -> ibis.Table:
 
 # --- households: 全县N户,本周落实了N户N人的检测要求 ---------------------------------------------
 
-def household_queries(week_start: dt.date, county_path: str) -> dict[str, str]:
-    a, b = week_start.isoformat(), (week_start + dt.timedelta(days=7)).isoformat()
-    return {
-        "residents": (
-            "SELECT r.id, r.grid_id, COALESCE(r.household_id, 0) AS household_id, r.status, "
-            "COALESCE(r.birth_date, '1900-01-01') AS birth_date FROM registry_resident r "
-            f"JOIN core_division g ON g.id = r.grid_id WHERE g.path LIKE '{county_path}%' AND r.status = 'present'"
-        ),
-        "exemptions": (
-            f"SELECT resident_id, reason FROM testing_exemption WHERE round_id IS NULL AND (until IS NULL OR "
-            f"until >= '{a}')"
-        ),
-        "tested": (
-            "SELECT DISTINCT resident_id FROM testing_sampling "
-            f"WHERE resident_id IS NOT NULL AND sampled_at >= '{a}' AND sampled_at < '{b}'"
-        ),
-        "divisions": f"SELECT id, path, level FROM core_division WHERE path LIKE '{county_path}%'",
-    }
-
-
 def household_week(t: dict[str, ibis.Table], week_start: dt.date, infant_age: int = 3) -> ibis.Table:
     res, ex, tested = t["residents"], t["exemptions"], t["tested"]
-    excluded = ex.filter(ex.reason.isin(EXCLUDING)).select("resident_id").distinct()
+    excluded = ex.filter(ex.excluding == YES).select("resident_id").distinct()
     cutoff = ibis.date(week_start.year - infant_age, week_start.month, min(week_start.day, 28))
-    grids = t["divisions"].filter(_.level == "grid").select(grid_id=_.id, grid_path=_.path)
+    grids = t["divisions"].filter(_.level == GRID).select(grid_id=_.id, grid_path=_.path)
     people = (res.filter(res.household_id != 0)
               .anti_join(excluded, res.id == excluded.resident_id)
               .filter(_.birth_date.cast("date") <= cutoff)

@@ -55,34 +55,55 @@ ARROW_TYPES = {"int64": pa.int64(), "string": pa.string(), "date": pa.date32(), 
                "boolean": pa.bool_(), "float64": pa.float64()}
 
 
-def _typed(table: pa.Table, schema: dict[str, str] | None) -> pa.Table:
-    """Give columns that came back all-NULL (or empty) their declared type; others stay as read
-    (SQLite hands dates over as text — the jobs cast them)."""
+def typed(table: pa.Table, schema: dict[str, str] | None) -> pa.Table:
+    """Give every declared column its declared type when the source could not tell it.
+
+    A column with no value at all (an empty result, or all NULL) carries no type of its own:
+    Django's cursor hands it over as Arrow's null type, ADBC's SQLite driver as int64 — and
+    `reason = 'bedridden'` on an int64 column stops the job (a county without exemptions).
+    Such columns, and declared columns missing from the result, become typed nulls. Columns
+    with values stay as read (SQLite hands dates over as text; the jobs cast them).
+    """
     if not schema:
         return table
-    for i, name in enumerate(table.column_names):
-        if pa.types.is_null(table.column(i).type) and name in schema:
-            table = table.set_column(i, name, pa.nulls(table.num_rows, ARROW_TYPES[schema[name]]))
+    for name, type_name in schema.items():
+        want = ARROW_TYPES[type_name]
+        if name not in table.column_names:
+            table = table.append_column(pa.field(name, want), pa.nulls(table.num_rows, want))
+            continue
+        i = table.column_names.index(name)
+        column = table.column(i)
+        if column.type != want and column.null_count == len(column):
+            table = table.set_column(i, pa.field(name, want), pa.nulls(table.num_rows, want))
     return table
+
+
+def read_adbc(conn: Any, queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None,
+              ) -> dict[str, pa.Table]:
+    """Run SELECTs on an ADBC connection; each result as an Arrow table of the declared schema."""
+    schemas = schemas or {}
+    out: dict[str, pa.Table] = {}
+    with conn.cursor() as cur:
+        for name, sql in queries.items():
+            cur.execute(sql)
+            out[name] = typed(cur.fetch_arrow_table(), schemas.get(name))
+    return out
 
 
 def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None) -> dict[str, pa.Table]:
     """Run SELECTs on the platform database; each result as an Arrow table."""
     schemas = schemas or {}
-    out: dict[str, pa.Table] = {}
     if use_adbc():
-        with _adbc_connection() as conn, conn.cursor() as cur:
-            for name, sql in queries.items():
-                cur.execute(sql)
-                out[name] = _typed(cur.fetch_arrow_table(), schemas.get(name))
-        return out
+        with _adbc_connection() as conn:
+            return read_adbc(conn, queries, schemas)
+    out: dict[str, pa.Table] = {}
     with connection.cursor() as cur:
         for name, sql in queries.items():
             cur.execute(sql)
             cols = [c[0] for c in cur.description]
             rows = cur.fetchall()
             table = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(cols)})
-            out[name] = _typed(table, schemas.get(name))
+            out[name] = typed(table, schemas.get(name))
     return out
 
 

@@ -8,4 +8,9 @@ class TestingConfig(AppConfig):
     verbose_name = _("核酸检测")
 
     def ready(self) -> None:
-        from . import menu  # noqa: F401
+        from fangkong.core.verbs import register_verbs
+
+        from . import menu  # noqa: F401 — registers the menu area
+        from .verbs import VERBS
+
+        register_verbs(VERBS)

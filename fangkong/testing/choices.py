@@ -15,6 +15,11 @@ class SampleKind(models.TextChoices):
 POOL_SIZES = (1, 5, 10, 20)
 
 
+def pool_label(size: int) -> str:
+    """单采 / 5合1 / 10合1 in the user's language."""
+    return str(_("单采")) if size == 1 else str(_("%(size)s合1") % {"size": size})
+
+
 class SampleStatus(models.TextChoices):
     OPEN = "open", _("采样中")
     SEALED = "sealed", _("已封管")

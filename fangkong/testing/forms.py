@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import POOL_SIZES, ExemptionReason
+from .choices import POOL_SIZES, ExemptionReason, pool_label
 
 
 class UploadForm(forms.Form):
@@ -20,8 +20,8 @@ class UploadForm(forms.Form):
 class PlanningForm(forms.Form):
     population = forms.IntegerField(label=_("应检人数"), min_value=1, initial=300000)
     prevalence_per_10k = forms.FloatField(label=_("预计阳性率(每万人)"), min_value=0, max_value=10000, initial=5)
-    pool_size = forms.TypedChoiceField(label=_("混采人数"), choices=[(k, f"{k}合1" if k > 1 else "单采")
-                                                                  for k in POOL_SIZES], coerce=int, initial=10)
+    pool_size = forms.TypedChoiceField(label=_("混采人数"), choices=lambda: [(k, pool_label(k)) for k in POOL_SIZES],
+                                       coerce=int, initial=10)
 
 
 class RoundForm(forms.Form):
@@ -31,7 +31,7 @@ class RoundForm(forms.Form):
     starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("轮换天数"), min_value=1, max_value=14, initial=3,
                               help_text=_("每天检测约 1/N 的村"))
-    pool_size = forms.TypedChoiceField(label=_("默认混采人数"), choices=[(k, k) for k in POOL_SIZES], coerce=int,
+    pool_size = forms.TypedChoiceField(label=_("默认混采人数"), choices=lambda: [(k, pool_label(k)) for k in POOL_SIZES], coerce=int,
                                        initial=10)
     villages = forms.ModelMultipleChoiceField(label=_("检测村(社区)"), queryset=None,
                                               widget=forms.CheckboxSelectMultiple)

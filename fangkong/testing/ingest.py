@@ -16,12 +16,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.bulk import datetime_adapter, insert_rows
 from fangkong.core.choices import AuditAction, BatchStatus
 from fangkong.core.models import Batch, Division, User
 
-from .actions import after_results
 from .choices import Result, SampleStatus
+from .results import after_results
 
 RESULT_KIND = "lab_result"
 
@@ -119,7 +120,8 @@ def ingest_results(rows: Iterable[ResultRow], batch: Batch | None, *, now: dt.da
                 unknown = len(staged) - matched
             cur.execute("DROP TABLE testing_stage")
         _audit_results(changed, now)
-        follow = after_results([(sid, kind, new) for sid, kind, new, _old, _p, _b in changed], now)
+        follow = after_results([(sid, kind, new) for sid, kind, new, _old, _p, _b in changed], now,
+                               acting_user=audit.current().actor or SYSTEM)
     return {"rows": len(staged) + duplicates, "changed": len(changed), "unchanged": matched - len(changed),
             "unknown": unknown, "duplicates": duplicates, **follow}
 

@@ -4,6 +4,7 @@ re-sampling. Each is a plain function (tests and the CLI call it) plus a django-
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,12 +13,14 @@ from django_tasks import task
 from fangkong.analytics import coverage as cov
 from fangkong.analytics import engine
 from fangkong.core import audit
-from fangkong.core.choices import AuditAction, Role
-from fangkong.core.models import Division, User
-from fangkong.core.notify import notify
+from fangkong.core.actions import SYSTEM, require_role
+from fangkong.core.choices import DivisionLevel
+from fangkong.core.models import Division
 
-from .choices import Result, TaskStatus
-from .models import ResamplingTask, SamplingRound, UnmatchedResult
+from .choices import Result
+from .coverage import household_queries, round_queries
+from .models import SamplingRound, UnmatchedResult
+from .models.common import COVERAGE_REFRESHERS
 
 ROLLUP_COLUMNS = ["division_id", "level", *cov.COUNT_COLUMNS]
 # Coverage follows new samples and results within minutes: at most one queued refresh per round
@@ -45,41 +48,40 @@ def request_coverage_refresh(round_ids) -> int:
     return queued
 
 
-def refresh_coverage(rnd: SamplingRound, *, now: dt.datetime | None = None, con=None) -> dict:
-    """Recompute a round's coverage in the analytics engine and land the roll-ups in the database."""
+def refresh_coverage(rnd: SamplingRound, *, acting_user: Any, now: dt.datetime | None = None, con=None) -> dict:
+    """Recompute a round's coverage in the analytics engine and land the roll-ups in the database.
+
+    Not an `@action`: the engine reads through its own connection (ADBC) outside a transaction;
+    the roll-ups are derived data, replaced in one transaction at the end. Organisers, labs and
+    village cadres may ask for it (it costs seconds on a county); jobs pass SYSTEM.
+    """
+    require_role(acting_user, *COVERAGE_REFRESHERS)
     now = now or timezone.now()
-    con = con or engine.connect()
-    county = Division.objects.filter(level="county", path=rnd.division.path[:6]).first() or rnd.division
-    t = engine.feed(con, cov.source_queries(rnd.pk, rnd.starts_on, county.path), cov.SCHEMAS)
-    # Materialised once: the roll-up and the untested list both read it.
-    people = con.create_table("people", cov.person_status(t, rnd.starts_on, rnd.infant_age), temp=True,
-                              overwrite=True)
-    grid_rows = cov.per_grid(people)
-    rolled = con.to_pyarrow(cov.rollup(grid_rows, t["divisions"]))
-    gap_rows = con.to_pyarrow(cov.gaps(people))
-    hours = con.to_pyarrow(cov.site_hours(t["samplings"]))
-    tat = con.to_pyarrow(cov.turnaround(t["samplings"])).to_pylist()[0]
+    county = (Division.objects.filter(level=DivisionLevel.COUNTY, path=rnd.division.path[:6]).first()
+              or rnd.division)
+    result = cov.compute_coverage(round_queries(rnd.pk, rnd.starts_on, county.path), starts_on=rnd.starts_on,
+                                  infant_age=rnd.infant_age, con=con)
     where = f"round_id = {int(rnd.pk)}"
     with transaction.atomic():
-        engine.land("testing_coveragerollup", ROLLUP_COLUMNS, rolled, delete_where=where,
+        engine.land("testing_coveragerollup", ROLLUP_COLUMNS, result.rollup, delete_where=where,
                     constants={"round_id": rnd.pk, "computed_at": now})
-        engine.land("testing_coveragegap", ["resident_id", "division_id", "home_sampling"], gap_rows,
+        engine.land("testing_coveragegap", ["resident_id", "division_id", "home_sampling"], result.gaps,
                     delete_where=where, constants={"round_id": rnd.pk})
-        engine.land("testing_sitehourrollup", ["site_id", "hour", "persons", "tubes"], hours, delete_where=where,
-                    constants={"round_id": rnd.pk})
-        figures = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in tat.items()}
+        engine.land("testing_sitehourrollup", ["site_id", "hour", "persons", "tubes"], result.site_hours,
+                    delete_where=where, constants={"round_id": rnd.pk})
+        figures = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in result.turnaround.items()}
         figures["unknown_results"] = UnmatchedResult.objects.filter(resolved_at__isnull=True).count()
         SamplingRound.objects.filter(pk=rnd.pk).update(coverage_at=now, figures=figures)
     rnd.coverage_at, rnd.figures = now, figures
-    return {"divisions": rolled.num_rows, "gaps": gap_rows.num_rows, "site_hours": hours.num_rows, **figures}
+    return {"divisions": result.rollup.num_rows, "gaps": result.gaps.num_rows,
+            "site_hours": result.site_hours.num_rows, **figures}
 
 
 def refresh_household_week(county: Division, week_start: dt.date, *, now: dt.datetime | None = None,
                            con=None) -> int:
+    """全县N户,本周落实了N户N人: the week's household roll-ups of a county (a job: derived data)."""
     now = now or timezone.now()
-    con = con or engine.connect()
-    t = engine.feed(con, cov.household_queries(week_start, county.path), cov.SCHEMAS)
-    rows = con.to_pyarrow(cov.household_week(t, week_start))
+    rows = cov.compute_household_week(household_queries(week_start, county.path), week_start=week_start, con=con)
     sub = f"SELECT id FROM core_division WHERE path LIKE '{county.path}%'"
     return engine.land("testing_householdweekrollup", ["division_id", "households", "households_done", "persons_done"],
                        rows, delete_where=f"week_start = '{week_start.isoformat()}' AND division_id IN ({sub})",
@@ -91,19 +93,11 @@ def week_start_of(day: dt.date) -> dt.date:
 
 
 def flag_overdue_resampling(*, now: dt.datetime | None = None) -> int:
-    """Remind the grid worker and the village cadre once per overdue task (claimed by conditional update)."""
-    now = now or timezone.now()
-    flagged = 0
-    for t in ResamplingTask.objects.filter(status=TaskStatus.OPEN, due_at__lt=now, overdue_notified_at=None) \
-            .select_related("division", "assignee"):
-        if not ResamplingTask.objects.filter(pk=t.pk, overdue_notified_at=None).update(overdue_notified_at=now):
-            continue  # another worker won
-        cadres = User.objects.filter(roles__role=Role.VILLAGE_CADRE, division_id=t.division.parent_id)
-        notify([t.assignee, *cadres], "alert", f"上门单采超时:{t.name or t.id_number[-4:]}",
-               f"{t.division.name},时限 {timezone.localtime(t.due_at):%m-%d %H:%M}", url="/testing/resampling/")
-        audit.record(AuditAction.UPDATE, t, verb="flag_overdue_resampling", changes={"overdue_notified_at": now})
-        flagged += 1
-    return flagged
+    """The job: remind overdue 上门单采 tasks once each, as the platform (results.do_flag_overdue_resampling)."""
+    from .results import do_flag_overdue_resampling
+
+    with audit.audit_context(source="job"):
+        return do_flag_overdue_resampling(now=now, acting_user=SYSTEM)
 
 
 def active_rounds(today: dt.date) -> list[SamplingRound]:
@@ -113,7 +107,7 @@ def active_rounds(today: dt.date) -> list[SamplingRound]:
 @task()
 def refresh_coverage_task(round_id: int) -> dict:
     with audit.audit_context(source="job"):
-        return refresh_coverage(SamplingRound.objects.get(pk=round_id))
+        return refresh_coverage(SamplingRound.objects.get(pk=round_id), acting_user=SYSTEM)
 
 
 @task()
@@ -123,9 +117,9 @@ def testing_tick() -> dict:
     out = {"overdue": flag_overdue_resampling(now=now), "rounds": 0}
     with audit.audit_context(source="job"):
         for rnd in active_rounds(timezone.localdate(now)):
-            refresh_coverage(rnd, now=now)
+            refresh_coverage(rnd, acting_user=SYSTEM, now=now)
             out["rounds"] += 1
-        for county in Division.objects.filter(level="county"):
+        for county in Division.objects.filter(level=DivisionLevel.COUNTY):
             refresh_household_week(county, week_start_of(timezone.localdate(now)), now=now)
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from fangkong.core.actions import SYSTEM, SystemActor
 from fangkong.core.identity import clean_id_number, clean_name, clean_phone
 from fangkong.core.imports import (
     ChunkResult,
@@ -42,8 +43,8 @@ def _messages(exc: ValidationError) -> list[str]:
 class MemberImporter:
     """Handler for `run_import`: adds each row to one key group."""
 
-    def __init__(self, group: KeyGroup) -> None:
-        self.group = group
+    def __init__(self, group: KeyGroup, acting_user: User | SystemActor) -> None:
+        self.group, self.acting_user = group, acting_user
 
     def __call__(self, rows: list[ImportRow]) -> ChunkResult:
         result = ChunkResult()
@@ -56,7 +57,8 @@ class MemberImporter:
                 continue
             try:
                 do_add_key_group_member(self.group, id_number=v["id_number"], name=v["name"],
-                                        phone=v.get("phone") or "", employer=v.get("employer") or "")
+                                        phone=v.get("phone") or "", employer=v.get("employer") or "",
+                                        acting_user=self.acting_user)
             except ValidationError as exc:
                 result.reject(row, *_messages(exc))
                 continue
@@ -77,4 +79,4 @@ def import_members(group: KeyGroup, content: Source, file_name: str, *, user: Us
     table.check()
     batch = create_batch(kind=BATCH_KIND, file_name=file_name, content=content, division=group.division,
                          created_by=user, store=False, options={"key_group": group.pk})
-    return run_import(batch, table, MemberImporter(group), columns=COLUMNS)
+    return run_import(batch, table, MemberImporter(group, user if user is not None else SYSTEM), columns=COLUMNS)

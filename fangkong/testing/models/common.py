@@ -11,3 +11,6 @@ TESTING_VIEWERS = roles(
 SAMPLERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC)
 ORGANISERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.CDC)
 RESULT_WRITERS = roles(Role.COMMAND_CENTER, Role.CDC, Role.LAB)
+# Recomputing a county round costs seconds of the analytics engine: organisers, labs and village
+# cadres (who run the sites) may ask for it; the job also runs after every upload.
+COVERAGE_REFRESHERS = ORGANISERS | RESULT_WRITERS | roles(Role.VILLAGE_CADRE)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.scoping import ScopedModel, ScopedQuerySet
+from fangkong.core.scoping import VIEW, ScopedModel, ScopedQuerySet, in_subtree
 
 from ..choices import ExemptionReason, MissReason, TestKind
 from .common import ORGANISERS, SAMPLERS, TESTING_VIEWERS
@@ -88,10 +88,10 @@ class SamplingRound(ScopedModel):
     @classmethod
     def scope_refine(cls, qs: ScopedQuerySet, user: User, action: str) -> ScopedQuerySet:
         here = user.division
-        below = models.Q(division__path__startswith=here.path)
-        if action != "view":  # organising is not inherited: a township cadre may not edit the county's round
-            return qs.filter(below)
-        return qs.filter(below | models.Q(division__path__in=[*here.ancestor_paths, here.path]))
+        below = in_subtree(qs, "division", here)
+        if action != VIEW:  # organising is not inherited: a township cadre may not edit the county's round
+            return below
+        return below | qs.filter(division__path__in=[*here.ancestor_paths, here.path])
 
 
 class RoundVillage(models.Model):

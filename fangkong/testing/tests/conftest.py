@@ -11,6 +11,7 @@ from fangkong.core import audit
 from fangkong.core.models import Division
 from fangkong.registry.models import Resident
 from fangkong.testing import actions
+from fangkong.testing.choices import SampleStatus
 from fangkong.testing.models import SamplingSite
 
 NOW = dt.datetime(2022, 7, 4, 8, 0, tzinfo=timezone.get_fixed_timezone(480))
@@ -41,7 +42,7 @@ def other_site(other_village) -> SamplingSite:
 def rnd(users, county, village, other_village):
     with audit.audit_context(users["commander"]):
         return actions.do_create_round(name="第1轮全员核酸", division=county, starts_on=timezone.localdate(), days=3,
-                                       villages=[village, other_village])
+                                       villages=[village, other_village], acting_user=users["commander"])
 
 
 def present(village: Division, n: int | None = None, offset: int = 0) -> list[Resident]:
@@ -52,10 +53,11 @@ def present(village: Division, n: int | None = None, offset: int = 0) -> list[Re
     return rows
 
 
-def pool(site, rnd, people, barcode: str, *, capacity: int = 10, at=NOW, seal: bool = True):
-    sample = actions.do_open_tube(site, barcode, capacity, round=rnd, now=at)
+def pool(site, rnd, people, barcode: str, *, by, capacity: int = 10, at=NOW, seal: bool = True):
+    """A tube opened, filled with `people` and sealed by the sampler `by`."""
+    sample = actions.do_open_tube(site, barcode, capacity, round=rnd, now=at, acting_user=by)
     for p in people:
-        actions.do_bind_sample(sample, p.id_number, now=at)
-    if seal and sample.status == "open":
-        actions.do_seal_tube(sample, now=at)
+        actions.do_bind_sample(sample, p.id_number, now=at, acting_user=by)
+    if seal and sample.status == SampleStatus.OPEN:
+        actions.do_seal_tube(sample, now=at, acting_user=by)
     return sample

@@ -12,6 +12,7 @@ from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.test.utils import modify_settings
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.testkit import client_for, launch_chromium
 from fangkong.testing.jobs import refresh_coverage
 from fangkong.testing.models import CoverageRollup, Sample
@@ -52,7 +53,7 @@ def shared_live_server(db):
 def test_it_samples_ten_people_into_one_pooled_tube_on_a_phone(shared_live_server, users, site, rnd, village):
     from playwright.sync_api import expect, sync_playwright
 
-    refresh_coverage(rnd)
+    refresh_coverage(rnd, acting_user=SYSTEM)
     before = CoverageRollup.objects.get(round=rnd, division=village).sampled
     people = present(village, 10)
     session = client_for(users["village"]).cookies["sessionid"].value

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from fangkong.analytics import coverage as cov
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.models import Division
 from fangkong.registry.models import Resident
 from fangkong.testing import actions
@@ -34,17 +35,17 @@ def test_it_counts_a_known_round(users, site, other_site, rnd, village):
     pooled, away, bedridden, elsewhere, twice, infant_marked = people[:10], people[10], people[11], people[12], \
         people[13], people[14]
     with audit.audit_context(users["village"]):
-        actions.do_add_exemption(away, "away", away_to="北京市朝阳区")
-        actions.do_add_exemption(bedridden, "bedridden", note="瘫痪在床")
-        actions.do_add_exemption(infant_marked, "other", round=rnd, note="术后")
-        pool(site, rnd, pooled, "K0001")
-        pool(site, rnd, [twice], "K0002", capacity=5)
-        pool(site, rnd, [twice], "K0003", capacity=5, at=NOW + dt.timedelta(hours=2))  # duplicate sample
-        sample = actions.do_open_tube(site, "K0004", 5, round=rnd, now=NOW)
-        actions.do_bind_sample(sample, OUTSIDER, now=NOW)  # a visitor: not in the registry
-        actions.do_seal_tube(sample)
+        actions.do_add_exemption(away, "away", away_to="北京市朝阳区", acting_user=users["village"])
+        actions.do_add_exemption(bedridden, "bedridden", note="瘫痪在床", acting_user=users["village"])
+        actions.do_add_exemption(infant_marked, "other", round=rnd, note="术后", acting_user=users["village"])
+        pool(site, rnd, pooled, "K0001", by=users["village"])
+        pool(site, rnd, [twice], "K0002", capacity=5, by=users["village"])
+        pool(site, rnd, [twice], "K0003", capacity=5, at=NOW + dt.timedelta(hours=2), by=users["village"])  # duplicate sample
+        sample = actions.do_open_tube(site, "K0004", 5, round=rnd, now=NOW, acting_user=users["village"])
+        actions.do_bind_sample(sample, OUTSIDER, now=NOW, acting_user=users["village"])  # a visitor: not in the registry
+        actions.do_seal_tube(sample, acting_user=users["village"])
     with audit.audit_context(users["village_other"]):
-        pool(other_site, rnd, [elsewhere], "K0005", capacity=5)  # sampled in another village
+        pool(other_site, rnd, [elsewhere], "K0005", capacity=5, by=users["village_other"])  # sampled in another village
     with audit.audit_context(users["lab"]):
         counts = ingest_results([
             ResultRow(2, "K0001", "negative", None, None, NOW + dt.timedelta(hours=6)),
@@ -52,7 +53,7 @@ def test_it_counts_a_known_round(users, site, other_site, rnd, village):
         ], new_batch(users["lab"], file_name="lab.csv"), now=NOW + dt.timedelta(hours=6))
     assert counts["unknown"] == 1 and UnmatchedResult.objects.filter(barcode="UNKNOWN-1").exists()
 
-    out = refresh_coverage(rnd, now=NOW + dt.timedelta(hours=7))
+    out = refresh_coverage(rnd, acting_user=SYSTEM, now=NOW + dt.timedelta(hours=7))
     expected = expected_by_orm(rnd)
     assert away.pk not in expected and infant_marked.pk not in expected and bedridden.pk in expected
     county = CoverageRollup.objects.get(round=rnd, level="county")
@@ -76,7 +77,7 @@ def test_it_matches_a_plain_orm_computation_on_the_small_county(users, county, s
     villages = list(Division.objects.filter(level="village").order_by("path"))
     with audit.audit_context(users["commander"]):
         rnd = actions.do_create_round(name="全县全员", division=county, starts_on=NOW.date(), days=3,
-                                      villages=villages)
+                                      villages=villages, acting_user=users["commander"])
     rng = random.Random(5)
     ids = list(Resident.objects.filter(status="present").order_by("id").values_list("id_number", flat=True))
     chosen = [n for n in ids if rng.random() < 0.7] + rng.sample(ids, 20)  # 20 duplicates
@@ -86,7 +87,7 @@ def test_it_matches_a_plain_orm_computation_on_the_small_county(users, county, s
     ingest_results([ResultRow(i, t.barcode, "negative" if i % 7 else "positive", None, None,
                               NOW + dt.timedelta(hours=8)) for i, t in enumerate(tubes[: len(tubes) // 2])],
                    new_batch(users["lab"]), now=NOW + dt.timedelta(hours=8))
-    refresh_coverage(rnd, now=NOW + dt.timedelta(hours=9))
+    refresh_coverage(rnd, acting_user=SYSTEM, now=NOW + dt.timedelta(hours=9))
 
     expected = expected_by_orm(rnd)
     per_grid = {}

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.testkit import assert_audited, client_for
 from fangkong.registry.models import Resident
 from fangkong.testing import actions
@@ -18,7 +19,7 @@ from .conftest import present
 def test_it_requires_where_for_an_away_exemption(users, village):
     person = present(village, 1)[0]
     with audit.audit_context(users["village"]), pytest.raises(ValidationError) as exc:
-        actions.do_add_exemption(person, "away")
+        actions.do_add_exemption(person, "away", acting_user=users["village"])
     assert "外出去向" in str(exc.value)
 
 
@@ -29,15 +30,16 @@ def test_it_counts_exemptions_infants_and_home_sampling(users, rnd, village):
     cutoff = dt.date(rnd.starts_on.year - rnd.infant_age, rnd.starts_on.month, min(rnd.starts_on.day, 28))
     infants = Resident.objects.filter(grid=grid, status="present", birth_date__gt=cutoff).count()
     away_in_registry = Resident.objects.filter(grid=grid, status="away").count()
-    refresh_coverage(rnd)
+    refresh_coverage(rnd, acting_user=SYSTEM)
     before = CoverageRollup.objects.get(round=rnd, division=grid)
     assert before.exempt == infants + away_in_registry
     with audit.audit_context(users["grid"]):
-        ex = actions.do_add_exemption(adults[0], "away", away_to="河北省张家口市")
-        actions.do_add_exemption(adults[1], "bedridden")
-        actions.do_add_exemption(adults[2], "other", note="住院", until=rnd.starts_on - dt.timedelta(days=1))
+        ex = actions.do_add_exemption(adults[0], "away", away_to="河北省张家口市", acting_user=users["grid"])
+        actions.do_add_exemption(adults[1], "bedridden", acting_user=users["grid"])
+        actions.do_add_exemption(adults[2], "other", note="住院", until=rnd.starts_on - dt.timedelta(days=1),
+                                 acting_user=users["grid"])
     assert_audited("create", ex, actor=users["grid"], verb="add_exemption")
-    refresh_coverage(rnd)
+    refresh_coverage(rnd, acting_user=SYSTEM)
     after = CoverageRollup.objects.get(round=rnd, division=grid)
     assert after.exempt == before.exempt + 1  # the expired exemption does not count
     assert after.expected == before.expected - 1 and after.home_sampling == 1
@@ -46,7 +48,7 @@ def test_it_counts_exemptions_infants_and_home_sampling(users, rnd, village):
 
 
 def test_it_records_why_someone_was_missed(users, rnd):
-    refresh_coverage(rnd)
+    refresh_coverage(rnd, acting_user=SYSTEM)
     gap = CoverageGap.objects.filter(round=rnd, division=users["grid"].division).first()
     client = client_for(users["grid"])
     page = client.get(f"/testing/rounds/{rnd.pk}/gaps/")

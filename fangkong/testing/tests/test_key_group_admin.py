@@ -176,9 +176,10 @@ def test_it_refuses_the_action_itself_outside_the_scope(users):
     township = users["township"]
     other = Division.objects.filter(level="township").exclude(pk=township.division.pk).first()
     with audit.audit_context(township), pytest.raises(PermissionDenied):
-        do_save_key_group(None, name="越界", division=other, test_kind="pcr_test", every_days=1)
+        do_save_key_group(None, name="越界", division=other, test_kind="pcr_test", every_days=1,
+                          acting_user=township)
     assert not KeyGroup.objects.filter(name="越界").exists()
     foreign = _group(other, "外乡镇快递员")
     with audit.audit_context(users["grid"]), pytest.raises(PermissionDenied):
-        do_add_key_group_member(foreign, id_number="11010519491231002X", name="李四")
+        do_add_key_group_member(foreign, id_number="11010519491231002X", name="李四", acting_user=users["grid"])
     assert not foreign.members.exists()

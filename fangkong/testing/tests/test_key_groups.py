@@ -35,3 +35,13 @@ def test_it_lists_who_tested_on_time_who_is_overdue_and_who_never_did(users, vil
     assert summary(compliance(couriers, NOW)) == {"compliant": 1, "overdue": 1, "never": 1}
     page = client_for(users["commander"]).get(f"/testing/key-groups/{couriers.pk}/", {"status": "never"})
     assert page.status_code == 200 and [r.member.resident_id for r in page.context["rows"]] == [c.pk]
+    body = page.content.decode()
+    assert "从未检测</td>" in body and ">never<" not in body  # the status label, not its code
+
+
+def test_it_names_tube_sizes_with_translatable_labels(users, site):
+    from fangkong.testing.choices import POOL_SIZES, pool_label
+
+    page = client_for(users["village"]).get(f"/testing/sites/{site.pk}/").content.decode()
+    assert all(f'value="{k}"' in page and pool_label(k) in page for k in POOL_SIZES)
+    assert [pool_label(k) for k in POOL_SIZES] == ["单采", "5合1", "10合1", "20合1"]

@@ -219,8 +219,9 @@ def test_it_refuses_a_round_above_the_organisers_division(users):
     before = SamplingRound.objects.count()
     with audit.audit_context(township), pytest.raises(PermissionDenied):
         do_create_round(name="越权轮次", division=users["commander"].division, starts_on=TODAY, days=1,
-                        villages=[village])
+                        villages=[village], acting_user=township)
     assert SamplingRound.objects.count() == before
     with audit.audit_context(township):
-        rnd = do_create_round(name="本镇轮次", division=township.division, starts_on=TODAY, days=1, villages=[village])
+        rnd = do_create_round(name="本镇轮次", division=township.division, starts_on=TODAY, days=1, villages=[village],
+                              acting_user=township)
     assert_audited(AuditAction.CREATE, rnd, actor=township)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.models import AuditLog
 from fangkong.core.testkit import client_for
 from fangkong.registry.models import Resident
@@ -41,7 +42,7 @@ def test_it_shows_the_round_and_drills_down(users, rnd, site, village):
 
 
 def test_it_exports_coverage_and_the_untested_list_masked(users, rnd):
-    refresh_coverage(rnd)
+    refresh_coverage(rnd, acting_user=SYSTEM)
     client = client_for(users["commander"])
     r = client.get(f"/testing/rounds/{rnd.pk}/export/coverage/", {"format": "csv"})
     assert r.status_code == 200 and "覆盖率%" in r.content.decode("utf-8-sig")

@@ -17,7 +17,7 @@ def test_it_binds_people_by_id_number_and_qr_code_to_one_pooled_tube(users, site
     page = client.get(f"/testing/sites/{site.pk}/")
     assert page.status_code == 200 and b"autofocus" in page.content
     r = scan(client, site, "T-0001", capacity="5", round=str(rnd.pk))
-    assert "新管 T-0001" in r.content.decode()
+    assert "新管 T-0001(5合1)" in r.content.decode()
     people = present(village, 5)
     scan(client, site, people[0].id_number)
     scan(client, site, token_for(people[1]))  # the personal sampling QR code
@@ -30,6 +30,8 @@ def test_it_binds_people_by_id_number_and_qr_code_to_one_pooled_tube(users, site
     assert tube.status == "sealed" and tube.members == 5 and tube.round == rnd
     assert list(tube.samplings.order_by("id").values_list("resident_id", flat=True)) == [p.pk for p in people]
     assert AuditLog.objects.filter(verb="bind_sample", actor=users["village"]).count() == 5
+    single = scan(client, site, "T-0009", capacity="1").content.decode()  # the tube before is sealed
+    assert "(单采)" in single and "1合1" not in single
 
 
 def test_it_reports_bad_scans_in_chinese(users, site):
@@ -59,3 +61,17 @@ def test_it_shows_a_personal_qr_code(users, village):
     assert r.status_code == 200 and b"<svg" in r.content
     assert AuditLog.objects.filter(verb="view_sampling_qr", object_id=str(person.pk)).exists()
     assert client_for(users["grid_other"]).get(f"/testing/qr/{person.pk}/").status_code == 404
+
+
+def test_it_links_only_the_sites_the_user_may_run(users, site, rnd):
+    """A lab sees the sites in its scope but does not sample: no link that would answer 404."""
+    lab = client_for(users["lab"])
+    listing = lab.get("/testing/sites/").content.decode()
+    assert site.name in listing and f"/testing/sites/{site.pk}/" not in listing
+    home = lab.get("/testing/").content.decode()
+    assert site.name in home and f"/testing/sites/{site.pk}/" not in home
+    assert "/testing/sites/new/" not in home and "/testing/rounds/new/" not in home
+    assert "尚未计算覆盖率" in home  # the round's coverage was never computed
+    mine = client_for(users["village"]).get("/testing/sites/").content.decode()
+    assert f"/testing/sites/{site.pk}/" in mine
+    assert client_for(users["village"]).get(f"/testing/sites/{site.pk}/").status_code == 200

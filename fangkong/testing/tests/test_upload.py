@@ -18,8 +18,8 @@ CSV = ("某某检测机构核酸检测结果报告\n条码,检测结果,ORF1ab,N
 
 def test_it_imports_a_csv_file_and_reimporting_changes_nothing(users, site, rnd, village):
     people = present(village, 12)
-    pool(site, rnd, people[:5], "U0001", capacity=5)
-    pool(site, rnd, people[5:10], "U0002", capacity=5)
+    pool(site, rnd, people[:5], "U0001", capacity=5, by=users["village"])
+    pool(site, rnd, people[5:10], "U0002", capacity=5, by=users["village"])
     client = client_for(users["lab"])
     r = client.post("/testing/results/upload/", {"file": SimpleUploadedFile("结果.csv", CSV.encode("gbk")), "lab": "县医院"})
     assert r.status_code == 200
@@ -38,8 +38,8 @@ def test_it_imports_a_csv_file_and_reimporting_changes_nothing(users, site, rnd,
 
 def test_it_imports_xlsx_and_the_api_the_same_way(users, site, rnd, village):
     people = present(village, 10)
-    pool(site, rnd, people[:5], "X0001", capacity=5)
-    pool(site, rnd, people[5:], "X0002", capacity=5)
+    pool(site, rnd, people[:5], "X0001", capacity=5, by=users["village"])
+    pool(site, rnd, people[5:], "X0002", capacity=5, by=users["village"])
     wb = Workbook()
     ws = wb.active
     ws.append(["样本编号", "结果", "报告时间"])

@@ -74,7 +74,7 @@ class KeyGroupEditView(LoginRequiredMixin, View):
         form = KeyGroupForm(request.POST, divisions=_divisions(request))
         if form.is_valid():
             try:
-                group = do_save_key_group(group, **form.cleaned_data)
+                group = do_save_key_group(group, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -98,7 +98,7 @@ class KeyGroupMemberAddView(LoginRequiredMixin, View):
         form = KeyGroupMemberForm(request.POST)
         if form.is_valid():
             try:
-                member = do_add_key_group_member(group, **form.cleaned_data)
+                member = do_add_key_group_member(group, acting_user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             except PermissionDenied:
@@ -113,7 +113,7 @@ class KeyGroupMemberRemoveView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         group = _group(request, pk)
         member = get_object_or_404(group.members.restrict(request.user, "delete"), pk=member_pk)
-        do_remove_key_group_member(member)
+        do_remove_key_group_member(member, acting_user=request.user)
         messages.success(request, _("已移出:%(name)s") % {"name": member.name})
         return redirect("testing:key_group", pk=group.pk)
 

@@ -7,14 +7,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from fangkong.core import audit
-from fangkong.core.choices import AuditAction
+from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Division
 from fangkong.core.pii import may_see_full_pii
+from fangkong.core.scoping import in_subtree
 from fangkong.registry.models import Resident
 
 from .. import actions, jobs
@@ -32,7 +35,8 @@ from ..models import (
     SiteHourRollup,
     UnmatchedResult,
 )
-from ..models.common import ORGANISERS, RESULT_WRITERS
+from ..models.common import COVERAGE_REFRESHERS, ORGANISERS
+from .site import operable_site_ids
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -47,6 +51,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["sites"] = SamplingSite.objects.restrict(user).filter(active=True).select_related("division")[:50]
         ctx["week"] = household_sentence(user)
         ctx["open_tasks"] = ResamplingTask.objects.restrict(user).filter(status=TaskStatus.OPEN).count()
+        ctx["may_organise"] = bool(user.role_names & ORGANISERS)
+        ctx["operable"] = operable_site_ids(user)
         return ctx
 
 
@@ -76,7 +82,7 @@ class RoundView(LoginRequiredMixin, TemplateView):
             round=rnd, current=current,
             total=rows.filter(division=current).first(),
             children=rows.filter(division__parent=current).order_by("division__path"),
-            site_hours=SiteHourRollup.objects.filter(round=rnd, site__division__path__startswith=current.path)
+            site_hours=in_subtree(SiteHourRollup.objects.filter(round=rnd), "site__division", current)
             .select_related("site").order_by("site__name", "hour")[:200],
             unknown=UnmatchedResult.objects.restrict(user).filter(resolved_at__isnull=True).count(),
             pending=rnd.samples.filter(status__in=[SampleStatus.SEALED, SampleStatus.OPEN]).count(),
@@ -88,15 +94,14 @@ class RoundView(LoginRequiredMixin, TemplateView):
         rnd = get_object_or_404(SamplingRound.objects.restrict(request.user), pk=pk)
         if not may_refresh(request.user):
             raise PermissionDenied("没有重算覆盖率的权限")
-        jobs.refresh_coverage(rnd)
+        jobs.refresh_coverage(rnd, acting_user=request.user)
         messages.success(request, "覆盖率已重新计算")
         return redirect(request.get_full_path())
 
 
 def may_refresh(user) -> bool:
-    """Recomputing a county round costs seconds of the analytics engine: organisers, labs and
-    village cadres (who run the sites) may ask for it; the job also runs after every upload."""
-    return bool(user.role_names & (ORGANISERS | RESULT_WRITERS)) or user.has_role("village_cadre")
+    """Whether to offer 立即重算 (`jobs.refresh_coverage` checks the same roles)."""
+    return bool(user.role_names & COVERAGE_REFRESHERS)
 
 
 class GapListView(LoginRequiredMixin, ListView):
@@ -110,8 +115,8 @@ class GapListView(LoginRequiredMixin, ListView):
         qs = (CoverageGap.objects.restrict(self.request.user).filter(round=self.round)
               .select_related("resident", "division").order_by("division__path", "resident__household_id"))
         if self.request.GET.get("division"):
-            qs = qs.filter(division__path__startswith=get_object_or_404(
-                Division.objects.subtree(self.request.user.division), pk=self.request.GET["division"]).path)
+            qs = in_subtree(qs, "division", get_object_or_404(
+                Division.objects.subtree(self.request.user.division), pk=self.request.GET["division"]))
         return qs
 
     def get_context_data(self, **kwargs):
@@ -125,16 +130,20 @@ class GapListView(LoginRequiredMixin, ListView):
         if full and page:
             audit.record(AuditAction.VIEW_PII, None, object_type_="testing.coveragegap",
                          object_repr=f"{self.round} 未检人员", changes={"fields": ["phone"], "count": len(page)})
-        ctx.update(round=self.round, reasons=reasons, full=full, miss_reasons=MissReason.choices)
+        ctx.update(round=self.round, reasons=reasons, full=full, miss_reasons=MissReason.choices,
+                   can_refresh=may_refresh(self.request.user))
         return ctx
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         rnd = get_object_or_404(SamplingRound.objects.restrict(request.user), pk=pk)
         gap = get_object_or_404(CoverageGap.objects.restrict(request.user), round=rnd, pk=request.POST.get("gap"))
         try:
-            actions.do_record_miss(rnd, gap.resident, request.POST.get("reason", ""), request.POST.get("note", ""))
-        except (ValueError, PermissionDenied) as exc:
-            return HttpResponse(f'<span class="errorlist">{exc}</span>', status=400)
+            actions.do_record_miss(rnd, gap.resident, request.POST.get("reason", ""), request.POST.get("note", ""),
+                                   acting_user=request.user)
+        except ValidationError as exc:
+            return HttpResponse(f'<span class="errorlist">{escape(exc.messages[0])}</span>', status=400)
+        except PermissionDenied as exc:
+            return HttpResponse(f'<span class="errorlist">{escape(str(exc))}</span>', status=403)
         if request.htmx:
             return HttpResponse(f"{MissReason(request.POST['reason']).label} ✓")
         return redirect(request.get_full_path())
@@ -145,6 +154,10 @@ class ExportView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int, what: str) -> HttpResponse:
         rnd = get_object_or_404(SamplingRound.objects.restrict(request.user), pk=pk)
+        if rnd.coverage_at is None and what in ("coverage", "gaps"):
+            # Never computed: an export would be a bare header that reads as "nobody is missing".
+            messages.warning(request, _("尚未计算覆盖率,请先计算后再导出"))
+            return redirect("testing:round", rnd.pk)
         return export_response(request, rnd, what, request.GET.get("format", "xlsx"))
 
 
@@ -154,7 +167,7 @@ class RoundCreateView(LoginRequiredMixin, View):
     def _villages(self, request):
         if not request.user.role_names & ORGANISERS:
             raise PermissionDenied("只有指挥部、乡镇和疾控可以组织检测轮次")
-        return Division.objects.subtree(request.user.division).filter(level="village")
+        return Division.objects.subtree(request.user.division).filter(level=DivisionLevel.VILLAGE)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "testing/form.html", {"form": RoundForm(villages=self._villages(request)),
@@ -167,7 +180,7 @@ class RoundCreateView(LoginRequiredMixin, View):
             try:
                 rnd = actions.do_create_round(name=d["name"], division=request.user.division,
                                               starts_on=d["starts_on"], days=d["days"], villages=d["villages"],
-                                              pool_size=d["pool_size"])
+                                              pool_size=d["pool_size"], acting_user=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -193,7 +206,7 @@ class ExemptionCreateView(LoginRequiredMixin, View):
                 if resident is None:
                     raise ValidationError("您的管辖范围内没有此身份证号的常住人口")
                 actions.do_add_exemption(resident, d["reason"], away_to=d["away_to"], note=d["note"],
-                                         until=d["until"])
+                                         until=d["until"], acting_user=request.user)
             except (ValidationError, InvalidValue, PermissionDenied) as exc:
                 form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
             else:

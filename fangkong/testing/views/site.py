@@ -12,13 +12,14 @@ from django.views import View
 from django.views.generic import ListView
 
 from fangkong.core import audit
-from fangkong.core.choices import AuditAction
+from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Division
+from fangkong.core.scoping import CHANGE, in_subtree
 from fangkong.registry.models import Resident
 
 from .. import actions
-from ..choices import POOL_SIZES, SampleStatus
+from ..choices import POOL_SIZES, SampleStatus, pool_label
 from ..forms import SiteForm
 from ..models import (
     Sample,
@@ -34,6 +35,16 @@ class SiteListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return SamplingSite.objects.restrict(self.request.user).filter(active=True).select_related("division")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(operable=operable_site_ids(self.request.user), **kwargs)
+
+
+def operable_site_ids(user) -> set[int]:
+    """Sites whose sampling page the user may open (staff, or a sampler in scope): the others are
+    listed without a link (a lab or an auditor sees the sites but does not sample)."""
+    ids = set(SamplingSite.objects.restrict(user, CHANGE).values_list("pk", flat=True))
+    return ids | set(SamplingSite.objects.filter(staff=user, active=True).values_list("pk", flat=True))
 
 
 def _site_for(request: HttpRequest, pk: int) -> SamplingSite:
@@ -53,7 +64,7 @@ def _panel(request: HttpRequest, site: SamplingSite, *, message: str = "", error
     ctx = {
         "site": site, "tube": tube, "members": list(tube.samplings.order_by("-id")) if tube else [],
         "message": message, "error": error, "capacity": request.session.get("testing_capacity", 10),
-        "sizes": POOL_SIZES,
+        "sizes": [(k, pool_label(k)) for k in POOL_SIZES],
         "today": Sample.objects.filter(site=site, opened_at__date=today).aggregate(
             tubes=Count("id"), persons=Sum("members")),
     }
@@ -65,9 +76,11 @@ def _panel(request: HttpRequest, site: SamplingSite, *, message: str = "", error
 
 
 def _rounds_for(site: SamplingSite):
+    """Today's rounds over the site's township (people cross village lines to the nearest site)."""
     today = timezone.localdate()
-    return SamplingRound.objects.filter(starts_on__lte=today, ends_on__gte=today,
-                                        villages__village__path__startswith=site.division.path[:9]).distinct()
+    township = Division.objects.filter(path=site.division.path[:9]).first() or site.division
+    return in_subtree(SamplingRound.objects.filter(starts_on__lte=today, ends_on__gte=today),
+                      "villages__village", township).distinct()
 
 
 def _current_round(request: HttpRequest, site: SamplingSite) -> SamplingRound | None:
@@ -95,7 +108,7 @@ class SiteView(LoginRequiredMixin, View):
                 tube = _open_tube(site, request.user)
                 if tube is None:
                     raise ValidationError("当前没有采样中的管")
-                actions.do_seal_tube(tube)
+                actions.do_seal_tube(tube, acting_user=request.user)
                 return _panel(request, site, message=f"已封管 {tube.barcode}({tube.members}人)")
             if not code:
                 raise ValidationError("请扫描或输入")
@@ -109,7 +122,7 @@ class SiteView(LoginRequiredMixin, View):
         if looks_like_person(code):
             if tube is None:
                 raise ValidationError("请先扫描采样管条码")
-            sampling = actions.do_bind_sample(tube, code)
+            sampling = actions.do_bind_sample(tube, code, acting_user=request.user)
             tube.refresh_from_db()
             who = sampling.name or "非本县人员"
             sealed = "(已满,自动封管)" if tube.status == SampleStatus.SEALED else ""
@@ -117,13 +130,14 @@ class SiteView(LoginRequiredMixin, View):
         note = ""
         if tube is not None:
             if tube.members:
-                actions.do_seal_tube(tube)
+                actions.do_seal_tube(tube, acting_user=request.user)
                 note = f"已封管 {tube.barcode};"
             else:
                 raise ValidationError(f"采样管 {tube.barcode} 还没有人,请先扫描人员")
         capacity = request.session.get("testing_capacity", 10)
-        new = actions.do_open_tube(site, code, capacity, round=_current_round(request, site))
-        return f"{note}新管 {new.barcode}({capacity}合1),请扫描人员"
+        new = actions.do_open_tube(site, code, capacity, round=_current_round(request, site),
+                                   acting_user=request.user)
+        return f"{note}新管 {new.barcode}({pool_label(capacity)}),请扫描人员"
 
 
 class QrView(LoginRequiredMixin, View):
@@ -139,7 +153,8 @@ class SiteCreateView(LoginRequiredMixin, View):
     def _divisions(self, request):
         if not request.user.role_names & ORGANISERS:
             raise PermissionDenied("只有指挥部、乡镇和疾控可以设立采样点")
-        return Division.objects.subtree(request.user.division).filter(level__in=["township", "village"])
+        return Division.objects.subtree(request.user.division).filter(
+            level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE])
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "testing/form.html", {"form": SiteForm(divisions=self._divisions(request)),
@@ -148,8 +163,6 @@ class SiteCreateView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SiteForm(request.POST, divisions=self._divisions(request))
         if form.is_valid():
-            from fangkong.core.actions import do_create
-
-            do_create(SamplingSite, acting_user=request.user, verb="create_site", **form.cleaned_data)
+            actions.do_create_sampling_site(acting_user=request.user, **form.cleaned_data)
             return redirect("testing:sites")
         return render(request, "testing/form.html", {"form": form, "title": "新建采样点"})

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from fangkong.core.choices import BatchStatus
 from fangkong.core.identity import InvalidValue
 from fangkong.core.scoping import user_may
 
 from ..choices import POOL_SIZES, TaskStatus
 from ..compliance import compliance, summary
 from ..forms import KeyGroupImportForm, PlanningForm, UploadForm
-from ..ingest import do_import_results, file_digest, new_batch
+from ..ingest import RESULT_KIND, do_import_results, file_digest, new_batch
 from ..models import (
     KeyGroup,
     ResamplingTask,
@@ -42,7 +43,7 @@ class UploadView(LoginRequiredMixin, View):
     def _batches(self, request):
         from fangkong.core.models import Batch
 
-        return Batch.objects.restrict(request.user).filter(kind="lab_result")[:20]
+        return Batch.objects.restrict(request.user).filter(kind=RESULT_KIND)[:20]
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self._check(request)
@@ -54,7 +55,7 @@ class UploadView(LoginRequiredMixin, View):
         digest = file_digest(data)
         from fangkong.core.models import Batch
 
-        earlier = Batch.objects.filter(kind="lab_result", file_sha256=digest, status="done").first()
+        earlier = Batch.objects.filter(kind=RESULT_KIND, file_sha256=digest, status=BatchStatus.DONE).first()
         if earlier is not None:
             messages.info(request, f"该文件已于 {timezone.localtime(earlier.created_at):%m-%d %H:%M} 导入,未做任何更改")
             return render(request, "testing/upload.html", {"form": UploadForm(), "batch": earlier,

@@ -14,7 +14,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.actions import SYSTEM, do_create
 from fangkong.core.choices import AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
@@ -260,6 +259,7 @@ class Command(BaseCommand):
         from fangkong.testing import actions
         from fangkong.testing.choices import SampleStatus
         from fangkong.testing.ingest import ResultRow, do_import_results, new_batch
+        from fangkong.testing.jobs import refresh_coverage
         from fangkong.testing.models import SamplingRound, SamplingSite
 
         county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
@@ -268,27 +268,27 @@ class Command(BaseCommand):
             return "无村级区划,未生成核酸数据"
         today = timezone.localdate()
         rnd = actions.do_create_round(name=f"第{SamplingRound.objects.count() + 1}轮全员核酸检测", division=county, starts_on=today, days=3,
-                                      villages=villages[::3])
+                                      villages=villages[::3], acting_user=commander)
         now = timezone.now()
         tubes, seq = [], 0
         for village in villages[::3][:3]:
             name = f"{village.name}村委会采样点"
             site = SamplingSite.objects.filter(name=name, division=village).order_by("id").first()
             if site is None:
-                # A plain "新增" row: "create_site" is the quarantine site's verb (one verb, one meaning).
-                site = do_create(SamplingSite, acting_user=SYSTEM, name=name, division=village,
-                                 address=f"{village.name}村委会广场", opens_at=dt.time(7), closes_at=dt.time(18))
+                site = actions.do_create_sampling_site(
+                    name=name, division=village, address=f"{village.name}村委会广场", opens_at=dt.time(7),
+                    closes_at=dt.time(18), acting_user=commander)
             people = list(Resident.objects.filter(grid__parent=village, status=ResidentStatus.PRESENT, id_number__isnull=False)
                           .order_by("id").values_list("id_number", flat=True)[:50])
             for k in range(0, len(people), 10):
                 seq += 1
                 sample = actions.do_open_tube(site, f"DEMO{rnd.pk:03d}{seq:05d}", 10, round=rnd,
-                                              now=now - dt.timedelta(hours=6))
+                                              now=now - dt.timedelta(hours=6), acting_user=commander)
                 for id_number in people[k:k + 10]:
-                    actions.do_bind_sample(sample, id_number, now=now - dt.timedelta(hours=6))
+                    actions.do_bind_sample(sample, id_number, now=now - dt.timedelta(hours=6), acting_user=commander)
                 sample.refresh_from_db()
                 if sample.status == SampleStatus.OPEN:
-                    actions.do_seal_tube(sample, now=now - dt.timedelta(hours=5))
+                    actions.do_seal_tube(sample, now=now - dt.timedelta(hours=5), acting_user=commander)
                 tubes.append(sample)
         if not tubes:
             return "未采样"
@@ -298,4 +298,5 @@ class Command(BaseCommand):
                           now - dt.timedelta(hours=1), "县疾控中心实验室")
                 for i, s in enumerate(tubes[:-2] if len(tubes) > 3 else tubes)]
         do_import_results(rows, [], new_batch(commander, file_name="demo_results.xlsx", source="demo"))
+        refresh_coverage(rnd, acting_user=commander)  # the demo opens on a computed coverage
         return f"核酸 {len(tubes)} 管, {len(rows)} 管出结果"

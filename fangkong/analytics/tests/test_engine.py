@@ -1,0 +1,48 @@
+"""The analytics engine on its own: typed inputs, its input contract, and its one-way boundary."""
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from fangkong.analytics import coverage as cov
+from fangkong.analytics import engine
+
+ANALYTICS = Path(cov.__file__).parent
+
+
+def test_it_types_columns_the_source_left_untyped():
+    """ADBC's SQLite driver types an empty or all-NULL column as int64 (a county without
+    exemptions): such columns take their declared type, missing ones come as typed nulls."""
+    read = pa.table({"resident_id": pa.array([], pa.int64()), "site_path": pa.array([], pa.int64())})
+    table = engine.typed(read, {"resident_id": "int64", "site_path": "string", "sampled_at": "timestamp"})
+    assert table.schema.field("site_path").type == pa.string()
+    assert table.schema.field("sampled_at").type == pa.timestamp("us") and table.num_rows == 0
+    nulls = engine.typed(pa.table({"site_path": pa.array([None, None], pa.int64())}), {"site_path": "string"})
+    assert nulls.schema.field("site_path").type == pa.string() and nulls.column("site_path").null_count == 2
+    kept = engine.typed(pa.table({"site_path": ["130724001"]}), {"site_path": "string"})
+    assert kept.column("site_path").to_pylist() == ["130724001"]
+
+
+def test_it_refuses_a_coverage_without_its_input_tables():
+    with pytest.raises(ValueError, match="missing input tables: exemptions"):
+        cov.compute_coverage({n: "SELECT 1" for n in cov.COVERAGE_INPUTS if n != "exemptions"},
+                             starts_on=dt.date(2022, 7, 4), infant_age=3)
+
+
+def test_it_knows_no_app_that_asks_it():
+    """Testing asks the engine (testing → analytics), never the reverse: no import of a domain
+    app and no table of one in the engine's source."""
+    found = []
+    for path in ANALYTICS.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("fangkong."):
+                if (node.module or "").split(".")[1] not in ("core", "analytics"):
+                    found.append(f"{path.name}: {node.module}")
+        found += [f"{path.name}: {t}" for t in ("testing_", "registry_", "screening_", "control_") if t in text]
+    assert found == []
