@@ -33,7 +33,7 @@ from .choices import ResidentStatus
 from .forms import ColumnMappingForm, ImportUploadForm
 from .imports import BATCH_KIND, COLUMNS, may_import, open_table, start_upload
 from .models import Household, Resident
-from .search import search_residents
+from .search import search_residents, search_risk_persons
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -105,6 +105,8 @@ class ResidentSearchView(LoginRequiredMixin, ListView):
             division=_division_param(self.request), statuses=ResidentStatus.choices, query=params.urlencode(),
             searched=bool(self.request.GET.get("q") or self.request.GET.get("division")),
             may_reveal=may_see_full_pii(self.request.user),
+            # Screening's persons too: someone with a lead or a measure need not be a resident.
+            risk_persons=search_risk_persons(self.request.user, q)[:50] if (q := self.request.GET.get("q", "")) else [],
         )
         return ctx
 
