@@ -107,6 +107,7 @@ class VerificationListView(LoginRequiredMixin, ListView):
                    townships=Division.objects.subtree(user.division).filter(level=DivisionLevel.TOWNSHIP)
                    if user.division_id else [],
                    filtered=any(v for k, v in g.items() if k not in ("page", "dq")),
+                   advanced=any(v for k, v in g.items() if k not in ("page", "dq", "q")),
                    statuses=VerificationStatus.choices, channels=Channel.choices, metrics=TASK_METRICS,
                    filter_picker=picker_context(user, key="filter"),
                    picker=picker_context(user, key="bulk") if can_assign else None,
