@@ -4,7 +4,7 @@ through an indexed column where there is one."""
 from __future__ import annotations
 
 import django_filters as filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,9 @@ from .models import Lead, Verification
 from .reports import day_bounds, task_conditions
 
 TASK_METRICS = [(m.value, m.label) for m in BoardMetric if m != BoardMetric.RECEIVED]
+# Task lists: overdue first, then the nearest deadline; tasks without one (待审核, 已办结) last, on
+# SQLite (where NULL sorts first) as on PostgreSQL.
+BY_DEADLINE = (F("next_due_at").asc(nulls_last=True), "-id")
 
 
 class LeadFilterSet(filters.FilterSet):

@@ -20,7 +20,7 @@ from fangkong.metrics.screening import push_figures, push_sentence, screening_fi
 
 from .. import actions
 from ..choices import AssistDirection
-from ..filtersets import LeadFilterSet, VerificationFilterSet
+from ..filtersets import BY_DEADLINE, LeadFilterSet, VerificationFilterSet
 from ..imports import public_outcome
 from ..intake import LeadInput, chunked, clean_lead, ingest, notify_assignees
 from ..models import AssistRequest, DailyClearance, Lead, MergeCandidate, Person, Verification
@@ -73,6 +73,9 @@ class VerificationViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.VerificationSerializer
     select_related = ("person",)
     filterset_class = VerificationFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().order_by(*BY_DEADLINE)
 
 
 class MergeCandidateViewSet(ScopedReadOnlyViewSet):

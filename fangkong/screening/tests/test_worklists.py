@@ -163,6 +163,10 @@ def test_it_lists_overdue_tasks_first_and_tasks_without_a_deadline_last(users):
     order = _listed(client_for(users["big_data_admin"]), q="13900030")
     assert order == [late.pk, fresh.pk, waiting.pk]
     assert _listed(client_for(users["big_data_admin"]), q="13900030", overdue="true") == [late.pk]
+    api = APIClient()
+    api.force_login(users["big_data_admin"])
+    rows = api.get("/api/screening/verifications/", {"q": "13900030"}).json()["results"]
+    assert [row["id"] for row in rows] == [late.pk, fresh.pk, waiting.pk]
 
 
 # 10. Person search finds screening's persons -------------------------------------------------------

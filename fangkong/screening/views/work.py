@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from fangkong.core.scoping import ADD, CHANGE
 
 from .. import actions
 from ..choices import BoardMetric, Channel, Stage, VerificationStatus
-from ..filtersets import TASK_METRICS, VerificationFilterSet
+from ..filtersets import BY_DEADLINE, TASK_METRICS, VerificationFilterSet
 from ..forms import AttemptForm, DoorScreeningForm, OutcomeForm, ReviewForm
 from ..models import Lead, Verification
 from ..reports import metric_queryset, scoped
@@ -69,10 +68,6 @@ class MyTasksView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(now=timezone.now(), **kwargs)
-
-
-# Overdue first, then the nearest deadline; tasks without one (待审核, 已办结) last, on every database.
-BY_DEADLINE = (F("next_due_at").asc(nulls_last=True), "-id")
 
 
 class VerificationListView(LoginRequiredMixin, ListView):
