@@ -54,9 +54,20 @@ class Option:
     has_children: bool
 
 
+def _children(under: int) -> list[Option]:
+    """The pickable divisions right below `under`: two small queries on the (parent, path) index."""
+    rows = list(Division.objects.filter(parent_id=under, level__in=PICKABLE).order_by("path")
+                .values_list("pk", "name")[:MAX_OPTIONS * 10])
+    parents = set(Division.objects.filter(parent_id__in=[pk for pk, _ in rows]).values_list("parent_id", flat=True))
+    return [Option(pk, name, "", pk in parents) for pk, name in rows]
+
+
 def _options(root: Division, query: str, parent: Division | None) -> list[Option]:
-    """Divisions below `root` (a county has some 600): those matching `query` (name, full pinyin or
-    initials), else the children of `parent` (or of `root`). One query; names compared in memory."""
+    """Divisions below `root` matching `query` (name, full pinyin or initials; a county has some
+    600, compared in memory after one query), else the children of `parent` (or of `root`)."""
+    text = to_halfwidth(query).strip().lower().replace(" ", "")
+    if not text:
+        return _children(parent.pk if parent else root.pk)
     rows = list(Division.objects.subtree(root).values_list("pk", "name", "level", "path", "parent_id"))
     by_pk = {pk: (name, parent_id) for pk, name, _level, _path, parent_id in rows}
     parents = {parent_id for *_, parent_id in rows}
@@ -68,17 +79,12 @@ def _options(root: Division, query: str, parent: Division | None) -> list[Option
             names.append(name)
         return " › ".join(reversed(names))
 
-    text = to_halfwidth(query).strip().lower().replace(" ", "")
-    if text:
-        def hit(name: str) -> bool:
-            full, initials = name_pinyin(name)
-            return text in name.lower() or initials.startswith(text) or full.startswith(text)
-        found = [r for r in rows if r[2] in PICKABLE and hit(r[1])]
-    else:
-        under = parent.pk if parent else root.pk
-        found = [r for r in rows if r[4] == under and r[2] in PICKABLE]
-    found.sort(key=lambda r: r[3])
-    return [Option(pk, name, trail(parent_id) if text else "", pk in parents)
+    def hit(name: str) -> bool:
+        full, initials = name_pinyin(name)
+        return text in name.lower() or initials.startswith(text) or full.startswith(text)
+
+    found = sorted((r for r in rows if r[2] in PICKABLE and hit(r[1])), key=lambda r: r[3])
+    return [Option(pk, name, trail(parent_id), pk in parents)
             for pk, name, _level, _path, parent_id in found[:MAX_OPTIONS]]
 
 

@@ -80,7 +80,8 @@ class VerificationListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         user, g = self.request.user, self.request.GET
-        qs = scoped(Verification, user, _division_param(self.request))  # a division out of scope: 404
+        self.division = _division_param(self.request)  # a division out of scope: 404
+        qs = scoped(Verification, user, self.division)
         self.filterset = VerificationFilterSet(g or None, queryset=qs, request=self.request)
         qs = self.filterset.qs
         if g.get("queue") == "unassigned":
@@ -94,7 +95,7 @@ class VerificationListView(LoginRequiredMixin, ListView):
         params = g.copy()
         params.pop("page", None)
         params.pop("dq", None)
-        division = _division_param(self.request)
+        division = self.division
         can_assign = may_assign(user)
         ctx.update(now=timezone.now(), metric_label=BoardMetric(metric).label if metric in BoardMetric.values else "",
                    query=params.urlencode(), filter=self.filterset, g=g, can_assign=can_assign,
