@@ -36,7 +36,7 @@ from .filtersets import HouseholdFilterSet
 from .forms import ColumnMappingForm, HouseholdForm, ImportUploadForm
 from .imports import BATCH_KIND, COLUMNS, may_import, open_table
 from .models import Household, Resident
-from .search import search_residents
+from .search import search_residents, search_risk_persons
 from .tables import HouseholdTable, ResidentTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,6 +109,8 @@ class ResidentSearchView(LoginRequiredMixin, ListView):
             division=_division_param(self.request), statuses=ResidentStatus.choices, query=params.urlencode(),
             searched=bool(self.request.GET.get("q") or self.request.GET.get("division")),
             may_reveal=may_see_full_pii(self.request.user), may_export_full=may_export_unmasked(self.request.user),
+            # Screening's persons too: someone with a lead or a measure need not be a resident.
+            risk_persons=search_risk_persons(self.request.user, q)[:50] if (q := self.request.GET.get("q", "")) else [],
         )
         return ctx
 

@@ -254,7 +254,33 @@ def do_review(v: Verification, decision: str, comment: str = "", *, acting_user:
 def do_reassign(v: Verification, division: Division, *, acting_user: Any) -> Verification:
     """Route a task (e.g. from the module admin's queue) to a division of the acting user's
     subtree and its responsible person; the person and the task's leads move with it."""
+    v = _reassign(v, division, Router.load(), acting_user)
+    if v.assignee_id:
+        notify_assignees({v.assignee_id: 1}, v.channel)
+    return v
+
+
+@action
+def do_reassign_many(tasks: list[Verification], division: Division, *, acting_user: Any) -> list[Verification]:
+    """批量分派: every task to `division`, all or none (one transaction), one audit row per task;
+    each new assignee gets one message for all of theirs. Closed tasks are refused."""
+    if not tasks:
+        raise ValidationError(_("请至少选择一条任务"))
+    if any(v.status == VerificationStatus.CLOSED for v in tasks):
+        raise ValidationError(_("已办结的任务不能再分派"))
     router = Router.load()
+    done = [_reassign(v, division, router, acting_user) for v in tasks]
+    assigned: dict[int, dict[str, int]] = {}
+    for v in done:
+        if v.assignee_id:
+            per = assigned.setdefault(v.channel, {})
+            per[v.assignee_id] = per.get(v.assignee_id, 0) + 1
+    for channel, counts in assigned.items():
+        notify_assignees(counts, channel)
+    return done
+
+
+def _reassign(v: Verification, division: Division, router: Router, acting_user: Any) -> Verification:
     if division.pk not in router.level:
         raise ValidationError(_("只能分派到本县的区划"))
     require(acting_user, v, CHANGE)
@@ -271,8 +297,6 @@ def do_reassign(v: Verification, division: Division, *, acting_user: Any) -> Ver
     Person.objects.filter(pk=v.person_id).update(division_id=division.pk)
     v.leads.update(division_id=division.pk)
     _save(v, before, "reassign")
-    if v.assignee_id:
-        notify_assignees({v.assignee_id: 1}, v.channel)
     return v
 
 

@@ -43,10 +43,10 @@ def metric_queryset(metric: str, user: User, start: dt.date, end: dt.date, *, di
     m = BoardMetric(metric)
     if m == BoardMetric.RECEIVED:
         return scoped(Lead, user, division).filter(received_at__gte=lo, received_at__lt=hi)
-    return scoped(Verification, user, division).filter(_task_conditions(user, lo, hi, now or timezone.now())[m])
+    return scoped(Verification, user, division).filter(task_conditions(user, lo, hi, now or timezone.now())[m])
 
 
-def _task_conditions(user: User, lo: dt.datetime, hi: dt.datetime, now: dt.datetime) -> dict[BoardMetric, Q]:
+def task_conditions(user: User, lo: dt.datetime, hi: dt.datetime, now: dt.datetime) -> dict[BoardMetric, Q]:
     """Each task metric as a condition on verifications: a list filters by one, the board counts all
     of them in one pass."""
     is_open = ~Q(status=VerificationStatus.CLOSED)
@@ -83,7 +83,7 @@ def board_counts(user: User, start: dt.date, end: dt.date, *, division: Division
     received = metric_queryset(BoardMetric.RECEIVED, user, start, end, division=division)
     for row in received.values("channel", "division_id").annotate(n=Count("id")):
         add(row["channel"], router.township_of(row["division_id"]), BoardMetric.RECEIVED.value, row["n"])
-    conditions = _task_conditions(user, lo, hi, now or timezone.now())
+    conditions = task_conditions(user, lo, hi, now or timezone.now())
     tasks = scoped(Verification, user, division).filter(functools.reduce(operator.or_, conditions.values()))
     for row in tasks.values("channel", "township_id").annotate(
             **{m.value: Count("id", filter=c) for m, c in conditions.items()}):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import boards, public, work
+from .views import assign, boards, persons, public, work
 
 app_name = "screening"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("verifications/<int:pk>/outcome/", work.submit_outcome, name="outcome"),
     path("verifications/<int:pk>/review/", work.review, name="review"),
     path("verifications/<int:pk>/reassign/", work.reassign, name="reassign"),
+    path("verifications/reassign/", assign.reassign_many, name="reassign_many"),
+    path("divisions/", assign.division_options, name="divisions"),
+    path("persons/<int:pk>/", persons.person_detail, name="person"),
     path("leads/", work.LeadListView.as_view(), name="leads"),
     path("board/", boards.board, name="board"),
     path("close/", boards.close_day, name="close_day"),

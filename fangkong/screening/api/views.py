@@ -19,12 +19,12 @@ from fangkong.core.models import Batch
 from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
 
 from .. import actions
-from ..choices import AssistDirection, BoardMetric
-from ..filtersets import LeadFilterSet, VerificationFilterSet
+from ..choices import AssistDirection
+from ..filtersets import BY_DEADLINE, LeadFilterSet, VerificationFilterSet
 from ..imports import public_outcome
 from ..intake import LeadInput, chunked, clean_lead, ingest, notify_assignees
 from ..models import AssistRequest, DailyClearance, Lead, MergeCandidate, Person, Verification
-from ..reports import board_counts, metric_queryset
+from ..reports import board_counts
 from ..routing import Router
 from . import serializers as s
 
@@ -62,24 +62,16 @@ class LeadViewSet(ScopedReadOnlyViewSet):
 
 
 class VerificationViewSet(ScopedReadOnlyViewSet):
-    """核查任务; `?metric=` gives the rows behind a board number (with `start`, `end`)."""
+    """核查任务; `?metric=` gives the rows behind a board number (with `start`, `end`); the filters
+    are the list page's (`VerificationFilterSet`)."""
 
     queryset = Verification.objects.all()
     serializer_class = s.VerificationSerializer
     select_related = ("person",)
     filterset_class = VerificationFilterSet
 
-    @extend_schema(parameters=[OpenApiParameter("metric", str, enum=BoardMetric.values),
-                               OpenApiParameter("start", str), OpenApiParameter("end", str)])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
-
     def get_queryset(self):
-        metric = self.request.query_params.get("metric")
-        if self.action == "list" and metric in BoardMetric.values and metric != BoardMetric.RECEIVED:
-            start, end = _dates(self.request)
-            return metric_queryset(metric, self.request.user, start, end).select_related("person")
-        return super().get_queryset()
+        return super().get_queryset().order_by(*BY_DEADLINE)
 
 
 class MergeCandidateViewSet(ScopedReadOnlyViewSet):

@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,9 +27,11 @@ from fangkong.core.scoping import ADD, CHANGE
 
 from .. import actions
 from ..choices import BoardMetric, Channel, Stage, VerificationStatus
+from ..filtersets import BY_DEADLINE, TASK_METRICS, VerificationFilterSet
 from ..forms import AttemptForm, DoorScreeningForm, OutcomeForm, ReviewForm
 from ..models import Lead, Verification
 from ..reports import metric_queryset, scoped
+from .assign import may_assign, picker_context
 
 
 class TelRedirect(HttpResponseRedirect):
@@ -46,6 +49,8 @@ def _division_param(request) -> Division | None:
     pk = request.GET.get("township") or request.GET.get("division")
     if not pk or not request.user.division_id:
         return None
+    if not pk.isdigit():
+        raise Http404
     return get_object_or_404(Division.objects.subtree(request.user.division), pk=pk)
 
 
@@ -57,7 +62,7 @@ class MyTasksView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         qs = (Verification.objects.restrict(self.request.user, "change").exclude(status=VerificationStatus.CLOSED)
-              .select_related("person", "division").order_by("next_due_at", "id"))
+              .select_related("person", "division").order_by(*BY_DEADLINE))
         if not self.request.user.has_role(Role.GRID_WORKER) and self.request.GET.get("all") != "1":
             qs = qs.filter(assignee=self.request.user)
         return qs
@@ -67,36 +72,43 @@ class MyTasksView(LoginRequiredMixin, ListView):
 
 
 class VerificationListView(LoginRequiredMixin, ListView):
-    """Any board number's list: ?metric=&channel=&township=&start=&end=, or ?status= / ?queue=unassigned."""
+    """Any board number's list and the task lists: `VerificationFilterSet` (metric, channel, status,
+    township / division subtree, the county's 待分派 queue, assignee, overdue, dates, search), or
+    ?queue=unassigned (open tasks without a responsible person). Assigners tick tasks to reassign."""
 
     template_name = "screening/verification_list.html"
     paginate_by = 50
 
     def get_queryset(self):
         user, g = self.request.user, self.request.GET
-        today = timezone.localdate()
-        self.start, self.end = _parse_date(g.get("start"), today), _parse_date(g.get("end"), today)
-        division = _division_param(self.request)
-        metric = g.get("metric")
-        if metric in BoardMetric.values and metric != BoardMetric.RECEIVED:
-            qs = metric_queryset(metric, user, self.start, self.end, division=division)
-        else:
-            qs = scoped(Verification, user, division)
-        if g.get("channel") in Channel.values:
-            qs = qs.filter(channel=g["channel"])
-        if g.get("status") in VerificationStatus.values:
-            qs = qs.filter(status=g["status"])
+        self.division = _division_param(self.request)  # a division out of scope: 404
+        qs = scoped(Verification, user, self.division)
+        self.filterset = VerificationFilterSet(g or None, queryset=qs, request=self.request)
+        qs = self.filterset.qs
         if g.get("queue") == "unassigned":
             qs = qs.filter(assignee__isnull=True).exclude(status=VerificationStatus.CLOSED)
-        if g.get("module"):
-            qs = qs.filter(module=g["module"])
-        return qs.select_related("person", "division", "assignee").order_by("next_due_at", "-id")
+        return qs.select_related("person", "division", "assignee").order_by(*BY_DEADLINE)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        metric = self.request.GET.get("metric", "")
+        g, user = self.request.GET, self.request.user
+        metric = g.get("metric", "")
+        params = g.copy()
+        params.pop("page", None)
+        params.pop("dq", None)
+        division = self.division
+        can_assign = may_assign(user)
         ctx.update(now=timezone.now(), metric_label=BoardMetric(metric).label if metric in BoardMetric.values else "",
-                   query=self.request.GET.urlencode())
+                   query=params.urlencode(), filter=self.filterset, g=g, can_assign=can_assign,
+                   chosen_division=division,
+                   townships=Division.objects.subtree(user.division).filter(level=DivisionLevel.TOWNSHIP)
+                   if user.division_id else [],
+                   filtered=any(v for k, v in g.items() if k not in ("page", "dq")),
+                   advanced=any(v for k, v in g.items() if k not in ("page", "dq", "q")),
+                   statuses=VerificationStatus.choices, channels=Channel.choices, metrics=TASK_METRICS,
+                   filter_picker=picker_context(user, key="filter"),
+                   picker=picker_context(user, key="bulk") if can_assign else None,
+                   here=self.request.get_full_path())
         return ctx
 
 
@@ -114,6 +126,8 @@ class LeadListView(LoginRequiredMixin, ListView):
             qs = qs.filter(channel=g["channel"])
         if g.get("batch"):
             qs = qs.filter(batch_id=g["batch"])
+        if g.get("county_queue") == "true":  # the board's 县级待分派 row: leads still at the county
+            qs = qs.filter(division_id__in=Division.objects.filter(level=DivisionLevel.COUNTY).values("pk"))
         return qs.select_related("person", "division", "verification").order_by("-received_at", "-id")
 
 
@@ -133,9 +147,8 @@ def verification_detail(request, pk: int):
         "can_review": v.status == VerificationStatus.SUBMITTED and user.has_role(Role.REVIEWER, Role.COMMAND_CENTER),
         "attempt_form": AttemptForm(), "outcome_form": OutcomeForm(), "review_form": ReviewForm(),
         "stages": Stage.choices,
-        "townships": Division.objects.subtree(user.division).filter(
-            level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID])
-        if user.has_role(Role.MODULE_ADMIN, Role.MODULE_LEAD, Role.COMMAND_CENTER) and user.division_id else [],
+        "picker": picker_context(user) if may_assign(user) and v.status != VerificationStatus.CLOSED else None,
+        "person_url": reverse("screening:person", args=[v.person_id]),
     }
     return render(request, "screening/verification_detail.html", ctx)
 
@@ -208,7 +221,12 @@ def review(request, pk: int):
 @require_POST
 @login_required
 def reassign(request, pk: int):
-    division = get_object_or_404(Division.objects.subtree(request.user.division), pk=request.POST.get("division"))
+    division_pk = request.POST.get("division", "")
+    division = Division.objects.filter(pk=division_pk).first() if division_pk.isdigit() else None
+    if division is None:
+        messages.error(request, _("请选择要分派到的区划"))
+        return redirect("screening:verification", pk=pk)
+    # Out of the user's subtree: refused by the action with its message.
     return _act(request, pk, lambda v: actions.do_reassign(v, division, acting_user=request.user))
 
 
