@@ -8,9 +8,8 @@ class ControlConfig(AppConfig):
     verbose_name = _("管控")
 
     def ready(self) -> None:
+        from fangkong.core.signals import person_controlled, result_recorded
         from fangkong.core.verbs import register_verbs
-        from fangkong.screening.signals import person_controlled
-        from fangkong.testing.signals import result_recorded
 
         from . import menu  # noqa: F401 — registers the menu area
         from .receivers import on_person_controlled, on_result_recorded

@@ -21,6 +21,7 @@ from fangkong.core.choices import AuditAction, MeasureKind, Module, Role
 from fangkong.core.models import Division, User
 from fangkong.core.notify import notify
 from fangkong.core.scoping import ADD, CHANGE, VIEW
+from fangkong.core.signals import person_controlled
 
 from .choices import (
     AssistDirection,
@@ -49,7 +50,6 @@ from .models import (
     Verification,
 )
 from .routing import Router
-from .signals import person_controlled
 
 OUTCOME_STATUS = {
     Outcome.CONTROLLED: PersonStatus.CONTROLLED,

@@ -19,11 +19,11 @@ from fangkong.core.actions import action, is_system, require_role
 from fangkong.core.choices import AuditAction, DivisionLevel, Role
 from fangkong.core.models import User
 from fangkong.core.notify import notify
+from fangkong.core.signals import result_recorded
 
 from .choices import ResamplingCause, Result, SampleKind, TaskStatus
 from .models import ResamplingTask, Sample, Sampling
 from .models.common import RESULT_WRITERS
-from .signals import result_recorded
 
 # 上门单采 must happen within this many hours of the pool result.
 RESAMPLE_HOURS = 6

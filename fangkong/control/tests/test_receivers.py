@@ -11,9 +11,8 @@ from django.utils import timezone
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditAction, MeasureKind, Module
 from fangkong.core.models import Notification
+from fangkong.core.signals import person_controlled, result_recorded
 from fangkong.core.testkit import assert_audited
-from fangkong.screening.signals import person_controlled
-from fangkong.testing.signals import result_recorded
 
 from ..actions import do_check_in
 from ..choices import CheckInSource, ContactType, RiskLevel, TestStatus

@@ -11,6 +11,7 @@ from django.utils import timezone
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind, Module
 from fangkong.core.models import Notification
+from fangkong.core.signals import person_controlled
 from fangkong.core.testkit import assert_audited
 from fangkong.screening import actions
 from fangkong.screening.choices import (
@@ -26,7 +27,6 @@ from fangkong.screening.choices import (
 from fangkong.screening.intake import LeadInput
 from fangkong.screening.jobs import escalate_overdue
 from fangkong.screening.models import AssistRequest, Verification
-from fangkong.screening.signals import person_controlled
 
 from .helpers import resident_of_grid
 

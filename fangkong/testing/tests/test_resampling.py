@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied
 
 from fangkong.core import audit
 from fangkong.core.models import AuditLog, Notification
+from fangkong.core.signals import result_recorded
 from fangkong.core.testkit import assert_audited, client_for
 from fangkong.testing import actions, results
 from fangkong.testing.choices import ResamplingCause, TaskStatus
 from fangkong.testing.ingest import ResultRow, ingest_results, new_batch
 from fangkong.testing.models import ResamplingTask
-from fangkong.testing.signals import result_recorded
 
 from .conftest import NOW, pool, present
 
