@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Notification, User
@@ -43,3 +44,15 @@ def notify(users: Iterable[User], kind: str, title: str, body: str = "", url: st
 
         transaction.on_commit(_send)
     return len(users)
+
+
+def resolve(*, url: str, kinds: Iterable[str] | None = None, users: Iterable[User] | None = None) -> int:
+    """The work behind the open notifications linking to `url` (of `kinds`, to `users`) is done:
+    mark them read for everyone, so no one is sent to a finished task and the badge drops.
+    Returns how many were resolved."""
+    open_ = Notification.objects.filter(url=url, read_at__isnull=True)
+    if kinds is not None:
+        open_ = open_.filter(kind__in=list(kinds))
+    if users is not None:
+        open_ = open_.filter(user__in=[u.pk for u in users if u is not None])
+    return open_.update(read_at=timezone.now())

@@ -239,6 +239,8 @@ def after_results(changed: list[tuple[int, str, str]], now: dt.datetime) -> dict
     tasks = do_create_resampling(bad_pools + bad_singles, now=now)
     if positives:
         _alert_positives(positives)
+    from .alerts import alert_pool_positives  # 混管阳性 → the command centre and the CDC (#18.12)
+    alert_pool_positives(changed)
     personal = [sid for sid, kind, res in changed if kind == SampleKind.SINGLE or res == Result.NEGATIVE]
     if personal and result_recorded.has_listeners():
         transaction.on_commit(lambda: send_result_signals(personal))
