@@ -14,12 +14,31 @@ TEST_POPULATION = 3000
 TEST_SEED = 7
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def build_test_county() -> None:
     from fangkong.registry.generator import CountySpec, generate_county
 
+    generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
+
+
+def use_test_county() -> None:
+    """Core's test kit imports no app: tell it which county to build and where its named accounts
+    are. Called for every test session, and by the test kit itself in a process pytest did not
+    start (a test's subprocess)."""
+    from fangkong.core.testkit import register_test_county
+    from fangkong.registry.generator import named_users
+
+    register_test_county(build_test_county, named_users)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_county_registered() -> None:
+    use_test_county()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
+        build_test_county()
 
 
 @pytest.fixture

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files, not a CDN
     "django_filters",
     "django_htmx",
     "django_tasks",
@@ -174,6 +175,9 @@ STORAGES = {
         )
     },
 }
+# Outside production whitenoise serves straight from the app and project static folders, so the
+# demo runs with DEBUG off (runserver serves no static files then) without a collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -189,6 +193,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fangkong.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Domain errors answer as the pages do (ValidationError 400, out of scope 404): core/errors.py.
+    "EXCEPTION_HANDLER": "fangkong.core.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "fangkong API",
@@ -200,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums named after their choices class: no collisions as apps add `kind`, `status` …
     "POSTPROCESSING_HOOKS": ["fangkong.core.api.schema.postprocess_schema_enums"],
+    # Self-contained UI (drf-spectacular-sidecar): a county network often cannot reach a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {
@@ -231,3 +241,6 @@ LOGGING = {
 }
 
 FANGKONG_TITLE = _("疫情防控指挥平台")
+# The address the public reaches the self-report page at (its QR code on the login page and
+# posters), when it differs from the one staff use, e.g. https://fk.example.gov.cn
+FANGKONG_PUBLIC_URL = os.environ.get("FANGKONG_PUBLIC_URL", "")

@@ -9,7 +9,7 @@ register(
         _("管控"),
         [
             MenuItem(_("管控总览"), "control:dashboard", CONTROL_VIEWERS),
-            MenuItem(_("管控人员"), "control:measures", CONTROL_VIEWERS),
+            MenuItem(_("管控人员"), "control:measures", CONTROL_VIEWERS, phone=True),
             MenuItem(_("开始管控"), "control:start", CONTROL_VIEWERS),
             MenuItem(_("逾期未检"), "control:overdue", CONTROL_VIEWERS),
             MenuItem(_("隔离点"), "control:sites", CONTROL_VIEWERS),

@@ -236,8 +236,12 @@ def record_pii_views(objs: Iterable[models.Model], fields: Iterable[str]) -> int
 
 
 def record_export(object_type_: str, count: int, *, fields: Iterable[str] = (), full_pii: bool = False,
-                  description: str = "") -> AuditLog:
-    return record(
-        AuditAction.EXPORT, None, object_type_=object_type_, object_repr=description,
-        changes={"count": count, "fields": list(fields), "full_pii": full_pii},
-    )
+                  description: str = "", filters: dict[str, Any] | None = None, reason: str = "") -> AuditLog:
+    """One row per export: how many rows, which columns, under which filter, unmasked or not and
+    (for an unmasked export) the reason the user gave. Written by `core.exports`."""
+    changes: dict[str, Any] = {"count": count, "fields": list(fields), "full_pii": full_pii}
+    if filters is not None:
+        changes["filter"] = filters
+    if reason:
+        changes["reason"] = reason
+    return record(AuditAction.EXPORT, None, object_type_=object_type_, object_repr=description, changes=changes)

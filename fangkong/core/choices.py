@@ -74,12 +74,6 @@ class Module(models.TextChoices):
     HARD_TO_FIND = "hard_to_find", _("难查数据")
 
 
-class LiaisonLevel(models.TextChoices):
-    COUNTY_TO_TOWNSHIP = "county_township", _("县级领导包乡镇")
-    TOWNSHIP_TO_VILLAGE = "township_village", _("乡镇干部包村")
-    VILLAGE_TO_HOUSEHOLD = "village_household", _("村干部包户")
-
-
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")

@@ -17,8 +17,9 @@ class DivisionChoiceField(forms.ModelChoiceField):
 
 def divisions_under(actor: User):
     qs = Division.objects.all()
-    if not actor.is_superuser and actor.division is not None:
-        qs = qs.subtree(actor.division)
+    if actor.division is None:
+        return qs.none()
+    qs = qs.subtree(actor.division)
     return qs.order_by("path")
 
 

@@ -10,7 +10,7 @@ register(
     MenuArea(
         _("系统管理"),
         [
-            MenuItem(_("消息通知"), "core:notifications"),
+            MenuItem(_("消息通知"), "core:notifications", phone=True),
             MenuItem(_("账号管理"), "core:accounts", frozenset(ACCOUNT_ADMIN_ROLES)),
             MenuItem(_("锁定账号"), "core:locked_accounts", frozenset({Role.SECURITY_ADMIN})),
             MenuItem(_("审计日志"), "core:audit_log", frozenset(AUDIT_READERS)),

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
+from .actions import action, is_system
 from .models import Notification, User
 
 log = logging.getLogger("fangkong.sms")
@@ -44,6 +48,21 @@ def notify(users: Iterable[User], kind: str, title: str, body: str = "", url: st
 
         transaction.on_commit(_send)
     return len(users)
+
+
+@action
+def do_mark_read(user: User, notification: Notification | None = None, *, acting_user: Any) -> int:
+    """Mark one of `user`'s notifications (or, without one, all unread) as read; returns how many.
+
+    Only the recipient marks their own notifications (or the system). Not audited: it changes
+    nobody's data, only what the recipient's badge counts.
+    """
+    if not is_system(acting_user) and acting_user.pk != user.pk:
+        raise PermissionDenied(_("只能处理自己的通知"))
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())
 
 
 def resolve(*, url: str, kinds: Iterable[str] | None = None, users: Iterable[User] | None = None) -> int:

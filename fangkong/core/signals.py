@@ -1,4 +1,9 @@
-"""Logins, logouts and failed logins go to the audit log."""
+"""Cross-app events, and the receivers that write logins, logouts and failed logins to the audit log.
+
+An area that others listen to sends one of the events defined here; the listening area connects
+to it in its AppConfig.ready. Neither imports the other, and core imports neither (core holds no
+domain models: the kwargs below are documented, not typed).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,23 @@ from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from . import audit
 from .choices import AuditAction, AuditSource
 from .middleware import client_ip
 from .models import UserRole
+
+# Screening → control. Sent on commit when a reviewer approves a verification with outcome
+# "controlled". kwargs: person (screening.Person), measure_kind (core.choices.MeasureKind),
+# verification, actor.
+person_controlled = Signal()
+
+# Testing → control. Sent on commit for every individual result attributed to a person (a single
+# tube, or a negative pool for each of its members). kwargs: resident (registry.Resident or None),
+# id_number (str), sampled_at (datetime), result ("negative" / "positive" / "invalid"),
+# kind ("pcr_test" / "antigen_test"), sample (the testing object).
+result_recorded = Signal()
 
 
 @receiver(user_logged_in)

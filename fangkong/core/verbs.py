@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-VERB_LABELS: dict[str, str | Promise] = {
+# Core's own verbs; every other app registers its `verbs.VERBS` in its AppConfig.ready.
+VERBS: dict[str, str | Promise] = {
     "create_user": _("创建账号"),
     "activate_user": _("启用账号"),
     "deactivate_user": _("停用账号"),
@@ -19,9 +20,10 @@ VERB_LABELS: dict[str, str | Promise] = {
     "revoke_role": _("收回角色"),
     "unlock_user": _("解除锁定"),
     "create_api_token": _("签发接口令牌"),
-    "generate_county": _("生成示范县"),
     "prune_audit_log": _("清理过期审计日志"),
 }
+
+VERB_LABELS: dict[str, str | Promise] = dict(VERBS)
 
 
 class VerbCollision(ValueError):

@@ -147,7 +147,7 @@ def range_label(start: dt.date, end: dt.date, today: dt.date, *, since: bool) ->
 
 
 def screening_sentence(f: ScreeningFigures, *, today: dt.date | None = None) -> str:
-    """001: 七月以来,共排查涉疫风险人员N人(其中…),均落实相关管控措施(其中…)。"""
+    """001: 七月以来，共排查涉疫风险人员N人（其中…），均落实相关管控措施（其中…）。"""
     today = today or timezone.localdate()
     c = f.by_channel
     parts = [_("自主报备和基层排查%(n)d人") % {"n": c["self"]}, _("大数据推送%(n)d人") % {"n": c["big_data"]},
@@ -157,29 +157,29 @@ def screening_sentence(f: ScreeningFigures, *, today: dt.date | None = None) -> 
     if c["hard_to_find"]:
         parts.append(_("难查数据%(n)d人") % {"n": c["hard_to_find"]})
     sep = _("、")
-    head = _("%(range)s,共排查涉疫风险人员%(total)d人(其中%(parts)s)") % {
+    head = _("%(range)s，共排查涉疫风险人员%(total)d人（其中%(parts)s）") % {
         "range": range_label(f.start, f.end, today, since=True), "total": f.total, "parts": sep.join(parts)}
     m = f.by_measure
     detail = sep.join([_("集中隔离%(n)d人") % {"n": m["central"]}, _("居家医学观察%(n)d人") % {"n": m["home_isolation"]},
                        _("健康监测%(n)d人") % {"n": m["monitoring"]}])
     if f.settled == f.total and not f.closed_otherwise:
-        return _("%(head)s,均落实相关管控措施(其中%(detail)s)。") % {"head": head, "detail": detail}
-    text = _("%(head)s,已落实相关管控措施%(n)d人(其中%(detail)s)") % {"head": head, "n": f.measured, "detail": detail}
+        return _("%(head)s，均落实相关管控措施（其中%(detail)s）。") % {"head": head, "detail": detail}
+    text = _("%(head)s，已落实相关管控措施%(n)d人（其中%(detail)s）") % {"head": head, "n": f.measured, "detail": detail}
     if f.closed_otherwise:
-        text += _(",经核查不在本县、信息错误、无法联系或重复%(n)d人") % {"n": f.closed_otherwise}
+        text += _("，经核查不在本县、信息错误、无法联系或重复%(n)d人") % {"n": f.closed_otherwise}
     if f.verifying:
-        text += _(",其余%(n)d人正在核查") % {"n": f.verifying}
+        text += _("，其余%(n)d人正在核查") % {"n": f.verifying}
     return text + _("。")
 
 
 def push_sentence(f: PushFigures, *, today: dt.date | None = None) -> str:
-    """001: 今日推送数据N条,已核实N条,其中剩余N条数据无人接听,正在核实。"""
+    """001: 今日推送数据N条，已核实N条，其中剩余N条数据无人接听，正在核实。"""
     today = today or timezone.localdate()
-    text = _("%(range)s推送数据%(n)d条,已核实%(verified)d条") % {
+    text = _("%(range)s推送数据%(n)d条，已核实%(verified)d条") % {
         "range": range_label(f.start, f.end, today, since=False), "n": f.pushed, "verified": f.verified}
     rest = []
     if f.in_progress:
         rest.append(_("剩余%(n)d条正在落地核查") % {"n": f.in_progress})
     if f.unreachable:
-        rest.append(_("剩余%(n)d条数据无人接听,正在核实") % {"n": f.unreachable})
-    return text + (_(",其中%(rest)s") % {"rest": _(",").join(rest)} if rest else "") + _("。")
+        rest.append(_("剩余%(n)d条数据无人接听，正在核实") % {"n": f.unreachable})
+    return text + (_("，其中%(rest)s") % {"rest": _("，").join(rest)} if rest else "") + _("。")

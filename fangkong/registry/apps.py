@@ -8,4 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("常住人口基础台账")
 
     def ready(self) -> None:
-        from . import menu  # noqa: F401
+        from fangkong.core.verbs import register_verbs
+
+        from . import menu  # noqa: F401 — registers the menu area
+        from .verbs import VERBS
+
+        register_verbs(VERBS)

@@ -6,6 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.imports import ACCEPTED_SUFFIXES, Column
+from fangkong.core.pageforms import ScopedModelForm
+
+from .models import Household
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -56,3 +59,11 @@ class ColumnMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, int | None]:
         return {c.key: int(v) if (v := self.cleaned_data.get(c.key)) else None for c in self.columns}
+
+
+class HouseholdForm(ScopedModelForm):
+    """户 on its edit page: the grid offered is one of the user's own."""
+
+    class Meta:
+        model = Household
+        fields = ["code", "grid", "address", "head_name"]

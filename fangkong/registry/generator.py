@@ -22,18 +22,22 @@ from django.db.models import Max
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.accounts import do_assign_role, do_create_user
+from fangkong.core.actions import SYSTEM
 from fangkong.core.bulk import analyze, insert_rows
-from fangkong.core.choices import AuditAction, DivisionKind, DivisionLevel, LiaisonLevel, Module, Role
+from fangkong.core.choices import AuditAction, DivisionKind, DivisionLevel, Module, Role
 from fangkong.core.identity import name_pinyin
-from fangkong.core.models import Division, Liaison, User, UserRole
+from fangkong.core.models import Division, User, UserRole
 
 from . import names
-from .choices import ResidentStatus
-from .models import Household, Resident
+from .choices import LiaisonLevel, ResidentStatus, Sex
+from .models import Household, Liaison, Resident
 
 DEMO_PASSWORD = "fangkong-demo-2026"
 HOUSEHOLDS_PER_GRID = 300
 REFERENCE_DATE = dt.date(2022, 7, 1)  # ages are computed against the outbreak year of the seeds
+# Plain strings (the values), not the members: they go into rows written without the ORM.
+MALE, FEMALE = Sex.MALE.value, Sex.FEMALE.value
 
 
 @dataclass
@@ -65,11 +69,11 @@ class _Names:
     def surname(self) -> str:
         return self.surnames[bisect.bisect_left(self.cum, self.rng.random() * self.cum[-1])]
 
-    _FIRST = {"male": names.GIVEN_MALE + names.GIVEN_ANY, "female": names.GIVEN_FEMALE + names.GIVEN_ANY}
-    _SECOND = {"male": names.GIVEN_MALE, "female": names.GIVEN_FEMALE}
+    _FIRST = {MALE: names.GIVEN_MALE + names.GIVEN_ANY, FEMALE: names.GIVEN_FEMALE + names.GIVEN_ANY}
+    _SECOND = {MALE: names.GIVEN_MALE, FEMALE: names.GIVEN_FEMALE}
 
     def given(self, sex: str) -> str:
-        key = "male" if sex == "male" else "female"
+        key = MALE if sex == MALE else FEMALE
         first = self.rng.choice(self._FIRST[key])
         return first if self.rng.random() < 0.3 else first + self.rng.choice(self._SECOND[key])
 
@@ -102,7 +106,7 @@ class _Ids:
     def make(self, birth: dt.date, sex: str) -> str:
         region = self.county_code if self.rng.random() < 0.85 else self.rng.choice(names.OTHER_BIRTH_REGIONS)
         ymd = f"{birth.year:04d}{birth.month:02d}{birth.day:02d}"
-        parity = 1 if sex == "male" else 0
+        parity = 1 if sex == MALE else 0
         key = (region, ymd, parity)
         n = self.next.get(key)
         if n is None:
@@ -186,17 +190,17 @@ _SIZE_CUM_WEIGHTS = list(itertools.accumulate([16, 28, 24, 18, 9, 5]))  # what c
 def _household_members(rng: random.Random, nm: _Names, ref: dt.date, ids: _Ids) -> list[dict]:
     size = rng.choices(_SIZES, cum_weights=_SIZE_CUM_WEIGHTS)[0]
     surname = nm.surname()
-    head_sex = "male" if rng.random() < 0.78 else "female"
+    head_sex = MALE if rng.random() < 0.78 else FEMALE
     members = [("head", head_sex, "户主")]
     if size >= 2:
-        members.append(("spouse", "female" if head_sex == "male" else "male", "配偶"))
+        members.append(("spouse", FEMALE if head_sex == MALE else MALE, "配偶"))
     for _ in range(size - len(members)):
         if rng.random() < 0.8:
-            sex = rng.choice(["male", "female"])
-            members.append(("child", sex, "子" if sex == "male" else "女"))
+            sex = rng.choice([MALE, FEMALE])
+            members.append(("child", sex, "子" if sex == MALE else "女"))
         else:
-            sex = rng.choice(["male", "female"])
-            members.append(("parent", sex, "父亲" if sex == "male" else "母亲"))
+            sex = rng.choice([MALE, FEMALE])
+            members.append(("parent", sex, "父亲" if sex == MALE else "母亲"))
     head_age = _age_for(rng, "head")
     out = []
     for role, sex, relation in members:
@@ -347,14 +351,21 @@ class _RegistryWriter:
 
 def _make_user(username: str, full_name: str, division: Division, password_hash: str,
                role_list: list[tuple[str, str]]) -> User:
-    user = User.objects.create(username=username, full_name=full_name, division=division, password=password_hash)
-    UserRole.objects.bulk_create([UserRole(user=user, role=r, module=m) for r, m in role_list])
+    """A named account, opened and given its roles through the audited account actions."""
+    user = do_create_user(username, division=division, full_name=full_name, password_hash=password_hash,
+                          acting_user=SYSTEM)
+    for role, module in role_list:
+        do_assign_role(user, role, module, acting_user=SYSTEM)
     return user
 
 
 def _build_users(out: GeneratedCounty, rng: random.Random) -> None:
     """Named demo accounts per access level, plus a grid worker for every grid and cadres for
-    every township and village (the people leads are routed to)."""
+    every township and village (the people leads are routed to).
+
+    The named accounts go through the account actions (one audit row each); the bulk workers
+    and cadres, thousands in a full county, are written in bulk under the `generate_county` row.
+    """
     pw = make_password(DEMO_PASSWORD)
     county, t0, v0 = out.county, out.townships[0], out.villages[0]
     g0 = out.grids[0]
@@ -389,16 +400,16 @@ def _build_users(out: GeneratedCounty, rng: random.Random) -> None:
     bulk, roles_ = [], []
     for grid in out.grids:
         if grid.pk not in taken:
-            bulk.append(User(username=f"gw{grid.code}", full_name=nm.surname() + nm.given("female"),
+            bulk.append(User(username=f"gw{grid.code}", full_name=nm.surname() + nm.given(FEMALE),
                              division=grid, password=pw, phone=_phone(rng)))
             roles_.append(Role.GRID_WORKER)
     for t in out.townships[1:]:
-        bulk.append(User(username=f"tc{t.code[:9]}", full_name=nm.surname() + nm.given("male"), division=t,
+        bulk.append(User(username=f"tc{t.code[:9]}", full_name=nm.surname() + nm.given(MALE), division=t,
                          password=pw, phone=_phone(rng)))
         roles_.append(Role.TOWNSHIP_CADRE)
     for v in out.villages:
         if v.pk not in (v0.pk, other_village.pk):
-            bulk.append(User(username=f"vc{v.code}", full_name=nm.surname() + nm.given("male"), division=v,
+            bulk.append(User(username=f"vc{v.code}", full_name=nm.surname() + nm.given(MALE), division=v,
                              password=pw, phone=_phone(rng)))
             roles_.append(Role.VILLAGE_CADRE)
     User.objects.bulk_create(bulk, batch_size=1000)

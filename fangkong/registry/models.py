@@ -1,19 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.choices import Role
-from fangkong.core.scoping import ScopedModel, roles
+from fangkong.core.scoping import ScopedModel
 
-from .choices import ResidentStatus, Sex
-
-REGISTRY_VIEWERS = roles(
-    Role.COMMAND_CENTER, Role.MODULE_LEAD, Role.MODULE_ADMIN, Role.REVIEWER, Role.TOWNSHIP_CADRE,
-    Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC, Role.AUDITOR,
-)
-REGISTRY_EDITORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
+from .choices import LiaisonLevel, ResidentStatus, Sex
+from .roles import REGISTRY_DELETERS, REGISTRY_EDITORS, REGISTRY_VIEWERS
 
 
 class Household(ScopedModel):
@@ -28,7 +23,7 @@ class Household(ScopedModel):
 
     scope_division_field = "grid"
     scope_roles = {"view": REGISTRY_VIEWERS, "add": REGISTRY_EDITORS, "change": REGISTRY_EDITORS,
-                   "delete": roles(Role.COMMAND_CENTER)}
+                   "delete": REGISTRY_DELETERS}
 
     class Meta:
         ordering = ["code"]
@@ -100,3 +95,40 @@ class Resident(ScopedModel):
             return None
         today = dt.date.today()  # noqa: DTZ011
         return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class Liaison(models.Model):
+    """三级分包: a person responsible for a division (or, at village level, a household).
+
+    Moved from core (core holds no domain models); its table was renamed with it.
+    """
+
+    level = models.CharField(_("包联层级"), max_length=32, choices=LiaisonLevel.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("包联人")
+    )
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("包联区划")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="liaisons",
+        verbose_name=_("包联户"),
+    )
+    since = models.DateField(_("起始日期"), auto_now_add=True)
+
+    scope_division_field = "division"
+
+    class Meta:
+        ordering = ["division__path", "level"]
+        verbose_name = _("包联")
+        verbose_name_plural = _("包联")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "user", "division", "household"], name="liaison_unique",
+                violation_error_message="该包联关系已存在",
+            )
+        ]
+
+    def __str__(self) -> str:
+        target = self.household or self.division
+        return f"{self.user} → {target}"

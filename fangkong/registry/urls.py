@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/<int:pk>/map/", views.ImportMapView.as_view(), name="import_map"),
     path("import/<int:pk>/", views.ImportResultView.as_view(), name="import_result"),
     path("import/<int:pk>/errors.xlsx", views.ImportErrorSheetView.as_view(), name="import_errors"),
+    *views.HouseholdPages.urls("households"),
 ]

@@ -6,7 +6,6 @@ division subtree is not found (404), whatever page, filter or export asks for it
 
 from __future__ import annotations
 
-import io
 import itertools
 from pathlib import Path
 from urllib.parse import quote
@@ -16,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -24,16 +22,22 @@ from django.views.generic import FormView, ListView, TemplateView
 from fangkong.core import audit
 from fangkong.core.audit import record_export
 from fangkong.core.choices import AuditAction, BatchStatus, DivisionLevel
+from fangkong.core.exports import export_table, may_export_unmasked
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import as_text, create_batch, error_sheet, previous_batch
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.scoping import in_subtree
+from fangkong.core.views.generic import ModelPages
 
+from .actions import do_start_import
 from .choices import ResidentStatus
-from .forms import ColumnMappingForm, ImportUploadForm
-from .imports import BATCH_KIND, COLUMNS, may_import, open_table, start_upload
+from .filtersets import HouseholdFilterSet
+from .forms import ColumnMappingForm, HouseholdForm, ImportUploadForm
+from .imports import BATCH_KIND, COLUMNS, may_import, open_table
 from .models import Household, Resident
 from .search import search_residents
+from .tables import HouseholdTable, ResidentTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,7 +59,7 @@ def within(qs: QuerySet, division: Division | None) -> QuerySet:
         return qs
     if division.level in _BELOW_COUNTY:
         return qs.filter(grid__in=Division.objects.subtree(division).values("pk"))
-    return qs.filter(grid__path__startswith=division.path)
+    return in_subtree(qs, "grid", division)
 
 
 def scoped(model: type[Resident] | type[Household], user) -> QuerySet:
@@ -104,7 +108,7 @@ class ResidentSearchView(LoginRequiredMixin, ListView):
             q=self.request.GET.get("q", ""), status=self.request.GET.get("status", ""),
             division=_division_param(self.request), statuses=ResidentStatus.choices, query=params.urlencode(),
             searched=bool(self.request.GET.get("q") or self.request.GET.get("division")),
-            may_reveal=may_see_full_pii(self.request.user),
+            may_reveal=may_see_full_pii(self.request.user), may_export_full=may_export_unmasked(self.request.user),
         )
         return ctx
 
@@ -138,38 +142,12 @@ class ResidentRevealView(LoginRequiredMixin, View):
 
 
 class ResidentExportView(LoginRequiredMixin, View):
-    """The search result as xlsx: masked, or full (`full=1`) for roles that may; always audited."""
-
-    columns = ("name", "id_number", "sex", "birth_date", "phone", "address", "relation_to_head", "status")
+    """The search result as xlsx (core.exports): masked; full values only for roles that send lists
+    on, with a stated reason; always audited with the count and the filter."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from openpyxl import Workbook
-
-        full = request.GET.get("full") == "1"
-        if full and not may_see_full_pii(request.user):
-            raise PermissionDenied(_("您的角色不能导出完整身份证号和手机号"))
-        rows = filtered_residents(request)[:EXPORT_LIMIT]
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_("常住人口"))
-        ws.append([str(Resident._meta.get_field(c).verbose_name) for c in self.columns] + [_("所属网格")])
-        count = 0
-        for r in rows.iterator(chunk_size=2000):
-            ws.append([
-                r.name, r.id_number if full else mask_id_number(r.id_number), r.get_sex_display(),
-                r.birth_date, r.phone if full else mask_phone(r.phone), r.address, r.relation_to_head,
-                r.get_status_display(), r.grid.name,
-            ])
-            count += 1
-        buf = io.BytesIO()
-        wb.save(buf)
-        params = {k: v for k, v in request.GET.items() if v}
-        audit.record_export("registry.resident", count, fields=self.columns, full_pii=full,
-                            description=str(params)[:200])
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="residents-{timezone.localtime():%Y%m%d-%H%M}.xlsx"'
-        return response
+        return export_table(request, ResidentTable, filtered_residents(request), name=_("常住人口"),
+                            object_type="registry.resident")
 
 
 class DivisionBrowserView(LoginRequiredMixin, TemplateView):
@@ -291,12 +269,7 @@ class ImportMapView(LoginRequiredMixin, FormView):
         return {"rows": rows, "header_row": table.header_row, "total": table.total}
 
     def form_valid(self, form):
-        self.batch.options = {**self.batch.options, "mapping": form.mapping(), "started": True}
-        self.batch.save(update_fields=["options"])
-        try:
-            start_upload(self.batch)
-        except (InvalidValue, PermissionDenied) as exc:
-            Batch.objects.filter(pk=self.batch.pk).update(status=BatchStatus.FAILED, message=str(exc))
+        do_start_import(self.batch, form.mapping(), acting_user=self.request.user)
         return redirect("registry:import_result", pk=self.batch.pk)
 
 
@@ -343,3 +316,12 @@ class ImportErrorSheetView(LoginRequiredMixin, View):
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
+
+
+class HouseholdPages(ModelPages):
+    """户: list, detail, add, edit, delete — the generic pages (core.views.generic), one declaration."""
+
+    model = Household
+    table = HouseholdTable
+    filterset_class = HouseholdFilterSet
+    form_class = HouseholdForm

@@ -27,11 +27,11 @@ class _LeadFields(forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     name = forms.CharField(label=_("姓名"), max_length=40)
     id_number = forms.CharField(label=_("身份证号"), max_length=24, required=False)
-    origin = forms.CharField(label=_("从哪里来(来源地/途经地)"), max_length=255)
+    origin = forms.CharField(label=_("从哪里来（来源地/途经地）"), max_length=255)
     arrived_at = forms.DateTimeField(label=_("到达时间"), required=False,
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"])
-    address = forms.CharField(label=_("现住址(乡镇、村/社区、门牌)"), max_length=255)
+    address = forms.CharField(label=_("现住址（乡镇、村/社区、门牌）"), max_length=255)
     from_abroad = forms.BooleanField(label=_("境外返回"), required=False)
 
     def clean_phone(self) -> str:
@@ -68,7 +68,7 @@ class SelfReportForm(_LeadFields):
 
     consent = forms.BooleanField(label=_("我已阅读并同意上述个人信息处理告知"), required=True,
                                  error_messages={"required": _("请先阅读并同意个人信息处理告知")})
-    website = forms.CharField(required=False, label=_("网址(请勿填写)"),
+    website = forms.CharField(required=False, label=_("网址（请勿填写）"),
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     started = forms.CharField(widget=forms.HiddenInput)
 
@@ -80,13 +80,13 @@ class SelfReportForm(_LeadFields):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("website"):
-            raise forms.ValidationError(_("提交未通过校验,请刷新页面后重试"))
+            raise forms.ValidationError(_("提交未通过校验，请刷新页面后重试"))
         try:
             started = float(signing.loads(data.get("started", ""), salt=TIME_TRAP_SALT, max_age=3600))
         except (signing.BadSignature, TypeError, ValueError) as exc:
-            raise forms.ValidationError(_("页面已过期,请刷新后重新填写")) from exc
+            raise forms.ValidationError(_("页面已过期，请刷新后重新填写")) from exc
         if time.time() - started < min_form_seconds():
-            raise forms.ValidationError(_("提交过快,请核对信息后再提交"))
+            raise forms.ValidationError(_("提交过快，请核对信息后再提交"))
         return data
 
 

@@ -1,7 +1,5 @@
-"""Signals other areas listen to (control connects to `person_controlled`)."""
+"""Signals other areas listen to: defined in core (`core.signals`), re-exported for screening's senders."""
 
-from django.dispatch import Signal
+from fangkong.core.signals import person_controlled
 
-# Sent on commit when a reviewer approves a verification with outcome "controlled".
-# kwargs: person (screening.Person), measure_kind (core.choices.MeasureKind), verification, actor
-person_controlled = Signal()
+__all__ = ["person_controlled"]

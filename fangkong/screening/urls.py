@@ -5,7 +5,8 @@ from .views import boards, public, work
 app_name = "screening"
 urlpatterns = [
     path("report/", public.self_report, name="self_report"),
-    path("report/done/<str:code>/", public.self_report_done, name="self_report_done"),
+    path("report/done/", public.self_report_done, name="self_report_done"),
+    path("report/qr.svg", public.self_report_qr, name="self_report_qr"),
     path("receipt/", public.receipt_status, name="receipt"),
     path("my/", work.MyTasksView.as_view(), name="my_tasks"),
     path("screen/", work.door_screening, name="door_screening"),

@@ -1,16 +1,12 @@
-"""Exports of a round: coverage by division, and the untested list (masked unless the role may see)."""
+"""Exports of a round: coverage by division, and the untested list (masked unless an allowed role gives a reason)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
-from fangkong.core import audit
-from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.exports import export_rows
+from fangkong.core.pii import mask_id_number, mask_phone
 
 from .models import CoverageGap, CoverageRollup, SamplingRound, SamplingSite, SiteHourRollup
 
@@ -46,36 +42,15 @@ def _throughput_rows(user, rnd: SamplingRound) -> list[list]:
 
 
 def export_response(request: HttpRequest, rnd: SamplingRound, what: str, fmt: str) -> HttpResponse:
-    full = request.GET.get("full_pii") == "1" and may_see_full_pii(request.user)
-    if what == "coverage":
-        header, rows = COVERAGE_HEADER, _coverage_rows(request.user, rnd)
-    elif what == "gaps":
-        header, rows = GAP_HEADER, _gap_rows(request.user, rnd, full)
-    elif what == "throughput":
-        header, rows = THROUGHPUT_HEADER, _throughput_rows(request.user, rnd)
-    else:
+    """One of the round's lists through the one export helper (masking, reason, formulas, audit)."""
+    names = {"coverage": "覆盖率", "gaps": "未检人员", "throughput": "采样点产能"}
+    if what not in names:
         raise Http404
-    audit.record_export(f"testing.{what}", len(rows), fields=header, full_pii=full, description=str(rnd))
-    name = f"{rnd.name}-{ {'coverage': '覆盖率', 'gaps': '未检人员', 'throughput': '采样点产能'}[what]}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(header)
-        w.writerows(rows)
-        resp = HttpResponse(("\ufeff" + buf.getvalue()).encode(), content_type="text/csv; charset=utf-8")
-        ext = "csv"
-    else:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(name[:31])
-        ws.append(header)
-        for row in rows:
-            ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        resp = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        ext = "xlsx"
-    from urllib.parse import quote
-
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{ext}"
-    return resp
+    name = f"{rnd.name}-{names[what]}"
+    if what == "gaps":
+        return export_rows(request, name=name, object_type="testing.gaps", header=GAP_HEADER,
+                           rows=lambda full: _gap_rows(request.user, rnd, full), fmt=fmt)
+    header, rows = ((COVERAGE_HEADER, lambda full: _coverage_rows(request.user, rnd)) if what == "coverage"
+                    else (THROUGHPUT_HEADER, lambda full: _throughput_rows(request.user, rnd)))
+    return export_rows(request, name=name, object_type=f"testing.{what}", header=header, rows=rows,
+                       has_pii=False, fmt=fmt)

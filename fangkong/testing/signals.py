@@ -1,9 +1,5 @@
-"""Signals other areas listen to (control connects to `result_recorded`)."""
+"""Signals other areas listen to: defined in core (`core.signals`), re-exported for testing's senders."""
 
-from django.dispatch import Signal
+from fangkong.core.signals import result_recorded
 
-# Sent on commit for every individual result attributed to a person (a single tube, or a
-# negative pool for each of its members). kwargs: resident (registry.Resident or None),
-# id_number (str), sampled_at (datetime), result ("negative" / "positive" / "invalid"),
-# kind ("pcr_test" / "antigen_test"), sample (the testing object)
-result_recorded = Signal()
+__all__ = ["result_recorded"]

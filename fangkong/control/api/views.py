@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet
+from fangkong.core.errors import api_call
 from fangkong.core.models import User
 from fangkong.screening.models import Person
 
@@ -24,13 +24,8 @@ from . import serializers as S
 
 
 def _call(fn, *args, **kwargs):
-    """Run an action; Chinese validation messages become 400, scope failures 403."""
-    try:
-        return fn(*args, **kwargs)
-    except ValidationError as exc:
-        raise exceptions.ValidationError({"detail": exc.messages}) from None
-    except PermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from None
+    """Run an action; errors mapped once by `core.errors` (400 with the Chinese messages, 403, 404)."""
+    return api_call(fn, *args, **kwargs)
 
 
 class RiskAreaViewSet(ScopedReadOnlyViewSet):

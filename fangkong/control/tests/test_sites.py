@@ -118,7 +118,7 @@ def test_it_names_the_county_row_of_the_dashboard_instead_of_its_code(db, users,
     p.save()
     F.start(p, timezone.localdate(), kind=MeasureKind.HOME_MONITORING)
     ctx = client_for(users["commander"]).get("/control/").context
-    names = [name for name, _counts, _total in ctx["by_township"]]
+    names = [name for name, _counts, _total in ctx["figures"].by_township]
     assert f"{county.name}(未分到乡镇)" in names
     assert county.path not in names and not any(n.isdigit() for n in names)
     assert Measure.objects.filter(division=county).count() == 1

@@ -63,13 +63,15 @@ def test_it_shows_site_staff_only_their_sites_persons(db, users):
 
 def test_it_exports_masked_unless_the_role_may_and_audits(db, users):
     ms = _today_measures()
-    resp = client_for(users["auditor"]).get("/control/measures/", {"export": "xlsx", "full_pii": "1"})
+    assert client_for(users["auditor"]).get("/control/measures/", {"export": "xlsx", "full_pii": "1"}).status_code == 403
+    resp = client_for(users["auditor"]).get("/control/measures/", {"export": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
     assert rows[0][:2] == ("姓名", "身份证号") and len(rows) == 4
     assert {r[1] for r in rows[1:]} == {mask_id_number(m.person.id_number) for m in ms}
     log = AuditLog.objects.filter(action=AuditAction.EXPORT, actor=users["auditor"]).get()
     assert log.changes["count"] == 3 and log.changes["full_pii"] is False
-    resp = client_for(users["commander"]).get("/control/measures/", {"export": "xlsx", "full_pii": "1"})
+    resp = client_for(users["commander"]).get("/control/measures/", {"export": "xlsx", "full_pii": "1",
+                                                                       "reason": "报送市疾控"})
     rows = list(openpyxl.load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True))
     assert {r[1] for r in rows[1:]} == {m.person.id_number for m in ms}
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, actor=users["commander"]).get().changes["full_pii"]
@@ -166,12 +168,12 @@ def test_it_counts_by_township_and_lists_home_measures_not_checked_today(db, use
     client = client_for(users["commander"])
     client.post(f"/control/measures/{home[0].pk}/door_check/", {"outcome": "present"})
     ctx = client.get("/control/").context
-    assert ctx["home_unchecked"] == 1
+    assert ctx["figures"].home_unchecked == 1
     client.post(f"/control/measures/{home[1].pk}/checkin/", {"temperature": "36.4", "source": "grid_worker"})
-    assert client.get("/control/").context["no_checkin"] == 1
+    assert client.get("/control/").context["figures"].no_checkin == 1
     assert home[0].person.name in client.get("/control/measures/", {"no_checkin": "1"}).content.decode()
     township = home[0].division.path[:9]
-    rows = {name: (counts, total) for name, counts, total in ctx["by_township"]}
+    rows = {name: (counts, total) for name, counts, total in ctx["figures"].by_township}
     from fangkong.core.models import Division
 
     assert rows[Division.objects.get(path=township).name][1] == sum(m.division.path.startswith(township) for m in home)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+
+from fangkong.core.errors import ActionFailed, call_action
 
 from ..roles import CONTROL_VIEWERS
 
@@ -20,15 +21,10 @@ class ControlMixin(LoginRequiredMixin):
 
 
 def run_action(request, fn, *args, success: str, back: str, **kwargs):
-    """Call an action; show its Chinese error messages instead of failing, then go back."""
+    """Call an action, then go back; errors are mapped once, by `core.errors.call_action`
+    (Chinese validation messages shown, refusal 403, out of scope 404)."""
     try:
-        result = fn(*args, **kwargs)
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        result = call_action(request, fn, *args, success=success, **kwargs)
+    except ActionFailed:
         return None, redirect(back)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or "没有权限")
-        return None, redirect(back)
-    messages.success(request, success)
     return result, redirect(back)

@@ -7,12 +7,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -21,6 +19,8 @@ from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.models import Division
 from fangkong.core.scoping import in_subtree
+from fangkong.metrics import catalog
+from fangkong.metrics.control import TOWNSHIP_PATH, control_figures, not_checked_today
 
 from .. import actions
 from ..capacity import forecast
@@ -41,25 +41,11 @@ from ..jobs import overdue_tests
 from ..models import Measure, QuarantineSite, Room, ScheduledTest, Transfer
 from .base import ControlMixin, run_action
 
-TOWNSHIP_PATH = 9
 SELF_CHECKIN_SALT = "control.self_checkin"
 
 
 def checkin_token(measure: Measure) -> str:
     return signing.dumps(measure.pk, salt=SELF_CHECKIN_SALT)
-
-
-def township_names(paths) -> dict[str, str]:
-    """Row labels of the dashboard's township table, by township path.
-
-    A person managed above township level (at the county) falls into a bucket whose path is
-    the county's: it is labelled with the county's name, never with its code."""
-    names = dict(Division.objects.filter(path__in=list(paths)).values_list("path", "name"))
-    out = {}
-    for p in paths:
-        name = names.get(p) or gettext("区划不详")
-        out[p] = name if len(p) >= TOWNSHIP_PATH else gettext("%(name)s(未分到乡镇)") % {"name": name}
-    return out
 
 
 class DashboardView(ControlMixin, TemplateView):
@@ -70,25 +56,11 @@ class DashboardView(ControlMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, today = self.request.user, timezone.localdate()
-        active = Measure.objects.restrict(user).filter(status=MeasureStatus.ACTIVE)
-        kinds = list(MeasureKind)
-        rows: dict[str, dict[str, int]] = {}
-        for r in active.annotate(t=Substr("division__path", 1, TOWNSHIP_PATH)).values("t", "kind").annotate(n=Count("id")):
-            rows.setdefault(r["t"], {})[r["kind"]] = r["n"]
-        names = township_names(rows)
-        ctx["by_township"] = [(names[p], [rows[p].get(k, 0) for k in kinds], sum(rows[p].values()))
-                              for p in sorted(rows)]
-        totals = dict(active.values_list("kind").annotate(n=Count("id")).order_by())
-        ctx["kind_totals"] = [(k.label, totals.get(k.value, 0)) for k in kinds]
-        ctx["kinds"] = [k.label for k in kinds]
-        ctx["by_site"] = list(active.filter(site__isnull=False).values("site__name").annotate(n=Count("id"))
-                              .order_by("site__name"))
-        ctx["due_today"] = active.filter(ends_on=today).count()
-        ctx["due_tomorrow"] = active.filter(ends_on=today + dt.timedelta(days=1)).count()
-        ctx["overdue"] = overdue_tests(ScheduledTest.objects.restrict(user), today).count()
-        ctx["home_unchecked"] = not_checked_today(active.filter(kind__in=actions.HOME_KINDS)).count()
-        # Sara Alert's "non-reporting": under a measure, no health check-in yet today.
-        ctx["no_checkin"] = active.exclude(checkins__on=today).count()
+        figures = control_figures(user, today)
+        ctx["figures"] = figures
+        ctx["kind_totals"] = [(k.label, figures.by_kind[k.value]) for k in MeasureKind]
+        ctx["kinds"] = [k.label for k in MeasureKind]
+        ctx["definition"] = catalog.get("control.in_force")
         caps = forecast(QuarantineSite.objects.restrict(user).filter(active=True), today)
         ctx["near_capacity"] = [c for c in caps if c.near_capacity]
         ctx["today"] = today
@@ -101,12 +73,6 @@ def townships_of(root: Division | None) -> list[Division]:
         return []
     anchor = root if len(root.path) <= TOWNSHIP_PATH else Division.objects.filter(path=root.path[:TOWNSHIP_PATH]).first()
     return list(anchor.descendants(include_self=True).filter(level=DivisionLevel.TOWNSHIP)) if anchor else []
-
-
-def not_checked_today(qs):
-    """Home measures without a door check since midnight (居家人员今日未上门查看)."""
-    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
-    return qs.exclude(door_checks__at__gte=start)
 
 
 def measure_columns():

@@ -20,15 +20,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.core import actions, audit
-from fangkong.core.choices import AuditSource
+from fangkong.core.choices import AuditSource, DivisionLevel
 from fangkong.core.models import Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
-from fangkong.core.scoping import ScopedModel, user_may
+from fangkong.core.scoping import VIEW, ScopedModel, user_may
 
 ACTION_OF = {
     "list": "view", "retrieve": "view", "create": "add", "update": "change",
     "partial_update": "change", "destroy": "delete",
 }
+
+FIELD_LEVELS = {"grid": DivisionLevel.GRID}
 
 
 def scope_action(view: Any) -> str:
@@ -47,7 +49,7 @@ class ScopedPermission(permissions.BasePermission):
             return False
         queryset = getattr(view, "queryset", None)
         action = scope_action(view)
-        if queryset is None or action == "view":  # reads, custom actions and model-less viewsets
+        if queryset is None or action == VIEW:  # reads, custom actions and model-less viewsets
             return True
         return user_may(queryset.model, request.user, action)
 
@@ -138,9 +140,11 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if user.division is None:
                 return qs.none()
             qs = qs.filter(path__startswith=user.division.path)
-            return qs.filter(level="grid") if name == "grid" else qs
+            # A division field named after a level ("grid") offers divisions of that level only.
+            level = FIELD_LEVELS.get(name)
+            return qs.filter(level=level) if level else qs
         if issubclass(model, ScopedModel):
-            return model.objects.restrict(user, "view")
+            return model.objects.restrict(user, VIEW)
         return qs
 
 

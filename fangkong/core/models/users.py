@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import MODULE_ROLES, SEPARATED_ADMIN_ROLES, LiaisonLevel, Module, Role
+from ..choices import MODULE_ROLES, SEPARATED_ADMIN_ROLES, Module, Role
 
 
 class User(AbstractUser):
@@ -83,35 +83,3 @@ class UserRole(models.Model):
             ).exclude(role=self.role)
             if others.exists():
                 raise ValidationError(_("系统管理员、安全管理员、审计管理员(三员)不能由同一账号兼任"))
-
-
-class Liaison(models.Model):
-    """三级分包: a person responsible for a division (or, at village level, a household)."""
-
-    level = models.CharField(_("包联层级"), max_length=32, choices=LiaisonLevel.choices)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("包联人"))
-    division = models.ForeignKey(
-        "core.Division", on_delete=models.CASCADE, related_name="liaisons", verbose_name=_("包联区划")
-    )
-    household = models.ForeignKey(
-        "registry.Household", on_delete=models.CASCADE, null=True, blank=True, related_name="liaisons",
-        verbose_name=_("包联户"),
-    )
-    since = models.DateField(_("起始日期"), auto_now_add=True)
-
-    scope_division_field = "division"
-
-    class Meta:
-        ordering = ["division__path", "level"]
-        verbose_name = _("包联")
-        verbose_name_plural = _("包联")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["level", "user", "division", "household"], name="liaison_unique",
-                violation_error_message="该包联关系已存在",
-            )
-        ]
-
-    def __str__(self) -> str:
-        target = self.household or self.division
-        return f"{self.user} → {target}"

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
@@ -487,9 +486,11 @@ def test_it_sends_large_files_to_the_worker(users, settings, tmp_path, django_ca
     assert batch.imported == 2
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}})
 def test_it_runs_background_batches_with_any_tasks_backend(users, settings, tmp_path,
                                                           django_capture_on_commit_callbacks):
+    # Through the settings fixture, not @override_settings: a fixture change made inside the
+    # decorator restored the decorated TASKS after the test, for every later test.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path
     content = csv_bytes([["姓名", "身份证号", "户编号"], ["张三", GOOD_ID, "BAD"]])
     batch = create_batch(kind="test", file_name="a.csv", content=content, division=users["commander"].division,

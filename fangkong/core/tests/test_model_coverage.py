@@ -1,5 +1,5 @@
-"""Meta-tests: every scoped model and every API endpoint has a test class built on the shared
-mixins of fangkong.core.testkit, so a new model in any app cannot ship untested."""
+"""Meta-tests: every scoped model, every API endpoint and every generic page has a test class built
+on the shared mixins of fangkong.core.testkit(_pages), so a new model in any app cannot ship untested."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from fangkong.core.scoping import ScopedModel
 from fangkong.core.testkit import APITests, ModelTestCase, ScopeTests, ViewTests
+from fangkong.core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 # A model's class must at least test reading through one of these.
 READ_MIXINS = (ScopeTests.Read, ScopeTests.Restrict, APITests.Get, APITests.List, ViewTests.List, ViewTests.Detail)
@@ -124,6 +125,45 @@ def test_every_api_endpoint_has_mixin_tests_for_each_method(db):
                 f"/api/ action {name!r} (POST) is not in the api_actions of an APITests.Actions class")
     stale = {name for name in ACTIONS_WITHOUT_MIXINS if not _routed(name)}
     assert not stale, f"ACTIONS_WITHOUT_MIXINS names no routed action: {sorted(stale)}"
+
+
+def generic_pages() -> dict[str, type]:
+    """`app:name` → view class for every routed page built on core.views.generic."""
+    found: dict[str, type] = {}
+
+    def walk(patterns: list, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name and isinstance(getattr(p.callback, "view_class", None), type):
+                cls = p.callback.view_class
+                if issubclass(cls, ObjectListView | ObjectDetailView | ObjectEditView | ObjectDeleteView):
+                    found[f"{namespace}{p.name}"] = cls
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+# A generic page of each kind needs a test class on the mixin that runs it (see core/testkit_pages.py).
+PAGE_MIXINS = {
+    ObjectListView: ("list_url_name", ViewTests.List),
+    ObjectDetailView: ("detail_url_name", ViewTests.Detail),
+    ObjectDeleteView: ("delete_url_name", ViewTests.Delete),
+}
+
+
+def test_every_generic_page_has_mixin_tests_against_it(db):
+    classes = model_test_classes()
+    pages = generic_pages()
+    assert pages, "no page is built on core.views.generic"
+    for name, view in pages.items():
+        if issubclass(view, ObjectEditView):
+            kind = "edit_url_name" if name.endswith("_edit") else "add_url_name"
+            mixin = ViewTests.Edit if kind == "edit_url_name" else ViewTests.Create
+        else:
+            kind, mixin = next(v for k, v in PAGE_MIXINS.items() if issubclass(view, k))
+        tested = [c for c in classes if getattr(c, kind, None) == name and issubclass(c, mixin)]
+        assert tested, f"page {name!r} ({view.__name__}) has no test class on {mixin.__qualname__} (core/testkit_pages.PageTests.Full)"
 
 
 def _routed(url_name: str) -> bool:

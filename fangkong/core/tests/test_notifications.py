@@ -1,6 +1,11 @@
 """The notifications page: one's own notifications, marked read one by one (htmx) or all at once."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from fangkong.core.actions import SYSTEM
 from fangkong.core.models import Notification
+from fangkong.core.notify import do_mark_read
 from fangkong.core.testkit import client_for
 
 
@@ -49,3 +54,14 @@ def test_the_badge_counts_unread(users):
     page = client_for(users["grid"]).get("/")
     assert page.context["unread_notifications"] == 2
     assert len(page.context["latest_notifications"]) == 2
+
+
+def test_it_lets_only_the_recipient_mark_notifications_read(users):
+    note, other = _notes(users["grid"], 2)
+    with pytest.raises(PermissionDenied):
+        do_mark_read(users["grid"], note, acting_user=users["commander"])
+    assert client_for(users["grid_other"]).post(f"/core/notifications/{note.pk}/read/").status_code == 404
+    assert not Notification.objects.filter(user=users["grid"]).exclude(read_at=None).exists()
+    assert do_mark_read(users["grid"], note, acting_user=users["grid"]) == 1
+    assert do_mark_read(users["grid"], acting_user=SYSTEM) == 1  # the other one; the first is read already
+    assert not Notification.objects.filter(pk__in=[note.pk, other.pk], read_at=None).exists()

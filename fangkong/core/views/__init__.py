@@ -6,12 +6,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from fangkong.core.models import Notification
+from fangkong.core.notify import do_mark_read
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -49,12 +49,11 @@ class NotificationReadView(LoginRequiredMixin, View):
     """Marks one notification (or, without pk, all) as read and follows its link if it has one."""
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
-        mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
         if pk is None:
-            mine.update(read_at=timezone.now())
+            do_mark_read(request.user, acting_user=request.user)
             return redirect("core:notifications")
         note = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
-        mine.filter(pk=note.pk).update(read_at=timezone.now())
+        do_mark_read(request.user, note, acting_user=request.user)
         if request.htmx:
             note.refresh_from_db()
             return render(request, "core/_notification.html", {"n": note})

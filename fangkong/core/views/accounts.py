@@ -30,7 +30,7 @@ class AccountAdminMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def test_func(self) -> bool:
         user = self.request.user
-        return user.is_superuser or user.has_role(*self.allowed_roles)
+        return user.has_role(*self.allowed_roles)
 
     def managed_user(self, pk: int) -> User:
         return get_object_or_404(accounts.users_for(self.request.user), pk=pk)
@@ -71,7 +71,7 @@ class AccountCreateView(AccountAdminMixin, View):
             d = form.cleaned_data
             user = accounts.do_create_user(
                 d["username"], division=d["division"], password=d["password"], full_name=d["full_name"],
-                phone=d["phone"], organisation=d["organisation"],
+                phone=d["phone"], organisation=d["organisation"], acting_user=request.user,
             )
             messages.success(request, _("账号 %(name)s 已创建,请安全管理员分配角色") % {"name": user.username})
             return redirect("core:account", pk=user.pk)
@@ -88,8 +88,8 @@ class AccountDetailView(AccountAdminMixin, View):
         ctx = {
             "account": account,
             "account_roles": account.roles.all(),
-            "is_sysadmin": me.is_superuser or me.has_role(Role.SYSTEM_ADMIN),
-            "is_secadmin": me.is_superuser or me.has_role(Role.SECURITY_ADMIN),
+            "is_sysadmin": me.has_role(Role.SYSTEM_ADMIN),
+            "is_secadmin": me.has_role(Role.SECURITY_ADMIN),
             "is_locked": account.username in accounts.locked_usernames(),
             "role_form": role_form or RoleForm(),
             "division_form": division_form or DivisionForm(actor=me, initial={"division": account.division_id}),
@@ -111,7 +111,7 @@ class AccountActionView(AccountDetailView):
 
     def post(self, request: HttpRequest, pk: int, op: str) -> HttpResponse:
         me = request.user
-        if op not in self.ops or not (me.is_superuser or me.has_role(self.ops[op])):
+        if op not in self.ops or not me.has_role(self.ops[op]):
             raise PermissionDenied(_("您没有此项账号管理权限"))
         account = self.managed_user(pk)
         try:
@@ -125,22 +125,24 @@ class AccountActionView(AccountDetailView):
         return redirect("core:account", pk=account.pk)
 
     def apply(self, request: HttpRequest, account: User, op: str) -> HttpResponse | None:
+        me = request.user
         if op in ("activate", "deactivate"):
-            accounts.do_set_active(account, op == "activate")
+            accounts.do_set_active(account, op == "activate", acting_user=me)
         elif op == "division":
             form = DivisionForm(request.POST, actor=request.user)
             if not form.is_valid():
                 return self.page(request, account, division_form=form, status=400)
-            accounts.do_set_division(account, form.cleaned_data["division"])
+            accounts.do_set_division(account, form.cleaned_data["division"], acting_user=me)
         elif op == "assign":
             form = RoleForm(request.POST)
             if not form.is_valid():
                 return self.page(request, account, role_form=form, status=400)
-            accounts.do_assign_role(account, form.cleaned_data["role"], form.cleaned_data["module"])
+            accounts.do_assign_role(account, form.cleaned_data["role"], form.cleaned_data["module"], acting_user=me)
         elif op == "revoke":
-            accounts.do_revoke_role(account, request.POST.get("role", ""), request.POST.get("module", ""))
+            accounts.do_revoke_role(account, request.POST.get("role", ""), request.POST.get("module", ""),
+                                    acting_user=me)
         elif op == "unlock":
-            accounts.do_unlock(account.username)
+            accounts.do_unlock(account.username, acting_user=me)
         return None
 
 
@@ -158,6 +160,6 @@ class LockedAccountsView(AccountAdminMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "")
         if username in accounts.locked_usernames():
-            accounts.do_unlock(username)
+            accounts.do_unlock(username, acting_user=request.user)
             messages.success(request, _("已解锁 %(name)s") % {"name": username})
         return redirect("core:locked_accounts")

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from fangkong.core import accounts, audit
-from fangkong.core.choices import DivisionLevel, Role
+from fangkong.core import accounts
+from fangkong.core.exports import export_rows
 from fangkong.core.filtersets import AuditLogFilterSet
 from fangkong.core.models import AuditLog
 from fangkong.core.verbs import verb_label
 
-COUNTY_OR_ABOVE = frozenset({DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY})
-AUDIT_READERS = frozenset({Role.AUDITOR, Role.AUDIT_ADMIN})
+AUDIT_READERS = accounts.AUDIT_READERS
 EXPORT_LIMIT = 100_000
 
 
@@ -32,14 +28,8 @@ class AuditReaderMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def filtered(self) -> AuditLogFilterSet:
         """The filtered rows; `?admins=1` narrows to what the system / security administrators did."""
-        base = AuditLog.objects.all()
-        if self.admins_only or self.request.GET.get("admins"):
-            base = accounts.admin_actions()
-        division = self.request.user.division
-        if division is not None and division.level not in COUNTY_OR_ABOVE:
-            # A township's auditor reads what happened to its data and what its own people did.
-            base = base.filter(Q(division_path__startswith=division.path)
-                               | Q(actor__division__path__startswith=division.path))
+        admins = self.admins_only or bool(self.request.GET.get("admins"))
+        base = accounts.audit_log_for(self.request.user, admins_only=admins)
         return AuditLogFilterSet(self.request.GET or None, queryset=base.select_related("actor"))
 
 
@@ -72,30 +62,17 @@ class AuditLogExportView(AuditReaderMixin, View):
                "changes"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from openpyxl import Workbook
+        qs = self.filtered().qs
 
-        rows = self.filtered().qs[:EXPORT_LIMIT]
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_("审计日志"))
-        ws.append([str(AuditLog._meta.get_field(c).verbose_name) for c in self.columns])
-        count = 0
-        for r in rows.iterator(chunk_size=2000):
-            ws.append([
-                timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_label, r.get_action_display(),
-                verb_label(r.verb), r.object_type, r.object_id, r.object_repr, r.get_source_display(), r.ip or "",
-                _json(r.changes),
-            ])
-            count += 1
-        buf = io.BytesIO()
-        wb.save(buf)
-        params = {k: v for k, v in request.GET.items() if v}
-        audit.record_export("core.auditlog", count, fields=self.columns, description=str(params)[:200])
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.xlsx"'
-        return response
+        def rows(full: bool):
+            for r in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
+                yield [timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"), r.actor_label, r.get_action_display(),
+                       verb_label(r.verb), r.object_type, r.object_id, r.object_repr, r.get_source_display(),
+                       r.ip or "", _json(r.changes)]
+
+        header = [str(AuditLog._meta.get_field(c).verbose_name) for c in self.columns]
+        return export_rows(request, name=_("审计日志"), object_type="core.auditlog", header=header, rows=rows,
+                           has_pii=False, fmt="xlsx")
 
 
 def _json(value) -> str:

@@ -121,7 +121,8 @@ def test_it_updates_a_changed_resident_with_before_and_after(tmp_path, grid, use
     resident.refresh_from_db()
     assert (resident.phone, resident.status) == ("13700000000", "away")
     assert resident.household is not None and resident.address  # blank cells erase nothing
-    row = AuditLog.objects.filter(action=AuditAction.UPDATE, object_id=str(resident.pk)).get()
+    row = AuditLog.objects.filter(action=AuditAction.UPDATE, object_type="registry.resident",
+                                object_id=str(resident.pk)).get()
     expected = {"phone": [old_phone, "13700000000"]}
     if old_status != "away":
         expected["status"] = [old_status, "away"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from fangkong.core.errors import api_call
 from fangkong.core.models import Batch
 from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
 
@@ -30,12 +30,8 @@ from . import serializers as s
 
 
 def _run(fn):
-    try:
-        return fn()
-    except PermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
-    except ValidationError as exc:
-        raise exceptions.ValidationError(exc.messages) from exc
+    """Run an action; errors mapped once by `core.errors` (400 with the Chinese messages, 403, 404)."""
+    return api_call(fn)
 
 
 def _dates(request: Request) -> tuple[dt.date, dt.date]:

@@ -148,11 +148,11 @@ class Verification(ScopedModel):
 
     @property
     def outcome_label(self) -> str:
-        """落地管控(集中隔离); other outcomes by their name alone (排除风险 names its measure already)."""
+        """落地管控（集中隔离）; other outcomes by their name alone (排除风险 names its measure already)."""
         if not self.outcome:
             return ""
         if self.outcome == Outcome.CONTROLLED and self.measure_kind:
-            return f"{self.get_outcome_display()}({self.get_measure_kind_display()})"
+            return f"{self.get_outcome_display()}（{self.get_measure_kind_display()}）"
         return str(self.get_outcome_display())
 
     @classmethod

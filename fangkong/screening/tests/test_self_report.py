@@ -42,9 +42,9 @@ def test_it_takes_a_report_without_login_and_routes_it(users):
     assert lead.verification.assignee == users["grid"]
     done = client.get(resp["Location"])
     assert lead.receipt_code in done.content.decode()
-    status = client.get(reverse("screening:receipt"), {"code": lead.receipt_code, "phone_tail": r.phone[-4:]})
+    status = client.post(reverse("screening:receipt"), {"code": lead.receipt_code, "phone_tail": r.phone[-4:]})
     assert "正在核实" in status.content.decode() and r.name not in status.content.decode()
-    wrong = client.get(reverse("screening:receipt"), {"code": lead.receipt_code, "phone_tail": "0000"})
+    wrong = client.post(reverse("screening:receipt"), {"code": lead.receipt_code, "phone_tail": "0000"})
     assert "没有找到" in wrong.content.decode()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit
 from fangkong.core.actions import may
 from fangkong.core.choices import DivisionLevel
+from fangkong.core.exports import export_rows
 from fangkong.core.models import Batch, Division
-from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.pii import mask_id_number, mask_phone
 from fangkong.core.scoping import ADD
 from fangkong.metrics import catalog
 from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
@@ -49,9 +50,11 @@ def board(request):
         township_rows.append((None, [(m, counts["township"][None].get(m.value, 0)) for m in metrics]))
     july = dt.date(today.year, 7, 1) if today.month >= 7 else dt.date(today.year - 1, 7, 1)
     since = _parse_date(g.get("since"), july)
+    label = {m: _received_label(start, end, today) if m == BoardMetric.RECEIVED else m.label for m in metrics}
     ctx = {
-        "metrics": metrics, "channel_rows": channel_rows, "township_rows": township_rows,
-        "total": [(m, counts["total"][m.value]) for m in metrics], "start": start, "end": end,
+        "metrics": [(m, label[m]) for m in metrics], "channel_rows": channel_rows, "township_rows": township_rows,
+        "total": [(m, label[m], counts["total"][m.value]) for m in metrics], "start": start, "end": end,
+        "is_today": start == end == today,
         "range": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
         "sentence_total": screening_sentence(screening_figures(user, since, end)),
         "sentence_push": push_sentence(push_figures(user, start, end)),
@@ -60,6 +63,15 @@ def board(request):
         "closed": DailyClearance.objects.restrict(user).filter(date=end).select_related("division"),
     }
     return render(request, "screening/board.html", ctx)
+
+
+def _received_label(start: dt.date, end: dt.date, today: dt.date) -> str:
+    """接收 says which days it counts: 今日 only for today, else the day or 所选期间."""
+    if start == end == today:
+        return _("今日接收")
+    if start == end:
+        return _("%(date)s接收") % {"date": date_format(start, "MONTH_DAY_FORMAT")}
+    return _("所选期间接收")
 
 
 @login_required
@@ -188,28 +200,19 @@ def assist_reply(request, pk: int):
 
 @login_required
 def assist_export(request):
-    """The outbound sheet sent to other regions (open requests); masked unless the role may see more."""
-    from openpyxl import Workbook
-
+    """The outbound sheet sent to other regions (open requests), through the one export helper."""
     qs = AssistRequest.objects.restrict(request.user).filter(direction=AssistDirection.OUTBOUND).order_by("region", "id")
-    full = may_see_full_pii(request.user) and request.GET.get("full_pii") == "1"
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("协查函")
-    sheet.append(["协查编号", "协查地区", "姓名", "身份证号", "联系电话", "线索地址", "协查事由", "回复时限", "状态"])
-    rows = list(qs)
-    for ar in rows:
-        sheet.append([ar.reference or f"FK{ar.pk:06d}", ar.region, ar.name,
-                      ar.id_number if full else mask_id_number(ar.id_number),
-                      ar.phone if full else mask_phone(ar.phone), ar.address, ar.reason,
-                      timezone.localtime(ar.due_at).strftime("%Y-%m-%d %H:%M") if ar.due_at else "",
-                      ar.get_status_display()])
-    audit.record_export("screening.assistrequest", len(rows), fields=["name", "id_number", "phone"], full_pii=full,
-                        description="发出协查函")
-    out = io.BytesIO()
-    book.save(out)
-    resp = HttpResponse(out.getvalue(), content_type=XLSX)
-    resp["Content-Disposition"] = 'attachment; filename="outbound-assist.xlsx"'
-    return resp
+
+    def rows(full: bool):
+        for ar in qs:
+            yield [ar.reference or f"FK{ar.pk:06d}", ar.region, ar.name,
+                   ar.id_number if full else mask_id_number(ar.id_number),
+                   ar.phone if full else mask_phone(ar.phone), ar.address, ar.reason,
+                   timezone.localtime(ar.due_at).strftime("%Y-%m-%d %H:%M") if ar.due_at else "",
+                   ar.get_status_display()]
+
+    return export_rows(request, name="协查函", object_type="screening.assistrequest", rows=rows,
+                       header=["协查编号", "协查地区", "姓名", "身份证号", "联系电话", "线索地址", "协查事由", "回复时限", "状态"])
 
 
 def townships_of(user) -> list[Division]:

@@ -19,6 +19,7 @@ from django.views.generic import ListView
 from fangkong.core import audit
 from fangkong.core.actions import may
 from fangkong.core.choices import DivisionLevel, Role
+from fangkong.core.errors import ActionFailed, call_action
 from fangkong.core.models import Division
 from fangkong.core.pii import may_see_full_pii
 from fangkong.core.scoping import ADD, CHANGE
@@ -150,13 +151,12 @@ def call(request, pk: int):
 
 
 def _act(request, pk: int, fn) -> HttpResponseRedirect:
+    """Run an action on a task in scope, errors mapped once by `core.errors.call_action`."""
     v = _task(request, pk)
     try:
-        fn(v)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "; ".join(getattr(exc, "messages", None) or [str(exc)]))
-    else:
-        messages.success(request, _("已保存"))
+        call_action(request, fn, v, success=_("已保存"))
+    except ActionFailed:
+        pass  # its messages are shown; back to the task
     nxt = request.POST.get("next", "")
     if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(nxt)

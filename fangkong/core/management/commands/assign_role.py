@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.core import audit
 from fangkong.core.accounts import do_assign_role, do_revoke_role
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource, Module, Role
 from fangkong.core.models import User
 
@@ -23,9 +24,9 @@ class Command(BaseCommand):
         with audit.audit_context(source=AuditSource.CLI):
             try:
                 if revoke:
-                    do_revoke_role(user, role, module)
+                    do_revoke_role(user, role, module, acting_user=SYSTEM)
                 else:
-                    do_assign_role(user, role, module)
+                    do_assign_role(user, role, module, acting_user=SYSTEM)
             except ValidationError as e:
                 raise CommandError("; ".join(e.messages)) from e
         self.stdout.write(f"{'已收回' if revoke else '已分配'} {username}: {Role(role).label}")

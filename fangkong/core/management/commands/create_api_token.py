@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fangkong.core import audit
 from fangkong.core.accounts import do_create_api_token
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource
 from fangkong.core.models import User
 
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"账号不存在:{username}")
         with audit.audit_context(source=AuditSource.CLI):
-            key = do_create_api_token(user)
+            key = do_create_api_token(user, acting_user=SYSTEM)
         self.stdout.write(key)

@@ -14,10 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.choices import AuditAction, AuditSource, MeasureKind
+from fangkong.core.actions import SYSTEM, do_create
+from fangkong.core.choices import AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
 from fangkong.demo.areas import seed_risk_areas
+from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Resident
 
 STEPS_CC = [(MeasureKind.CENTRAL_QUARANTINE, 7), (MeasureKind.HOME_MONITORING, 3)]
@@ -94,7 +96,7 @@ class Command(BaseCommand):
         from fangkong.control import actions
         from fangkong.control.models import QuarantineSite
 
-        county = Division.objects.filter(level="county").order_by("path").first()
+        county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
         # The demo's site account works at the first site, so it sees and runs it.
         site_staff = list(User.objects.filter(username="site"))
         sites = []
@@ -260,11 +262,12 @@ class Command(BaseCommand):
 
     def _testing(self, rng: random.Random, commander: User) -> str:
         from fangkong.testing import actions
+        from fangkong.testing.choices import SampleStatus
         from fangkong.testing.ingest import ResultRow, do_import_results, new_batch
         from fangkong.testing.models import SamplingRound, SamplingSite
 
-        county = Division.objects.filter(level="county").order_by("path").first()
-        villages = list(Division.objects.filter(level="village").order_by("path"))
+        county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
+        villages = list(Division.objects.filter(level=DivisionLevel.VILLAGE).order_by("path"))
         if not villages:
             return "无村级区划,未生成核酸数据"
         today = timezone.localdate()
@@ -276,10 +279,10 @@ class Command(BaseCommand):
             name = f"{village.name}村委会采样点"
             site = SamplingSite.objects.filter(name=name, division=village).order_by("id").first()
             if site is None:
-                site = SamplingSite.objects.create(name=name, division=village, address=f"{village.name}村委会广场",
-                                                   opens_at=dt.time(7), closes_at=dt.time(18))
-                audit.record(AuditAction.CREATE, site, verb="create_site")
-            people = list(Resident.objects.filter(grid__parent=village, status="present", id_number__isnull=False)
+                # A plain "新增" row: "create_site" is the quarantine site's verb (one verb, one meaning).
+                site = do_create(SamplingSite, acting_user=SYSTEM, name=name, division=village,
+                                 address=f"{village.name}村委会广场", opens_at=dt.time(7), closes_at=dt.time(18))
+            people = list(Resident.objects.filter(grid__parent=village, status=ResidentStatus.PRESENT, id_number__isnull=False)
                           .order_by("id").values_list("id_number", flat=True)[:50])
             for k in range(0, len(people), 10):
                 seq += 1
@@ -288,7 +291,7 @@ class Command(BaseCommand):
                 for id_number in people[k:k + 10]:
                     actions.do_bind_sample(sample, id_number, now=now - dt.timedelta(hours=6))
                 sample.refresh_from_db()
-                if sample.status == "open":
+                if sample.status == SampleStatus.OPEN:
                     actions.do_seal_tube(sample, now=now - dt.timedelta(hours=5))
                 tubes.append(sample)
         if not tubes:
