@@ -13,9 +13,10 @@ from django_tasks import task
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource
-from fangkong.core.notify import notify
+from fangkong.core.models import Notification, User
+from fangkong.core.notify import notify, resolve
 
-from .alerts import raise_alert
+from .alerts import alert_recipients, raise_alert
 from .choices import MeasureStatus, TestStatus
 from .models import ScheduledTest
 
@@ -31,6 +32,7 @@ def alert_missed_tests(now: dt.datetime | None = None) -> int:
     """Alert once per missed test: each is claimed by a conditional update, so two workers
     running at once never alert twice (healthchecks' sendalerts)."""
     now = now or timezone.now()
+    settle_missed_alerts(timezone.localdate(now))
     candidates = list(overdue_tests(today=timezone.localdate(now)).filter(missed_alerted_at=None)
                       .values_list("pk", flat=True)[:5000])
     claimed = []
@@ -50,6 +52,23 @@ def alert_missed_tests(now: dt.datetime | None = None) -> int:
             notify([user], "alert", f"漏检提醒:{len(items)}人次未按时检测", names, reverse("control:overdue"))
         raise_alert(f"漏检提醒:{len(claimed)}人次管控人员未按时检测", "", reverse("control:overdue"))
     return len(claimed)
+
+
+def settle_missed_alerts(today: dt.date | None = None) -> int:
+    """漏检提醒 is done once its tests are recorded (or their measures ended): the responsible
+    person's when none of theirs is overdue, the command centre's and the CDC's when none in the
+    county is. Marks them read for the users concerned; returns how many."""
+    url = reverse("control:overdue")
+    waiting = set(Notification.objects.filter(url=url, kind="alert", read_at__isnull=True)
+                  .values_list("user_id", flat=True))
+    if not waiting:
+        return 0
+    overdue = overdue_tests(today=today)
+    busy = set(overdue.filter(measure__responsible_id__in=waiting).values_list("measure__responsible_id", flat=True))
+    if overdue.exists():
+        busy |= {u.pk for u in alert_recipients()}
+    done = waiting - busy
+    return resolve(url=url, kinds=["alert"], users=[User(pk=pk) for pk in done]) if done else 0
 
 
 @task()

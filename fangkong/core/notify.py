@@ -63,3 +63,15 @@ def do_mark_read(user: User, notification: Notification | None = None, *, acting
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
     return unread.update(read_at=timezone.now())
+
+
+def resolve(*, url: str, kinds: Iterable[str] | None = None, users: Iterable[User] | None = None) -> int:
+    """The work behind the open notifications linking to `url` (of `kinds`, to `users`) is done:
+    mark them read for everyone, so no one is sent to a finished task and the badge drops.
+    Returns how many were resolved."""
+    open_ = Notification.objects.filter(url=url, read_at__isnull=True)
+    if kinds is not None:
+        open_ = open_.filter(kind__in=list(kinds))
+    if users is not None:
+        open_ = open_.filter(user__in=[u.pk for u in users if u is not None])
+    return open_.update(read_at=timezone.now())

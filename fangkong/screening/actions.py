@@ -23,6 +23,7 @@ from fangkong.core.notify import notify
 from fangkong.core.scoping import ADD, CHANGE, VIEW
 from fangkong.core.signals import person_controlled
 
+from . import notices
 from .choices import (
     AssistDirection,
     AssistStatus,
@@ -92,6 +93,7 @@ def _save(v: Verification, before: dict, verb: str) -> None:
     after = audit.snapshot(v)
     audit.record(AuditAction.UPDATE, v, verb=verb,
                  changes={k: c for k, c in audit.diff(before, after).items() if k in TRACKED or k.endswith("_at")})
+    notices.settle(v, before)
 
 
 def _lock(v: Verification) -> Verification:
@@ -209,7 +211,8 @@ def do_submit_outcome(v: Verification, outcome: str, *, acting_user: Any, measur
     if outcome == Outcome.NOT_IN_COUNTY and request_assist:
         do_create_assist(AssistDirection.OUTBOUND, region=place, verification=v, acting_user=acting_user,
                          reason=f"该人员不在本县,请协助落地管控。{reason}".strip())
-    _notify_module(v.module, f"待审核:{v.person.name} {outcome.label}", reason, v, roles=(Role.REVIEWER,))
+    _notify_module(v.module, f"待审核:{v.person.name} {outcome.label}", reason, v, roles=(Role.REVIEWER,),
+                   kind=notices.REVIEW)
     return v
 
 
@@ -359,6 +362,7 @@ def do_merge(candidate: MergeCandidate, *, acting_user: Any, now: dt.datetime | 
         person=keep, **({"verification": keep_open} if keep_open else {}))
     Person.objects.filter(pk=other.pk).update(merged_into=keep, status=PersonStatus.MERGED)
     c.status, c.decided_by, c.decided_at, c.undo = MergeStatus.MERGED, _user(acting_user), now, undo
+    notices.settle_closed(undo["closed_verifications"])
     c.save()
     audit.record(AuditAction.UPDATE, c, verb="merge_persons", changes={"merged": [other.pk, keep.pk], **undo})
     return c
@@ -482,6 +486,7 @@ def do_close_day(division: Division, date: dt.date, reasons: dict[int, str] | No
     return clearance
 
 
-def _notify_module(module: str, title: str, body: str, v: Verification, roles=(Role.MODULE_ADMIN,)) -> None:
+def _notify_module(module: str, title: str, body: str, v: Verification, roles=(Role.MODULE_ADMIN,),
+                   kind: str = notices.MODULE) -> None:
     users = User.objects.filter(roles__module=module, roles__role__in=list(roles), is_active=True).distinct()
-    notify(list(users), "screening.module", title, body, url=f"/screening/verifications/{v.pk}/")
+    notify(list(users), kind, title, body, url=notices.task_url(v.pk))

@@ -15,19 +15,24 @@ from fangkong.core.models import Batch
 from .actions import do_escalate
 from .choices import VerificationStatus
 from .models import Verification
+from .notices import send_overdue_digest
 from .routing import Router
 
 
 def escalate_overdue(now: dt.datetime | None = None, limit: int = 1000) -> int:
-    """Escalate every task whose `escalate_at` has passed; each is claimed once (conditional update)."""
+    """Escalate every task whose `escalate_at` has passed; each is claimed once (conditional update).
+    Then, at most once an hour, the command centre and the module leads get one digest of the
+    overdue tasks per township (`notices.send_overdue_digest`)."""
     now = now or timezone.now()
     due = list(Verification.objects.filter(escalate_at__lte=now).exclude(status=VerificationStatus.CLOSED)
                .select_related("person", "assignee").order_by("escalate_at")[:limit])
-    if not due:
-        return 0
-    router = Router.load()
+    escalated = 0
     with audit.audit_context(source=AuditSource.JOB):
-        return sum(1 for v in due if do_escalate(v, now=now, router=router, acting_user=SYSTEM))
+        if due:
+            router = Router.load()
+            escalated = sum(1 for v in due if do_escalate(v, now=now, router=router, acting_user=SYSTEM))
+        send_overdue_digest(now)
+    return escalated
 
 
 @task()

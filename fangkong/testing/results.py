@@ -21,6 +21,7 @@ from fangkong.core.models import User
 from fangkong.core.notify import notify
 from fangkong.core.signals import result_recorded
 
+from .alerts import alert_pool_positives
 from .choices import ResamplingCause, Result, SampleKind, TaskStatus
 from .models import ResamplingTask, Sample, Sampling
 from .models.common import RESULT_WRITERS
@@ -39,6 +40,7 @@ def after_results(changed: list[tuple[int, str, str]], now: dt.datetime, *, acti
     tasks = do_create_resampling(bad_pools + bad_singles, now=now, acting_user=acting_user)
     if positives:
         _alert_positives(positives)
+    alert_pool_positives(changed)  # 混管阳性 → the command centre and the CDC
     personal = [sid for sid, kind, res in changed if kind == SampleKind.SINGLE or res == Result.NEGATIVE]
     if personal and result_recorded.has_listeners():
         transaction.on_commit(lambda: send_result_signals(personal))

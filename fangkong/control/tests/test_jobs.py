@@ -43,3 +43,23 @@ def test_every_audit_verb_of_the_area_has_a_chinese_name():
     verbs = set(re.findall(r'verb="([a-z_]+)"', source)) | set(re.findall(r'verb = [^"\n]*"([a-z_]+)"', source))
     assert {"start_measure_on_verify", "release_measure", "reapply_policy", "transfer_arrive"} <= verbs
     assert [v for v in sorted(verbs) if verb_label(v) == v] == []
+
+
+def test_it_resolves_the_missed_test_alerts_once_the_tests_are_recorded(db, users):
+    """#18 item 12: a notification that stands for work is resolved when the work is done."""
+    from fangkong.control.actions import do_record_test_result
+
+    F.standard_policy()
+    m = F.start(F.person(), D(2022, 8, 1), contact_type=ContactType.CLOSE_CONTACT)
+    now = dt.datetime(2022, 8, 4, 9, tzinfo=timezone.get_current_timezone())
+    assert alert_missed_tests(now) == 3
+    waiting = Notification.objects.filter(title__startswith="漏检提醒", read_at__isnull=True)
+    assert waiting.filter(user=m.responsible).exists() and waiting.filter(user=users["commander"]).exists()
+    first, *rest = overdue_tests(today=D(2022, 8, 4)).order_by("day")
+    do_record_test_result(first, result="negative", acting_user=m.responsible)
+    alert_missed_tests(now + dt.timedelta(minutes=15))
+    assert waiting.filter(user=m.responsible).exists()  # two tests are still missing
+    for test in rest:
+        do_record_test_result(test, result="negative", acting_user=m.responsible)
+    alert_missed_tests(now + dt.timedelta(minutes=30))
+    assert not waiting.exists()

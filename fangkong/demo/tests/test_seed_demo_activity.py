@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.management import call_command
+from django.utils import timezone
 
 from fangkong.control.models import Measure, PolicyVersion
 from fangkong.screening.models import ContactAttempt, Lead, Review, Verification
@@ -30,3 +33,21 @@ def test_it_seeds_screening_control_and_testing_once(users, django_capture_on_co
     before = (Lead.objects.count(), Sample.objects.count(), Measure.objects.count())
     call_command("seed_demo_activity", "--if-empty", verbosity=0)
     assert (Lead.objects.count(), Sample.objects.count(), Measure.objects.count()) == before
+
+
+def test_it_seeds_risk_areas_that_decide_most_measures(users, django_capture_on_commit_callbacks):
+    """#18 item 19: the demo had no risk areas, so most measures showed "手工" (manual)."""
+    from fangkong.control.choices import RiskLevel
+    from fangkong.control.models import RiskArea
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    areas = RiskArea.objects.all()
+    assert {a.level for a in areas} == {RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW}
+    assert areas.filter(lifted_on__isnull=False).count() == 1 and areas.filter(lifted_on__isnull=True).count() >= 3
+    assert all(a.effective_from < timezone.localdate() for a in areas)
+    measures = Measure.objects.all()
+    by_rule = Counter(m.rule.name if m.rule else "手工" for m in measures.select_related("rule"))
+    assert by_rule["手工"] * 2 < len(measures), by_rule  # a majority carry the rule that decided them
+    assert by_rule["高风险区"] and by_rule["中风险区"], by_rule  # the risk-area rules are seen working
+    assert all(m.policy_version_id for m in measures if m.rule_id)
