@@ -22,7 +22,11 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            # notify.resolve finds the open notifications about one piece of work by its link.
+            models.Index(fields=["url"], name="notification_open_url", condition=models.Q(read_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return self.title
