@@ -60,6 +60,9 @@ class DashboardView(ControlMixin, TemplateView):
         ctx["figures"] = figures
         ctx["kind_totals"] = [(k.label, figures.by_kind[k.value]) for k in MeasureKind]
         ctx["kinds"] = [k.label for k in MeasureKind]
+        # Each cell carries its column's name: the table stacks into cards on a phone.
+        ctx["township_rows"] = [(name, list(zip(ctx["kinds"], counts, strict=True)), total)
+                                for name, counts, total in figures.by_township]
         ctx["definition"] = catalog.get("control.in_force")
         caps = forecast(QuarantineSite.objects.restrict(user).filter(active=True), today)
         ctx["near_capacity"] = [c for c in caps if c.near_capacity]
