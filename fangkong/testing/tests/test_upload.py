@@ -25,9 +25,9 @@ def test_it_imports_a_csv_file_and_reimporting_changes_nothing(users, site, rnd,
     assert r.status_code == 200
     batch = r.context["batch"]
     assert batch.updated == 2 and batch.rejected == 3
-    reasons = {e["row"]: e["reason"] for e in batch.errors}
+    reasons = {e["row"]: ";".join(e["reasons"]) for e in batch.errors}
     assert reasons[6] == "条码为空" and "可疑" in reasons[7] and "abc" in reasons[8]
-    assert any("未知条码 1" in e["reason"] for e in batch.errors)
+    assert "U9999" in reasons[5] and "未匹配" in reasons[5]  # the unknown tube named on its row
     assert Sample.objects.get(barcode="U0002").ct_orf1ab == 28.5
     assert UnmatchedResult.objects.filter(barcode="U9999", batch=batch).exists()
     assert ResamplingTask.objects.filter(source_sample__barcode="U0002").count() == 5
