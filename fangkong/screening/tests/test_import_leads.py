@@ -91,10 +91,9 @@ def test_it_imports_large_uploads_in_the_background_with_progress(users, monkeyp
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    from fangkong.core.imports import run_batch_task
     from fangkong.core.testkit import client_for
     from fangkong.screening.views import boards
-
-    from fangkong.core.imports import run_batch_task
 
     monkeypatch.setattr(boards, "BACKGROUND_BYTES", 10)  # anything is "large" here
     rows = [[f"后台{i}", outsider_id(100 + i), f"1380000{i:04d}", "北京", "", "", ""] for i in range(30)]

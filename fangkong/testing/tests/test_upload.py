@@ -61,3 +61,22 @@ def test_it_refuses_uploads_from_roles_without_right(users):
     assert client_for(users["grid"]).get("/testing/results/upload/").status_code == 403
     r = client_for(users["grid"]).post("/api/testing/results/", {"results": []}, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_it_names_the_unknown_barcode_and_offers_the_error_sheet(users, site, rnd, village):
+    from openpyxl import load_workbook
+
+    pool(site, rnd, present(village, 5), "U0001", capacity=5)
+    client = client_for(users["lab"])
+    r = client.post("/testing/results/upload/", {"file": SimpleUploadedFile("结果.csv", CSV.encode("gbk")), "lab": "县医院"})
+    html = r.content.decode()
+    assert "U9999" in html  # named, not "未知条码 1 个"
+    batch = r.context["batch"]
+    link = f"/core/batches/{batch.pk}/errors.xlsx"
+    assert link in html
+    sheet = client.get(link)
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
+    assert rows[0][0] == "原行号" and rows[0][-1] == "错误原因"
+    unknown = next(row for row in rows[1:] if row[1] == "U9999")
+    assert unknown[0] == 5 and "U9999" in unknown[-1] and "None" not in unknown
