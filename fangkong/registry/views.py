@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import itertools
+from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -20,10 +22,10 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from fangkong.core import audit
+from fangkong.core.audit import record_export
 from fangkong.core.choices import AuditAction, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
-from fangkong.core.imports import as_text, create_batch, do_set_batch_options, previous_batch
-from fangkong.core.imports.views import batch_error_sheet
+from fangkong.core.imports import as_text, create_batch, error_sheet, previous_batch
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
 
@@ -289,8 +291,12 @@ class ImportMapView(LoginRequiredMixin, FormView):
         return {"rows": rows, "header_row": table.header_row, "total": table.total}
 
     def form_valid(self, form):
-        do_set_batch_options(self.batch, mapping=form.mapping(), started=True, acting_user=self.request.user)
-        start_upload(self.batch)  # the batch ends done or failed with its reason (core.imports)
+        self.batch.options = {**self.batch.options, "mapping": form.mapping(), "started": True}
+        self.batch.save(update_fields=["options"])
+        try:
+            start_upload(self.batch)
+        except (InvalidValue, PermissionDenied) as exc:
+            Batch.objects.filter(pk=self.batch.pk).update(status=BatchStatus.FAILED, message=str(exc))
         return redirect("registry:import_result", pk=self.batch.pk)
 
 
@@ -328,4 +334,12 @@ class ImportErrorSheetView(LoginRequiredMixin, View):
         batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind=BATCH_KIND), pk=pk)
         if not batch.errors:
             raise Http404(_("该批次没有错误行"))
-        return batch_error_sheet(request, batch)
+        if not may_see_full_pii(request.user):
+            raise PermissionDenied(_("错误行含完整身份证号,您的角色不能导出"))
+        content = error_sheet(batch.errors, COLUMNS)
+        record_export("registry.resident", len(batch.errors), fields=[c.key for c in COLUMNS], full_pii=True,
+                      description=f"台账导入错误行 批次{batch.pk} {batch.file_name}")
+        name = f"{Path(batch.file_name).stem}-错误行.xlsx"
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response

@@ -288,8 +288,19 @@ def do_create_resampling(sample_ids: list[int], *, now: dt.datetime | None = Non
 
 
 def _audit_tasks(tasks: list[ResamplingTask], now: dt.datetime) -> None:
-    audit.record_many(AuditAction.CREATE, tasks, verb="create_resampling", changes_of=lambda t: {
-        "source_sample": t.source_sample_id, "cause": t.cause, "due_at": t.due_at.isoformat()})
+    paths = dict(Division.objects.filter(pk__in={t.division_id for t in tasks}).values_list("pk", "path"))
+    ctx = audit.current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
+    from fangkong.core.models import AuditLog
+
+    AuditLog.objects.bulk_create([
+        AuditLog(at=now, actor=actor, actor_label=actor.username if actor else "system", action=AuditAction.CREATE,
+                 verb="create_resampling", object_type="testing.resamplingtask", object_id=str(t.pk),
+                 object_repr=str(t)[:200], changes={"source_sample": t.source_sample_id, "cause": t.cause,
+                                                     "due_at": t.due_at.isoformat()},
+                 division_path=paths.get(t.division_id, ""), source=ctx.source, request_id=ctx.request_id)
+        for t in tasks
+    ], batch_size=2000)
 
 
 def _notify_workers(tasks: list[ResamplingTask], workers: dict[int, User]) -> None:

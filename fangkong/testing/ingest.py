@@ -108,7 +108,7 @@ def ingest_results(rows: Iterable[ResultRow], batch: Batch | None, *, now: dt.da
             )
             cur.execute("SELECT count(*) FROM testing_stage s JOIN testing_sample t ON t.barcode = s.barcode")
             matched = cur.fetchone()[0]
-            unknown, unknown_rows = 0, []
+            unknown = 0
             if batch is not None:
                 cur.execute(
                     "INSERT INTO testing_unmatchedresult (barcode, result, ct_orf1ab, ct_n, resulted_at, lab, batch_id, "
@@ -119,17 +119,14 @@ def ingest_results(rows: Iterable[ResultRow], batch: Batch | None, *, now: dt.da
                     [batch.pk, batch.division_id],
                 )
                 unknown = len(staged) - matched
-                cur.execute("SELECT s.barcode FROM testing_stage s WHERE NOT EXISTS "
-                            "(SELECT 1 FROM testing_sample t WHERE t.barcode = s.barcode) ORDER BY s.barcode")
-                unknown_rows = [by_barcode[b] for (b,) in cur.fetchall()]
             cur.execute("DROP TABLE testing_stage")
-        _audit_results(changed)
+        _audit_results(changed, now)
         follow = after_results([(sid, kind, new) for sid, kind, new, _old, _p, _b in changed], now)
     return {"rows": len(staged) + duplicates, "changed": len(changed), "unchanged": matched - len(changed),
-            "unknown": unknown, "duplicates": duplicates, **follow, "unknown_rows": unknown_rows}
+            "unknown": unknown, "duplicates": duplicates, **follow}
 
 
-def _audit_results(changed: list[tuple]) -> None:
+def _audit_results(changed: list[tuple], now: dt.datetime) -> None:
     """One audit row per tube whose result changed, through the one bulk writer."""
     audit.record_many(AuditAction.UPDATE, verb="record_result", entries=[
         audit.Entry("testing.sample", str(sid), barcode, {"result": [old, new]}, path)
@@ -166,11 +163,23 @@ def import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -> B
 do_import_results = import_results  # the name the API and the demo seeder call
 
 
+def _unknown(rows: list[ResultRow]) -> list[ResultRow]:
+    """The rows whose tube the platform does not know (the last row of a barcode, as applied)."""
+    from .models import Sample
+
+    last = {r.barcode: r for r in rows}
+    barcodes = list(last)
+    known: set[str] = set()
+    for i in range(0, len(barcodes), 5000):
+        known.update(Sample.objects.filter(barcode__in=barcodes[i:i + 5000]).values_list("barcode", flat=True))
+    return [r for b, r in last.items() if b not in known]
+
+
 def _apply_results(batch: Batch, rows: list[ResultRow], errors: list[dict]) -> None:
     mark_running(batch, rows=len(rows) + len(errors))
+    unknown_rows = _unknown(rows)
     with audit.audit_context(source=audit.current().source):
         counts = ingest_results(rows, batch)
-    unknown_rows = counts.pop("unknown_rows")
     batch.rows = len(rows) + len(errors)
     batch.processed = batch.rows
     batch.updated = counts["changed"]

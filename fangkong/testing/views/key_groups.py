@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,15 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from fangkong.core.imports import ReadError
-from fangkong.core.imports.views import batch_error_sheet
+from fangkong.core.audit import record_export
+from fangkong.core.imports import ReadError, error_sheet
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, may_see_full_pii
 from fangkong.core.scoping import user_may
 
 from ..actions import do_add_key_group_member, do_remove_key_group_member, do_save_key_group
 from ..forms import KeyGroupForm, KeyGroupImportForm, KeyGroupMemberForm
-from ..key_group_import import BATCH_KIND, import_members
+from ..key_group_import import BATCH_KIND, COLUMNS, import_members
 from ..models import KeyGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -149,7 +152,15 @@ class KeyGroupImportErrorSheetView(LoginRequiredMixin, View):
         batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind=BATCH_KIND), pk=batch_pk)
         if not batch.errors:
             raise Http404(_("该批次没有错误行"))
-        return batch_error_sheet(request, batch)
+        if not may_see_full_pii(request.user):
+            raise PermissionDenied(_("错误行含完整身份证号,您的角色不能导出"))
+        content = error_sheet(batch.errors, COLUMNS)
+        record_export("testing.keygroupmember", len(batch.errors), fields=[c.key for c in COLUMNS], full_pii=True,
+                      description=f"重点人群导入错误行 批次{batch.pk} {batch.file_name}")
+        name = f"{Path(batch.file_name).stem}-错误行.xlsx"
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
 
 
 __all__ = ["KeyGroupEditView", "KeyGroupImportErrorSheetView", "KeyGroupImportView", "KeyGroupMemberAddView",
