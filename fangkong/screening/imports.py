@@ -298,7 +298,7 @@ class _WriterProcess(_InlineWriter):
             raise RuntimeError(f"写入失败:{payload[0]}")
         if what == "ids":
             self.blocks.append(tuple(iter(ids) for ids in payload))
-        elif what == "done":
+        elif what == "committed":
             self.done += 1
             self.pending.popleft()
 
@@ -329,7 +329,7 @@ def _write_chunks(pipe, batch_id: int, block: int) -> None:
                     if rows is not None:
                         apply(rows)
                     Batch.objects.filter(pk=batch_id).update(**progress)
-                pipe.send(("done",))
+                pipe.send(("committed",))
     except EOFError:  # the planner stopped (its own error): what is committed stays, as inline
         pass
     except BaseException:  # whatever it was, the planner must hear of it
