@@ -134,7 +134,10 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, rows: Iterable[t
     mark_running(batch)
     router = Router.load()
     assigned: dict[int, int] = defaultdict(int)
-    with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), import_session():
+    # A list sent through the API keeps the API as the audit source, and each lead its own row
+    # (a few rows at a time); a file is an import, its leads audited through their persons and tasks.
+    source = AuditSource.IMPORT if rows is None else audit.current().source
+    with audit.audit_context(actor=batch.created_by, source=source), import_session():
         try:
             _import_chunks(batch, data, rows, now, router, assigned, progress)
         except InvalidValue as exc:
@@ -164,6 +167,7 @@ def _import_chunks(batch: Batch, data: bytes | None, rows: Iterable[tuple[int, d
     is written by a writer process while its lookups for the next chunk run in a thread."""
     state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
     writer = (_WriterProcess if _writer_process_allowed(data) else _InlineWriter)(batch, state, now, policy)
+    writer.audit_leads = rows is not None
     with writer:
         chunks = _cleaned_chunks(batch, read_table(data, batch.file_name, LEAD_COLUMNS) if rows is None else rows)
         looked_up = _looked_up_ahead(chunks, state) if isinstance(writer, _WriterProcess) else (
@@ -206,6 +210,8 @@ def _looked_up_ahead(chunks: Iterator[tuple[list[LeadInput], int, int]], state: 
 class _InlineWriter:
     """Writes each planned chunk in this process, in its own transaction, with the batch's progress."""
 
+    audit_leads = False  # one audit row per lead as well (lists sent through the API)
+
     def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy) -> None:
         self.batch, self.state, self.now, self.policy = batch, state, now, policy
 
@@ -216,7 +222,7 @@ class _InlineWriter:
         pass
 
     def write(self, planned: Plan) -> None:
-        write(planned, self.state, batch=self.batch, now=self.now, policy=self.policy, audit_rows=False)
+        write(planned, self.state, batch=self.batch, now=self.now, policy=self.policy, audit_rows=self.audit_leads)
         # Progress only: the bad rows are written once at the end, not rewritten every chunk.
         self.batch.save(update_fields=PROGRESS_FIELDS)
 
