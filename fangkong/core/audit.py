@@ -210,7 +210,7 @@ class Entry(NamedTuple):
     object_type: str
     object_id: str
     object_repr: str
-    changes: dict
+    changes: dict | str  # a str is JSON already (a million-row import builds it without the encoder)
     division_path: str
 
 
@@ -258,7 +258,8 @@ def _insert_entries(action: str, verb: str, entries: Iterable[Entry]) -> int:
     tail = (ctx.source, ctx.request_id)
     dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
     return insert_rows(AuditLog, ENTRY_COLUMNS, [
-        (*head, e.object_type, e.object_id, e.object_repr[:200], dumps(_jsonable(e.changes)), e.division_path, *tail)
+        (*head, e.object_type, e.object_id, e.object_repr[:200],
+         e.changes if e.changes.__class__ is str else dumps(_jsonable(e.changes)), e.division_path, *tail)
         for e in entries
     ])
 

@@ -135,19 +135,6 @@ def do_create_batch(*, kind: str, acting_user: Any, division: Division | None = 
     return batch
 
 
-@action
-def do_set_batch_options(batch: Batch, *, acting_user: Any, **options: Any) -> Batch:
-    """Add to a pending batch's options (e.g. the column mapping a user chose) before it starts;
-    only its creator (or the system) may."""
-    if not is_system(acting_user) and (acting_user is None or batch.created_by_id != acting_user.pk):
-        raise PermissionDenied("只能修改自己上传的批次")
-    if batch.status != BatchStatus.PENDING:
-        raise PermissionDenied("该批次已开始导入,不能再修改")
-    batch.options = {**batch.options, **options}
-    Batch.objects.filter(pk=batch.pk).update(options=batch.options)
-    return batch
-
-
 def create_batch(*, kind: str, file_name: str, content: Source, division: Any, created_by: Any = None,
                  store: bool = True, **fields: Any) -> Batch:
     """`do_create_batch` for callers that name the creator (None: the system)."""

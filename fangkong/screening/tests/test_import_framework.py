@@ -103,7 +103,7 @@ def test_it_audits_each_imported_person_and_task_through_the_bulk_writer(users):
     assert set(rows.filter(object_type="screening.verification").values_list("object_id", flat=True)) == {
         str(t.pk) for t in tasks}
     row = rows.filter(object_type="screening.person").first()
-    assert row.actor == users["big_data_admin"] and row.changes["batch"] == batch.pk and row.division_path
+    assert row.actor == users["big_data_admin"] and row.changes["batch"] == batch.pk and row.changes["channel"] == "big_data" and row.division_path
 
 
 def test_it_never_leaves_a_batch_running(users, monkeypatch):
