@@ -70,7 +70,6 @@ BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in
 WRITER_PROCESS_BYTES = BACKGROUND_BYTES
 PROGRESS_FIELDS = ("rows", "processed", "imported", "duplicates", "rejected")
 
-
 BATCH_KIND = "leads"
 # Channels whose lists must name every person: a pushed row without a name cannot be verified.
 NAME_REQUIRED = frozenset({Channel.BIG_DATA})
@@ -111,8 +110,8 @@ def channel_label(channel: str, source: str = "") -> str:
     return label
 
 
-def create_lead_batch(*, data: bytes, file_name: str, channel: str, source: str, user: User | None,
-                keep_file: bool = True) -> Batch:
+def create_lead_batch(*, data: bytes | None, file_name: str, channel: str, source: str, user: User | None,
+                      keep_file: bool = True) -> Batch:
     """Create the pending batch of a lead list for `user` (None: the system, e.g. the CLI without
     --user); the user must be allowed to import the channel."""
     channel = Channel(channel).value
