@@ -166,10 +166,10 @@ def _write_xlsx(path: Path, rows: int, rng: random.Random) -> None:
 def _timed_import(figures: dict, key: str, path: Path, channel: str, source: str) -> tuple:
     """Import a file as a batch; wall time as `<key>_s`, this process's CPU time as `<key>_cpu_s`
     (less sensitive than wall time to other work on a shared machine). Returns (batch, counts)."""
-    from fangkong.screening.imports import run_lead_import, start_batch
+    from fangkong.screening.imports import create_lead_batch, run_lead_import
 
     data = path.read_bytes()
-    batch = start_batch(data=data, file_name=path.name, channel=channel, source=source, user=None, keep_file=False)
+    batch = create_lead_batch(data=data, file_name=path.name, channel=channel, source=source, user=None, keep_file=False)
     cpu = time.process_time()
     with timed(figures, f"{key}_s"):
         out = run_lead_import(batch, data)

@@ -86,12 +86,12 @@ class AreaPlan:
 
 
 def _to_row(number: int, raw: dict[str, Any]) -> AreaRow | dict[str, Any]:
-    """A clean row, or a bad row as `imports.error_sheet` takes it (row, values, reasons)."""
+    """A clean row, or a bad row in the framework's one shape (`imports.bad_row`)."""
     values, reasons = imports.clean_row(raw, COLUMNS)
     if not reasons and values["lifted_on"] and values["lifted_on"] <= values["effective_from"]:
         reasons.append("解除日期必须晚于生效日期")
     if reasons:
-        return {"row": number, "values": {k: imports.as_text(v) for k, v in raw.items()}, "reasons": reasons}
+        return imports.bad_row(number, reasons, raw)
     names = tuple(values[f] or "" for f in NAME_FIELDS)
     return AreaRow(number, names, values["level"], values["effective_from"], values["lifted_on"], values["code"] or "")
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
@@ -203,16 +203,35 @@ def record(action: str, obj: models.Model | None = None, **kwargs: Any) -> Audit
     return row
 
 
+class Entry(NamedTuple):
+    """One audit row of a set-based write, given as values instead of a model object (imports
+    that write plain rows: a million persons are never loaded as objects). A plain 5-tuple in
+    this order is taken as well: it is cheaper to build and to send to a writer process."""
+
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict | str  # a str is JSON already (a million-row import builds it without the encoder)
+    division_path: str
+
+
+ENTRY_COLUMNS = ("at", "actor_id", "actor_label", "action", "verb", "object_type", "object_id", "object_repr",
+                 "changes", "division_path", "source", "request_id")
+
+
 def record_many(
-    action: str, objs: Iterable[models.Model], *, verb: str = "",
-    changes_of: Callable[[models.Model], dict] | None = None,
+    action: str, objs: Iterable[models.Model] = (), *, verb: str = "",
+    changes_of: Callable[[models.Model], dict] | None = None, entries: Iterable[Entry] | None = None,
 ) -> int:
-    """One audit row per object, written with bulk_create (imports and bulk actions).
+    """One audit row per object — or per `Entry` — written in bulk: the one writer of bulk audit
+    rows (imports, bulk actions, set-based ingests).
 
     Bulk writes bypass signals and `save`, so their callers must come here: the number of
     queries stays constant in the number of objects (one for division paths, one insert per
-    2,000 rows). Objects must already have their primary key.
+    2,000 rows; entries go in one COPY / executemany). Objects must already have their primary key.
     """
+    if entries is not None:
+        return _insert_entries(action, verb, entries)
     objs = list(objs)
     if not objs:
         return 0
@@ -223,6 +242,27 @@ def record_many(
     ]
     AuditLog.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def _insert_entries(action: str, verb: str, entries: Iterable[Entry]) -> int:
+    import json
+
+    from .bulk import db_value, insert_rows
+
+    entries = entries if isinstance(entries, list) else list(entries)
+    if not entries:
+        return 0
+    ctx = current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
+    head = (db_value(timezone.now()), actor.pk if actor else None, str(actor.username) if actor else "system",
+            action, verb)
+    tail = (ctx.source, ctx.request_id)
+    dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    return insert_rows(AuditLog, ENTRY_COLUMNS, [
+        (*head, object_type_, object_id, object_repr[:200],
+         changes if changes.__class__ is str else dumps(_jsonable(changes)), division_path, *tail)
+        for object_type_, object_id, object_repr, changes, division_path in entries
+    ])
 
 
 def record_pii_view(obj: models.Model, fields: Iterable[str], *, export: bool = False) -> AuditLog:

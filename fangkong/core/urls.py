@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .imports.views import BatchErrorSheetView
 from .views import accounts, audit
 
 app_name = "core"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/locked/", accounts.LockedAccountsView.as_view(), name="locked_accounts"),
     path("accounts/<int:pk>/", accounts.AccountDetailView.as_view(), name="account"),
     path("accounts/<int:pk>/<slug:op>/", accounts.AccountActionView.as_view(), name="account_action"),
+    path("batches/<int:pk>/errors.xlsx", BatchErrorSheetView.as_view(), name="batch_errors"),
     path("audit/", audit.AuditLogListView.as_view(), name="audit_log"),
     path("audit/admins/", audit.AdminActionsView.as_view(), name="admin_actions"),
     path("audit/export/", audit.AuditLogExportView.as_view(), name="audit_log_export"),

@@ -36,23 +36,25 @@ from fangkong.core.identity import (
 from fangkong.core.imports import (
     ChunkResult,
     Column,
+    ImportKind,
     ImportRow,
     Source,
     Table,
     choice,
-    create_batch,
     read_table,
+    register_kind,
     run_import,
     start_batch,
     text,
 )
+from fangkong.core.imports import import_file as core_import_file
 from fangkong.core.models import Batch, Division, User
 
 from .choices import ResidentStatus
 from .models import REGISTRY_EDITORS, Household, Resident
 
 BATCH_KIND = "registry"
-RUNNER = "fangkong.registry.imports.run_registry_batch"
+RUNNER = "fangkong.registry.imports.run_registry_batch"  # the kind's runner, by its dotted path
 
 STATUS_WORDS = {
     "在家": ResidentStatus.PRESENT, "在住": ResidentStatus.PRESENT, "在村": ResidentStatus.PRESENT,
@@ -249,7 +251,7 @@ class RegistryImporter:
 
     def _write(self, accepted: list[tuple[ImportRow, Division]], existing: dict[str, Resident],
                households: dict[int, Household], result: ChunkResult) -> None:
-        rejected = {number for number, *_ in result.errors}
+        rejected = {error["row"] for error in result.errors}
         creates: list[Resident] = []
         updates: list[tuple[Resident, dict[str, Any]]] = []
         for row, grid in accepted:
@@ -350,10 +352,12 @@ def _update_residents(updates: list[tuple[Resident, dict[str, Any]]]) -> None:
         update_rows(Resident._meta.db_table, [_column(f) for f in (*changed, "updated_at")], rows)
 
 
-def run_registry_batch(batch: Batch) -> Batch:
-    """Runner of a stored registry batch (inline or in the worker): read the file, import the rows."""
-    with batch.file.open("rb") as fh:
-        table = open_table(fh.read(), batch.file_name, _mapping(batch.options))
+def run_registry_batch(batch: Batch, data: bytes | None = None) -> Batch:
+    """Runner of a registry batch (inline, in the worker or from the CLI): read the file, import the rows."""
+    if data is None:
+        with batch.file.open("rb") as fh:
+            data = fh.read()
+    table = open_table(data, batch.file_name, _mapping(batch.options))
     return import_table(batch, table)
 
 
@@ -373,19 +377,26 @@ def import_table(batch: Batch, table: Table) -> Batch:
 
 def import_file(path: str | Path, *, user: User | None = None, mapping: dict[str, int | None] | None = None) -> Batch:
     """Import a local file at once (the CLI): the file is not copied, its SHA-256 is recorded."""
-    path = Path(path)
-    division = user.division if user is not None else Division.objects.filter(level=DivisionLevel.COUNTY).first()
-    if division is None:
-        raise PermissionDenied("尚未建立行政区划,无法导入")
-    table = open_table(path, path.name, mapping)
-    batch = create_batch(kind=BATCH_KIND, file_name=path.name, content=path, division=division, created_by=user,
-                         store=False, options={"mapping": dict(table.mapping)})
-    return import_table(batch, table)
+    return core_import_file(KIND, path, user=user, options={"mapping": mapping} if mapping else {})
 
 
 def start_upload(batch: Batch, *, background: bool | None = None) -> Batch:
     """Run an uploaded, mapped batch: now when small, in the worker when large."""
-    return start_batch(batch, RUNNER, background=background)
+    return start_batch(batch, background=background)
+
+
+def _cli_fields(opts: dict[str, Any], user: User | None) -> dict[str, Any]:
+    if user is not None and not may_import(user):
+        raise PermissionDenied("您没有导入常住人口台账的权限")
+    mapping = opts.get("mapping")
+    return {"options": {"mapping": dict(mapping)}} if mapping else {}
+
+
+KIND = register_kind(ImportKind(
+    name="residents", batch_kind=BATCH_KIND, label="常住人口台账", columns=COLUMNS, run=run_registry_batch,
+    roles=tuple(REGISTRY_EDITORS), fields=_cli_fields, object_type="registry.resident",
+    aliases=("import_residents",),
+))
 
 
 def mapping_choices(headers: Sequence[str]) -> list[tuple[int, str]]:

@@ -1,36 +1,46 @@
 """Batch import of lead lists (xlsx / xls / csv): validate, report bad rows, ingest good ones.
 
-The same `run_lead_import` serves the web page (in the background for large files), the
-API and the `import_leads` command. Counts and progress are kept on `core.Batch`.
+The million-row engine (a planner and a writer process, see docs/ARCHITECTURE.md) runs inside
+the platform's one import framework (`core.imports`): the batch is created by
+`do_create_batch`, run by `start_batch` / `execute_batch` (in the one background task for
+large files), its bad rows have the one shape (`bad_row`) and the one error sheet, and the CLI
+(`fangkong import leads FILE`, alias `import_leads`) prints the one JSON result.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import io
 import multiprocessing
 import os
 import queue
 import threading
 import traceback
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.reduction import ForkingPickler
 
-from django.core.files.base import ContentFile
+from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.bulk import analyze, import_session, reserve_ids, tune_for_import
-from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
+from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, Role
 from fangkong.core.identity import InvalidValue
+from fangkong.core.imports import (
+    ImportKind,
+    bad_row,
+    batch_result,
+    do_create_batch,
+    mark_running,
+    register_kind,
+)
 from fangkong.core.models import Batch, User
 
-from .choices import Channel
+from .choices import CHANNEL_MODULE, BigDataSource, Channel
 from .intake import (
     LeadInput,
     Plan,
@@ -60,37 +70,82 @@ BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in
 WRITER_PROCESS_BYTES = BACKGROUND_BYTES
 PROGRESS_FIELDS = ("rows", "processed", "imported", "duplicates", "rejected")
 
+BATCH_KIND = "leads"
+# Channels whose lists must name every person: a pushed row without a name cannot be verified.
+NAME_REQUIRED = frozenset({Channel.BIG_DATA})
+# Roles that import for every channel, and the channels other importing roles feed.
+ALL_CHANNELS_ROLES = frozenset({Role.COMMAND_CENTER})
+ROLE_CHANNELS = {
+    Role.CDC: (Channel.CLOSE_CONTACT, Channel.SECONDARY_CONTACT),
+    Role.TOWNSHIP_CADRE: (Channel.GRID_SCREENING,),
+    Role.VILLAGE_CADRE: (Channel.GRID_SCREENING,),
+}
+IMPORTING_MODULE_ROLES = frozenset({Role.MODULE_LEAD, Role.MODULE_ADMIN})
+LEAD_IMPORT_ROLES = (*ALL_CHANNELS_ROLES, *IMPORTING_MODULE_ROLES, *ROLE_CHANNELS)
 
-def start_batch(*, data: bytes, file_name: str, channel: str, source: str, user: User | None,
-                keep_file: bool = True) -> Batch:
-    """Create the batch row for an upload (status pending)."""
+
+def import_channels(user: User | None) -> list[Channel]:
+    """The channels `user` may import lists for: every one for the command centre, a module's
+    channels for its lead and admin, contact lists for the CDC, 主动排查 for cadres."""
+    if user is None or user is SYSTEM:
+        return list(Channel)
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.role_names & ALL_CHANNELS_ROLES:
+        return list(Channel)
+    allowed: set[str] = set()
+    for module, module_roles in user.modules.items():
+        if module_roles & IMPORTING_MODULE_ROLES:
+            allowed |= {c for c, m in CHANNEL_MODULE.items() if m == module}
+    for role in user.role_names:
+        allowed |= set(ROLE_CHANNELS.get(role, ()))
+    return [c for c in Channel if c in allowed]
+
+
+def channel_label(channel: str, source: str = "") -> str:
+    """渠道 and 数据来源 as the import history shows them: 大数据推送/电子围栏, never raw codes."""
+    label = str(Channel(channel).label) if channel in Channel.values else channel
+    if source:
+        label += "/" + (str(BigDataSource(source).label) if source in BigDataSource.values else source)
+    return label
+
+
+def create_lead_batch(*, data: bytes | None, file_name: str, channel: str, source: str, user: User | None,
+                      keep_file: bool = True) -> Batch:
+    """Create the pending batch of a lead list for `user` (None: the system, e.g. the CLI without
+    --user); the user must be allowed to import the channel."""
+    channel = Channel(channel).value
+    if channel not in import_channels(user):
+        raise PermissionDenied(f"您不能导入“{Channel(channel).label}”渠道的名单")
     division = user.division if user is not None and user.division_id else Router.load().county
-    batch = Batch(kind="leads", channel=Channel(channel).value, source=source, file_name=file_name,
-                  file_sha256=hashlib.sha256(data).hexdigest(), division=division, created_by=user)
-    if keep_file:
-        batch.file.save(file_name, ContentFile(data), save=False)
-    batch.save()
-    return batch
+    return do_create_batch(kind=BATCH_KIND, channel=channel, source=source, file_name=file_name, content=data,
+                           store=keep_file, division=division, roles=LEAD_IMPORT_ROLES, acting_user=user or SYSTEM)
 
 
-def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime | None = None,
-                    progress=None) -> dict:
-    """Import a batch's file; returns `batch.outcome()`. Safe to run twice (dedup keys)."""
-    if data is None:
+def run_lead_import(batch: Batch, data: bytes | None = None, *, rows: Iterable[tuple[int, dict]] | None = None,
+                    now: dt.datetime | None = None, progress=None) -> dict:
+    """Import a batch's file (or the API's `rows`: (row number, raw values)); returns the one
+    JSON result. Safe to run twice (dedup keys)."""
+    if data is None and rows is None:
         with batch.file.open("rb") as fh:
             data = fh.read()
     now = now or timezone.now()
-    batch.status, batch.rows, batch.processed = BatchStatus.RUNNING, 0, 0
-    batch.imported = batch.duplicates = batch.rejected = 0
-    batch.errors = []
-    batch.save(update_fields=["status", "rows", "processed", "imported", "duplicates", "rejected", "errors"])
+    mark_running(batch)
     router = Router.load()
     assigned: dict[int, int] = defaultdict(int)
-    with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), import_session():
+    # A list sent through the API keeps the API as the audit source, and each lead its own row
+    # (a few rows at a time); a file is an import, its leads audited through their persons and tasks.
+    source = AuditSource.IMPORT if rows is None else audit.current().source
+    with audit.audit_context(actor=batch.created_by, source=source), import_session():
         try:
-            _import_chunks(batch, data, now, router, assigned, progress)
+            _import_chunks(batch, data, rows, now, router, assigned, progress)
         except InvalidValue as exc:
             batch.status, batch.message = BatchStatus.FAILED, str(exc)
+        except Exception as exc:  # the batch ends failed with the reason, never "running"
+            batch.status, batch.message = BatchStatus.FAILED, f"导入中断({exc}),已写入的行保留,可重新导入整个文件"
+            batch.finished_at = timezone.now()
+            batch.save()
+            raise
         else:
             batch.status = BatchStatus.DONE
         batch.processed = batch.rows
@@ -102,17 +157,18 @@ def run_lead_import(batch: Batch, data: bytes | None = None, *, now: dt.datetime
         analyze(Lead, Person, Verification)
     if assigned:
         notify_assignees(assigned, batch.channel)
-    return batch.outcome()
+    return batch_result(batch)
 
 
-def _import_chunks(batch: Batch, data: bytes, now: dt.datetime, router: Router, assigned: dict[int, int],
-                   progress) -> None:
+def _import_chunks(batch: Batch, data: bytes | None, rows: Iterable[tuple[int, dict]] | None, now: dt.datetime,
+                   router: Router, assigned: dict[int, int], progress) -> None:
     """Look up, plan and write the file chunk by chunk, keeping the batch's counters; a big file
     is written by a writer process while its lookups for the next chunk run in a thread."""
     state, policy = ResolveState(), DeadlinePolicy.for_channel(batch.channel)
     writer = (_WriterProcess if _writer_process_allowed(data) else _InlineWriter)(batch, state, now, policy)
+    writer.audit_leads = rows is not None
     with writer:
-        chunks = _cleaned_chunks(batch, data)
+        chunks = _cleaned_chunks(batch, read_table(data, batch.file_name, LEAD_COLUMNS) if rows is None else rows)
         looked_up = _looked_up_ahead(chunks, state) if isinstance(writer, _WriterProcess) else (
             (chunk, rows, rejected, look_up(chunk, state)) for chunk, rows, rejected in chunks)
         with contextlib.closing(looked_up):  # its thread stops, whatever happens
@@ -153,6 +209,8 @@ def _looked_up_ahead(chunks: Iterator[tuple[list[LeadInput], int, int]], state: 
 class _InlineWriter:
     """Writes each planned chunk in this process, in its own transaction, with the batch's progress."""
 
+    audit_leads = False  # one audit row per lead as well (lists sent through the API)
+
     def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy) -> None:
         self.batch, self.state, self.now, self.policy = batch, state, now, policy
 
@@ -163,15 +221,15 @@ class _InlineWriter:
         pass
 
     def write(self, planned: Plan) -> None:
-        write(planned, self.state, batch=self.batch, now=self.now, policy=self.policy, audit_rows=False)
+        write(planned, self.state, batch=self.batch, now=self.now, policy=self.policy, audit_rows=self.audit_leads)
         # Progress only: the bad rows are written once at the end, not rewritten every chunk.
         self.batch.save(update_fields=PROGRESS_FIELDS)
 
 
-def _writer_process_allowed(data: bytes) -> bool:
+def _writer_process_allowed(data: bytes | None) -> bool:
     """A second process needs its own connection to the same database: not inside a caller's
     transaction (it could not see that transaction's rows) and not on an in-memory SQLite."""
-    return (len(data) >= WRITER_PROCESS_BYTES and hasattr(os, "fork") and not connection.in_atomic_block
+    return (data is not None and len(data) >= WRITER_PROCESS_BYTES and hasattr(os, "fork") and not connection.in_atomic_block
             and not (connection.vendor == "sqlite" and connection.is_in_memory_db()))
 
 
@@ -245,7 +303,7 @@ class _WriterProcess(_InlineWriter):
             raise RuntimeError(f"写入失败:{payload[0]}")
         if what == "ids":
             self.blocks.append(tuple(iter(ids) for ids in payload))
-        elif what == "done":
+        elif what == "committed":
             self.done += 1
             self.pending.popleft()
 
@@ -276,7 +334,7 @@ def _write_chunks(pipe, batch_id: int, block: int) -> None:
                     if rows is not None:
                         apply(rows)
                     Batch.objects.filter(pk=batch_id).update(**progress)
-                pipe.send(("done",))
+                pipe.send(("committed",))
     except EOFError:  # the planner stopped (its own error): what is committed stays, as inline
         pass
     except BaseException:  # whatever it was, the planner must hear of it
@@ -286,7 +344,7 @@ def _write_chunks(pipe, batch_id: int, block: int) -> None:
         connections.close_all()
 
 
-def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput], int, int]]:
+def _cleaned_chunks(batch: Batch, table: Iterable[tuple[int, dict]]) -> Iterator[tuple[list[LeadInput], int, int]]:
     """(cleaned inputs with their dedup keys, rows read so far, rows rejected so far) per chunk.
 
     Bad rows go to `batch.errors`; the caller sets the batch's counters from these figures.
@@ -294,14 +352,18 @@ def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput]
     rows = rejected = reported = 0
     chunk: list[LeadInput] = []
     channel, source = batch.channel, batch.source
+    name_required = channel in NAME_REQUIRED
     size = max(IMPORT_CHUNK // 5, 1)  # a short first chunk: a writer process starts sooner
-    for row, raw in read_table(data, batch.file_name, LEAD_COLUMNS):
+    for row, raw in table:
         rows += 1
+        reasons = lead_reasons(raw, channel, name_required) if name_required and not raw.get("name") else ()
         try:
             item = clean_lead(raw, channel=channel, source=source)
         except InvalidValue as exc:
+            reasons = (*reasons, *str(exc).split(";"))
+        if reasons:
             rejected += 1
-            batch.errors.append({"row": row, "reason": str(exc), "values": {k: str(v) for k, v in raw.items()}})
+            batch.errors.append(bad_row(row, reasons, raw))
             continue
         item.row, item.dedup = row, item.key(channel)
         chunk.append(item)
@@ -312,23 +374,34 @@ def _cleaned_chunks(batch: Batch, data: bytes) -> Iterator[tuple[list[LeadInput]
         yield chunk, rows, rejected
 
 
-def error_sheet(batch: Batch) -> bytes:
-    """The bad rows as an xlsx with their values and a 错误原因 column, to fix and re-import."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("错误行")
-    sheet.append(["行号", *[c.label for c in LEAD_COLUMNS], "错误原因"])
-    for e in batch.errors:
-        values = e.get("values", {})
-        sheet.append([e["row"], *[values.get(c.key, "") for c in LEAD_COLUMNS], e["reason"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def lead_reasons(raw: dict, channel: str, name_required: bool | None = None) -> tuple[str, ...]:
+    """What the framework asks of a lead row beyond `clean_lead`: a name where the channel needs one."""
+    if name_required is None:
+        name_required = channel in NAME_REQUIRED
+    if name_required and (raw.get("name") is None or not str(raw.get("name")).strip()):
+        return (f"姓名为空:{Channel(channel).label}名单每行须填写姓名",)
+    return ()
 
 
 def public_outcome(batch: Batch) -> dict:
-    """The outcome without the bad rows' personal values (for the CLI and the API)."""
-    out = batch.outcome()
-    out["errors"] = [{"row": e["row"], "reason": e["reason"]} for e in batch.errors]
-    return out
+    """The one JSON result of the batch (`core.imports.batch_result`): no personal values."""
+    return batch_result(batch)
+
+
+def _run(batch: Batch, data: bytes | None) -> None:
+    run_lead_import(batch, data)
+
+
+def _cli_fields(opts: dict, user: User | None) -> dict:
+    channel = Channel(opts.get("channel") or Channel.BIG_DATA).value
+    if channel not in import_channels(user):
+        raise PermissionDenied(f"您不能导入“{Channel(channel).label}”渠道的名单")
+    return {"channel": channel, "source": opts.get("source") or ""}
+
+
+KIND = register_kind(ImportKind(
+    name="leads", batch_kind=BATCH_KIND, label="线索名单", columns=LEAD_COLUMNS, run=_run, roles=LEAD_IMPORT_ROLES,
+    cli_options=(("--channel", {"choices": [c.value for c in Channel], "help": "渠道 / channel (leads)"}),
+                 ("--source", {"default": "", "help": "数据来源 / source (leads)"})),
+    fields=_cli_fields, object_type="screening.lead", aliases=("import_leads",),
+))

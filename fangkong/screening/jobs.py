@@ -1,4 +1,5 @@
-"""Background work of screening: the escalation loop and large imports (django-tasks)."""
+"""Background work of screening: the escalation loop (django-tasks). Large imports run in the
+platform's one import task, `core.imports.run_batch_task`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from django_tasks import task
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource
-from fangkong.core.models import Batch
 
 from .actions import do_escalate
 from .choices import VerificationStatus
@@ -38,10 +38,3 @@ def escalate_overdue(now: dt.datetime | None = None, limit: int = 1000) -> int:
 @task()
 def escalate_overdue_task() -> int:
     return escalate_overdue()
-
-
-@task()
-def import_leads_task(batch_id: int) -> dict:
-    from .imports import run_lead_import
-
-    return run_lead_import(Batch.objects.get(pk=batch_id))

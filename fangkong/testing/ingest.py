@@ -19,6 +19,7 @@ from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
 from fangkong.core.bulk import datetime_adapter, insert_rows
 from fangkong.core.choices import AuditAction, BatchStatus
+from fangkong.core.imports import bad_row, do_create_batch, execute_batch, mark_running, reasons_of
 from fangkong.core.models import Batch, Division, User
 
 from .choices import Result, SampleStatus
@@ -126,36 +127,11 @@ def ingest_results(rows: Iterable[ResultRow], batch: Batch | None, *, now: dt.da
             "unknown": unknown, "duplicates": duplicates, **follow}
 
 
-def land_audit(rows: list[tuple[str, str, str, str, str, dict, str]], now: dt.datetime) -> int:
-    """One audit row per (action, verb, object_type, object_id, object_repr, changes, division_path),
-    written set-based: a bulk ingest of 100,000 tubes writes 100,000 audit rows in a second or two."""
-    import json
-
-    import pyarrow as pa
-
-    from fangkong.analytics.engine import land
-
-    if not rows:
-        return 0
-    ctx = audit.current()
-    actor = ctx.actor if ctx.actor is not None and ctx.actor.is_authenticated else None
-    cols = list(zip(*rows, strict=True))
-    data = pa.table({
-        "action": pa.array(cols[0], pa.string()), "verb": pa.array(cols[1], pa.string()),
-        "object_type": pa.array(cols[2], pa.string()), "object_id": pa.array(cols[3], pa.string()),
-        "object_repr": pa.array([str(r)[:200] for r in cols[4]], pa.string()),
-        "changes": pa.array([json.dumps(c, ensure_ascii=False, default=str) for c in cols[5]], pa.string()),
-        "division_path": pa.array(cols[6], pa.string()),
-    })
-    return land("core_auditlog", data.column_names, data, constants={
-        "at": now, "actor_id": actor.pk if actor else None, "actor_label": actor.username if actor else "system",
-        "source": ctx.source, "request_id": ctx.request_id,
-    })
-
-
 def _audit_results(changed: list[tuple], now: dt.datetime) -> None:
-    land_audit([(AuditAction.UPDATE, "record_result", "testing.sample", str(sid), barcode, {"result": [old, new]}, path)
-                for sid, _kind, new, old, path, barcode in changed], now)
+    """One audit row per tube whose result changed, through the one bulk writer."""
+    audit.record_many(AuditAction.UPDATE, verb="record_result", entries=[
+        audit.Entry("testing.sample", str(sid), barcode, {"result": [old, new]}, path)
+        for sid, _kind, new, old, path, barcode in changed])
 
 
 def file_digest(data: bytes) -> str:
@@ -163,14 +139,46 @@ def file_digest(data: bytes) -> str:
 
 
 def new_batch(user: User | None, *, file_name: str = "", digest: str = "", source: str = "") -> Batch:
-    division = (user.division if user is not None and user.division_id
-                else Division.objects.filter(level="county").order_by("path").first())
-    return Batch.objects.create(kind=RESULT_KIND, source=source, file_name=file_name, file_sha256=digest,
-                                division=division, created_by=user, status=BatchStatus.RUNNING)
+    """The pending batch of a results upload (file or API), created by `user` (None: the system)."""
+    from .models.common import RESULT_WRITERS
+
+    return do_create_batch(kind=RESULT_KIND, source=source, file_name=file_name, file_sha256=digest,
+                           roles=tuple(RESULT_WRITERS), acting_user=user or SYSTEM)
 
 
-def do_import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -> Batch:
-    """Apply parsed rows to a batch and record its counts and bad rows (core.Batch)."""
+def unknown_barcode_row(r: ResultRow) -> dict:
+    """An unknown tube as a bad row, naming its barcode: its result is kept as 未匹配结果."""
+    return bad_row(r.row, [f"条码“{r.barcode}”不存在,结果已保存为未匹配结果,请核对条码"], {
+        "barcode": r.barcode, "result": Result(r.result).label, "ct_orf1ab": r.ct_orf1ab, "ct_n": r.ct_n,
+        "resulted_at": r.resulted_at, "lab": r.lab})
+
+
+def import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -> Batch:
+    """Apply parsed rows to a pending batch through the one lifecycle; its counts and bad rows
+    (the file's, then each unknown barcode by name) are kept on the batch."""
+    execute_batch(batch, runner=lambda b, _data: _apply_results(b, rows, errors))
+    batch.refresh_from_db()
+    return batch
+
+
+do_import_results = import_results  # the name the API and the demo seeder call
+
+
+def _unknown(rows: list[ResultRow]) -> list[ResultRow]:
+    """The rows whose tube the platform does not know (the last row of a barcode, as applied)."""
+    from .models import Sample
+
+    last = {r.barcode: r for r in rows}
+    barcodes = list(last)
+    known: set[str] = set()
+    for i in range(0, len(barcodes), 5000):
+        known.update(Sample.objects.filter(barcode__in=barcodes[i:i + 5000]).values_list("barcode", flat=True))
+    return [r for b, r in last.items() if b not in known]
+
+
+def _apply_results(batch: Batch, rows: list[ResultRow], errors: list[dict]) -> None:
+    mark_running(batch, rows=len(rows) + len(errors))
+    unknown_rows = _unknown(rows)
     with audit.audit_context(source=audit.current().source):
         counts = ingest_results(rows, batch)
     batch.rows = len(rows) + len(errors)
@@ -179,8 +187,9 @@ def do_import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -
     batch.duplicates = counts["duplicates"] + counts["unchanged"]
     batch.rejected = len(errors)
     batch.imported = counts["changed"]
-    batch.errors = errors + [{"row": None, "reason": f"未知条码 {counts['unknown']} 个,已保存为未匹配结果"}] \
-        if counts["unknown"] else errors
+    bad = sorted([bad_row(e.get("row"), reasons_of(e), e.get("values")) for e in errors],
+                 key=lambda e: e["row"] or 0)
+    batch.errors = bad + [unknown_barcode_row(r) for r in unknown_rows]
     batch.options = counts
     from .jobs import request_coverage_refresh
     from .models import Sample
@@ -190,7 +199,6 @@ def do_import_results(rows: list[ResultRow], errors: list[dict], batch: Batch) -
     batch.finished_at = timezone.now()
     batch.save()
     audit.record(AuditAction.IMPORT, batch, verb="import_results", changes=counts)
-    return batch
 
 
 @dataclass
@@ -265,9 +273,9 @@ def import_samplings(tubes: list[TubeRow], *, round_id: int | None, division_id:
                         cols[k].append(v)
             cols["resident_id"] = pa.array(cols["resident_id"], pa.int64())
             land("testing_sampling", list(cols), pa.table(cols), constants={"round_id": round_id})
-            land_audit([(AuditAction.CREATE, "import_samplings", "testing.sample", str(ids[t.barcode]), t.barcode,
-                         {"members": t.id_numbers}, div_path.get(div, "")) for t, div in zip(part, divs, strict=True)],
-                       timezone.now())
+            audit.record_many(AuditAction.CREATE, verb="import_samplings", entries=[
+                audit.Entry("testing.sample", str(ids[t.barcode]), t.barcode, {"members": t.id_numbers},
+                            div_path.get(div, "")) for t, div in zip(part, divs, strict=True)])
             done["tubes"] += len(part)
             done["samplings"] += len(cols["id_number"])
     return done

@@ -15,7 +15,8 @@ from fangkong.core.imports import (
     Column,
     ImportRow,
     Source,
-    create_batch,
+    do_create_batch,
+    execute_batch,
     read_table,
     run_import,
     text,
@@ -70,6 +71,9 @@ class MemberImporter:
         return result
 
 
+IMPORT_ROLES = tuple(KeyGroup.scope_roles.get("change", ()))
+
+
 def import_members(group: KeyGroup, content: Source, file_name: str, *, user: User | None) -> Batch:
     """Read the file and add its rows to `group` at once; the Batch records counts and bad rows.
 
@@ -77,6 +81,20 @@ def import_members(group: KeyGroup, content: Source, file_name: str, *, user: Us
     """
     table = read_table(content, file_name, COLUMNS)
     table.check()
-    batch = create_batch(kind=BATCH_KIND, file_name=file_name, content=content, division=group.division,
-                         created_by=user, store=False, options={"key_group": group.pk})
-    return run_import(batch, table, MemberImporter(group, user if user is not None else SYSTEM), columns=COLUMNS)
+    batch = do_create_batch(kind=BATCH_KIND, file_name=file_name, content=content, division=group.division,
+                            store=False, roles=IMPORT_ROLES, options={"key_group": group.pk},
+                            acting_user=user or SYSTEM)
+    execute_batch(batch, runner=lambda b, _data: run_import(b, table, MemberImporter(group, user or SYSTEM), columns=COLUMNS))
+    batch.refresh_from_db()
+    return batch
+
+
+def run_member_batch(batch: Batch, data: bytes | None) -> Batch:
+    """Runner of a key-group batch (the CLI, the worker): the group is in the batch's options."""
+    if data is None:
+        with batch.file.open("rb") as fh:
+            data = fh.read()
+    group = KeyGroup.objects.get(pk=batch.options["key_group"])
+    table = read_table(data, batch.file_name, COLUMNS)
+    table.check()
+    return run_import(batch, table, MemberImporter(group, batch.created_by or SYSTEM), columns=COLUMNS)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from fangkong.core.imports import Column, as_text, clean_row, parse_datetime, read_table
+from fangkong.core.imports import Column, as_text, bad_row, clean_row, parse_datetime, read_table
 
 from .ingest import ResultRow, clean_ct, clean_result
 
@@ -41,8 +41,7 @@ def clean_rows(raw: Iterable[tuple[int, dict[str, Any]]], now: dt.datetime, lab:
     for n, values in raw:
         clean, reasons = clean_row(values, COLUMNS)
         if reasons:
-            errors.append({"row": n, "reason": ";".join(reasons),
-                           "values": {k: as_text(v) if v is not None else "" for k, v in values.items()}})
+            errors.append(bad_row(n, reasons, values))
             continue
         rows.append(ResultRow(n, clean["barcode"], clean["result"], clean["ct_orf1ab"], clean["ct_n"],
                               clean["resulted_at"] or now, (clean["lab"] or lab or "")[:100]))

@@ -119,7 +119,7 @@ def test_it_imports_large_files_in_the_background(users, django_capture_on_commi
     grid = users["grid"].division
     client = client_for(users["grid"])
     response = upload(client, ledger_bytes(grid))
-    with mock.patch("fangkong.core.imports.BACKGROUND_BYTES", 10), django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("fangkong.core.imports.batches.BACKGROUND_BYTES", 10), django_capture_on_commit_callbacks(execute=True):
         result_url = client.post(response.url, {"name": "0", "id_number": "1", "grid": "3"}).url
     batch = Batch.objects.get(kind="registry")
     assert batch.status == BatchStatus.PENDING

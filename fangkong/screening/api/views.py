@@ -15,17 +15,15 @@ from rest_framework.views import APIView
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from fangkong.core.errors import api_call
-from fangkong.core.models import Batch
+from fangkong.core.imports import batch_result, execute_batch
 from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
 
 from .. import actions
 from ..choices import AssistDirection
 from ..filtersets import BY_DEADLINE, LeadFilterSet, VerificationFilterSet
-from ..imports import public_outcome
-from ..intake import LeadInput, chunked, clean_lead, ingest, notify_assignees
+from ..imports import create_lead_batch, run_lead_import
 from ..models import AssistRequest, DailyClearance, Lead, MergeCandidate, Person, Verification
 from ..reports import board_counts
-from ..routing import Router
 from . import serializers as s
 
 
@@ -153,31 +151,14 @@ class LeadIngestView(ScopedViewSetMixin, APIView):
     def post(self, request: Request) -> Response:
         body = s.IngestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = request.user
-        if not Batch.scope_roles["add"] & user.role_names:
-            raise exceptions.PermissionDenied("没有导入线索的权限")
         d = body.validated_data
-        batch = Batch.objects.create(kind="leads", channel=d["channel"], source=d["source"], file_name="api",
-                                     division=user.division, created_by=user)
-        good: list[LeadInput] = []
-        for number, raw in enumerate(d["rows"], start=1):
-            try:
-                item = clean_lead(raw, channel=d["channel"], source=d["source"])
-            except Exception as exc:  # InvalidValue: reported per row, the others are kept
-                batch.errors.append({"row": number, "reason": str(exc)})
-                continue
-            item.row = number
-            good.append(item)
-        router = Router.load()
-        for chunk in chunked(good):
-            result = ingest(chunk, channel=d["channel"], batch=batch, router=router)
-            batch.imported += result.created
-            batch.duplicates += result.duplicates
-            notify_assignees(result.assigned, d["channel"])
-        batch.rows = batch.processed = len(d["rows"])
-        batch.rejected, batch.status, batch.finished_at = len(batch.errors), "done", timezone.now()
-        batch.save()
-        return Response(public_outcome(batch), status=status.HTTP_201_CREATED)
+        # The same route as a file: the one batch lifecycle, the lead engine, the one JSON result.
+        batch = create_lead_batch(data=None, file_name="api", channel=d["channel"], source=d["source"],
+                                  user=request.user)
+        rows = list(enumerate(d["rows"], start=1))
+        execute_batch(batch, runner=lambda b, _data: run_lead_import(b, rows=rows))
+        batch.refresh_from_db()
+        return Response(batch_result(batch), status=status.HTTP_201_CREATED)
 
 
 

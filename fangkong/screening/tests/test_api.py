@@ -27,7 +27,7 @@ def test_it_ingests_a_list_from_another_system(users):
     resp = _api(users["close_contact_admin"]).post("/api/screening/leads/ingest/", body, format="json")
     assert resp.status_code == 201, resp.content
     out = resp.json()
-    assert (out["imported"], out["rejected"], out["errors"]) == (1, 1, [{"row": 2, "reason": "身份证号和手机号至少填写一项"}])
+    assert (out["imported"], out["rejected"], out["errors"]) == (1, 1, [{"row": 2, "reasons": ["身份证号和手机号至少填写一项"]}])
     again = _api(users["close_contact_admin"]).post("/api/screening/leads/ingest/", body, format="json").json()
     assert (again["imported"], again["duplicates"]) == (0, 1)
     assert _api(users["auditor"]).post("/api/screening/leads/ingest/", body, format="json").status_code == 403

@@ -54,7 +54,7 @@ def _import(rows: list[list[str]]) -> dict:
     from fangkong.screening import imports
 
     data = csv_bytes(rows)
-    batch = imports.start_batch(data=data, file_name="w.csv", channel="big_data", source="",
+    batch = imports.create_lead_batch(data=data, file_name="w.csv", channel="big_data", source="",
                                 user=named_users()["big_data_admin"], keep_file=False)
     out = imports.run_lead_import(batch, data)
     batch.refresh_from_db()

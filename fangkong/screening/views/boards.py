@@ -7,17 +7,17 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import audit
 from fangkong.core.actions import may
 from fangkong.core.choices import DivisionLevel
 from fangkong.core.exports import export_rows
+from fangkong.core.imports import reasons_of, start_batch
+from fangkong.core.imports.views import batch_error_sheet
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone
 from fangkong.core.scoping import ADD
@@ -27,8 +27,7 @@ from fangkong.metrics.screening import push_figures, push_sentence, screening_fi
 from .. import actions
 from ..choices import AssistDirection, BoardMetric, Channel, MergeStatus
 from ..forms import ImportForm, InboundAssistForm, ReplyForm
-from ..imports import BACKGROUND_BYTES, error_sheet, run_lead_import, start_batch
-from ..jobs import import_leads_task
+from ..imports import BACKGROUND_BYTES, BATCH_KIND, channel_label, create_lead_batch, import_channels
 from ..models import AssistRequest, DailyClearance, MergeCandidate
 from ..reports import board_counts, default_reason, open_at_close
 from .work import _parse_date
@@ -109,39 +108,43 @@ def clearance_detail(request, pk: int):
 
 @login_required
 def import_leads(request):
+    """名单导入: the channels offered are those the user may import (none preselected when several)."""
+    channels = import_channels(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        if not Batch.scope_roles["add"] & request.user.role_names:
-            raise PermissionDenied
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        batch = start_batch(data=data, file_name=upload.name, channel=form.cleaned_data["channel"],
-                            source=form.cleaned_data["source"], user=request.user)
-        if len(data) > BACKGROUND_BYTES:
-            import_leads_task.enqueue(batch.pk)
-            messages.info(request, _("文件较大,已转入后台导入,可在本页查看进度"))
-        else:
-            run_lead_import(batch, data)
-        return redirect("screening:batch", pk=batch.pk)
-    batches = Batch.objects.restrict(request.user).filter(kind="leads").select_related("created_by")[:30]
-    return render(request, "screening/import.html", {"form": form, "batches": batches})
+    form.fields["channel"].choices = [("", _("请选择渠道")), *((c.value, c.label) for c in channels)]
+    form.fields["channel"].initial = channels[0].value if len(channels) == 1 else ""
+    if request.method == "POST":
+        if not channels:
+            raise PermissionDenied(_("您没有导入名单的权限"))
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            batch = create_lead_batch(data=data, file_name=upload.name, channel=form.cleaned_data["channel"],
+                                      source=form.cleaned_data["source"], user=request.user)
+            background = len(data) > BACKGROUND_BYTES
+            start_batch(batch, background=background, data=data)
+            if background:
+                messages.info(request, _("文件较大,已转入后台导入,可在本页查看进度"))
+            return redirect("screening:batch", pk=batch.pk)
+    batches = Batch.objects.restrict(request.user).filter(kind=BATCH_KIND).select_related("created_by")[:30]
+    history = [(b, channel_label(b.channel, b.source)) for b in batches]
+    return render(request, "screening/import.html", {"form": form if channels else None, "history": history})
 
 
 @login_required
 def batch_detail(request, pk: int):
-    batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind="leads"), pk=pk)
+    batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind=BATCH_KIND), pk=pk)
     template = "screening/_batch_progress.html" if request.htmx else "screening/batch.html"
-    return render(request, template, {"batch": batch, "errors": batch.errors[:200]})
+    errors = [{"row": e.get("row"), "reasons": reasons_of(e)} for e in batch.errors[:200]]
+    return render(request, template, {"batch": batch, "errors": errors,
+                                      "channel": channel_label(batch.channel, batch.source)})
 
 
 @login_required
 def batch_errors(request, pk: int):
-    batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind="leads"), pk=pk)
-    audit.record_export("core.batch", len(batch.errors), fields=["errors"], full_pii=True,
-                        description=f"批次{batch.pk}错误行")
-    resp = HttpResponse(error_sheet(batch), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-errors.xlsx"'
-    return resp
+    """The one error sheet (core.imports): ID numbers and phones masked unless the role may see them."""
+    batch = get_object_or_404(Batch.objects.restrict(request.user).filter(kind=BATCH_KIND), pk=pk)
+    return batch_error_sheet(request, batch)
 
 
 @login_required

@@ -25,9 +25,9 @@ def test_it_imports_a_csv_file_and_reimporting_changes_nothing(users, site, rnd,
     assert r.status_code == 200
     batch = r.context["batch"]
     assert batch.updated == 2 and batch.rejected == 3
-    reasons = {e["row"]: e["reason"] for e in batch.errors}
+    reasons = {e["row"]: ";".join(e["reasons"]) for e in batch.errors}
     assert reasons[6] == "条码为空" and "可疑" in reasons[7] and "abc" in reasons[8]
-    assert any("未知条码 1" in e["reason"] for e in batch.errors)
+    assert "U9999" in reasons[5] and "未匹配" in reasons[5]  # the unknown tube named on its row
     assert Sample.objects.get(barcode="U0002").ct_orf1ab == 28.5
     assert UnmatchedResult.objects.filter(barcode="U9999", batch=batch).exists()
     assert ResamplingTask.objects.filter(source_sample__barcode="U0002").count() == 5
@@ -61,3 +61,22 @@ def test_it_refuses_uploads_from_roles_without_right(users):
     assert client_for(users["grid"]).get("/testing/results/upload/").status_code == 403
     r = client_for(users["grid"]).post("/api/testing/results/", {"results": []}, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_it_names_the_unknown_barcode_and_offers_the_error_sheet(users, site, rnd, village):
+    from openpyxl import load_workbook
+
+    pool(site, rnd, present(village, 5), "U0001", capacity=5)
+    client = client_for(users["lab"])
+    r = client.post("/testing/results/upload/", {"file": SimpleUploadedFile("结果.csv", CSV.encode("gbk")), "lab": "县医院"})
+    html = r.content.decode()
+    assert "U9999" in html  # named, not "未知条码 1 个"
+    batch = r.context["batch"]
+    link = f"/core/batches/{batch.pk}/errors.xlsx"
+    assert link in html
+    sheet = client.get(link)
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
+    assert rows[0][0] == "原行号" and rows[0][-1] == "错误原因"
+    unknown = next(row for row in rows[1:] if row[1] == "U9999")
+    assert unknown[0] == 5 and "U9999" in unknown[-1] and "None" not in unknown

@@ -1,0 +1,335 @@
+"""Reading files: xlsx / xls / csv (UTF-8, BOM, GBK, UTF-16), the header found below title rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import itertools
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .columns import Column, ReadError, _cell, as_text, match_headers
+
+HEADER_SCAN_ROWS = 30  # title rows, notes and blank lines users put above the header
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
+ACCEPTED_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".xls", ".csv", ".txt", ".tsv")
+
+
+Source = str | Path | bytes | IO[bytes]
+
+
+def _read_bytes(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read()
+    return data if isinstance(data, bytes) else data.encode()
+
+
+def file_sha256(source: Source) -> str:
+    """SHA-256 of a file's bytes, read in blocks (files may be large)."""
+    digest = hashlib.sha256()
+    if isinstance(source, bytes):
+        digest.update(source)
+    elif isinstance(source, str | Path):
+        with open(source, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+        if hasattr(source, "seek"):
+            source.seek(0)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Sheet:
+    """Rows of one sheet: an iterator of lists plus where they start and the merged ranges."""
+
+    name: str
+    rows: Iterator[list[Any]]
+    first_row: int = 1  # 1-based number of the first yielded row
+    first_col: int = 0
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # absolute, 0-based, inclusive
+    total: int = 0  # rows in the sheet (progress estimate)
+
+
+def _fill_merged(sheet: _Sheet) -> Iterator[list[Any]]:
+    """Every cell of a merged range carries the range's top-left value (户编号 over a household)."""
+    if not sheet.merged:
+        return sheet.rows
+    return _filled(sheet.rows, sheet)
+
+
+def _filled(rows: Iterator[list[Any]], sheet: _Sheet) -> Iterator[list[Any]]:
+    r0, c0 = sheet.first_row - 1, sheet.first_col
+    fills: dict[int, list[tuple[int, int, int]]] = {}  # relative row → [(col, top-left row, top-left col)]
+    for top, left, bottom, right in sheet.merged:
+        for r in range(max(top, r0) - r0, bottom - r0 + 1):
+            for c in range(left - c0, right - c0 + 1):
+                if (r, c) != (top - r0, left - c0) and c >= 0:
+                    fills.setdefault(r, []).append((c, top - r0, left - c0))
+    seen: dict[tuple[int, int], Any] = {}
+    sources: dict[int, set[int]] = {}  # row → columns holding a merged range's value
+    for cells in fills.values():
+        for _, t, left in cells:
+            sources.setdefault(t, set()).add(left)
+    for r, row in enumerate(rows):
+        for c in sources.get(r, ()):
+            seen[(r, c)] = row[c] if c < len(row) else None
+        if r in fills:
+            row = list(row)
+            for c, t, left in fills[r]:
+                if c >= len(row):
+                    row.extend([None] * (c + 1 - len(row)))
+                row[c] = seen.get((t, left))
+        yield row
+
+
+def _calamine_sheets(data: bytes) -> Iterator[_Sheet]:
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:
+        raise ReadError(f"无法读取Excel文件,文件可能已损坏或不是Excel格式({exc})") from exc
+    for meta in book.sheets_metadata:
+        if str(getattr(meta, "visible", "")).lower().endswith(("hidden", "veryhidden")):
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+        # Not skipping the empty area keeps rows and columns at their sheet positions
+        # (iter_rows starts its columns at the first used one), so row numbers are the user's.
+        rows = sheet.to_python(skip_empty_area=False)
+        yield _Sheet(name=meta.name, rows=iter(rows), merged=merged, total=len(rows))
+
+
+def _xls_sheets(data: bytes) -> Iterator[_Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:
+        raise ReadError(f"无法读取xls文件,文件可能已损坏或实际不是xls格式({exc})") from exc
+
+    def cell(c: Any) -> Any:
+        if c.ctype == xlrd.XL_CELL_DATE:
+            try:
+                value = xlrd.xldate_as_datetime(c.value, book.datemode)
+            except Exception:
+                return c.value
+            return value.date() if value.time() == dt.time() else value
+        if c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+            return None
+        if c.ctype == xlrd.XL_CELL_BOOLEAN:
+            return bool(c.value)
+        return c.value
+
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        if getattr(sheet, "visibility", 0):
+            continue
+        merged = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sheet.merged_cells]
+        rows = ([cell(c) for c in sheet.row(r)] for r in range(sheet.nrows))
+        yield _Sheet(name=sheet.name, rows=rows, merged=merged, total=sheet.nrows)
+
+
+def _open_binary(source: Source) -> IO[bytes]:
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    if isinstance(source, str | Path):
+        return open(source, "rb")  # closed when the reader is dropped
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return source
+
+
+def _detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"  # superset of GBK and GB2312, what Chinese Excel writes by default
+
+
+def _detect_delimiter(sample: str) -> str:
+    lines = sample.splitlines()[:HEADER_SCAN_ROWS]
+    counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_sheet(source: Source) -> _Sheet:
+    binary = _open_binary(source)
+    head = binary.read(1 << 16)
+    binary.seek(0)
+    if b"\x00" in head[:4096] and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReadError("文件不是文本格式的CSV,请另存为CSV或直接上传Excel文件")
+    encoding = _detect_encoding(head)
+    total = _count_lines(binary)
+    textio = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+    sample = head.decode(encoding, errors="ignore")
+    reader = csv.reader(textio, delimiter=_detect_delimiter(sample))
+    return _Sheet(name="", rows=reader, total=total)
+
+
+def _count_lines(binary: IO[bytes]) -> int:
+    count = 0
+    for block in iter(lambda: binary.read(1 << 20), b""):
+        count += block.count(b"\n")
+    binary.seek(0)
+    return count
+
+
+def _kind(file_name: str, head: bytes) -> str:
+    suffix = Path(file_name).suffix.lower()
+    # Trust the content over the name: a ".xls" that is really xlsx (or HTML) is common.
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods", ".xls"):
+        raise ReadError(f"文件“{file_name}”不是有效的Excel文件,请用Excel打开后另存为xlsx再上传")
+    if suffix in (".csv", ".txt", ".tsv", ""):
+        return "csv"
+    raise ReadError(f"不支持的文件类型“{suffix}”,请上传xlsx、xls或csv文件")
+
+
+def _peek(source: Source) -> bytes:
+    if isinstance(source, bytes):
+        return source[:8]
+    if isinstance(source, str | Path):
+        with open(source, "rb") as fh:
+            return fh.read(8)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    head = source.read(8)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return head
+
+
+class Table:
+    """A readable table: where its header is, how headers map to columns, and its data rows.
+
+    Iterate it for `(row_number, raw)` pairs; raw maps each mapped column key to the cell's
+    value (text normalised, numbers and dates as the file holds them, None when empty).
+    Entirely empty rows are skipped.
+    """
+
+    def __init__(self, sheet: _Sheet, head_rows: list[list[Any]], header_index: int, columns: Sequence[Column],
+                 kind: str, file_name: str) -> None:
+        self.kind, self.file_name, self.sheet_name = kind, file_name, sheet.name
+        self.columns = list(columns)
+        self._sheet = sheet
+        self._after_header = head_rows[header_index + 1:]
+        self.header_row = sheet.first_row + header_index  # as the user sees it
+        raw_headers = head_rows[header_index]
+        self.headers = [as_text(h) for h in raw_headers]
+        while self.headers and not self.headers[-1]:
+            self.headers.pop()
+        self.mapping = match_headers(self.headers, self.columns)
+        self.total = max(0, sheet.total - header_index - 1)
+        self._consumed = False
+
+    def remap(self, mapping: dict[str, int | None]) -> None:
+        """Override the automatic mapping: key → header index, or None to leave a column out."""
+        for key, index in mapping.items():
+            if index is None or index < 0:
+                self.mapping.pop(key, None)
+            elif index < len(self.headers):
+                self.mapping[key] = index
+
+    @property
+    def missing(self) -> list[Column]:
+        """Required columns that no header maps to."""
+        return [c for c in self.columns if c.required and c.key not in self.mapping]
+
+    @property
+    def unmapped_headers(self) -> list[str]:
+        used = set(self.mapping.values())
+        return [h for i, h in enumerate(self.headers) if h and i not in used]
+
+    def mapping_labels(self) -> dict[str, str]:
+        return {key: self.headers[index] for key, index in self.mapping.items()}
+
+    def check(self) -> None:
+        """Raise ReadError with a Chinese message if a required column is not mapped."""
+        if self.missing:
+            names = "、".join(c.label for c in self.missing)
+            raise ReadError(f"表头第{self.header_row}行缺少必填列:{names}(可在列对应中手动指定)")
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        if self._consumed:
+            raise RuntimeError("a Table can be iterated once")
+        self._consumed = True
+        items = list(self.mapping.items())
+        need = max(self.mapping.values(), default=-1) + 1
+        number = self.header_row
+        is_normalized = unicodedata.is_normalized
+        pad = "" if self.kind == "csv" else None
+        for row in itertools.chain(self._after_header, self._sheet.rows):
+            number += 1
+            if len(row) < need:
+                row = [*row, *([pad] * (need - len(row)))]
+            if self.kind == "csv":
+                # Fast path for the common CSV row (no full-width text, no ="…" wrappers): one
+                # check per line instead of one per cell keeps a million rows quick.
+                line = "\x1f".join(row)
+                if is_normalized("NFKC", line) and "'" not in line and "=" not in line:
+                    raw = {key: row[index].strip() or None for key, index in items}
+                    if any(raw.values()):
+                        yield number, raw
+                    continue
+            raw = {key: _cell(row[index]) for key, index in items}
+            if any(v is not None for v in raw.values()):
+                yield number, raw
+
+
+def read_table(source: Source, file_name: str, columns: Sequence[Column], *,
+               mapping: dict[str, int | None] | None = None) -> Table:
+    """Open a file and locate its header; see `Table`. Raises ReadError with a Chinese message.
+
+    The sheet chosen is the first visible one whose header names the most columns.
+    """
+    kind = _kind(file_name, _peek(source))
+    if kind == "csv":
+        sheets: Iterable[_Sheet] = [_csv_sheet(source)]
+    elif kind == "xls":
+        sheets = _xls_sheets(_read_bytes(source))
+    else:
+        sheets = _calamine_sheets(_read_bytes(source))
+    best: tuple[int, _Sheet, list[list[Any]], int] | None = None
+    for sheet in sheets:
+        sheet.rows = _fill_merged(sheet)
+        head_rows = list(itertools.islice(sheet.rows, HEADER_SCAN_ROWS))
+        for index, row in enumerate(head_rows):
+            score = len(match_headers([as_text(v) for v in row], columns))
+            if score and (best is None or score > best[0]):
+                best = (score, sheet, head_rows, index)
+        if best and best[0] == len(columns):
+            break
+    if best is None:
+        expected = "、".join(c.label for c in columns if c.required) or "、".join(c.label for c in columns[:4])
+        raise ReadError(f"未找到表头:文件前{HEADER_SCAN_ROWS}行中没有可识别的列名(应包含{expected}等)")
+    _, sheet, head_rows, index = best
+    table = Table(sheet, head_rows, index, columns, kind, file_name)
+    if mapping:
+        table.remap(mapping)
+    return table
