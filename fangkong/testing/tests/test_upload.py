@@ -66,7 +66,7 @@ def test_it_refuses_uploads_from_roles_without_right(users):
 def test_it_names_the_unknown_barcode_and_offers_the_error_sheet(users, site, rnd, village):
     from openpyxl import load_workbook
 
-    pool(site, rnd, present(village, 5), "U0001", capacity=5)
+    pool(site, rnd, present(village, 5), "U0001", capacity=5, by=users["village"])
     client = client_for(users["lab"])
     r = client.post("/testing/results/upload/", {"file": SimpleUploadedFile("结果.csv", CSV.encode("gbk")), "lab": "县医院"})
     html = r.content.decode()
