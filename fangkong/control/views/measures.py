@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -67,7 +68,9 @@ class DashboardView(ControlMixin, TemplateView):
         for r in active.annotate(t=Substr("division__path", 1, TOWNSHIP_PATH)).values("t", "kind").annotate(n=Count("id")):
             rows.setdefault(r["t"], {})[r["kind"]] = r["n"]
         names = township_names(rows)
-        ctx["by_township"] = [(names.get(p, p), [rows[p].get(k, 0) for k in kinds], sum(rows[p].values()))
+        # A measure whose division is the county itself has no township: name it, never its code.
+        ctx["by_township"] = [(names.get(p) or _("县级(未落到乡镇)"), [rows[p].get(k, 0) for k in kinds],
+                               sum(rows[p].values()))
                               for p in sorted(rows)]
         totals = dict(active.values_list("kind").annotate(n=Count("id")).order_by())
         ctx["kind_totals"] = [(k.label, totals.get(k.value, 0)) for k in kinds]
