@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .choices import POOL_SIZES, ExemptionReason
@@ -20,7 +21,7 @@ class UploadForm(forms.Form):
 class PlanningForm(forms.Form):
     population = forms.IntegerField(label=_("应检人数"), min_value=1, initial=300000)
     prevalence_per_10k = forms.FloatField(label=_("预计阳性率(每万人)"), min_value=0, max_value=10000, initial=5)
-    pool_size = forms.TypedChoiceField(label=_("混采人数"), choices=[(k, f"{k}合1" if k > 1 else "单采")
+    pool_size = forms.TypedChoiceField(label=_("混采人数"), choices=[(k, format_lazy(_("{n}合1"), n=k) if k > 1 else _("单采"))
                                                                   for k in POOL_SIZES], coerce=int, initial=10)
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -158,7 +159,7 @@ class RoundCreateView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "testing/form.html", {"form": RoundForm(villages=self._villages(request)),
-                                                     "title": "新建检测轮次"})
+                                                     "title": _("新建检测轮次")})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = RoundForm(request.POST, villages=self._villages(request))
@@ -172,14 +173,14 @@ class RoundCreateView(LoginRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 return redirect("testing:round", rnd.pk)
-        return render(request, "testing/form.html", {"form": form, "title": "新建检测轮次"})
+        return render(request, "testing/form.html", {"form": form, "title": _("新建检测轮次")})
 
 
 class ExemptionCreateView(LoginRequiredMixin, View):
     """免检登记: infants, bedridden (→ home sampling), away (with where); scoped to the user's people."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "testing/form.html", {"form": ExemptionForm(), "title": "免检 / 上门采样登记"})
+        return render(request, "testing/form.html", {"form": ExemptionForm(), "title": _("免检 / 上门采样登记")})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ExemptionForm(request.POST)
@@ -199,4 +200,4 @@ class ExemptionCreateView(LoginRequiredMixin, View):
             else:
                 messages.success(request, f"已登记 {resident.name}:{ExemptionReason(d['reason']).label}")
                 return redirect("testing:exemption_new")
-        return render(request, "testing/form.html", {"form": form, "title": "免检 / 上门采样登记"})
+        return render(request, "testing/form.html", {"form": form, "title": _("免检 / 上门采样登记")})
