@@ -67,7 +67,7 @@ def _build(rng: random.Random) -> dict:
             exposures[-1].plan_start = start
         Exposure.objects.bulk_create(exposures, batch_size=5000)
     with timed(figures, "refresh_origin_levels_s"):
-        refresh_origin_levels()
+        refresh_origin_levels(audited=False)  # building data, as bulk_create above: nothing to audit
     v1 = standard_policy()
     rules = {r.pk: r for r in version_rules(v1)}
     with timed(figures, "start_measures_set_based_s"), transaction.atomic():
@@ -103,11 +103,13 @@ def _build(rng: random.Random) -> dict:
 def _draft():
     from fangkong.control.actions import do_create_draft, do_save_rule
     from fangkong.control.models import PolicyVersion
+    from fangkong.core.actions import SYSTEM
     from fangkong.core.choices import MeasureKind
 
-    draft = do_create_draft(PolicyVersion.in_force())
-    do_save_rule(draft.rules.get(name="中风险区"), [(MeasureKind.CENTRAL_QUARANTINE, 3), (MeasureKind.HOME_ISOLATION, 4)])
-    do_save_rule(draft.rules.get(name="密接"), [(MeasureKind.CENTRAL_QUARANTINE, 10)])
+    draft = do_create_draft(PolicyVersion.in_force(), acting_user=SYSTEM)
+    do_save_rule(draft.rules.get(name="中风险区"), [(MeasureKind.CENTRAL_QUARANTINE, 3), (MeasureKind.HOME_ISOLATION, 4)],
+                 acting_user=SYSTEM)
+    do_save_rule(draft.rules.get(name="密接"), [(MeasureKind.CENTRAL_QUARANTINE, 10)], acting_user=SYSTEM)
     return draft
 
 
@@ -187,20 +189,30 @@ def plain_sql_forecast() -> dict[int, tuple]:
                   "GROUP BY site_id")
         rooms = {r[0]: (r[1], r[2]) for r in c.fetchall()}
         c.execute("SELECT site_id, COUNT(*), SUM(CASE WHEN room_id IS NULL THEN 1 ELSE 0 END) FROM control_measure "
-                  "WHERE status = 'active' AND kind = 'central_quarantine' AND site_id IS NOT NULL GROUP BY site_id")
+                  "WHERE status = 'active' AND site_id IS NOT NULL GROUP BY site_id")
         persons = {r[0]: (r[1], r[2]) for r in c.fetchall()}
+        # An occupant past the planned release is still there today: release no earlier than tomorrow.
         c.execute("""SELECT site_id, last, COUNT(*) FROM (
                        SELECT room_id, site_id, MAX(ends_on) AS last FROM control_measure
-                       WHERE status = 'active' AND kind = 'central_quarantine' AND room_id IS NOT NULL
+                       WHERE status = 'active' AND room_id IS NOT NULL
                        GROUP BY room_id, site_id) r GROUP BY site_id, last""")
         lasts: dict[int, list[tuple[dt.date, int]]] = {}
         for site_id, last, n in c.fetchall():
             last = dt.date.fromisoformat(last) if isinstance(last, str) else last
-            lasts.setdefault(site_id, []).append((last, n))
+            lasts.setdefault(site_id, []).append((max(last, TODAY + dt.timedelta(days=1)), n))
+        c.execute("SELECT site_id, ends_on, COUNT(*) FROM control_measure WHERE status = 'active' "
+                  "AND site_id IS NOT NULL AND room_id IS NULL GROUP BY site_id, ends_on")
+        waiting: dict[int, list[tuple[dt.date, int]]] = {}
+        for site_id, last, n in c.fetchall():
+            last = dt.date.fromisoformat(last) if isinstance(last, str) else last
+            waiting.setdefault(site_id, []).append((max(last, TODAY + dt.timedelta(days=1)), n))
     for site_id in sites:
         n_rooms, beds = rooms.get(site_id, (0, 0))
-        occ = [sum(n for last, n in lasts.get(site_id, []) if last > TODAY + dt.timedelta(days=d)) for d in range(14)]
-        out[site_id] = (n_rooms, beds, *persons.get(site_id, (0, 0)), [max(n_rooms - o, 0) for o in occ])
+        days = [TODAY + dt.timedelta(days=d) for d in range(14)]
+        occ = [sum(n for last, n in lasts.get(site_id, []) if last > day) for day in days]
+        res = [sum(n for last, n in waiting.get(site_id, []) if last > day) for day in days]
+        out[site_id] = (n_rooms, beds, *persons.get(site_id, (0, 0)),
+                        [max(n_rooms - o - r, 0) for o, r in zip(occ, res, strict=True)])
     return out
 
 
@@ -221,6 +233,7 @@ def main(db: str) -> dict:
     from fangkong.control.actions import reapply_policy
     from fangkong.control.capacity import forecast
     from fangkong.control.models import Exposure, QuarantineSite
+    from fangkong.core.actions import SYSTEM
 
     figures = _build(random.Random(5))
     draft = _draft()
@@ -254,5 +267,5 @@ def main(db: str) -> dict:
 
     draft.status = "published"
     with timed(figures, "reapply_bulk_s"):
-        figures["reapplied"] = reapply_policy(draft, TODAY)
+        figures["reapplied"] = reapply_policy(draft, TODAY, acting_user=SYSTEM)
     return figures

@@ -134,6 +134,7 @@ def _reports() -> dict:
     from django.utils import timezone
 
     from fangkong.core.models import User
+    from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
     from fangkong.screening import reports
 
     commander, today = User.objects.get(username="commander"), timezone.localdate()
@@ -141,9 +142,9 @@ def _reports() -> dict:
     with timed(figures, "board_s"):
         board = reports.board_counts(commander, today, today)
     with timed(figures, "screening_sentence_s"):
-        figures["screening_sentence"] = reports.screening_sentence(commander, today, today)
+        figures["screening_sentence"] = screening_sentence(screening_figures(commander, today, today))
     with timed(figures, "push_sentence_s"):
-        figures["push_sentence"] = reports.push_sentence(commander, today, today)
+        figures["push_sentence"] = push_sentence(push_figures(commander, today, today))
     figures["board_received"] = board["total"]["received"]
     return figures
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fangkong.control",
     "fangkong.testing",
     "fangkong.analytics",
+    "fangkong.metrics",
     "fangkong.demo",
 ]
 

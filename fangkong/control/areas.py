@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from fangkong.core import audit, imports
+from fangkong.core.actions import action, require
 from fangkong.core.choices import AuditAction
 from fangkong.core.identity import InvalidValue
+from fangkong.core.scoping import ADD
 
 from .choices import RiskLevel
 from .models import Exposure, RiskArea
@@ -167,32 +168,31 @@ def plan_changes(rows: list[AreaRow], *, full_list_on: dt.date | None = None) ->
     return plan
 
 
-def do_apply_risk_areas(plan: AreaPlan, *, source: str, full_list_on: dt.date | None = None) -> int:
+@action
+def do_apply_risk_areas(plan: AreaPlan, *, source: str, full_list_on: dt.date | None = None, acting_user: Any) -> int:
     """Write a previewed plan; audited per changed period. Returns the number of changes."""
-    from .actions import _require_policy_editor
     from .rules import refresh_origin_levels
 
-    with transaction.atomic():
-        _require_policy_editor()
-        for row in plan.new:
-            area = RiskArea(**dict(zip(NAME_FIELDS, row.names, strict=True)), level=row.level, code=row.code,
-                            effective_from=row.effective_from, lifted_on=row.lifted_on, source=source)
-            area.full_clean()
-            area.save()
-            audit.record(AuditAction.CREATE, area, verb="import_risk_area", changes=audit.diff({}, audit.snapshot(area)))
-        for row, old in plan.level_changed:
-            _lift(old, row.effective_from)
-            area = RiskArea.objects.create(**dict(zip(NAME_FIELDS, row.names, strict=True)), level=row.level,
-                                           code=row.code or old.code, effective_from=row.effective_from,
-                                           lifted_on=row.lifted_on, source=source)
-            audit.record(AuditAction.CREATE, area, verb="change_risk_level", changes={"level": [old.level, area.level]})
-        for row, old in plan.lifted:
-            _lift(old, row.lifted_on if row else full_list_on)
-        # Only exposures from the provinces this list touched can change level.
-        provinces = {r.names[0] for r in plan.new} | {r.names[0] for r, _ in plan.level_changed} | {
-            old.province for _, old in plan.lifted}
-        if provinces:
-            refresh_origin_levels(Exposure.objects.filter(origin_province__in=provinces))
+    require(acting_user, RiskArea, ADD)
+    for row in plan.new:
+        area = RiskArea(**dict(zip(NAME_FIELDS, row.names, strict=True)), level=row.level, code=row.code,
+                        effective_from=row.effective_from, lifted_on=row.lifted_on, source=source)
+        area.full_clean()
+        area.save()
+        audit.record(AuditAction.CREATE, area, verb="import_risk_area", changes=audit.diff({}, audit.snapshot(area)))
+    for row, old in plan.level_changed:
+        _lift(old, row.effective_from)
+        area = RiskArea.objects.create(**dict(zip(NAME_FIELDS, row.names, strict=True)), level=row.level,
+                                       code=row.code or old.code, effective_from=row.effective_from,
+                                       lifted_on=row.lifted_on, source=source)
+        audit.record(AuditAction.CREATE, area, verb="change_risk_level", changes={"level": [old.level, area.level]})
+    for row, old in plan.lifted:
+        _lift(old, row.lifted_on if row else full_list_on)
+    # Only exposures from the provinces this list touched can change level.
+    provinces = {r.names[0] for r in plan.new} | {r.names[0] for r, _ in plan.level_changed} | {
+        old.province for _, old in plan.lifted}
+    if provinces:
+        refresh_origin_levels(Exposure.objects.filter(origin_province__in=provinces))
     return plan.change_count
 
 

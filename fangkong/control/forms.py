@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.identity import InvalidValue, clean_id_number
+from fangkong.core.models import User
 
 from .choices import CheckInSource, DoorCheckOutcome, Symptom, TestStatus
 from .models import Exposure, PolicyVersion, QuarantineSite, Room, Rule
@@ -77,7 +78,7 @@ class CheckInForm(forms.Form):
     symptoms = forms.MultipleChoiceField(label=_("症状"), choices=Symptom.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("备注"), max_length=255, required=False)
-    source = forms.ChoiceField(label=_("填报人类型"), choices=[c for c in CheckInSource.choices if c[0] != "self"])
+    source = forms.ChoiceField(label=_("填报人类型"), choices=[c for c in CheckInSource.choices if c[0] != CheckInSource.SELF])
 
 
 class SelfCheckInForm(forms.Form):
@@ -126,13 +127,38 @@ class DoorCheckForm(forms.Form):
 
 class TestResultForm(forms.Form):
     test = forms.IntegerField(widget=forms.HiddenInput)
-    result = forms.ChoiceField(label=_("结果"), choices=[c for c in TestStatus.choices if c[0] != "pending"])
+    result = forms.ChoiceField(label=_("结果"), choices=[c for c in TestStatus.choices if c[0] != TestStatus.PENDING])
 
 
 class SiteForm(forms.ModelForm):
+    """新增隔离点 with the site-staff accounts that run it (offered: those in the user's scope)."""
+
     class Meta:
         model = QuarantineSite
-        fields = ["name", "division", "address", "manager_name", "phone", "active"]
+        fields = ["name", "division", "address", "manager_name", "phone", "active", "staff"]
+        widgets = {"staff": forms.CheckboxSelectMultiple}
+        help_texts = {"staff": _("隔离点工作人员账号只能看到并办理其所在隔离点的人员")}
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff if staff is not None else User.objects.none()
+        self.fields["staff"].label_from_instance = staff_label
+
+
+class SiteStaffForm(forms.Form):
+    """指定隔离点工作人员 on the site's page."""
+
+    staff = forms.ModelMultipleChoiceField(label=_("工作人员"), queryset=User.objects.none(), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff if staff is not None else User.objects.none()
+        self.fields["staff"].label_from_instance = staff_label
+
+
+def staff_label(user: User) -> str:
+    return f"{user.full_name or user.username}({user.username})"
 
 
 class RoomsForm(forms.Form):

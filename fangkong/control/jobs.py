@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
+from fangkong.core.choices import AuditSource
 from fangkong.core.notify import notify
 
-from .actions import system_context
 from .alerts import raise_alert
 from .choices import MeasureStatus, TestStatus
 from .models import ScheduledTest
@@ -42,7 +44,7 @@ def alert_missed_tests(now: dt.datetime | None = None) -> int:
     for t in tests:
         if t.measure.responsible:
             by_user[t.measure.responsible].append(t)
-    with system_context():
+    with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
         for user, items in by_user.items():
             names = "、".join(sorted({t.person.name for t in items})[:10])
             notify([user], "alert", f"漏检提醒:{len(items)}人次未按时检测", names, reverse("control:overdue"))

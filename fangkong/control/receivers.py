@@ -12,7 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fangkong.core.choices import Module
+from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
+from fangkong.core.choices import AuditSource, Module
+from fangkong.screening.choices import LeadKind
 
 from . import actions, pending
 from .choices import ContactType, MeasureStatus, TestStatus
@@ -81,7 +84,7 @@ def exposure_fields(verification: Any) -> dict[str, Any]:
         "contact_type": contact if contact in ContactType.values else "",
         **{k: v[:field_length(k)] for k, v in place.items()},
         "left_on": _as_date(_first(objs, "left_on", "arrived_at")),
-        "from_abroad": bool(_first(objs, "from_abroad")) or _first(objs, "kind") == "from_abroad",
+        "from_abroad": bool(_first(objs, "from_abroad")) or _first(objs, "kind") == LeadKind.FROM_ABROAD,
     }
     vaccinated = _first(objs, "vaccinated")
     if isinstance(vaccinated, bool):
@@ -97,14 +100,15 @@ def on_person_controlled(sender: Any, person: Any, measure_kind: str, verificati
                          actor: Any = None, **kwargs: Any) -> None:
     on = timezone.localdate()
     # The reviewer acted; the measure is started by the platform on their behalf.
-    with actions.system_context():
+    with audit.audit_context(source=AuditSource.JOB):
         try:
             with transaction.atomic():
-                exposure = actions.save_exposure(person, on, **exposure_fields(verification))
+                exposure = actions.do_record_exposure(person, on=on, acting_user=SYSTEM,
+                                                      **exposure_fields(verification))
                 actions.do_start_measure(
                     person, on=on, exposure=exposure, kind=measure_kind, verb="start_measure_on_verify",
                     context={"verified_by": getattr(actor, "username", None), "reviewer_kind": str(measure_kind),
-                             "verification": getattr(verification, "pk", None)})
+                             "verification": getattr(verification, "pk", None)}, acting_user=SYSTEM)
         except ValidationError as exc:
             log.warning("person %s not started: %s", getattr(person, "pk", None), exc.messages)
         except Exception:
@@ -125,9 +129,9 @@ def on_result_recorded(sender: Any, id_number: str = "", sampled_at: dt.datetime
         person__id_number=id_number, status=TestStatus.PENDING, measure__status=MeasureStatus.ACTIVE, due_on__lte=day,
     ).select_related("measure", "measure__person", "measure__responsible")
     test = due.filter(due_on=day).first() or due.order_by("due_on").first()
-    with actions.system_context():
+    with audit.audit_context(source=AuditSource.JOB):
         if test is not None:
-            actions.do_record_test_result(test, result=result, sampled_at=sampled_at)
+            actions.do_record_test_result(test, result=result, sampled_at=sampled_at, acting_user=SYSTEM)
         elif result == TestStatus.POSITIVE:
             measure = Measure.objects.filter(person__id_number=id_number, status=MeasureStatus.ACTIVE).first()
             if measure is not None:

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from fangkong.core import audit
+from fangkong.core.choices import AuditAction
+
 from .choices import MeasureStatus, OriginLevel, PolicyStatus, Tristate
 from .models import Exposure, Measure, PolicyVersion, RiskArea, Rule
 from .models.areas import NAME_FIELDS
 
+BATCH = 5000  # primary keys per statement (SQLite's parameter limit)
 NO_MEASURE = ""  # the new version imposes nothing (any more) on this person
 
 
@@ -45,12 +49,32 @@ def _origin_subquery() -> Subquery:
     return Subquery(areas.order_by("-rank").values("level")[:1])
 
 
-def refresh_origin_levels(qs: QuerySet[Exposure] | None = None) -> int:
-    """Recompute every exposure's origin level from the risk-area history in one UPDATE."""
+def refresh_origin_levels(qs: QuerySet[Exposure] | None = None, *, audited: bool = True) -> int:
+    """Recompute exposures' origin levels from the risk-area history; returns how many changed.
+
+    Only the exposures whose level changes are written, one UPDATE per new level, and (unless
+    `audited` is off, for rebuilding benchmark data) each gets an audit row with the old and new
+    level through the bulk writer: a person's risk level is personal data that changed."""
     qs = Exposure.objects.all() if qs is None else qs
-    return qs.exclude(origin_province="").exclude(left_on=None).update(
-        origin_level=Coalesce(_origin_subquery(), Value(OriginLevel.NONE))
-    )
+    level = Coalesce(_origin_subquery(), Value(OriginLevel.NONE))
+    if not audited:
+        qs.exclude(origin_province="").exclude(left_on=None).update(origin_level=level)
+        return 0
+    changed = list(qs.exclude(origin_province="").exclude(left_on=None).annotate(new_level=level)
+                   .exclude(origin_level=F("new_level")).values_list("pk", "origin_level", "new_level"))
+    old = {pk: before for pk, before, _new in changed}
+    by_level: dict[str, list[int]] = {}
+    for pk, _before, new in changed:
+        by_level.setdefault(new, []).append(pk)
+    for new, pks in by_level.items():
+        for i in range(0, len(pks), BATCH):
+            Exposure.objects.filter(pk__in=pks[i:i + BATCH]).update(origin_level=new)
+    pks = list(old)
+    for i in range(0, len(pks), BATCH):
+        audit.record_many(AuditAction.UPDATE, Exposure.objects.filter(pk__in=pks[i:i + BATCH]).select_related(
+            "person__division"), verb="refresh_origin_level",
+            changes_of=lambda e: {"origin_level": [old[e.pk], e.origin_level]})
+    return len(changed)
 
 
 def rule_q(rule: Rule, prefix: str = "") -> Q:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sites/new/", sites.SiteCreateView.as_view(), name="site_create"),
     path("sites/<int:pk>/", sites.SiteDetailView.as_view(), name="site"),
     path("sites/<int:pk>/rooms/", sites.RoomsAddView.as_view(), name="rooms_add"),
+    path("sites/<int:pk>/staff/", sites.SiteStaffView.as_view(), name="site_staff"),
     path("areas/", areas.RiskAreaListView.as_view(), name="areas"),
     path("areas/import/", areas.RiskAreaImportView.as_view(), name="area_import"),
     path("areas/import/errors.xlsx", areas.RiskAreaErrorsView.as_view(), name="area_import_errors"),

@@ -26,7 +26,9 @@ VERBS = {
     "import_risk_area": _("导入风险区"),
     "change_risk_level": _("风险等级变更"),
     "lift_risk_area": _("解除风险区"),
-    "create_site": _("新增隔离点"),
+    "refresh_origin_level": _("来源地风险等级变更"),
+    "create_quarantine_site": _("新增隔离点"),
+    "set_site_staff": _("指定隔离点工作人员"),
     "add_rooms": _("新增隔离房间"),
     "create_person_for_control": _("管控登记新增人员"),
 }

@@ -146,14 +146,3 @@ def audit_changes(object_type: str, changes: Any) -> list[Change]:
             out.append(Change(label, None, readable(value, field)))
     return out
 
-
-def with_detail(label: Any, detail: Any) -> str:
-    """A label and its detail, without saying a thing twice: 落地管控(居家隔离), but
-    排除风险(健康监测) for the outcome whose label already names its measure, and
-    排除风险(健康监测) · 居家健康监测 when the detail differs from the label's own."""
-    label, detail = str(label or ""), str(detail or "")
-    if not detail or detail in label:
-        return label
-    if not label:
-        return detail
-    return f"{label} · {detail}" if label.endswith((")", "）")) else f"{label}({detail})"

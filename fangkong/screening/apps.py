@@ -8,4 +8,9 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("风险排查")
 
     def ready(self) -> None:
+        from fangkong.core.verbs import register_verbs
+
         from . import menu  # noqa: F401 — registers the menu area
+        from .verbs import VERBS
+
+        register_verbs(VERBS)

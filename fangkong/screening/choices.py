@@ -117,10 +117,12 @@ class AssistStatus(models.TextChoices):
 class BoardMetric(models.TextChoices):
     """The numbers of the daily-clearance board; each links to its list."""
 
-    RECEIVED = "received", _("今日接收")
-    VERIFIED = "verified", _("已核实")
+    # Labels say what is counted (口径 in fangkong.metrics.catalog): tasks closed in the range
+    # against tasks still open now, whatever day they were pushed.
+    RECEIVED = "received", _("接收线索")
+    VERIFIED = "verified", _("办结核查")
     CONTROLLED = "controlled", _("落地管控")
-    PENDING = "pending", _("待核查")
-    OVERDUE = "overdue", _("已超时")
-    UNREACHABLE = "unreachable", _("无人接听")
+    PENDING = "pending", _("在办未超时")
+    OVERDUE = "overdue", _("在办已超时")
+    UNREACHABLE = "unreachable", _("在办无人接听")
     REJECTED = "rejected", _("审核退回")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource
 from fangkong.core.models import Batch
 
@@ -26,7 +27,7 @@ def escalate_overdue(now: dt.datetime | None = None, limit: int = 1000) -> int:
         return 0
     router = Router.load()
     with audit.audit_context(source=AuditSource.JOB):
-        return sum(1 for v in due if do_escalate(v, now=now, router=router))
+        return sum(1 for v in due if do_escalate(v, now=now, router=router, acting_user=SYSTEM))
 
 
 @task()

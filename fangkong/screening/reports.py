@@ -1,4 +1,5 @@
-"""The numbers of 日清日结: boards per channel and per township, their lists, and the 001 sentences.
+"""The numbers of 日清日结: boards per channel and per township, their lists and the day's close
+(the 001 sentences are written in `fangkong.metrics.screening`).
 
 Every number is a filtered queryset (`metric_queryset`), so a board cell and the list it
 links to always agree. Counts run as grouped aggregates over indexed columns.
@@ -14,25 +15,12 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from fangkong.core.bulk import fetch_in
-from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
 from fangkong.core.scoping import in_subtree
 
-from .choices import BoardMetric, Channel, LeadKind, Outcome, ReviewDecision, VerificationStatus
+from .choices import BoardMetric, Outcome, ReviewDecision, VerificationStatus
 from .models import Lead, Person, Review, Verification
 from .routing import Router
-
-CN_MONTHS = "一 二 三 四 五 六 七 八 九 十 十一 十二".split()
-# 001's four channels ("四种渠道") and the measures it counts.
-SENTENCE_CHANNELS = {
-    Channel.SELF_REPORT: "self", Channel.GRID_SCREENING: "self", Channel.BIG_DATA: "big_data",
-    Channel.ASSIST_REQUEST: "assist",
-}
-MEASURE_BUCKET = {
-    MeasureKind.CENTRAL_QUARANTINE: "central", MeasureKind.HOME_ISOLATION: "home_isolation",
-    MeasureKind.HOME_MONITORING: "monitoring", MeasureKind.HEALTH_MONITORING: "monitoring",
-}
 
 
 def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -105,90 +93,6 @@ def board_counts(user: User, start: dt.date, end: dt.date, *, division: Division
     return {"channel": {k: dict(v) for k, v in out["channel"].items()},
             "township": {k: dict(v) for k, v in out["township"].items()},
             "total": {m.value: out["total"].get(m.value, 0) for m in BoardMetric}}
-
-
-def _range_label(start: dt.date, end: dt.date, today: dt.date, *, since: bool) -> str:
-    if start == end == today:
-        return "今日"
-    if since and end == today and start.day == 1:
-        return f"{CN_MONTHS[start.month - 1]}月以来"
-    if start == end:
-        return f"{start.month}月{start.day}日"
-    return f"{start.month}月{start.day}日至{end.month}月{end.day}日"
-
-
-def screening_sentence(user: User, start: dt.date, end: dt.date, *, division: Division | None = None,
-                       today: dt.date | None = None) -> str:
-    """001: 七月以来,共排查涉疫风险人员N人(其中…),均落实相关管控措施(其中…)."""
-    today = today or timezone.localdate()
-    lo, hi = day_bounds(start, end)
-    # Merged-away persons are few: left out here rather than joined to every lead of the range.
-    leads = (scoped(Lead, user, division).filter(received_at__gte=lo, received_at__lt=hi)
-             .order_by("received_at", "id").values_list("person_id", "channel", "kind"))
-    bucket: dict[int, str] = {}
-    for person_id, channel, kind in leads:
-        if kind == LeadKind.FROM_ABROAD:
-            bucket[person_id] = "abroad"
-        else:
-            bucket.setdefault(person_id, SENTENCE_CHANNELS.get(channel, "other"))
-    for merged in Person.objects.filter(merged_into__isnull=False).values_list("pk", flat=True):
-        bucket.pop(merged, None)
-    by_channel = Counter(bucket.values())
-    measures: Counter = Counter()
-    settled = 0
-    # Each person's tasks in one pass by id (the persons come from the scoped leads above): an
-    # open one means not settled yet, else the one closed last decides the measure.
-    open_ids: set[int] = set()
-    latest: dict[int, tuple[tuple, str, str]] = {}
-    for pid, vid, status, closed_at, outcome, kind in fetch_in(
-            "SELECT person_id, id, status, closed_at, outcome, measure_kind FROM screening_verification WHERE {in}",
-            "person_id", bucket):
-        order = (closed_at is not None, closed_at, vid)  # the last closed; a missing time sorts first
-        if status != VerificationStatus.CLOSED:
-            open_ids.add(pid)
-        elif pid not in latest or order > latest[pid][0]:
-            latest[pid] = (order, outcome, kind)
-    for pid in bucket:
-        if pid in open_ids or pid not in latest:
-            continue
-        settled += 1
-        _, outcome, kind = latest[pid]
-        if outcome in (Outcome.CONTROLLED, Outcome.CLEARED):
-            measures[MEASURE_BUCKET.get(kind, "monitoring")] += 1
-    total = len(bucket)
-    head = (f"{_range_label(start, end, today, since=True)},共排查涉疫风险人员{total}人"
-            f"(其中自主报备和基层排查{by_channel['self']}人、大数据推送{by_channel['big_data']}人、"
-            f"协查推送{by_channel['assist']}人、境外返回{by_channel['abroad']}人)")
-    detail = (f"(其中集中隔离{measures['central']}人、居家医学观察{measures['home_isolation']}人、"
-              f"健康监测{measures['monitoring']}人)")
-    if settled == total:
-        return f"{head},均落实相关管控措施{detail}。"
-    return f"{head},已落实相关管控措施{sum(measures.values())}人{detail},其余{total - settled}人正在核查。"
-
-
-def push_sentence(user: User, start: dt.date, end: dt.date, *, division: Division | None = None,
-                  channel: str = Channel.BIG_DATA, today: dt.date | None = None) -> str:
-    """001: 今日推送数据N条,已核实N条,其中剩余N条数据无人接听,正在核实."""
-    today = today or timezone.localdate()
-    lo, hi = day_bounds(start, end)
-    leads = scoped(Lead, user, division).filter(channel=channel, received_at__gte=lo, received_at__lt=hi)
-    agg = leads.aggregate(
-        n=Count("id"),
-        verified=Count("id", filter=Q(verification__located_at__isnull=False)
-                       | ~Q(verification__status=VerificationStatus.OPEN)),
-        unreachable=Count("id", filter=Q(verification__located_at__isnull=True,
-                                         verification__status=VerificationStatus.OPEN,
-                                         verification__no_answer_count__gt=0)),
-    )
-    n, verified, unreachable = agg["n"], agg["verified"], agg["unreachable"]
-    other = n - verified - unreachable
-    text = f"{_range_label(start, end, today, since=False)}推送数据{n}条,已核实{verified}条"
-    rest = []
-    if other:
-        rest.append(f"剩余{other}条正在落地核查")
-    if unreachable:
-        rest.append(f"剩余{unreachable}条数据无人接听,正在核实")
-    return text + ("," + "其中" + ",".join(rest) if rest else "") + "。"
 
 
 def open_at_close(user: User, division: Division, date: dt.date) -> QuerySet:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.models import Division, UserRole
+from fangkong.core.scoping import in_subtree
 
 # Who verifies at each level: the grid worker of a grid, else the village / township cadre.
 RESPONSIBLE_ROLE = {
@@ -44,8 +45,8 @@ class Router:
                 router.township_by_path[path] = pk
             if level in (DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE) and len(name) >= 2:
                 router.by_name.setdefault(name, pk)
-        rows = (UserRole.objects.filter(role__in=list(RESPONSIBLE_ROLE.values()), user__is_active=True,
-                                        user__division__path__startswith=county.path)
+        rows = (in_subtree(UserRole.objects.filter(role__in=list(RESPONSIBLE_ROLE.values()), user__is_active=True),
+                           "user__division", county)
                 .order_by("user__username").values_list("role", "user__division_id", "user_id"))
         for role, division_id, user_id in rows:
             if RESPONSIBLE_ROLE.get(router.level.get(division_id)) == role:

@@ -136,14 +136,20 @@ class TransferInputSerializer(serializers.Serializer):
 
 
 class TestResultInputSerializer(serializers.Serializer):
-    result = serializers.ChoiceField(choices=[c for c in TestStatus.choices if c[0] != "pending"])
+    result = serializers.ChoiceField(choices=[c for c in TestStatus.choices if c[0] != TestStatus.PENDING])
     sampled_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
 class QuarantineSiteSerializer(serializers.ModelSerializer):
+    staff = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
     class Meta:
         model = QuarantineSite
-        fields = ["id", "name", "division", "address", "manager_name", "phone", "active"]
+        fields = ["id", "name", "division", "address", "manager_name", "phone", "active", "staff"]
+
+
+class SiteStaffInputSerializer(serializers.Serializer):
+    staff = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
 
 
 class CapacitySerializer(serializers.Serializer):

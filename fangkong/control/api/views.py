@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -11,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet
+from fangkong.core.models import User
 from fangkong.screening.models import Person
 
 from .. import actions
@@ -95,46 +97,51 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
         person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=d.pop("person"))
         kind, site_id = d.pop("kind", "") or None, d.pop("site", None)
         site = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=site_id) if site_id else None
-        exposure = _call(actions.save_exposure, person, timezone.localdate(), **d)
-        return self._respond(_call(actions.do_start_measure, person, exposure=exposure, kind=kind, site=site),
-                             status.HTTP_201_CREATED)
+        user = request.user
+        with transaction.atomic():  # an exposure recorded for a measure that cannot start is undone
+            exposure = _call(actions.do_record_exposure, person, acting_user=user, **d)
+            measure = _call(actions.do_start_measure, person, exposure=exposure, kind=kind, site=site, acting_user=user)
+        return self._respond(measure, status.HTTP_201_CREATED)
 
     @extend_schema(request=S.CheckInInputSerializer, responses=S.CheckInSerializer)
     @action(detail=True, methods=["post"])
     def check_in(self, request, pk=None):
         d = self._input(S.CheckInInputSerializer)
-        c = _call(actions.do_check_in, self._changeable(), **d)
+        c = _call(actions.do_check_in, self._changeable(), acting_user=request.user, **d)
         return Response(S.CheckInSerializer(c).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=S.ExtendInputSerializer, responses=S.MeasureSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        return self._respond(_call(actions.do_extend_measure, self._changeable(), **self._input(S.ExtendInputSerializer)))
+        return self._respond(_call(actions.do_extend_measure, self._changeable(), acting_user=request.user,
+                                   **self._input(S.ExtendInputSerializer)))
 
     @extend_schema(request=None, responses=S.MeasureSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         """解除; 400 with the list of what is missing. Returns the next step's measure if one starts."""
         m = self._changeable()
-        nxt = _call(actions.do_release_measure, m)
+        nxt = _call(actions.do_release_measure, m, acting_user=request.user)
         m.refresh_from_db()
         return self._respond(nxt or m)
 
     @extend_schema(request=S.ReasonInputSerializer, responses=S.MeasureSerializer)
     @action(detail=True, methods=["post"])
     def early_release(self, request, pk=None):
-        return self._respond(_call(actions.do_early_release, self._changeable(), **self._input(S.ReasonInputSerializer)))
+        return self._respond(_call(actions.do_early_release, self._changeable(), acting_user=request.user,
+                                   **self._input(S.ReasonInputSerializer)))
 
     @extend_schema(request=S.RoomInputSerializer, responses=S.MeasureSerializer)
     @action(detail=True, methods=["post"])
     def assign_room(self, request, pk=None):
         room = get_object_or_404(Room.objects.restrict(request.user), pk=self._input(S.RoomInputSerializer)["room"])
-        return self._respond(_call(actions.do_assign_room, self._changeable(), room))
+        return self._respond(_call(actions.do_assign_room, self._changeable(), room, acting_user=request.user))
 
     @extend_schema(request=S.DoorCheckInputSerializer, responses=None)
     @action(detail=True, methods=["post"])
     def door_check(self, request, pk=None):
-        check = _call(actions.do_door_check, self._changeable(), **self._input(S.DoorCheckInputSerializer))
+        check = _call(actions.do_door_check, self._changeable(), acting_user=request.user,
+                      **self._input(S.DoorCheckInputSerializer))
         return Response({"id": check.pk}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=S.TransferInputSerializer, responses=S.TransferSerializer)
@@ -142,7 +149,7 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     def transfer(self, request, pk=None):
         d = dict(self._input(S.TransferInputSerializer))
         d["site"] = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=d["site"])
-        t = _call(actions.do_transfer, self._changeable(), **d)
+        t = _call(actions.do_transfer, self._changeable(), acting_user=request.user, **d)
         return Response(S.TransferSerializer(t).data, status=status.HTTP_201_CREATED)
 
 
@@ -163,7 +170,7 @@ class ScheduledTestViewSet(ScopedReadOnlyViewSet):
         test = get_object_or_404(ScheduledTest.objects.restrict(request.user, "change"), pk=pk)
         ser = S.TestResultInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        test = _call(actions.do_record_test_result, test, **ser.validated_data)
+        test = _call(actions.do_record_test_result, test, acting_user=request.user, **ser.validated_data)
         return Response(S.ScheduledTestSerializer(test).data)
 
 
@@ -171,6 +178,24 @@ class QuarantineSiteViewSet(ScopedReadOnlyViewSet):
     queryset = QuarantineSite.objects.all()
     serializer_class = S.QuarantineSiteSerializer
     filterset_fields = ["active", "division"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("staff")
+
+    @extend_schema(request=S.SiteStaffInputSerializer, responses=S.QuarantineSiteSerializer)
+    @action(detail=True, methods=["post"])
+    def staff(self, request, pk=None):
+        """指定工作人员: replace the site-staff accounts that see and run this site."""
+        site = get_object_or_404(QuarantineSite.objects.restrict(request.user, "change"), pk=pk)
+        ser = S.SiteStaffInputSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        ids = set(ser.validated_data["staff"])
+        staff = list(User.objects.filter(pk__in=ids))
+        if len(staff) != len(ids):
+            raise exceptions.ValidationError({"staff": ["账号不存在"]})
+        _call(actions.do_set_site_staff, site, staff, acting_user=request.user)
+        site = QuarantineSite.objects.prefetch_related("staff").get(pk=site.pk)
+        return Response(S.QuarantineSiteSerializer(site).data)
 
     @extend_schema(responses=S.CapacitySerializer(many=True))
     @action(detail=False, methods=["get"])
@@ -197,4 +222,4 @@ class TransferViewSet(ScopedReadOnlyViewSet):
     def advance(self, request, pk=None):
         """Planned → en route → arrived."""
         t = get_object_or_404(Transfer.objects.restrict(request.user, "change"), pk=pk)
-        return Response(S.TransferSerializer(_call(actions.do_advance_transfer, t)).data)
+        return Response(S.TransferSerializer(_call(actions.do_advance_transfer, t, acting_user=request.user)).data)

@@ -133,7 +133,7 @@ class Measure(SiteScopedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_on__gt=models.F("starts_on")), name="measure_ends_after_start",
                                    violation_error_message="解除日期必须晚于开始日期"),
-            models.UniqueConstraint(fields=["person"], condition=models.Q(status="active"),
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status=MeasureStatus.ACTIVE),
                                     name="measure_one_active_per_person",
                                     violation_error_message="该人员已在管控中,不能重复开始管控"),
         ]

@@ -50,7 +50,7 @@ class PolicyVersion(ScopedModel):
         verbose_name_plural = _("防控方案")
         constraints = [
             models.UniqueConstraint(
-                fields=["status"], condition=models.Q(status="published"), name="policyversion_one_published",
+                fields=["status"], condition=models.Q(status=PolicyStatus.PUBLISHED), name="policyversion_one_published",
                 violation_error_message="同一时间只能有一个生效的防控方案版本",
             ),
         ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind, Module
 from fangkong.registry.models import Resident
 from fangkong.screening.models import Person
 
-from ..actions import do_start_measure, save_exposure
+from ..actions import do_record_exposure, do_start_measure
 from ..choices import ContactType, OriginLevel, PolicyStatus
 from ..models import PolicyVersion, QuarantineSite, RiskArea, Room, Rule, RuleStep
 
@@ -56,15 +57,18 @@ def area(level: str, effective_from: dt.date, lifted_on: dt.date | None = None, 
 
 
 def exposure_from(p: Person, on: dt.date, left_on: dt.date | None = None, **fields):
+    """An exposure recorded by the platform (as the reviewer's approval does)."""
     origin = {"origin_province": "河北省", "origin_city": "石家庄市", "origin_county": "藁城区",
               "origin_township": "增村镇", "channel": Module.BIG_DATA} if left_on else {}
-    return save_exposure(p, on, left_on=left_on, **{**origin, **fields})
+    return do_record_exposure(p, on=on, left_on=left_on, acting_user=SYSTEM, **{**origin, **fields})
 
 
 def start(p: Person, on: dt.date, left_on: dt.date | None = None, **fields):
+    """A measure started by the platform, as after a reviewer's approval."""
     kind = fields.pop("kind", None)
     site = fields.pop("site", None)
-    return do_start_measure(p, on=on, exposure=exposure_from(p, on, left_on, **fields), kind=kind, site=site)
+    return do_start_measure(p, on=on, exposure=exposure_from(p, on, left_on, **fields), kind=kind, site=site,
+                            acting_user=SYSTEM)
 
 
 def site(name: str = "县宾馆隔离点", rooms: int = 10, beds: int = 1) -> QuarantineSite:

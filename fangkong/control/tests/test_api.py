@@ -96,7 +96,8 @@ def test_it_assigns_rooms_and_reports_capacity(db, users, schema):
     assert resp.status_code == 400 and "已满" in resp.json()["detail"][0]
     resp = client.get("/api/control/sites/capacity/")
     cap = resp.json()["results"][0]
-    assert cap["occupied"][0] == 1 and cap["waiting"] == 1 and cap["free"][0] == 1
+    # One room occupied, the other needed by the person waiting for one: none free.
+    assert cap["occupied"][0] == 1 and cap["waiting"] == 1 and cap["free"][0] == 0
     _check(schema, "/api/control/sites/capacity/", "get", "200", resp.json())
 
 
@@ -108,8 +109,8 @@ def test_it_previews_a_policy_version(db, users, schema):
     v1 = F.standard_policy()
     m = F.start(F.person(), timezone.localdate(), contact_type=ContactType.CLOSE_CONTACT)
     with audit.audit_context(actor=users["cdc"]):
-        draft = do_create_draft(v1)
-        do_save_rule(draft.rules.get(name="密接"), [(MeasureKind.CENTRAL_QUARANTINE, 14)])
+        draft = do_create_draft(v1, acting_user=users["cdc"])
+        do_save_rule(draft.rules.get(name="密接"), [(MeasureKind.CENTRAL_QUARANTINE, 14)], acting_user=users["cdc"])
     resp = api(users["cdc"]).get(f"/api/control/policies/{draft.pk}/preview/")
     assert resp.status_code == 200
     assert [(r["measure"], r["plan_days"], r["new_plan_days"]) for r in resp.json()["results"]] == [(m.pk, 10, 14)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import AuditLog
 from fangkong.core.testkit import client_for
@@ -40,7 +41,7 @@ def test_it_previews_applies_and_keeps_history(db, users):
     assert (len(plan.new), len(plan.level_changed), len(plan.lifted)) == (3, 0, 0)
     assert RiskArea.objects.count() == 0  # the preview writes nothing
     with audit.audit_context(actor=users["cdc"]):
-        assert A.do_apply_risk_areas(plan, source="省指挥部8月5日") == 3
+        assert A.do_apply_risk_areas(plan, source="省指挥部8月5日", acting_user=users["cdc"]) == 3
         # The same list again changes nothing.
         assert A.plan_changes(rows).change_count == 0
         # Next list: 小果庄村 goes down to medium on 8 August, 刘家佐村 is lifted on 9 August.
@@ -48,7 +49,7 @@ def test_it_previews_applies_and_keeps_history(db, users):
                                "河北省,石家庄市,藁城区,增村镇,刘家佐村,中风险,2022-08-02,2022-08-09\n")
         plan2 = A.plan_changes(later)
         assert (len(plan2.new), len(plan2.level_changed), len(plan2.lifted)) == (0, 1, 1)
-        A.do_apply_risk_areas(plan2, source="省指挥部8月9日")
+        A.do_apply_risk_areas(plan2, source="省指挥部8月9日", acting_user=users["cdc"])
     village = RiskArea.objects.filter(community="小果庄村").order_by("effective_from")
     assert [(a.level, a.effective_from, a.lifted_on) for a in village] == [
         ("high", D(2022, 8, 1), D(2022, 8, 8)), ("medium", D(2022, 8, 8), None)]
@@ -64,7 +65,7 @@ def test_it_lifts_areas_missing_from_a_full_list(db):
     F.area(RiskLevel.HIGH, D(2022, 8, 1), township="增村镇")
     rows, _ = A.read_text("河北省,石家庄市,藁城区,廉州镇,,中风险,2022-08-10\n")
     plan = A.plan_changes(rows, full_list_on=D(2022, 8, 10))
-    A.do_apply_risk_areas(plan, source="完整名单", full_list_on=D(2022, 8, 10))
+    A.do_apply_risk_areas(plan, source="完整名单", full_list_on=D(2022, 8, 10), acting_user=SYSTEM)
     assert RiskArea.objects.get(township="增村镇").lifted_on == D(2022, 8, 10)
 
 
@@ -72,7 +73,7 @@ def test_it_refreshes_origin_levels_of_exposures(db):
     e = F.exposure_from(F.person(), D(2022, 8, 5), left_on=D(2022, 8, 3))
     assert e.origin_level == OriginLevel.NONE
     rows, _ = A.read_text("河北省,石家庄市,藁城区,增村镇,,高风险,2022-08-01\n")
-    A.do_apply_risk_areas(A.plan_changes(rows), source="补录")
+    A.do_apply_risk_areas(A.plan_changes(rows), source="补录", acting_user=SYSTEM)
     e.refresh_from_db()
     assert e.origin_level == OriginLevel.HIGH
 

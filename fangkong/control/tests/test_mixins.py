@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
-from fangkong.core.testkit import APITests, ScopeTests, ViewTests
+from fangkong.core.testkit import APITests, ScopeTests, ViewTests, make_user
 from fangkong.registry.tests.factories import TEST_NAME, make_resident
 from fangkong.screening.models import Person
 
@@ -254,6 +254,22 @@ class TestQuarantineMeasureActions(InGrid, APITests.Actions):
         if action == "assign-room":
             return {"room": Room.objects.create(site=site, number="201").pk}
         return {"site": site.pk, "vehicle": "冀A12345", "escort": "张三", "planned_at": timezone.now().isoformat()}
+
+
+class TestSiteStaffActions(InGrid, APITests.Actions):
+    """指定工作人员: by the site's own staff or the command centre; not by a grid worker."""
+
+    model = QuarantineSite
+    api_basename = "control-site"
+    api_actions = ("staff",)
+    user_in, user_out, user_none = SITE_STAFF
+
+    def make_object(self) -> QuarantineSite:
+        return self.site()
+
+    def action_data(self, action: str, obj: QuarantineSite) -> dict[str, Any]:
+        colleague = make_user(f"site_colleague{next(_serial)}", self.users["site"].division, "site_staff")
+        return {"staff": [self.users["site"].pk, colleague.pk]}
 
 
 class TestScheduledTestActions(InGrid, APITests.Actions):

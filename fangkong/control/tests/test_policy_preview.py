@@ -30,11 +30,11 @@ def test_it_previews_who_would_change_under_a_draft(db, users):
     medium, low = _persons(v1)
     assert medium[0].kind == MeasureKind.HOME_ISOLATION and low.kind == MeasureKind.HEALTH_MONITORING
     with audit.audit_context(actor=users["cdc"]):
-        draft = do_create_draft(v1)
+        draft = do_create_draft(v1, acting_user=users["cdc"])
         rule = draft.rules.get(name="中风险区")
         rule.name = "中风险区(调整)"
         # Medium-risk now: 3 days central quarantine then 4 days home isolation.
-        do_save_rule(rule, [(MeasureKind.CENTRAL_QUARANTINE, 3), (MeasureKind.HOME_ISOLATION, 4)])
+        do_save_rule(rule, [(MeasureKind.CENTRAL_QUARANTINE, 3), (MeasureKind.HOME_ISOLATION, 4)], acting_user=users["cdc"])
     assert draft.status == PolicyStatus.DRAFT and draft.number == 2
     # On 6 August (plan day 2) the medium-risk persons would be in central quarantine.
     changed = R.reevaluate(draft, D(2022, 8, 6))
@@ -54,7 +54,7 @@ def test_it_lists_persons_a_draft_would_release(db, users):
     v1 = F.standard_policy()
     _, low = _persons(v1)
     with audit.audit_context(actor=users["cdc"]):
-        draft = do_create_draft(v1)
+        draft = do_create_draft(v1, acting_user=users["cdc"])
         draft.rules.get(name="低风险区").delete()
     changed = list(R.reevaluate(draft, D(2022, 8, 6)))
     assert [(c.pk, c.new_kind, c.new_rule) for c in changed] == [(low.pk, "", None)]
@@ -64,9 +64,9 @@ def test_it_publishes_and_moves_changed_persons_keeping_days_served(db, users):
     v1 = F.standard_policy()
     medium, low = _persons(v1)
     with audit.audit_context(actor=users["cdc"]):
-        draft = do_create_draft(v1)
-        do_save_rule(draft.rules.get(name="中风险区"), [(MeasureKind.CENTRAL_QUARANTINE, 3), (MeasureKind.HOME_ISOLATION, 4)])
-        moved = do_publish_policy(draft, reapply=True, on=D(2022, 8, 6))
+        draft = do_create_draft(v1, acting_user=users["cdc"])
+        do_save_rule(draft.rules.get(name="中风险区"), [(MeasureKind.CENTRAL_QUARANTINE, 3), (MeasureKind.HOME_ISOLATION, 4)], acting_user=users["cdc"])
+        moved = do_publish_policy(draft, reapply=True, on=D(2022, 8, 6), acting_user=users["cdc"])
     assert moved == 3
     v1.refresh_from_db()
     draft.refresh_from_db()
@@ -95,6 +95,6 @@ def test_it_refuses_editing_a_published_version(db, users):
 
     v1 = F.standard_policy()
     with audit.audit_context(actor=users["cdc"]), pytest.raises(ValidationError):
-        do_save_rule(v1.rules.first(), [(MeasureKind.HOME_MONITORING, 3)])
+        do_save_rule(v1.rules.first(), [(MeasureKind.HOME_MONITORING, 3)], acting_user=users["cdc"])
     with audit.audit_context(actor=users["grid"]), pytest.raises(PermissionDenied):
-        do_create_draft(v1)
+        do_create_draft(v1, acting_user=users["grid"])

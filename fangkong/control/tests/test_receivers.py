@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.utils import timezone
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditAction, MeasureKind, Module
 from fangkong.core.models import Notification
 from fangkong.core.testkit import assert_audited
@@ -85,9 +86,9 @@ def test_it_alerts_at_once_on_a_symptom_check_in(db, users):
     F.standard_policy()
     m = F.start(F.person(), D(2022, 8, 1), contact_type=ContactType.CLOSE_CONTACT)
     with mock.patch("django.db.transaction.on_commit", side_effect=lambda fn, *a, **k: fn()):
-        do_check_in(m, source=CheckInSource.SELF, temperature=36.5, symptoms=[])
+        do_check_in(m, source=CheckInSource.SELF, temperature=36.5, symptoms=[], acting_user=SYSTEM)
         assert not Notification.objects.filter(kind="alert").exists()
-        c = do_check_in(m, source=CheckInSource.SELF, temperature=37.6, symptoms=["cough"])
+        c = do_check_in(m, source=CheckInSource.SELF, temperature=37.6, symptoms=["cough"], acting_user=SYSTEM)
     assert c.abnormal
     assert Notification.objects.filter(kind="alert", user=users["commander"], title__startswith="管控人员健康异常").exists()
 

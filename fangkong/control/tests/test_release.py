@@ -38,10 +38,10 @@ def test_it_refuses_release_while_a_test_is_missing(db, users):
     tests = list(m.tests.order_by("day"))
     with audit.audit_context(actor=users["commander"]):
         for t in tests[:-1]:
-            do_record_test_result(t, result=TestStatus.NEGATIVE)
-        do_record_test_result(tests[1], result=TestStatus.INVALID)
+            do_record_test_result(t, result=TestStatus.NEGATIVE, acting_user=users["commander"])
+        do_record_test_result(tests[1], result=TestStatus.INVALID, acting_user=users["commander"])
         with pytest.raises(ValidationError) as exc:
-            do_release_measure(m, on=D(2022, 8, 8))
+            do_release_measure(m, on=D(2022, 8, 8), acting_user=users["commander"])
     assert exc.value.messages == [
         "不能解除,以下事项未完成:",
         "第2天核酸检测(应检日期2022-08-02)结果无效,需重新检测",
@@ -61,8 +61,8 @@ def test_it_releases_after_negative_tests_and_starts_the_next_step(db, users):
     m = _close_contact()
     with audit.audit_context(actor=users["commander"]):
         for t in m.tests.all():
-            do_record_test_result(t, result=TestStatus.NEGATIVE)
-        nxt = do_release_measure(m, on=D(2022, 8, 8))
+            do_record_test_result(t, result=TestStatus.NEGATIVE, acting_user=users["commander"])
+        nxt = do_release_measure(m, on=D(2022, 8, 8), acting_user=users["commander"])
     m.refresh_from_db()
     assert m.status == MeasureStatus.RELEASED and m.released_by == users["commander"]
     assert_audited(AuditAction.ACTION, m, actor=users["commander"], verb="release_measure")
@@ -70,17 +70,17 @@ def test_it_releases_after_negative_tests_and_starts_the_next_step(db, users):
         MeasureKind.HOME_MONITORING, D(2022, 8, 8), D(2022, 8, 11), m.pk)
     assert nxt.rule == m.rule and nxt.tests.count() == 0  # days 1–7 were all in the central step
     with audit.audit_context(actor=users["commander"]):
-        assert do_release_measure(nxt, on=D(2022, 8, 11)) is None
+        assert do_release_measure(nxt, on=D(2022, 8, 11), acting_user=users["commander"]) is None
 
 
 def test_it_lets_only_a_doctor_release_early_with_a_reason(db, users):
     m = _close_contact()
     with audit.audit_context(actor=users["grid"]), pytest.raises(PermissionDenied):
-        do_early_release(m, reason="误判")
+        do_early_release(m, reason="误判", acting_user=users["grid"])
     with audit.audit_context(actor=users["cdc"]):
         with pytest.raises(ValidationError):
-            do_early_release(m, reason=" ")
-        do_early_release(m, reason="经流调排除密接")
+            do_early_release(m, reason=" ", acting_user=users["cdc"])
+        do_early_release(m, reason="经流调排除密接", acting_user=users["cdc"])
     m.refresh_from_db()
     assert (m.status, m.release_reason) == (MeasureStatus.EARLY_RELEASED, "经流调排除密接")
     assert_audited(AuditAction.ACTION, m, actor=users["cdc"], verb="early_release_measure")
@@ -89,7 +89,7 @@ def test_it_lets_only_a_doctor_release_early_with_a_reason(db, users):
 def test_it_extends_and_adds_a_test_on_the_new_last_day(db, users):
     m = _close_contact()
     with audit.audit_context(actor=users["cdc"]):
-        do_extend_measure(m, days=3, reason="第5天抗原弱阳")
+        do_extend_measure(m, days=3, reason="第5天抗原弱阳", acting_user=users["cdc"])
     m.refresh_from_db()
     assert (m.ends_on, m.extended_days) == (D(2022, 8, 11), 3)
     assert ScheduledTest.objects.filter(measure=m, day=10, due_on=D(2022, 8, 10)).exists()

@@ -80,3 +80,24 @@ def test_it_puts_tests_in_the_step_they_fall_in():
     assert [d for d, _ in R.tests_in_step(days, chain, chain[1])] == [10, 12]
     assert R.step_on(plan, D(2022, 8, 1), D(2022, 8, 8)).kind == MeasureKind.HOME_MONITORING
     assert R.step_on(plan, D(2022, 8, 1), D(2022, 8, 11)) is None
+
+
+def test_it_audits_each_exposure_whose_origin_level_changes(db, users):
+    from fangkong.core.choices import AuditAction
+    from fangkong.core.models import AuditLog
+
+    from ..areas import do_apply_risk_areas, plan_changes, read_text
+
+    e = F.exposure_from(F.person(), D(2022, 8, 5), left_on=D(2022, 8, 3))
+    untouched = F.exposure_from(F.person(), D(2022, 8, 5), left_on=D(2022, 8, 3), origin_province="山西省")
+    rows, _ = read_text("河北省,石家庄市,藁城区,增村镇,,高风险,2022-08-01\n")
+    do_apply_risk_areas(plan_changes(rows), source="省指挥部", acting_user=users["cdc"])
+    e.refresh_from_db()
+    assert e.origin_level == OriginLevel.HIGH
+    rows = AuditLog.objects.filter(verb="refresh_origin_level", action=AuditAction.UPDATE)
+    assert [(r.object_id, r.changes, r.actor) for r in rows] == [
+        (str(e.pk), {"origin_level": [OriginLevel.NONE, OriginLevel.HIGH]}, users["cdc"])]
+    assert rows[0].division_path == e.person.division.path
+    assert R.refresh_origin_levels() == 0  # nothing changes twice
+    untouched.refresh_from_db()
+    assert untouched.origin_level == OriginLevel.NONE

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind
 from fangkong.screening import actions as screening
 from fangkong.screening.choices import Channel, LeadKind, Outcome, ReviewDecision
@@ -27,13 +28,13 @@ def test_it_splits_free_text_places():
 def _controlled(users, channel, django_capture_on_commit_callbacks, **lead):
     r = F.person().resident
     lead_obj, _ = screening.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number, phone=r.phone, **lead),
-                                           channel=channel)
+                                           channel=channel, acting_user=SYSTEM)
     v = lead_obj.verification
-    screening.do_submit_outcome(users["grid"], v, Outcome.CONTROLLED, measure_kind=MeasureKind.HOME_ISOLATION,
-                                place="家中", reason="核实")
+    screening.do_submit_outcome(v, Outcome.CONTROLLED, measure_kind=MeasureKind.HOME_ISOLATION,
+                                place="家中", reason="核实", acting_user=users["grid"])
     reviewer = users[f"{v.module}_reviewer"]
     with django_capture_on_commit_callbacks(execute=True):
-        screening.do_review(reviewer, v, ReviewDecision.APPROVED)
+        screening.do_review(v, ReviewDecision.APPROVED, acting_user=reviewer)
     return Measure.objects.get(person=v.person)
 
 

@@ -166,12 +166,12 @@ def test_it_counts_by_township_and_lists_home_measures_not_checked_today(db, use
     client = client_for(users["commander"])
     client.post(f"/control/measures/{home[0].pk}/door_check/", {"outcome": "present"})
     ctx = client.get("/control/").context
-    assert ctx["home_unchecked"] == 1
+    assert ctx["figures"].home_unchecked == 1
     client.post(f"/control/measures/{home[1].pk}/checkin/", {"temperature": "36.4", "source": "grid_worker"})
-    assert client.get("/control/").context["no_checkin"] == 1
+    assert client.get("/control/").context["figures"].no_checkin == 1
     assert home[0].person.name in client.get("/control/measures/", {"no_checkin": "1"}).content.decode()
     township = home[0].division.path[:9]
-    rows = {name: (counts, total) for name, counts, total in ctx["by_township"]}
+    rows = {name: (counts, total) for name, counts, total in ctx["figures"].by_township}
     from fangkong.core.models import Division
 
     assert rows[Division.objects.get(path=township).name][1] == sum(m.division.path.startswith(township) for m in home)

@@ -104,7 +104,7 @@ class RiskAreaImportView(ControlMixin, View):
         # Planned again at confirmation: the history may have changed since the preview.
         plan = A.plan_changes([_row_from(j) for j in saved["rows"]], full_list_on=full)
         try:
-            n = A.do_apply_risk_areas(plan, source=saved["source"], full_list_on=full)
+            n = A.do_apply_risk_areas(plan, source=saved["source"], full_list_on=full, acting_user=request.user)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, str(exc))
             return redirect("control:area_import")

@@ -7,25 +7,24 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from fangkong.core import actions as core_actions
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.models import Division
-from fangkong.registry.models import Resident
-from fangkong.screening.models import Person
+from fangkong.core.scoping import in_subtree
+from fangkong.metrics import catalog
+from fangkong.metrics.control import TOWNSHIP_PATH, control_figures, not_checked_today
 
 from .. import actions
 from ..capacity import forecast
-from ..choices import CheckInSource, MeasureStatus
+from ..choices import CheckInSource, MeasureStatus, RoomStatus
 from ..exports import id_col, phone_col, plain, xlsx_response
 from ..forms import (
     AssignRoomForm,
@@ -42,16 +41,11 @@ from ..jobs import overdue_tests
 from ..models import Measure, QuarantineSite, Room, ScheduledTest, Transfer
 from .base import ControlMixin, run_action
 
-TOWNSHIP_PATH = 9
 SELF_CHECKIN_SALT = "control.self_checkin"
 
 
 def checkin_token(measure: Measure) -> str:
     return signing.dumps(measure.pk, salt=SELF_CHECKIN_SALT)
-
-
-def township_names(paths) -> dict[str, str]:
-    return dict(Division.objects.filter(level=DivisionLevel.TOWNSHIP, path__in=list(paths)).values_list("path", "name"))
 
 
 class DashboardView(ControlMixin, TemplateView):
@@ -62,37 +56,23 @@ class DashboardView(ControlMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, today = self.request.user, timezone.localdate()
-        active = Measure.objects.restrict(user).filter(status=MeasureStatus.ACTIVE)
-        kinds = list(MeasureKind)
-        rows: dict[str, dict[str, int]] = {}
-        for r in active.annotate(t=Substr("division__path", 1, TOWNSHIP_PATH)).values("t", "kind").annotate(n=Count("id")):
-            rows.setdefault(r["t"], {})[r["kind"]] = r["n"]
-        names = township_names(rows)
-        # A measure whose division is the county itself has no township: name it, never its code.
-        ctx["by_township"] = [(names.get(p) or _("县级(未落到乡镇)"), [rows[p].get(k, 0) for k in kinds],
-                               sum(rows[p].values()))
-                              for p in sorted(rows)]
-        totals = dict(active.values_list("kind").annotate(n=Count("id")).order_by())
-        ctx["kind_totals"] = [(k.label, totals.get(k.value, 0)) for k in kinds]
-        ctx["kinds"] = [k.label for k in kinds]
-        ctx["by_site"] = list(active.filter(site__isnull=False).values("site__name").annotate(n=Count("id"))
-                              .order_by("site__name"))
-        ctx["due_today"] = active.filter(ends_on=today).count()
-        ctx["due_tomorrow"] = active.filter(ends_on=today + dt.timedelta(days=1)).count()
-        ctx["overdue"] = overdue_tests(ScheduledTest.objects.restrict(user), today).count()
-        ctx["home_unchecked"] = not_checked_today(active.filter(kind__in=actions.HOME_KINDS)).count()
-        # Sara Alert's "non-reporting": under a measure, no health check-in yet today.
-        ctx["no_checkin"] = active.exclude(checkins__on=today).count()
+        figures = control_figures(user, today)
+        ctx["figures"] = figures
+        ctx["kind_totals"] = [(k.label, figures.by_kind[k.value]) for k in MeasureKind]
+        ctx["kinds"] = [k.label for k in MeasureKind]
+        ctx["definition"] = catalog.get("control.in_force")
         caps = forecast(QuarantineSite.objects.restrict(user).filter(active=True), today)
         ctx["near_capacity"] = [c for c in caps if c.near_capacity]
         ctx["today"] = today
         return ctx
 
 
-def not_checked_today(qs):
-    """Home measures without a door check since midnight (居家人员今日未上门查看)."""
-    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
-    return qs.exclude(door_checks__at__gte=start)
+def townships_of(root: Division | None) -> list[Division]:
+    """The townships a user's filter offers: those under their division, or their own township."""
+    if root is None:
+        return []
+    anchor = root if len(root.path) <= TOWNSHIP_PATH else Division.objects.filter(path=root.path[:TOWNSHIP_PATH]).first()
+    return list(anchor.descendants(include_self=True).filter(level=DivisionLevel.TOWNSHIP)) if anchor else []
 
 
 def measure_columns():
@@ -125,8 +105,10 @@ class MeasureListView(ControlMixin, ListView):
         qs = qs.filter(status=g.get("status") or MeasureStatus.ACTIVE)
         if g.get("kind"):
             qs = qs.filter(kind=g["kind"])
-        if g.get("township"):
-            qs = qs.filter(division__path__startswith=g["township"])
+        township = Division.objects.filter(level=DivisionLevel.TOWNSHIP, path=g["township"]).first() if g.get(
+            "township") else None
+        if township is not None:
+            qs = in_subtree(qs, "division", township)
         if g.get("site"):
             qs = qs.filter(site_id=g["site"])
         if g.get("due") in ("today", "tomorrow"):
@@ -152,7 +134,7 @@ class MeasureListView(ControlMixin, ListView):
         ctx["kinds"] = MeasureKind.choices
         ctx["statuses"] = MeasureStatus.choices
         root = user.division
-        ctx["townships"] = Division.objects.filter(level=DivisionLevel.TOWNSHIP, path__startswith=root.path[:9]) if root else []
+        ctx["townships"] = townships_of(root)
         ctx["sites"] = QuarantineSite.objects.restrict(user)
         ctx["query"] = self.request.GET.urlencode()
         return ctx
@@ -181,7 +163,7 @@ class OverdueTestsView(ControlMixin, ListView):
 
 def free_rooms(rooms):
     """Available rooms with a free bed (occupants counted in the same query)."""
-    return rooms.filter(status="available").annotate(
+    return rooms.filter(status=RoomStatus.AVAILABLE).annotate(
         occupants=Count("measures", filter=Q(measures__status=MeasureStatus.ACTIVE))).filter(occupants__lt=F("beds"))
 
 
@@ -225,7 +207,7 @@ class MeasureActionView(ControlMixin, View):
     def post(self, request, pk: int, action: str):
         m = scoped_measure(request.user, pk, "change")
         back = reverse("control:measure", args=[m.pk])
-        handler = getattr(self, f"do_{action}", None)
+        handler = getattr(self, f"act_{action}", None)
         if handler is None:
             raise Http404
         return handler(request, m, back)
@@ -236,75 +218,75 @@ class MeasureActionView(ControlMixin, View):
                 messages.error(request, e)
         return redirect(back)
 
-    def do_checkin(self, request, m, back):
+    def act_checkin(self, request, m, back):
         form = CheckInForm(request.POST)
         if not form.is_valid():
             return self._invalid(request, form, back)
         d = form.cleaned_data
         return run_action(request, actions.do_check_in, m, source=d["source"], temperature=d["temperature"],
-                          symptoms=d["symptoms"], note=d["note"], success="已打卡", back=back)[1]
+                          symptoms=d["symptoms"], note=d["note"], acting_user=request.user, success="已打卡", back=back)[1]
 
-    def do_extend(self, request, m, back):
+    def act_extend(self, request, m, back):
         form = ExtendForm(request.POST)
         if not form.is_valid():
             return self._invalid(request, form, back)
         d = form.cleaned_data
         return run_action(request, actions.do_extend_measure, m, days=d["days"], reason=d["reason"],
-                          add_test=d["add_test"], success="已延长", back=back)[1]
+                          add_test=d["add_test"], acting_user=request.user, success="已延长", back=back)[1]
 
-    def do_release(self, request, m, back):
-        nxt, resp = run_action(request, actions.do_release_measure, m, success="已解除", back=back)
+    def act_release(self, request, m, back):
+        nxt, resp = run_action(request, actions.do_release_measure, m, acting_user=request.user, success="已解除", back=back)
         if nxt is not None:
             messages.info(request, f"已转为{nxt.get_kind_display()},至{nxt.ends_on:%Y-%m-%d}")
             return redirect("control:measure", nxt.pk)
         return resp
 
-    def do_early_release(self, request, m, back):
+    def act_early_release(self, request, m, back):
         form = EarlyReleaseForm(request.POST)
         if not form.is_valid():
             return self._invalid(request, form, back)
         return run_action(request, actions.do_early_release, m, reason=form.cleaned_data["reason"],
-                          success="已提前解除", back=back)[1]
+                          acting_user=request.user, success="已提前解除", back=back)[1]
 
-    def do_assign_room(self, request, m, back):
+    def act_assign_room(self, request, m, back):
         rooms = Room.objects.restrict(request.user).filter(site=m.site) if m.site_id else Room.objects.restrict(request.user)
         form = AssignRoomForm(request.POST, rooms=rooms)
         if not form.is_valid():
             return self._invalid(request, form, back)
-        return run_action(request, actions.do_assign_room, m, form.cleaned_data["room"], success="已分配房间",
+        return run_action(request, actions.do_assign_room, m, form.cleaned_data["room"], acting_user=request.user, success="已分配房间",
                           back=request.POST.get("next") or back)[1]
 
-    def do_door_check(self, request, m, back):
+    def act_door_check(self, request, m, back):
         form = DoorCheckForm(request.POST)
         if not form.is_valid():
             return self._invalid(request, form, back)
         return run_action(request, actions.do_door_check, m, outcome=form.cleaned_data["outcome"],
-                          note=form.cleaned_data["note"], success="已登记上门查看", back=back)[1]
+                          note=form.cleaned_data["note"], acting_user=request.user, success="已登记上门查看", back=back)[1]
 
-    def do_transfer(self, request, m, back):
+    def act_transfer(self, request, m, back):
         form = TransferForm(request.POST, sites=QuarantineSite.objects.restrict(request.user).filter(active=True))
         if not form.is_valid():
             return self._invalid(request, form, back)
         d = form.cleaned_data
         return run_action(request, actions.do_transfer, m, site=d["site"], vehicle=d["vehicle"], escort=d["escort"],
                           planned_at=d["planned_at"], from_place=d["from_place"], driver=d["driver"],
-                          success="已安排转运", back=back)[1]
+                          acting_user=request.user, success="已安排转运", back=back)[1]
 
-    def do_test_result(self, request, m, back):
+    def act_test_result(self, request, m, back):
         form = TestResultForm(request.POST)
         if not form.is_valid():
             return self._invalid(request, form, back)
         test = get_object_or_404(ScheduledTest.objects.restrict(request.user, "change"), pk=form.cleaned_data["test"],
                                  measure=m)
         return run_action(request, actions.do_record_test_result, test, result=form.cleaned_data["result"],
-                          success="已录入检测结果", back=back)[1]
+                          acting_user=request.user, success="已录入检测结果", back=back)[1]
 
 
 class TransferAdvanceView(ControlMixin, View):
     def post(self, request, pk: int):
         transfer = get_object_or_404(Transfer.objects.restrict(request.user, "change"), pk=pk)
         back = reverse("control:measure", args=[transfer.measure_id])
-        return run_action(request, actions.do_advance_transfer, transfer, success="转运状态已更新", back=back)[1]
+        return run_action(request, actions.do_advance_transfer, transfer, acting_user=request.user, success="转运状态已更新", back=back)[1]
 
 
 class StartMeasureView(ControlMixin, View):
@@ -333,30 +315,14 @@ class StartMeasureView(ControlMixin, View):
         return render(request, self.template_name, {"form": form})
 
     def _start(self, form) -> Measure:
-        d = form.cleaned_data
+        d, user = form.cleaned_data, self.request.user
+        # One transaction: a person or exposure recorded for a measure that cannot start is undone.
         with transaction.atomic():
-            person = self._person(d)
+            person = actions.do_find_or_create_person(d["id_number"], name=d["name"], acting_user=user)
             fields = {k: d[k] for k in form.Meta.fields}
-            exposure = actions.save_exposure(person, timezone.localdate(), **fields)
-            return actions.do_start_measure(person, exposure=exposure, kind=d["kind"] or None, site=d["site"])
-
-    def _person(self, d) -> Person:
-        user = self.request.user
-        person = Person.objects.filter(id_number=d["id_number"]).first()
-        if person is not None:
-            if not person.is_in_scope(user):
-                raise PermissionDenied("该人员不在您的管辖范围内")
-            return person
-        resident = Resident.objects.restrict(user).filter(id_number=d["id_number"]).first()
-        if resident is None and not d["name"]:
-            raise ValidationError("人员库和常住人口中都没有此身份证号,请填写姓名")
-        with audit.audit_context(source=AuditSource.WEB):
-            if resident is not None:
-                return core_actions.do_create(Person, acting_user=user, verb="create_person_for_control", name=resident.name,
-                                              id_number=resident.id_number, phone=resident.phone,
-                                              address=resident.address, resident=resident, division=resident.grid)
-            return core_actions.do_create(Person, acting_user=user, verb="create_person_for_control", name=d["name"],
-                                          id_number=d["id_number"], division=user.division)
+            exposure = actions.do_record_exposure(person, acting_user=user, **fields)
+            return actions.do_start_measure(person, exposure=exposure, kind=d["kind"] or None, site=d["site"],
+                                            acting_user=user)
 
 
 class SelfCheckInView(View):
@@ -387,9 +353,10 @@ class SelfCheckInView(View):
         if form.is_valid():
             d = form.cleaned_data
             try:
+                # The person has no account: the platform records it on their behalf.
                 with audit.audit_context(source=AuditSource.WEB):
                     actions.do_check_in(m, source=CheckInSource.SELF, temperature=d["temperature"],
-                                        symptoms=d["symptoms"], note=d["note"])
+                                        symptoms=d["symptoms"], note=d["note"], acting_user=SYSTEM)
                 done = True
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -49,7 +49,7 @@ class PolicyDraftView(ControlMixin, View):
     def post(self, request, pk: int | None = None):
         source = get_object_or_404(PolicyVersion.objects.restrict(request.user), pk=pk) if pk else PolicyVersion.in_force()
         draft, resp = run_action(request, actions.do_create_draft, source, title=request.POST.get("title", ""),
-                                 success="已新建草稿", back="control:policies")
+                                 acting_user=request.user, success="已新建草稿", back="control:policies")
         return redirect("control:policy", draft.pk) if draft else resp
 
 
@@ -76,7 +76,7 @@ class RuleEditView(ControlMixin, View):
         if form.is_valid() and steps.is_valid():
             plan = [(f.cleaned_data["kind"], f.cleaned_data["days"]) for f in steps if f.cleaned_data.get("kind")]
             try:
-                actions.do_save_rule(form.instance, plan)
+                actions.do_save_rule(form.instance, plan, acting_user=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
             else:
@@ -91,7 +91,7 @@ class RuleDeleteView(ControlMixin, View):
     def post(self, request, version_pk: int, pk: int):
         version = get_object_or_404(PolicyVersion.objects.restrict(request.user, "change"), pk=version_pk)
         rule = get_object_or_404(Rule.objects.filter(version=version), pk=pk)
-        return run_action(request, actions.do_delete_rule, rule, success="已删除规则",
+        return run_action(request, actions.do_delete_rule, rule, acting_user=request.user, success="已删除规则",
                           back=reverse("control:policy", args=[version.pk]))[1]
 
 
@@ -126,7 +126,7 @@ class PolicyPublishView(ControlMixin, View):
     def post(self, request, pk: int):
         version = get_object_or_404(PolicyVersion.objects.restrict(request.user, "change"), pk=pk)
         moved, resp = run_action(request, actions.do_publish_policy, version, reapply=request.POST.get("reapply") == "1",
-                                 success=f"已发布第{version.number}版方案",
+                                 acting_user=request.user, success=f"已发布第{version.number}版方案",
                                  back=reverse("control:policy", args=[version.pk]))
         if moved:
             messages.info(request, f"已按新方案调整{moved}人的管控措施")

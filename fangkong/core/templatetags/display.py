@@ -17,7 +17,6 @@ from fangkong.core import display
 register = template.Library()
 register.filter("model_label", display.model_label)
 register.filter("choice_label", display.choice_label)
-register.filter("with_detail", display.with_detail)
 
 
 @register.filter("audit_changes")

@@ -22,6 +22,7 @@ def test_it_seeds_screening_control_and_testing_once(users, django_capture_on_co
     assert ContactAttempt.objects.exists() and Review.objects.exists()
     assert PolicyVersion.in_force() is not None
     assert Measure.objects.exists()
+    assert users["site"].quarantine_sites.exists()  # the site account works at a site (#18)
     # rooms are assigned in the command once measures exist; here on_commit runs after the command
     assert SamplingRound.objects.count() == 1
     assert Sampling.objects.count() > 50

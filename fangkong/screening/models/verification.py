@@ -129,11 +129,11 @@ class Verification(ScopedModel):
         verbose_name_plural = _("核查任务")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=~Q(status="closed"), name="verification_one_open_per_person",
+                fields=["person"], condition=~Q(status=VerificationStatus.CLOSED), name="verification_one_open_per_person",
                 violation_error_message="该人员已有未办结的核查任务",
             ),
             models.CheckConstraint(
-                condition=~Q(outcome="controlled") | ~Q(measure_kind=""),
+                condition=~Q(outcome=Outcome.CONTROLLED) | ~Q(measure_kind=""),
                 name="verification_controlled_has_measure", violation_error_message="落地管控必须选择管控措施",
             ),
         ]
@@ -145,6 +145,15 @@ class Verification(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_channel_display()}"
+
+    @property
+    def outcome_label(self) -> str:
+        """落地管控(集中隔离); other outcomes by their name alone (排除风险 names its measure already)."""
+        if not self.outcome:
+            return ""
+        if self.outcome == Outcome.CONTROLLED and self.measure_kind:
+            return f"{self.get_outcome_display()}({self.get_measure_kind_display()})"
+        return str(self.get_outcome_display())
 
     @classmethod
     def scope_refine(cls, qs: ScopedQuerySet, user, action: str) -> ScopedQuerySet:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.testkit import APITests, ModelTestCase
 from fangkong.screening import actions
 from fangkong.screening.choices import AttemptKind, Channel, Outcome, ReviewDecision
@@ -80,7 +81,7 @@ class TestAssistRequestAPI(ScreeningData, APITests.Get, APITests.List, APITests.
 
     def make_object(self) -> AssistRequest:
         v = self.new_lead().verification
-        return actions.do_create_assist(None, "outbound", region="北京市", verification=v, reason="测试")
+        return actions.do_create_assist("outbound", region="北京市", verification=v, reason="测试", acting_user=SYSTEM)
 
     def create_data(self) -> dict[str, Any]:
         n = next(_seq)
@@ -111,7 +112,7 @@ class TestContactAttemptScope(_Scoped):
     model = ContactAttempt
 
     def make_object(self) -> ContactAttempt:
-        return actions.do_record_attempt(self.users["grid"], self.new_lead().verification, AttemptKind.CALLED)
+        return actions.do_record_attempt(self.new_lead().verification, AttemptKind.CALLED, acting_user=self.users["grid"])
 
 
 class TestReviewScope(_Scoped):
@@ -119,8 +120,8 @@ class TestReviewScope(_Scoped):
 
     def make_object(self) -> Review:
         v = self.new_lead().verification
-        actions.do_submit_outcome(self.users["grid"], v, Outcome.CLEARED)
-        return actions.do_review(self.users["commander"], v, ReviewDecision.APPROVED)
+        actions.do_submit_outcome(v, Outcome.CLEARED, acting_user=self.users["grid"])
+        return actions.do_review(v, ReviewDecision.APPROVED, acting_user=self.users["commander"])
 
 
 class TestClearanceItemScope(_Scoped):

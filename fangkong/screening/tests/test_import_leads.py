@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from fangkong.cli import main as cli_main
+from fangkong.core.actions import SYSTEM
 from fangkong.core.models import AuditLog, Batch
 from fangkong.screening.choices import Channel
 from fangkong.screening.models import Lead, Verification
@@ -113,7 +114,7 @@ def test_it_escalates_from_the_command(users, capsys):
 
     r = resident_of_grid(users["grid"].division, 7)
     long_ago = timezone.now() - dt.timedelta(hours=2)
-    actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number), channel="big_data", now=long_ago)
+    actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number), channel="big_data", now=long_ago, acting_user=SYSTEM)
     call_command("escalate_overdue")
     assert "escalated 1" in capsys.readouterr().out
     call_command("escalate_overdue")
@@ -166,7 +167,7 @@ def test_a_person_reported_between_chunks_is_found_not_created_again(users, monk
     def self_report_meanwhile(batch):
         if not submitted:  # after the first chunk, 钱二 reports himself through the public page
             submitted.append(actions.do_submit_lead(LeadInput(name="钱二", id_number=outsider_id(32), phone="13811119032"),
-                                                    channel=Channel.SELF_REPORT))
+                                                    channel=Channel.SELF_REPORT, acting_user=SYSTEM))
 
     batch = imports.start_batch(data=csv_bytes(rows), file_name="b.csv", channel="big_data", source="",
                                 user=users["big_data_admin"], keep_file=False)

@@ -229,7 +229,7 @@ class TestMergedCandidateActions(TestMergeCandidateActions):
     def make_object(self) -> MergeCandidate:
         from ..actions import do_merge
 
-        return do_merge(self.users["commander"], super().make_object())
+        return do_merge(super().make_object(), acting_user=self.users["commander"])
 
 
 class TestAssistRequestActions(InGrid, APITests.Actions):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.testkit import assert_audited, client_for
 from fangkong.screening import actions
 from fangkong.screening.choices import Channel, VerificationStatus
@@ -15,7 +16,7 @@ from .helpers import resident_of_grid
 def _task(users, n=0):
     r = resident_of_grid(users["grid"].division, n)
     lead, _ = actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number, phone=r.phone, origin="北京"),
-                                     channel=Channel.BIG_DATA)
+                                     channel=Channel.BIG_DATA, acting_user=SYSTEM)
     return lead.verification
 
 

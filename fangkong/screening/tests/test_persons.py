@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Division
 from fangkong.screening import actions
@@ -13,7 +14,7 @@ from .helpers import outsider_id
 
 
 def _submit(channel=Channel.BIG_DATA, **fields):
-    lead, _ = actions.do_submit_lead(LeadInput(**fields), channel=channel)
+    lead, _ = actions.do_submit_lead(LeadInput(**fields), channel=channel, acting_user=SYSTEM)
     return lead
 
 
@@ -40,14 +41,14 @@ def test_it_queues_same_sounding_names_and_merges_and_unmerges(users):
     c = MergeCandidate.objects.get()
     assert (c.person, c.other, c.status) == (a.person, b.person, MergeStatus.PENDING)
     admin = users["self_report_admin"]  # the candidate came in through the self-report module
-    actions.do_merge(admin, c)
+    actions.do_merge(c, acting_user=admin)
     b_task = Verification.objects.get(pk=b.verification_id)
     assert b_task.status == VerificationStatus.CLOSED and b_task.outcome == Outcome.DUPLICATE
     assert Lead.objects.get(pk=b.pk).person == a.person
     assert Person.objects.get(pk=b.person_id).status == PersonStatus.MERGED
     again = _submit(name="章伟", phone="13811110003", origin="另一次推送")
     assert again.person == a.person  # the merged-away spelling now finds the kept person
-    actions.do_unmerge(admin, MergeCandidate.objects.get(pk=c.pk))
+    actions.do_unmerge(MergeCandidate.objects.get(pk=c.pk), acting_user=admin)
     b_task.refresh_from_db()
     assert b_task.status == VerificationStatus.OPEN and b_task.outcome == ""
     assert Lead.objects.get(pk=b.pk).person_id == b.person_id
@@ -63,7 +64,7 @@ def test_it_routes_by_address_to_a_village_then_falls_back_to_the_county(users):
     assert v.assignee is not None and v.assignee.division == village
     nowhere = _submit(name="郑四", phone="13811110005", address="外省某地")
     assert nowhere.verification.division.level == DivisionLevel.COUNTY and nowhere.verification.assignee is None
-    actions.do_reassign(users["big_data_admin"], nowhere.verification, village)
+    actions.do_reassign(nowhere.verification, village, acting_user=users["big_data_admin"])
     nowhere.verification.refresh_from_db()
     assert nowhere.verification.division == village and nowhere.verification.assignee == v.assignee
 

@@ -15,9 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit
+from fangkong.core.actions import may
 from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Batch, Division
 from fangkong.core.pii import mask_id_number, mask_phone, may_see_full_pii
+from fangkong.core.scoping import ADD
+from fangkong.metrics import catalog
+from fangkong.metrics.screening import push_figures, push_sentence, screening_figures, screening_sentence
 
 from .. import actions
 from ..choices import AssistDirection, BoardMetric, Channel, MergeStatus
@@ -25,7 +29,7 @@ from ..forms import ImportForm, InboundAssistForm, ReplyForm
 from ..imports import BACKGROUND_BYTES, error_sheet, run_lead_import, start_batch
 from ..jobs import import_leads_task
 from ..models import AssistRequest, DailyClearance, MergeCandidate
-from ..reports import board_counts, default_reason, open_at_close, push_sentence, screening_sentence
+from ..reports import board_counts, default_reason, open_at_close
 from .work import _parse_date
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +53,9 @@ def board(request):
         "metrics": metrics, "channel_rows": channel_rows, "township_rows": township_rows,
         "total": [(m, counts["total"][m.value]) for m in metrics], "start": start, "end": end,
         "range": f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
-        "sentence_total": screening_sentence(user, since, end), "sentence_push": push_sentence(user, start, end),
+        "sentence_total": screening_sentence(screening_figures(user, since, end)),
+        "sentence_push": push_sentence(push_figures(user, start, end)),
+        "definitions": [catalog.get(f"board.{m.value}") for m in metrics],
         "since": since,
         "closed": DailyClearance.objects.restrict(user).filter(date=end).select_related("division"),
     }
@@ -60,7 +66,7 @@ def board(request):
 def close_day(request):
     """日清日结: list what is still open with a reason each; closing freezes it and carries it forward."""
     user = request.user
-    if not DailyClearance.scope_roles["add"] & user.role_names:
+    if not may(user, DailyClearance, ADD):
         raise PermissionDenied
     date = _parse_date(request.POST.get("date") or request.GET.get("date"), timezone.localdate())
     division = user.division
@@ -69,7 +75,7 @@ def close_day(request):
     if request.method == "POST":
         reasons = {v.pk: request.POST.get(f"reason_{v.pk}", "").strip() for v in items}
         try:
-            clearance = actions.do_close_day(user, division, date, reasons)
+            clearance = actions.do_close_day(division, date, reasons, acting_user=user)
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
@@ -144,7 +150,7 @@ def merge_action(request, pk: int, op: str):
     if op not in fn:
         raise PermissionDenied
     try:
-        fn[op](request.user, c)
+        fn[op](c, acting_user=request.user)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect(request.POST.get("back") or "screening:merges")
@@ -159,15 +165,15 @@ def assist_list(request):
     form = InboundAssistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            actions.do_create_assist(request.user, AssistDirection.INBOUND, region=d["region"], name=d["name"],
-                                     id_number=d["id_number"], phone=d["phone"], address=d["address"],
-                                     reason=d["reason"], reference=d["reference"], due_at=d["due_at"])
-        except PermissionDenied:
-            messages.error(request, _("没有登记协查的权限"))
+        # Not caught: registering for a role that may not answers 403 (as the API does).
+        actions.do_create_assist(AssistDirection.INBOUND, region=d["region"], name=d["name"],
+                                 id_number=d["id_number"], phone=d["phone"], address=d["address"],
+                                 reason=d["reason"], reference=d["reference"], due_at=d["due_at"],
+                                 acting_user=request.user)
         return redirect("screening:assist")
     return render(request, "screening/assist.html", {"requests": qs[:200], "form": form, "direction": direction,
-                                                      "reply_form": ReplyForm(), "now": timezone.now()})
+                                                      "reply_form": ReplyForm(), "now": timezone.now(),
+                                                      "can_register": actions.may_register_assist(request.user)})
 
 
 @require_POST
@@ -176,7 +182,7 @@ def assist_reply(request, pk: int):
     ar = get_object_or_404(AssistRequest.objects.restrict(request.user, "change"), pk=pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
-        actions.do_reply_assist(request.user, ar, form.cleaned_data["reply"])
+        actions.do_reply_assist(ar, form.cleaned_data["reply"], acting_user=request.user)
     return redirect("screening:assist")
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditAction, AuditSource
 from fangkong.core.middleware import client_ip
 from fangkong.core.pii import mask_name
@@ -34,7 +35,7 @@ def self_report(request):
         cache.add(_rate_key(request), 0, RATE_WINDOW)
         cache.incr(_rate_key(request))
         with audit.audit_context(source=AuditSource.WEB):
-            lead, _created = do_submit_lead(form.lead_input(), channel=Channel.SELF_REPORT)
+            lead, _created = do_submit_lead(form.lead_input(), channel=Channel.SELF_REPORT, acting_user=SYSTEM)
         request.session["last_receipt"] = lead.receipt_code if lead else ""
         return redirect("screening:self_report_done", code=lead.receipt_code or "-")
     status = 429 if limited and request.method == "POST" else 200

@@ -17,14 +17,16 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from fangkong.core import audit
-from fangkong.core.choices import Role
+from fangkong.core.actions import may
+from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.models import Division
 from fangkong.core.pii import may_see_full_pii
+from fangkong.core.scoping import ADD, CHANGE
 
 from .. import actions
 from ..choices import BoardMetric, Channel, Stage, VerificationStatus
 from ..forms import AttemptForm, DoorScreeningForm, OutcomeForm, ReviewForm
-from ..models import SCREENING_EDITORS, Lead, Verification
+from ..models import Lead, Verification
 from ..reports import metric_queryset, scoped
 
 
@@ -123,14 +125,15 @@ def _task(request, pk: int, action: str = "view") -> Verification:
 def verification_detail(request, pk: int):
     v = _task(request, pk)
     user = request.user
-    can_change = Verification.objects.restrict(user, "change").filter(pk=pk).exists()
+    can_change = may(user, v, CHANGE)
     ctx = {
         "v": v, "now": timezone.now(), "leads": v.leads.all(), "attempts": v.attempts.select_related("by"),
         "reviews": v.reviews.select_related("by"), "can_change": can_change,
         "can_review": v.status == VerificationStatus.SUBMITTED and user.has_role(Role.REVIEWER, Role.COMMAND_CENTER),
         "attempt_form": AttemptForm(), "outcome_form": OutcomeForm(), "review_form": ReviewForm(),
         "stages": Stage.choices,
-        "townships": Division.objects.subtree(user.division).filter(level__in=["township", "village", "grid"])
+        "townships": Division.objects.subtree(user.division).filter(
+            level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE, DivisionLevel.GRID])
         if user.has_role(Role.MODULE_ADMIN, Role.MODULE_LEAD, Role.COMMAND_CENTER) and user.division_id else [],
     }
     return render(request, "screening/verification_detail.html", ctx)
@@ -166,8 +169,8 @@ def record_attempt(request, pk: int):
     form = AttemptForm(request.POST)
     if not form.is_valid():
         raise ValidationError(_("联系情况无效"))
-    return _act(request, pk, lambda v: actions.do_record_attempt(request.user, v, form.cleaned_data["kind"],
-                                                                 form.cleaned_data["note"]))
+    return _act(request, pk, lambda v: actions.do_record_attempt(v, form.cleaned_data["kind"], form.cleaned_data["note"],
+                                                                 acting_user=request.user))
 
 
 @require_POST
@@ -176,7 +179,7 @@ def mark_stage(request, pk: int):
     stage = request.POST.get("stage", "")
     if stage not in Stage.values:
         raise Http404
-    return _act(request, pk, lambda v: actions.do_mark_stage(request.user, v, stage))
+    return _act(request, pk, lambda v: actions.do_mark_stage(v, stage, acting_user=request.user))
 
 
 @require_POST
@@ -188,8 +191,8 @@ def submit_outcome(request, pk: int):
         return redirect("screening:verification", pk=pk)
     d = form.cleaned_data
     return _act(request, pk, lambda v: actions.do_submit_outcome(
-        request.user, v, d["outcome"], measure_kind=d["measure_kind"], reason=d["reason"], place=d["place"],
-        request_assist=d["request_assist"]))
+        v, d["outcome"], measure_kind=d["measure_kind"], reason=d["reason"], place=d["place"],
+        request_assist=d["request_assist"], acting_user=request.user))
 
 
 @require_POST
@@ -198,25 +201,26 @@ def review(request, pk: int):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         raise Http404
-    return _act(request, pk, lambda v: actions.do_review(request.user, v, form.cleaned_data["decision"],
-                                                         form.cleaned_data["comment"]))
+    return _act(request, pk, lambda v: actions.do_review(v, form.cleaned_data["decision"], form.cleaned_data["comment"],
+                                                         acting_user=request.user))
 
 
 @require_POST
 @login_required
 def reassign(request, pk: int):
     division = get_object_or_404(Division.objects.subtree(request.user.division), pk=request.POST.get("division"))
-    return _act(request, pk, lambda v: actions.do_reassign(request.user, v, division))
+    return _act(request, pk, lambda v: actions.do_reassign(v, division, acting_user=request.user))
 
 
 @login_required
 def door_screening(request):
     """主动排查: a grid worker records someone found at the door; it becomes a lead at once."""
-    if not request.user.role_names & SCREENING_EDITORS:
+    if not may(request.user, Lead, ADD):
         raise PermissionDenied
     form = DoorScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        lead, created = actions.do_submit_lead(form.lead_input(), channel=Channel.GRID_SCREENING, user=request.user)
+        lead, created = actions.do_submit_lead(form.lead_input(), channel=Channel.GRID_SCREENING,
+                                               acting_user=request.user)
         messages.success(request, _("已登记,核查任务已生成") if created else _("该人员此前已登记"))
         if lead and lead.verification_id:
             return redirect("screening:verification", pk=lead.verification_id)

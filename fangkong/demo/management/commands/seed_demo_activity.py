@@ -52,11 +52,11 @@ class Command(BaseCommand):
         rng = random.Random(opts["seed"])
         start = time.perf_counter()
         with audit.audit_context(actor=commander, source=AuditSource.CLI):
-            self._policy()
-            sites = self._quarantine_sites()
+            self._policy(commander)
+            sites = self._quarantine_sites(commander)
             leads = self._leads(rng, commander)
             counts = self._verifications(rng, commander, leads)
-            rooms = self._rooms(sites)
+            rooms = self._rooms(sites, commander)
             tests = self._testing(rng, commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
@@ -64,14 +64,14 @@ class Command(BaseCommand):
 
     # control ---------------------------------------------------------------------------------
 
-    def _policy(self) -> None:
+    def _policy(self, commander: User) -> None:
         from fangkong.control import actions
         from fangkong.control.choices import ContactType, OriginLevel
         from fangkong.control.models import PolicyVersion, Rule
 
         if PolicyVersion.in_force() is not None:
             return
-        draft = actions.do_create_draft(None, title="第九版防控方案")
+        draft = actions.do_create_draft(None, title="第九版防控方案", acting_user=commander)
         for priority, (name, steps, days, cond) in enumerate([
             ("密接", STEPS_CC, "1,2,3,5,7", {"contact_type": ContactType.CLOSE_CONTACT}),
             ("高风险区", [(MeasureKind.CENTRAL_QUARANTINE, 7)], "1,2,3,5,7",
@@ -82,40 +82,44 @@ class Command(BaseCommand):
              {"origin_level": OriginLevel.LOW, "max_days_since_leaving": 3}),
             ("境外返回", STEPS_CC, "1,3,7,10", {"from_abroad": "yes"}),
         ], start=1):
-            actions.do_save_rule(Rule(version=draft, name=name, priority=priority, test_days=days, **cond), steps)
-        actions.do_publish_policy(draft)
+            actions.do_save_rule(Rule(version=draft, name=name, priority=priority, test_days=days, **cond), steps,
+                                 acting_user=commander)
+        actions.do_publish_policy(draft, acting_user=commander)
 
-    def _quarantine_sites(self) -> list:
-        from fangkong.control.models import QuarantineSite, Room
+    def _quarantine_sites(self, commander: User) -> list:
+        from fangkong.control import actions
+        from fangkong.control.models import QuarantineSite
 
         county = Division.objects.filter(level="county").order_by("path").first()
+        # The demo's site account works at the first site, so it sees and runs it.
+        site_staff = list(User.objects.filter(username="site"))
         sites = []
-        for name, address, n in (("县宾馆隔离点", "县城迎宾路1号", 40), ("职教中心隔离点", "县城学府路8号", 30)):
-            site, created = QuarantineSite.objects.get_or_create(
-                name=name, defaults={"division": county, "address": address, "manager_name": "刘建国"})
-            if created:
-                audit.record(AuditAction.CREATE, site, verb="create_site")
-                Room.objects.bulk_create([Room(site=site, number=str(100 * (1 + i // 20) + i % 20 + 1), beds=1)
-                                          for i in range(n)])
-                audit.record_many(AuditAction.CREATE, Room.objects.filter(site=site), verb="add_rooms")
+        for i, (name, address, n) in enumerate((("县宾馆隔离点", "县城迎宾路1号", 40), ("职教中心隔离点", "县城学府路8号", 30))):
+            site = QuarantineSite.objects.filter(name=name).first()
+            if site is None:
+                site = actions.do_create_quarantine_site(
+                    acting_user=commander, name=name, division=county, address=address, manager_name="刘建国",
+                    staff=site_staff if i == 0 else [])
+                actions.do_add_rooms(site, [str(100 * (1 + j // 20) + j % 20 + 1) for j in range(n)],
+                                     acting_user=commander)
             sites.append(site)
         return sites
 
-    def _rooms(self, sites: list) -> int:
+    def _rooms(self, sites: list, commander: User) -> int:
         from django.core.exceptions import ValidationError
 
         from fangkong.control import actions
-        from fangkong.control.choices import MeasureStatus
+        from fangkong.control.choices import MeasureStatus, RoomStatus
         from fangkong.control.models import Measure, Room
 
-        rooms = [r for r in Room.objects.filter(site__in=sites, status="available").order_by("site_id", "id")
+        rooms = [r for r in Room.objects.filter(site__in=sites, status=RoomStatus.AVAILABLE).order_by("site_id", "id")
                  if actions.room_occupants(r) < r.beds]
         waiting = Measure.objects.filter(kind=MeasureKind.CENTRAL_QUARANTINE, status=MeasureStatus.ACTIVE,
                                          room__isnull=True).order_by("id")
         done = 0
         for measure, room in zip(waiting, rooms, strict=False):
             try:
-                actions.do_assign_room(measure, room)
+                actions.do_assign_room(measure, room, acting_user=commander)
                 done += 1
             except ValidationError:
                 continue
@@ -188,9 +192,10 @@ class Command(BaseCommand):
         for k in range(12):  # 跨省协查 from other regions
             r = residents[pos]
             pos += 1
-            ar = actions.do_create_assist(commander, AssistDirection.INBOUND, region=rng.choice(ORIGINS)[:6],
+            ar = actions.do_create_assist(AssistDirection.INBOUND, region=rng.choice(ORIGINS)[:6],
                                           name=r.name, id_number=r.id_number, phone=r.phone, address=r.address,
-                                          reason="该人员为我市确诊病例密接,请协助落地管控", reference=f"协查函〔2022〕{first + k}号")
+                                          reason="该人员为我市确诊病例密接,请协助落地管控", reference=f"协查函〔2022〕{first + k}号",
+                                          acting_user=commander)
             if getattr(ar, "lead", None) is not None:
                 leads.append(ar.lead)
         return leads
@@ -221,29 +226,29 @@ class Command(BaseCommand):
                     kind = MeasureKind.CENTRAL_QUARANTINE
                 else:
                     kind = rng.choice([MeasureKind.HOME_ISOLATION, MeasureKind.HOME_MONITORING])
-                actions.do_record_attempt(commander, v, AttemptKind.CALLED, "电话联系本人,已告知管控要求")
-                actions.do_record_attempt(commander, v, AttemptKind.FOUND, "网格员上门核实")
-                actions.do_submit_outcome(commander, v, Outcome.CONTROLLED, measure_kind=kind, place="家中",
-                                          reason="已落地,落实管控措施")
+                actions.do_record_attempt(v, AttemptKind.CALLED, "电话联系本人,已告知管控要求", acting_user=commander)
+                actions.do_record_attempt(v, AttemptKind.FOUND, "网格员上门核实", acting_user=commander)
+                actions.do_submit_outcome(v, Outcome.CONTROLLED, measure_kind=kind, place="家中",
+                                          reason="已落地,落实管控措施", acting_user=commander)
                 counts["controlled"] += 1
                 if share < 0.28:
-                    actions.do_review(commander, v, ReviewDecision.APPROVED, "同意")
+                    actions.do_review(v, ReviewDecision.APPROVED, "同意", acting_user=commander)
                     counts["approved"] += 1
             elif share < 0.55:
-                actions.do_record_attempt(commander, v, AttemptKind.CALLED, "电话核实行程")
-                actions.do_submit_outcome(commander, v, Outcome.CLEARED, reason="行程不涉及风险地区")
+                actions.do_record_attempt(v, AttemptKind.CALLED, "电话核实行程", acting_user=commander)
+                actions.do_submit_outcome(v, Outcome.CLEARED, reason="行程不涉及风险地区", acting_user=commander)
                 counts["cleared"] += 1
                 if share < 0.5:
-                    actions.do_review(commander, v, ReviewDecision.APPROVED)
+                    actions.do_review(v, ReviewDecision.APPROVED, acting_user=commander)
                     counts["approved"] += 1
             elif share < 0.63:
                 for _ in range(3):
-                    actions.do_record_attempt(commander, v, AttemptKind.NO_ANSWER, "无人接听")
-                actions.do_submit_outcome(commander, v, Outcome.UNREACHABLE, reason="多次拨打无人接听,上门未见本人")
+                    actions.do_record_attempt(v, AttemptKind.NO_ANSWER, "无人接听", acting_user=commander)
+                actions.do_submit_outcome(v, Outcome.UNREACHABLE, reason="多次拨打无人接听,上门未见本人", acting_user=commander)
                 counts["unreachable"] += 1
             else:
                 if rng.random() < 0.4:
-                    actions.do_record_attempt(commander, v, AttemptKind.NO_ANSWER, "首次拨打无人接听")
+                    actions.do_record_attempt(v, AttemptKind.NO_ANSWER, "首次拨打无人接听", acting_user=commander)
                 counts["pending"] += 1
         return counts
 
