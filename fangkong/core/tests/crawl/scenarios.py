@@ -20,6 +20,8 @@ from unittest import mock
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Cast, Concat, Left
 from django.test import TestCase
 
 from fangkong.core.choices import Module
@@ -97,38 +99,36 @@ def latinize_data() -> int:
 
     Names, addresses, notes and the texts the platform stored (notification titles, audit
     representations) are data: on an English page they stay as entered. Made Latin, they can
-    no longer hide the platform's own untranslated text. Returns the number of rows changed.
+    no longer hide the platform's own untranslated text. Returns the number of values changed.
     """
     changed = 0
     for model in apps.get_models():
         if not model.__module__.startswith("fangkong.") or model._meta.proxy:
             continue
-        text_fields = [f for f in model._meta.concrete_fields
-                       if isinstance(f, (models.CharField, models.TextField, models.JSONField))
-                       and not f.choices and not f.primary_key]
-        if not text_fields:
-            continue
-        rows = []
-        for obj in model._base_manager.only("pk", *[f.name for f in text_fields]).iterator(chunk_size=2000):
-            dirty = False
-            for f in text_fields:
-                value = getattr(obj, f.attname)
-                if value is None:
-                    continue
-                token = f"{model.__name__}-{obj.pk}-{f.name}"
-                if isinstance(f, models.JSONField):
-                    if not HAN.search(json.dumps(value, ensure_ascii=False, default=str)):
-                        continue
-                    new = _latin(value, token)
-                else:
-                    if not HAN.search(value):
-                        continue
-                    new = token[-f.max_length:] if f.max_length else token
-                setattr(obj, f.attname, new)
-                dirty = True
-            if dirty:
-                rows.append(obj)
-        if rows:
-            model._base_manager.bulk_update(rows, [f.name for f in text_fields], batch_size=500)
-            changed += len(rows)
+        for f in model._meta.concrete_fields:
+            if f.choices or f.primary_key:
+                continue
+            if isinstance(f, (models.CharField, models.TextField)):
+                changed += _latinize_column(model, f)
+            elif isinstance(f, models.JSONField):
+                changed += _latinize_json(model, f)
     return changed
+
+
+def _latinize_column(model: type[models.Model], f: models.Field) -> int:
+    token = Concat(Value(f"{model.__name__}-"), Cast("pk", models.CharField()), Value(f"-{f.name}"),
+                   output_field=models.CharField())
+    if f.max_length:
+        token = Left(token, f.max_length)
+    return model._base_manager.filter(**{f"{f.name}__regex": HAN.pattern}).update(**{f.name: token})
+
+
+def _latinize_json(model: type[models.Model], f: models.Field) -> int:
+    rows = []
+    for obj in model._base_manager.only("pk", f.name).iterator(chunk_size=2000):
+        value = getattr(obj, f.attname)
+        if value and HAN.search(json.dumps(value, ensure_ascii=False, default=str)):
+            setattr(obj, f.attname, _latin(value, f"{model.__name__}-{obj.pk}-{f.name}"))
+            rows.append(obj)
+    model._base_manager.bulk_update(rows, [f.name], batch_size=500)
+    return len(rows)
