@@ -100,3 +100,20 @@ def known_params(scenario: str) -> list:
 def assert_known_fixed(scenario: str, known: Known, **options) -> None:
     seen = [f for role in known.roles for f in crawl(scenario, role, **options).findings if known.matches(f)]
     assert not seen, f"{known.reason}\n" + "\n".join(summary(seen))
+
+
+def assert_coverage_opens(user: User) -> None:
+    """立即重算 on the last round (what its button and the job after every upload run), then the
+    round and its untested list open. The crawl only reads: this is the one write it needs."""
+    from django.test import Client
+
+    from fangkong.testing import jobs
+    from fangkong.testing.models import SamplingRound
+
+    rnd = SamplingRound.objects.order_by("id").last()
+    assert rnd is not None
+    jobs.refresh_coverage(rnd)
+    client = Client()
+    client.force_login(user)
+    for url in (f"/testing/rounds/{rnd.pk}/", f"/testing/rounds/{rnd.pk}/gaps/"):
+        assert client.get(url).status_code == 200, url

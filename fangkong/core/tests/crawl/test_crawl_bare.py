@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .runner import assert_clean, assert_known_fixed, known_params
+from .runner import assert_clean, assert_coverage_opens, assert_known_fixed, known_params
 from .scenarios import county, seed_demo, strip_exemptions_and_risk_areas
 
 SCENARIO = "bare"
@@ -26,3 +26,10 @@ def test_it_finds_nothing_as(db, username):
 @pytest.mark.parametrize("known", known_params(SCENARIO))
 def test_it_no_longer_finds(db, known):
     assert_known_fixed(SCENARIO, known, max_pages=60)
+
+
+
+def test_it_computes_coverage_and_shows_the_round(db, users):
+    """The round page's 立即重算 (and the job after every upload) on the bare county: the coverage
+    is computed, and the round and its untested list open as the commander."""
+    assert_coverage_opens(users["commander"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .runner import assert_clean, assert_known_fixed, known_params
+from .runner import assert_clean, assert_coverage_opens, assert_known_fixed, known_params
 from .scenarios import ROLES, county, seed_demo
 
 SCENARIO = "demo"
@@ -25,3 +25,8 @@ def test_it_finds_nothing_as(db, username):
 @pytest.mark.parametrize("known", known_params(SCENARIO))
 def test_it_no_longer_finds(db, known):
     assert_known_fixed(SCENARIO, known, max_pages=100)
+
+
+def test_it_computes_coverage_and_shows_the_round(db, users):
+    """Coverage of the demo round (results, no exemptions: the county of #18.1) is computed and shown."""
+    assert_coverage_opens(users["commander"])
