@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from fangkong.core import audit, display
 from fangkong.core.choices import AuditAction
@@ -44,7 +43,7 @@ def test_it_renders_a_plain_record_as_key_and_value():
 def test_it_shows_the_audit_log_without_codes_or_dicts(users, county):
     audit.record(AuditAction.UPDATE, county, verb="set_division",
                  changes={"name": ["旧名", "新名"], "at": [None, "2026-12-06T00:11:00+00:00"]},
-                 at=timezone.make_aware(dt.datetime(2026, 12, 6, 8, 11)))
+                 at=dt.datetime(2026, 12, 6, 0, 11, tzinfo=dt.UTC))
     row = AuditLog.objects.order_by("-id").first()
     client = Client()
     client.force_login(users["auditor"])
