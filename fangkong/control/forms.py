@@ -50,7 +50,7 @@ class StartMeasureForm(forms.ModelForm):
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
     name = forms.CharField(label=_("姓名"), max_length=40, required=False,
                            help_text=_("不在人员库和常住人口中时必填"))
-    kind = forms.ChoiceField(label=_("管控措施(无适用规则时)"), choices=[("", "按方案"), *MeasureKind.choices],
+    kind = forms.ChoiceField(label=_("管控措施(无适用规则时)"), choices=[("", _("按方案")), *MeasureKind.choices],
                              required=False)
     site = forms.ModelChoiceField(label=_("隔离点"), queryset=QuarantineSite.objects.none(), required=False)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fangkong.core.actions import is_system
 from fangkong.core.choices import MeasureKind
@@ -49,15 +50,16 @@ def missing_for_release(measure: Measure, on: dt.date | None = None) -> list[str
     on = today_or(on)
     missing = []
     if on < measure.ends_on:
-        missing.append(f"管控期未满:解除日期为{measure.ends_on:%Y-%m-%d}")
+        missing.append(gettext("管控期未满:解除日期为%(date)s") % {"date": f"{measure.ends_on:%Y-%m-%d}"})
     for t in measure.tests.order_by("day"):
-        label = f"第{t.day}天{t.get_kind_display()}(应检日期{t.due_on:%Y-%m-%d})"
+        test = {"day": t.day, "kind": t.get_kind_display(), "date": f"{t.due_on:%Y-%m-%d}"}
         if t.status == TestStatus.PENDING:
-            missing.append(f"{label}尚无结果" if t.due_on <= on else f"{label}未到检测日")
+            missing.append(gettext("第%(day)s天%(kind)s(应检日期%(date)s)尚无结果") % test if t.due_on <= on
+                           else gettext("第%(day)s天%(kind)s(应检日期%(date)s)未到检测日") % test)
         elif t.status == TestStatus.POSITIVE:
-            missing.append(f"{label}结果为阳性")
+            missing.append(gettext("第%(day)s天%(kind)s(应检日期%(date)s)结果为阳性") % test)
         elif t.status == TestStatus.INVALID:
-            missing.append(f"{label}结果无效,需重新检测")
+            missing.append(gettext("第%(day)s天%(kind)s(应检日期%(date)s)结果无效,需重新检测") % test)
     return missing
 
 

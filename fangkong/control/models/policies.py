@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.choices import MeasureKind, Module
@@ -55,7 +56,7 @@ class PolicyVersion(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}(第{self.number}版)"
+        return gettext("%(title)s(第%(number)s版)") % {"title": self.title, "number": self.number}
 
     @classmethod
     def in_force(cls) -> PolicyVersion | None:
@@ -115,10 +116,13 @@ class Rule(ScopedModel):
         return sum(d for _, d in self.plan())
 
     def describe(self) -> str:
-        plan = " → ".join(f"{MeasureKind(k).label}{d}天" for k, d in self.plan()) or "无需管控"
+        plan = " → ".join(gettext("%(kind)s%(days)s天") % {"kind": MeasureKind(k).label, "days": d}
+                          for k, d in self.plan()) or gettext("无需管控")
         days = self.test_day_list
-        tests = f",{self.total_days}天{len(days)}检(第{'、'.join(map(str, days))}天)" if days else ""
-        return plan + tests
+        if not days:
+            return plan
+        return plan + gettext(",%(total)s天%(n)s检(第%(days)s天)") % {
+            "total": self.total_days, "n": len(days), "days": gettext("、").join(map(str, days))}
 
 
 class RuleStep(ScopedModel):
@@ -138,4 +142,4 @@ class RuleStep(ScopedModel):
         verbose_name_plural = _("措施步骤")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}{self.days}天"
+        return gettext("%(kind)s%(days)s天") % {"kind": self.get_kind_display(), "days": self.days}

@@ -171,7 +171,7 @@ class RoundCreateView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "testing/form.html", {"form": RoundForm(villages=self._villages(request)),
-                                                     "title": "新建检测轮次"})
+                                                     "title": _("新建检测轮次")})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = RoundForm(request.POST, villages=self._villages(request))
@@ -185,14 +185,14 @@ class RoundCreateView(LoginRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 return redirect("testing:round", rnd.pk)
-        return render(request, "testing/form.html", {"form": form, "title": "新建检测轮次"})
+        return render(request, "testing/form.html", {"form": form, "title": _("新建检测轮次")})
 
 
 class ExemptionCreateView(LoginRequiredMixin, View):
     """免检登记: infants, bedridden (→ home sampling), away (with where); scoped to the user's people."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "testing/form.html", {"form": ExemptionForm(), "title": "免检 / 上门采样登记"})
+        return render(request, "testing/form.html", {"form": ExemptionForm(), "title": _("免检 / 上门采样登记")})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ExemptionForm(request.POST)
@@ -212,4 +212,4 @@ class ExemptionCreateView(LoginRequiredMixin, View):
             else:
                 messages.success(request, f"已登记 {resident.name}:{ExemptionReason(d['reason']).label}")
                 return redirect("testing:exemption_new")
-        return render(request, "testing/form.html", {"form": form, "title": "免检 / 上门采样登记"})
+        return render(request, "testing/form.html", {"form": form, "title": _("免检 / 上门采样登记")})

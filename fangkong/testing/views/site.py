@@ -8,6 +8,7 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
@@ -158,11 +159,11 @@ class SiteCreateView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "testing/form.html", {"form": SiteForm(divisions=self._divisions(request)),
-                                                     "title": "新建采样点"})
+                                                     "title": _("新建采样点")})
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = SiteForm(request.POST, divisions=self._divisions(request))
         if form.is_valid():
             actions.do_create_sampling_site(acting_user=request.user, **form.cleaned_data)
             return redirect("testing:sites")
-        return render(request, "testing/form.html", {"form": form, "title": "新建采样点"})
+        return render(request, "testing/form.html", {"form": form, "title": _("新建采样点")})
