@@ -9,6 +9,7 @@ touching what is stored.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -71,6 +72,32 @@ def _code_labels() -> dict[str, Any]:
     return {value: next(iter(found.values())) for value, found in labels.items() if len(found) == 1}
 
 
+@cache
+def _choices_named() -> dict[str, type[models.TextChoices]]:
+    """The TextChoices of the project's apps by their snake-case name (`Module` → "module"): a
+    key such as "module" in a dict of changes says which choices a code comes from."""
+    named: dict[str, type[models.TextChoices]] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("fangkong."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.choices")
+        except ModuleNotFoundError:
+            continue
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and issubclass(obj, models.TextChoices) and obj is not models.TextChoices:
+                named.setdefault(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(), obj)
+    return named
+
+
+def _keyed(value: Any, key: str) -> Any:
+    """`value`'s label in the choices the key names, or None."""
+    choices = _choices_named().get(key)
+    if choices is None or not isinstance(value, str):
+        return None
+    return dict(choices.choices).get(value)
+
+
 def local_time(value: str) -> str:
     """An ISO date or time as the page shows times: local time zone, to the minute."""
     moment = parse_datetime(value) if "T" in value or " " in value else None
@@ -91,10 +118,12 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     return None
 
 
-def readable(value: Any, field: models.Field | None = None) -> str:
-    """One stored value as a reader should see it."""
+def readable(value: Any, field: models.Field | None = None, key: str = "") -> str:
+    """One stored value as a reader should see it (`key`: the name it was stored under)."""
     if value is None or value == "":
         return EMPTY
+    if field is None and key and (label := _keyed(value, key)) is not None:
+        return str(label)
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if field is not None and field.choices and not isinstance(value, list | dict):
@@ -141,8 +170,8 @@ def audit_changes(object_type: str, changes: Any) -> list[Change]:
         field = _field(model, key)
         label = str(field.verbose_name) if field is not None else key
         if diff:
-            out.append(Change(label, readable(value[0], field), readable(value[1], field)))
+            out.append(Change(label, readable(value[0], field, key), readable(value[1], field, key)))
         else:
-            out.append(Change(label, None, readable(value, field)))
+            out.append(Change(label, None, readable(value, field, key)))
     return out
 

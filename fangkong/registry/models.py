@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Right
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.scoping import ScopedModel
@@ -31,7 +32,7 @@ class Household(ScopedModel):
         verbose_name_plural = _("户")
 
     def __str__(self) -> str:
-        return f"{self.head_name or self.code} 户"
+        return gettext("%(name)s 户") % {"name": self.head_name or self.code}
 
 
 class Resident(ScopedModel):

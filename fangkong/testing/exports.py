@@ -37,7 +37,7 @@ def _gap_rows(user, rnd: SamplingRound, full: bool) -> list[list]:
 
 def _throughput_rows(user, rnd: SamplingRound) -> list[list]:
     sites = SamplingSite.objects.restrict(user).values("pk")
-    return [[h.site.name, timezone.localtime(h.hour).strftime("%Y-%m-%d %H时"), h.persons, h.tubes]
+    return [[h.site.name, timezone.localtime(h.hour).strftime("%Y-%m-%d %H:00"), h.persons, h.tubes]
             for h in SiteHourRollup.objects.filter(round=rnd, site__in=sites).select_related("site")]
 
 

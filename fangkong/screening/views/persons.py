@@ -7,6 +7,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from fangkong.registry.models import Resident
+
 from ..models import Lead, Person, Verification
 
 
@@ -27,6 +29,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tasks = (Verification.objects.restrict(user).filter(person=person)
              .select_related("division", "assignee").order_by("-opened_at", "-id"))
     leads = Lead.objects.restrict(user).filter(person=person).order_by("-received_at", "-id")[:50]
+    # The registry page is linked only when it opens for this user (a site account may see a
+    # person at its site but not the registry).
+    resident_in_scope = bool(person.resident_id) and Resident.objects.restrict(user).filter(
+        pk=person.resident_id).exists()
     return render(request, "screening/person.html", {
         "person": person, "tasks": tasks, "leads": leads, "measures": _measures(user, person),
+        "resident_in_scope": resident_in_scope,
     })

@@ -44,18 +44,8 @@ class Known:
 ALL = frozenset({"demo", "bare", "empty", "english"})
 WITH_ACTIVITY = frozenset({"demo", "bare", "english"})
 KNOWN: tuple[Known, ...] = (
-    Known("#18.4", "broken", r"^/screening/leads/start=", ALL, ("commander",),
-          "the board's 今日接收 card links to /screening/leads/start=… (no '?')"),
-    Known("#18.16", "broken", r"^/registry/import/$", ALL, ("grid", "cdc"),
-          "the menu offers 台账导入 to roles that get 403"),
-    Known("#18.16", "broken", r"^/testing/(sites|rounds)/new/$", ALL, ("grid", "lab", "cdc"),
-          "the testing home offers 新建采样点 / 新建检测轮次 to roles that get 403"),
-    Known("#18.16", "broken", r"^/testing/sites/\d+/$", WITH_ACTIVITY, ("lab",),
-          "the lab's 采样点 links answer 404"),
     Known("#18.16", "broken", r"^/screening/close/", ALL, ("grid", "big_data_reviewer"),
           "日结 (menu and board) offered to roles that get 403"),
-    Known("#18.16", "broken", r"^/screening/(leads|verifications)/\?.*township=", WITH_ACTIVITY, ("grid",),
-          "the board's township rows link a village cadre / grid worker to lists outside their scope (404)"),
     Known("#18.15", "chinese", r"^/(screening/import|testing/results/upload)/", frozenset({"english"}), ("commander",),
           "the import pages' header hints mix the Chinese header names into the English sentence (imports task: "
           "mark the names lang=\"zh-Hans\")", detail=r"[Hh]eaders"),
@@ -112,7 +102,7 @@ def assert_coverage_opens(user: User) -> None:
 
     rnd = SamplingRound.objects.order_by("id").last()
     assert rnd is not None
-    jobs.refresh_coverage(rnd)
+    jobs.refresh_coverage(rnd, acting_user=user)
     client = Client()
     client.force_login(user)
     for url in (f"/testing/rounds/{rnd.pk}/", f"/testing/rounds/{rnd.pk}/gaps/"):
