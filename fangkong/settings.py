@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "fangkong.core.middleware.AuditContextMiddleware",
     "fangkong.core.middleware.IdleTimeoutMiddleware",
+    "fangkong.core.middleware.ForcePasswordChangeMiddleware",  # 三员: no administrator keeps a password
     "axes.middleware.AxesMiddleware",
 ]
 

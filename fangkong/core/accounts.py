@@ -1,8 +1,10 @@
 """Account actions (三员分立): every change to an account goes through one audited function here.
 
-The system administrator creates and deactivates accounts and sets their division; the
-security administrator assigns roles and unlocks locked logins; the audit administrator only
-reads what the other two did (the audit log filtered by `admin_actions`). Pages, the Django
+The system administrator creates and deactivates accounts and resets passwords (which the
+holder must change at the next login); the security administrator assigns roles, moves
+accounts to another division (their data scope) and unlocks locked logins; the audit
+administrator only reads what the other two did (the audit log filtered by `admin_actions`).
+An administrator account holds no business role, and no administrator deactivates another. Pages, the Django
 admin and management commands all call these functions, so the separation of the three
 administrator roles and the audit row cannot be skipped.
 """
@@ -30,16 +32,21 @@ COUNTY_OR_ABOVE = frozenset({DivisionLevel.PROVINCE, DivisionLevel.CITY, Divisio
 
 
 def check_role_separation(held: Iterable[str], new_role: str) -> None:
-    """Refuse a role that would give one account two of the three administrator roles.
+    """Refuse a role that would give one account two of the three administrator roles, or an
+    administrator role beside a business role (sysadmin + command centre would read full IDs).
 
     Pure Python on purpose: the rule spans rows, which no portable database constraint can
     express, so every path that adds a role calls this with the roles already held.
     """
-    if new_role not in SEPARATED_ADMIN_ROLES:
-        return
-    clash = (set(held) & SEPARATED_ADMIN_ROLES) - {new_role}
-    if clash:
-        raise ValidationError(_("系统管理员、安全管理员、审计管理员(三员)不能由同一账号兼任"), code="role_separation")
+    held = set(held) - {new_role}
+    if new_role in SEPARATED_ADMIN_ROLES:
+        if held & SEPARATED_ADMIN_ROLES:
+            raise ValidationError(_("系统管理员、安全管理员、审计管理员(三员)不能由同一账号兼任"),
+                                  code="role_separation")
+        if held:
+            raise ValidationError(_("三员账号不能同时拥有业务角色,请先收回该账号的业务角色"), code="admin_business")
+    elif held & SEPARATED_ADMIN_ROLES:
+        raise ValidationError(_("三员账号不能同时拥有业务角色"), code="admin_business")
 
 
 def require_account_admin(acting_user: User | SystemActor, role: str, user: User | None = None) -> None:
@@ -127,6 +134,8 @@ def do_create_user(
 
         validate_password(password, user)
         user.set_password(password)
+        # A password an administrator chose is known to them: the holder must replace it.
+        user.must_change_password = not is_system(acting_user)
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -140,10 +149,14 @@ def do_create_user(
 
 @action
 def do_set_active(user: User, active: bool, *, acting_user: User | SystemActor) -> User:
-    """Deactivate (or reactivate) an account. System administrator only; nobody deactivates themself."""
+    """Deactivate (or reactivate) an account. System administrator only; nobody deactivates
+    themself, and the three administrators never deactivate one another (三员互相制约: only the
+    system itself, through a command, can)."""
     require_account_admin(acting_user, Role.SYSTEM_ADMIN, user)
     if not is_system(acting_user) and acting_user.pk == user.pk and not active:
         raise ValidationError(_("不能停用自己的账号"))
+    if not is_system(acting_user) and not active and user.has_role(*SEPARATED_ADMIN_ROLES):
+        raise ValidationError(_("三员账号之间不能互相停用"))
     if user.is_active == active:
         return user
     User.objects.filter(pk=user.pk).update(is_active=active)
@@ -156,8 +169,9 @@ def do_set_active(user: User, active: bool, *, acting_user: User | SystemActor) 
 @action
 def do_set_division(user: User, division: Division | None, *, acting_user: User | SystemActor) -> User:
     """Move an account to another division (its scope) inside the administrator's subtree.
-    System administrator only."""
-    require_account_admin(acting_user, Role.SYSTEM_ADMIN, user)
+    Security administrator only: the division is the account's data scope, so the system
+    administrator alone (who opens accounts) must not be able to widen one."""
+    require_account_admin(acting_user, Role.SECURITY_ADMIN, user)
     _require_division_in_reach(acting_user, division)
     if user.division_id == (division.pk if division else None):
         return user
@@ -166,6 +180,43 @@ def do_set_division(user: User, division: Division | None, *, acting_user: User 
     user.division = division
     audit.record(AuditAction.UPDATE, user, verb="set_division",
                  changes={"division_id": [before, division.pk if division else None]})
+    return user
+
+
+@action
+def do_reset_password(user: User, password: str, *, acting_user: User | SystemActor) -> User:
+    """Set a new password for `user` (forgotten password). System administrator only; the
+    holder must change it at the next login, so the administrator never keeps a working one."""
+    from django.contrib.auth.password_validation import validate_password
+
+    require_account_admin(acting_user, Role.SYSTEM_ADMIN, user)
+    if not is_system(acting_user) and acting_user.pk == user.pk:
+        raise ValidationError(_("请在“修改密码”页面修改自己的密码"))
+    validate_password(password, user)
+    user.set_password(password)
+    user.must_change_password = True
+    User.objects.filter(pk=user.pk).update(password=user.password, must_change_password=True)
+    audit.record(AuditAction.UPDATE, user, verb="reset_password", changes={"must_change_password": [None, True]})
+    return user
+
+
+@action
+def do_change_password(user: User, old_password: str, new_password: str, *,
+                       acting_user: User | SystemActor) -> User:
+    """The holder replaces their own password (and clears the forced-change flag)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if is_system(acting_user) or acting_user.pk != user.pk:
+        raise PermissionDenied(_("只能修改自己的密码"))
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("原密码不正确")})
+    if old_password == new_password:
+        raise ValidationError({"new_password": _("新密码不能与原密码相同")})
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    User.objects.filter(pk=user.pk).update(password=user.password, must_change_password=False)
+    user.must_change_password = False
+    audit.record(AuditAction.UPDATE, user, verb="change_password", changes={"must_change_password": [None, False]})
     return user
 
 

@@ -68,3 +68,23 @@ class RoleForm(forms.Form):
         if data.get("role") in MODULE_ROLES and not data.get("module"):
             self.add_error("module", _("模块负责人、管理员、审核员必须指定模块"))
         return data
+
+
+class PasswordResetForm(forms.Form):
+    """The system administrator's new password for an account (to be changed at first login)."""
+
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, min_length=10)
+
+
+class PasswordChangeForm(forms.Form):
+    """Every user's own password change (forced after an administrator set the password)."""
+
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, min_length=10)
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return data

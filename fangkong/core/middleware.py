@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, resolve_url
 from django.utils import timezone, translation
@@ -76,6 +76,32 @@ class IdleTimeoutMiddleware:
                     return HttpResponse(status=204, headers={"HX-Redirect": login})
                 return redirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
             request.session[self.key] = now
+        return self.get_response(request)
+
+
+class ForcePasswordChangeMiddleware:
+    """Sends a user whose password an administrator set (`must_change_password`) to the
+    password-change page before anything else, so no administrator keeps a working password.
+
+    Only the change page itself, logging out, the language switch and static files stay open;
+    API calls of such a session get 403 with the reason.
+    """
+
+    open_paths = ("/static/", "/favicon.ico", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            change, leave = resolve_url("core:password_change"), resolve_url("logout")
+            if request.path not in (change, leave) and not request.path.startswith(self.open_paths):
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("请先修改管理员设置的初始密码")}, status=403)
+                if getattr(request, "htmx", False):
+                    return HttpResponse(status=204, headers={"HX-Redirect": change})
+                return redirect(change)
         return self.get_response(request)
 
 

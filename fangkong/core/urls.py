@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read/", views.NotificationReadView.as_view(), name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
+    path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", accounts.AccountListView.as_view(), name="accounts"),
     path("accounts/new/", accounts.AccountCreateView.as_view(), name="account_create"),
     path("accounts/locked/", accounts.LockedAccountsView.as_view(), name="locked_accounts"),

@@ -19,6 +19,8 @@ VERBS: dict[str, str | Promise] = {
     "assign_role": _("分配角色"),
     "revoke_role": _("收回角色"),
     "unlock_user": _("解除锁定"),
+    "reset_password": _("重置密码"),
+    "change_password": _("修改密码"),
     "create_api_token": _("签发接口令牌"),
     "prune_audit_log": _("清理过期审计日志"),
 }

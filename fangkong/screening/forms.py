@@ -14,6 +14,7 @@ from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, cl
 
 from .choices import AttemptKind, BigDataSource, Channel, LeadKind, Outcome, ReviewDecision
 from .intake import LeadInput
+from .limits import ADDRESS_MAX, NOTE_MAX, check_arrival
 
 TIME_TRAP_SALT = "screening.self_report"
 
@@ -27,12 +28,19 @@ class _LeadFields(forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     name = forms.CharField(label=_("姓名"), max_length=40)
     id_number = forms.CharField(label=_("身份证号"), max_length=24, required=False)
-    origin = forms.CharField(label=_("从哪里来（来源地/途经地）"), max_length=255)
+    origin = forms.CharField(label=_("从哪里来（来源地/途经地）"), max_length=ADDRESS_MAX,
+                             error_messages={"max_length": _("来源地最多%(limit_value)d个字")})
     arrived_at = forms.DateTimeField(label=_("到达时间"), required=False,
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"])
-    address = forms.CharField(label=_("现住址（乡镇、村/社区、门牌）"), max_length=255)
+    address = forms.CharField(label=_("现住址（乡镇、村/社区、门牌）"), max_length=ADDRESS_MAX,
+                              error_messages={"max_length": _("现住址最多%(limit_value)d个字")})
     from_abroad = forms.BooleanField(label=_("境外返回"), required=False)
+
+    def clean_arrived_at(self):
+        value = self.cleaned_data.get("arrived_at")
+        check_arrival(value)  # 0001-01-01 overflowed on saving (500); year 0279 was stored
+        return value
 
     def clean_phone(self) -> str:
         try:
@@ -93,7 +101,8 @@ class SelfReportForm(_LeadFields):
 class DoorScreeningForm(_LeadFields):
     """主动排查: a grid worker records someone found at the door."""
 
-    note = forms.CharField(label=_("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("情况说明"), required=False, max_length=NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReceiptLookupForm(forms.Form):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # 404 (not Django's ValueError → 500) for "abc" ids
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet
@@ -101,8 +101,8 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=S.CheckInInputSerializer, responses=S.CheckInSerializer)
     @action(detail=True, methods=["post"])
     def check_in(self, request, pk=None):
-        d = self._input(S.CheckInInputSerializer)
-        c = _call(actions.do_check_in, self._changeable(), acting_user=request.user, **d)
+        m = self._changeable()  # the measure first: a bad id is 404 whatever the body
+        c = _call(actions.do_check_in, m, acting_user=request.user, **self._input(S.CheckInInputSerializer))
         return Response(S.CheckInSerializer(c).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=S.ExtendInputSerializer, responses=S.MeasureSerializer)
@@ -129,8 +129,9 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=S.RoomInputSerializer, responses=S.MeasureSerializer)
     @action(detail=True, methods=["post"])
     def assign_room(self, request, pk=None):
+        m = self._changeable()
         room = get_object_or_404(Room.objects.restrict(request.user), pk=self._input(S.RoomInputSerializer)["room"])
-        return self._respond(_call(actions.do_assign_room, self._changeable(), room, acting_user=request.user))
+        return self._respond(_call(actions.do_assign_room, m, room, acting_user=request.user))
 
     @extend_schema(request=S.DoorCheckInputSerializer, responses=None)
     @action(detail=True, methods=["post"])
@@ -142,9 +143,10 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=S.TransferInputSerializer, responses=S.TransferSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
+        m = self._changeable()
         d = dict(self._input(S.TransferInputSerializer))
         d["site"] = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=d["site"])
-        t = _call(actions.do_transfer, self._changeable(), acting_user=request.user, **d)
+        t = _call(actions.do_transfer, m, acting_user=request.user, **d)
         return Response(S.TransferSerializer(t).data, status=status.HTTP_201_CREATED)
 
 

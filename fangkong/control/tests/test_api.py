@@ -123,3 +123,15 @@ def test_it_publishes_the_actions_in_the_schema(schema):
                    "{id}/check_in", "{id}/transfer", "{id}/door_check"):
         assert "post" in paths[f"/api/control/measures/{action}/"]
     assert "get" in paths["/api/control/risk-areas/"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/control/measures/abc/check_in/", "/api/control/measures/abc/extend/", "/api/control/measures/abc/release/",
+    "/api/control/measures/abc/early_release/", "/api/control/measures/abc/assign_room/",
+    "/api/control/measures/abc/door_check/", "/api/control/measures/abc/transfer/",
+    "/api/control/tests/abc/result/", "/api/control/sites/abc/staff/", "/api/control/transfers/abc/advance/",
+])
+def test_it_answers_404_for_a_non_numeric_id_in_an_action_url(db, users, url):
+    """#17 probe: a non-numeric id in the control action URLs answered 500."""
+    resp = api(users["commander"]).post(url, {}, format="json")
+    assert resp.status_code == 404, resp.content

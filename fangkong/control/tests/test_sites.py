@@ -136,3 +136,27 @@ def test_it_sets_site_staff_through_the_api(db, users, county):
     resp = client.post(f"/api/control/sites/{site.pk}/staff/", {"staff": [987654]}, format="json")
     assert resp.status_code == 400
     assert list(site.staff.all()) == [users["site"]]
+
+
+def test_it_lists_only_the_persons_in_scope_on_a_township_site_page(db, users, county):
+    """#17 probe: a township's quarantine site page listed the persons of other townships sent there."""
+    from fangkong.core.scoping import in_subtree
+    from fangkong.registry.models import Resident
+
+    F.standard_policy()
+    township = users["township"].division
+    site = F.site("镇卫生院隔离点")
+    QuarantineSite.objects.filter(pk=site.pk).update(division=township)
+    residents = Resident.objects.order_by("id")
+    mine = F.person(resident=in_subtree(residents, "grid", township).first())
+    theirs = F.person(resident=residents.exclude(pk__in=in_subtree(residents, "grid", township)).first())
+    for p in (mine, theirs):
+        F.start(p, timezone.localdate(), contact_type=ContactType.CLOSE_CONTACT, site=site)
+    response = client_for(users["township"]).get(f"/control/sites/{site.pk}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert mine.name in body and theirs.name not in body
+    # The site's staff run the whole site: they still see everyone in it.
+    actions.do_set_site_staff(site, [users["site"]], acting_user=SYSTEM)
+    body = client_for(users["site"]).get(f"/control/sites/{site.pk}/").content.decode()
+    assert mine.name in body and theirs.name in body

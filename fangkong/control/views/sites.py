@@ -75,7 +75,9 @@ class SiteDetailView(ControlMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         site = get_object_or_404(QuarantineSite.objects.restrict(user), pk=kwargs["pk"])
-        present = list(persons_at([site.pk]).select_related("person", "room"))
+        # Counters stay site-wide; the names are only those of persons in the user's own scope
+        # (a township cadre opening a county site sees their township's people, not the county's).
+        present = list(persons_at([site.pk]).restrict(user).select_related("person", "room"))
         occupants: dict[int, list[Measure]] = {}
         for m in present:
             if m.room_id:

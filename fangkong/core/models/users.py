@@ -20,6 +20,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     organisation = models.CharField(_("单位"), max_length=128, blank=True)
+    # Set when an administrator chooses the password (new account, reset): the holder is sent
+    # to the password-change page before anything else, so no administrator keeps a working one.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         ordering = ["username"]

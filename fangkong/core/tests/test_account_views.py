@@ -12,7 +12,7 @@ def test_it_lets_only_the_three_admins_in(users):
         assert client_for(users[name]).get("/core/accounts/").status_code == 403
 
 
-def test_the_system_admin_creates_moves_and_deactivates(users):
+def test_the_system_admin_creates_and_deactivates_the_security_admin_moves(users):
     client = client_for(users["sysadmin"])
     village = users["village"].division
     response = client.post("/core/accounts/new/", {
@@ -23,7 +23,8 @@ def test_the_system_admin_creates_moves_and_deactivates(users):
     assert account.division == village and not account.role_names
     assert_audited(AuditAction.CREATE, account, actor=users["sysadmin"], verb="create_user")
     grid = Division.objects.filter(parent=village, level="grid").first()
-    client.post(f"/core/accounts/{account.pk}/division/", {"division": grid.pk})
+    assert account.must_change_password  # the system admin knows it: changed at first login
+    client_for(users["secadmin"]).post(f"/core/accounts/{account.pk}/division/", {"division": grid.pk})
     client.post(f"/core/accounts/{account.pk}/deactivate/")
     account.refresh_from_db()
     assert account.division == grid and not account.is_active

@@ -23,8 +23,10 @@ def test_it_refuses_two_admin_roles_without_a_database():
     with pytest.raises(ValidationError):
         check_role_separation({"system_admin", "grid_worker"}, "audit_admin")
     check_role_separation({"system_admin"}, "system_admin")
-    check_role_separation({"system_admin"}, "cdc")
-    check_role_separation({"cdc"}, "security_admin")
+    check_role_separation({"cdc"}, "grid_worker")
+    for held, role in (({"system_admin"}, "cdc"), ({"cdc"}, "security_admin")):
+        with pytest.raises(ValidationError):  # an administrator holds no business role (#17)
+            check_role_separation(held, role)
 
 
 def test_it_assigns_a_role_as_the_security_admin_and_audits_it(users):
@@ -114,7 +116,7 @@ def test_it_keeps_a_township_admin_inside_its_subtree(users):
     with pytest.raises(PermissionDenied):
         do_create_user("far_away", division=outsider.division, acting_user=local_sysadmin)
     with pytest.raises(PermissionDenied):
-        do_set_division(users["grid"], outsider.division, acting_user=local_sysadmin)
+        do_set_division(users["grid"], outsider.division, acting_user=local_secadmin)
     assert User.objects.get(pk=outsider.pk).is_active and not User.objects.filter(username="far_away").exists()
     do_set_active(users["grid"], False, acting_user=local_sysadmin)  # inside: allowed
     assert_audited(AuditAction.UPDATE, users["grid"], actor=local_sysadmin, verb="deactivate_user")

@@ -1,5 +1,6 @@
-"""Account management (三员): the system administrator opens, moves and deactivates accounts; the
-security administrator gives roles and unlocks logins; the audit administrator watches both.
+"""Account management (三员): the system administrator opens and deactivates accounts and resets
+passwords; the security administrator gives roles, moves accounts and unlocks logins; the audit
+administrator watches both. Every user changes their own password here too.
 
 Every change goes through `core.accounts`; these views only check who may press which button.
 """
@@ -7,6 +8,7 @@ Every change goes through `core.accounts`; these views only check who may press 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -18,7 +20,7 @@ from django.views.generic import ListView
 
 from fangkong.core import accounts
 from fangkong.core.choices import Role
-from fangkong.core.forms import DivisionForm, RoleForm, UserCreateForm
+from fangkong.core.forms import DivisionForm, PasswordChangeForm, PasswordResetForm, RoleForm, UserCreateForm
 from fangkong.core.models import AuditLog, User
 
 
@@ -83,7 +85,8 @@ class AccountDetailView(AccountAdminMixin, View):
         return self.page(request, self.managed_user(pk))
 
     def page(self, request: HttpRequest, account: User, *, role_form: RoleForm | None = None,
-             division_form: DivisionForm | None = None, status: int = 200) -> HttpResponse:
+             division_form: DivisionForm | None = None, password_form: PasswordResetForm | None = None,
+             status: int = 200) -> HttpResponse:
         me = request.user
         ctx = {
             "account": account,
@@ -93,6 +96,7 @@ class AccountDetailView(AccountAdminMixin, View):
             "is_locked": account.username in accounts.locked_usernames(),
             "role_form": role_form or RoleForm(),
             "division_form": division_form or DivisionForm(actor=me, initial={"division": account.division_id}),
+            "password_form": password_form or PasswordResetForm(),
             "history": AuditLog.objects.filter(object_type="core.user", object_id=str(account.pk))[:20],
         }
         return render(request, "core/accounts/detail.html", ctx, status=status)
@@ -102,8 +106,8 @@ class AccountActionView(AccountDetailView):
     """POST /core/accounts/<pk>/<op>/: one button of the detail page, one audited action."""
 
     ops = {
-        "activate": Role.SYSTEM_ADMIN, "deactivate": Role.SYSTEM_ADMIN, "division": Role.SYSTEM_ADMIN,
-        "assign": Role.SECURITY_ADMIN, "revoke": Role.SECURITY_ADMIN, "unlock": Role.SECURITY_ADMIN,
+        "activate": Role.SYSTEM_ADMIN, "deactivate": Role.SYSTEM_ADMIN, "password": Role.SYSTEM_ADMIN,
+        "division": Role.SECURITY_ADMIN, "assign": Role.SECURITY_ADMIN, "revoke": Role.SECURITY_ADMIN, "unlock": Role.SECURITY_ADMIN,
     }
 
     def get(self, request: HttpRequest, pk: int, op: str = "") -> HttpResponse:
@@ -133,6 +137,11 @@ class AccountActionView(AccountDetailView):
             if not form.is_valid():
                 return self.page(request, account, division_form=form, status=400)
             accounts.do_set_division(account, form.cleaned_data["division"], acting_user=me)
+        elif op == "password":
+            form = PasswordResetForm(request.POST)
+            if not form.is_valid():
+                return self.page(request, account, password_form=form, status=400)
+            accounts.do_reset_password(account, form.cleaned_data["password"], acting_user=me)
         elif op == "assign":
             form = RoleForm(request.POST)
             if not form.is_valid():
@@ -163,3 +172,30 @@ class LockedAccountsView(AccountAdminMixin, View):
             accounts.do_unlock(username, acting_user=request.user)
             messages.success(request, _("已解锁 %(name)s") % {"name": username})
         return redirect("core:locked_accounts")
+
+
+class PasswordChangeView(LoginRequiredMixin, View):
+    """Every user's own password change; a flagged user (password set by an administrator) is
+    sent here by `ForcePasswordChangeMiddleware` before anything else."""
+
+    template = "core/password_change.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template, {"form": PasswordChangeForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PasswordChangeForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                accounts.do_change_password(request.user, d["old_password"], d["new_password"],
+                                            acting_user=request.user)
+            except ValidationError as e:
+                for field, errors in e.message_dict.items() if hasattr(e, "error_dict") else [("new_password", e.messages)]:
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                update_session_auth_hash(request, request.user)  # stay logged in with the new password
+                messages.success(request, _("密码已修改"))
+                return redirect("home")
+        return render(request, self.template, {"form": form}, status=400)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from fangkong.core.api.base import PiiSerializerMixin
 from fangkong.core.choices import MeasureKind
 
 from ..choices import AttemptKind, Channel, Outcome, ReviewDecision
+from ..limits import ADDRESS_MAX, NOTE_MAX, check_arrival
 from ..models import AssistRequest, ContactAttempt, DailyClearance, Lead, MergeCandidate, Person, Verification
+from ..reader import parse_datetime
 
 
 class PersonSerializer(PiiSerializerMixin, serializers.ModelSerializer):
@@ -69,15 +72,29 @@ class DailyClearanceSerializer(serializers.ModelSerializer):
 
 
 class LeadRowSerializer(serializers.Serializer):
+    """One pushed lead. Text longer than its column and arrivals outside the sensible window are
+    refused with a reason (they were cut to 255 characters, or stored in year 0279)."""
+
     name = serializers.CharField(required=False, allow_blank=True)
     id_number = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
-    origin = serializers.CharField(required=False, allow_blank=True)
+    origin = serializers.CharField(required=False, allow_blank=True, max_length=ADDRESS_MAX)
     arrived_at = serializers.CharField(required=False, allow_blank=True)
-    address = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=ADDRESS_MAX)
     pushed_at = serializers.CharField(required=False, allow_blank=True)
     kind = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
+
+    def validate_arrived_at(self, value: str) -> str:
+        try:
+            parsed = parse_datetime(value) if value else None
+        except Exception:  # unreadable text: reported per row by the import, as before
+            return value
+        try:
+            check_arrival(parsed)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
 
 
 class IngestSerializer(serializers.Serializer):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fangkong.core.testkit import assert_audited
 from fangkong.screening.choices import VerificationStatus
-from fangkong.screening.models import Verification
+from fangkong.screening.models import Lead, Verification
 
 from .helpers import outsider_id, resident_of_grid
 
@@ -97,3 +98,19 @@ def test_it_filters_a_tasks_leads_and_a_townships_tasks(users):
     assert w.township_id != township.pk  # the other grid lies in another township
     listed = commander.get("/api/screening/verifications/", {"township": township.pk}).json()["results"]
     assert v.pk in [row["id"] for row in listed] and w.pk not in [row["id"] for row in listed]
+
+
+@pytest.mark.parametrize("row,field", [
+    ({"arrived_at": "0279-05-01"}, "arrived_at"), ({"arrived_at": "0001-01-01"}, "arrived_at"),
+    ({"address": "某" * 300}, "address"), ({"origin": "某" * 256}, "origin"),
+])
+def test_it_refuses_impossible_dates_and_overlong_text_in_pushed_leads(users, row, field):
+    """#17 probe: year 0279 was stored and long addresses were cut to 255 characters without a word."""
+    r = resident_of_grid(users["grid"].division, 6)
+    body = {"channel": "close_contact", "rows": [{"name": r.name, "phone": r.phone, **row}]}
+    resp = _api(users["close_contact_admin"]).post("/api/screening/leads/ingest/", body, format="json")
+    assert resp.status_code == 400, resp.content
+    errors = resp.json()["rows"]
+    row_errors = errors[0] if isinstance(errors, list) else errors["0"]
+    assert field in row_errors, errors
+    assert not Lead.objects.filter(phone=r.phone).exists()

@@ -73,3 +73,20 @@ def test_it_rate_limits_per_address():
     resp = client.post(reverse("screening:self_report"), _form_data(client, phone="13912340099"))
     assert resp.status_code == 429
     assert Lead.objects.count() == 5
+
+
+@pytest.mark.parametrize("arrived", ["0001-01-01", "0279-03-04T10:00", "2019-11-30", "2099-01-01"])
+def test_it_refuses_an_impossible_arrival_date_with_a_chinese_reason(client, arrived):
+    """#17 probe: 0001-01-01 answered 500 and year 0279 was stored."""
+    resp = client.post(reverse("screening:self_report"), _form_data(client, arrived_at=arrived))
+    assert resp.status_code == 200
+    assert "到达时间应在2019-12-01至" in resp.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_it_refuses_an_address_longer_than_its_column_instead_of_cutting_it(client):
+    """#17 probe: a 300-character address was stored cut to 255 characters without a word."""
+    resp = client.post(reverse("screening:self_report"), _form_data(client, address="某" * 300))
+    assert resp.status_code == 200
+    assert "现住址最多255个字" in resp.content.decode()
+    assert not Lead.objects.exists()
