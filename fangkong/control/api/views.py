@@ -18,6 +18,7 @@ from fangkong.screening.models import Person
 from .. import actions
 from .. import rules as R
 from ..capacity import forecast
+from ..filtersets import MeasureFilterSet
 from ..jobs import overdue_tests
 from ..models import Measure, PolicyVersion, QuarantineSite, RiskArea, Room, ScheduledTest, Transfer
 from . import serializers as S
@@ -72,7 +73,7 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     queryset = Measure.objects.all()
     serializer_class = S.MeasureSerializer
     select_related = ("person", "division", "policy_version")
-    filterset_fields = ["kind", "status", "site", "division", "ends_on", "person"]
+    filterset_class = MeasureFilterSet  # the list page's: `division` is the subtree
 
     def _respond(self, measure, code=status.HTTP_200_OK):
         return Response(S.MeasureSerializer(measure, context=self.get_serializer_context()).data, status=code)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
 from fangkong.core.testkit import APITests, ScopeTests, ViewTests, make_user
+from fangkong.core.testkit_pages import PageTests
 from fangkong.registry.tests.factories import TEST_NAME, make_resident
 from fangkong.screening.models import Person
 
@@ -298,7 +299,7 @@ class TestTransferActions(InGrid, APITests.Actions):
 # --- pages ----------------------------------------------------------------------------------
 
 
-class TestMeasurePages(InGrid, ViewTests.List, ViewTests.Detail):
+class TestMeasurePages(InGrid, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
     model = Measure
     list_url_name = "control:measures"
     detail_url_name = "control:measure"

@@ -195,3 +195,24 @@ def test_it_lists_the_api_with_a_bounded_number_of_queries(db, users):
     with CaptureQueriesContext(connection) as more:
         api.get("/api/control/measures/")
     assert len(more) == len(few) <= 10
+
+
+def test_it_filters_the_page_and_the_api_by_the_division_subtree_with_one_filterset(db, users):
+    from rest_framework.test import APIClient
+
+    from ..api.views import MeasureViewSet
+    from ..views.measures import MeasureListView
+
+    assert MeasureViewSet.filterset_class is MeasureListView.filterset_class
+    ms = _today_measures()
+    grid = ms[0].division
+    village, township = grid.parent, grid.parent.parent
+    inside = {m.pk for m in ms if m.division.path.startswith(village.path)}
+    api = APIClient()
+    api.force_authenticate(users["commander"])
+    for division in (grid, village, township):
+        listed = {r["id"] for r in api.get("/api/control/measures/", {"division": division.pk}).json()["results"]}
+        assert listed == {m.pk for m in ms if m.division.path.startswith(division.path)}
+    assert ms[0].pk in inside
+    page = client_for(users["commander"]).get("/control/measures/", {"township": township.path})
+    assert {m.pk for m in page.context["object_list"]} == {m.pk for m in ms if m.division.path.startswith(township.path)}

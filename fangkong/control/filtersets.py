@@ -1,0 +1,96 @@
+"""List filters for control, shared by the pages and the API (django-filter).
+
+A division filter means the division's whole subtree (`core.scoping.in_subtree`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.choices import DivisionLevel, MeasureKind
+from fangkong.core.models import Division
+from fangkong.core.scoping import in_subtree
+from fangkong.metrics.control import TOWNSHIP_PATH, not_checked_today
+
+from .actions import HOME_KINDS
+from .choices import MeasureStatus
+from .models import Measure, QuarantineSite
+
+DUE_DAYS = {"today": 0, "tomorrow": 1}
+
+
+def townships_of(root: Division | None) -> list[Division]:
+    """The townships a user's filter offers: those under their division, or their own township."""
+    if root is None:
+        return []
+    anchor = root if len(root.path) <= TOWNSHIP_PATH else Division.objects.filter(path=root.path[:TOWNSHIP_PATH]).first()
+    return list(anchor.descendants(include_self=True).filter(level=DivisionLevel.TOWNSHIP)) if anchor else []
+
+
+class SubtreeFilter(filters.ModelChoiceFilter):
+    """`?division=<pk>`: rows in that division's whole subtree (township, village or grid)."""
+
+    def __init__(self, *args: Any, field: str = "division", **kwargs: Any) -> None:
+        self.subtree_field = field
+        kwargs.setdefault("queryset", Division.objects.all())
+        kwargs.setdefault("label", _("区划"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Division | None) -> QuerySet:
+        return in_subtree(qs, self.subtree_field, value) if value is not None else qs
+
+
+class MeasureFilterSet(filters.FilterSet):
+    """管控人员: by kind, status, township, site, release day, check-in gaps and a search."""
+
+    kind = filters.ChoiceFilter(choices=MeasureKind.choices, empty_label=_("全部措施"), label=_("管控措施"))
+    status = filters.ChoiceFilter(choices=MeasureStatus.choices, empty_label=None, label=_("状态"))
+    division = SubtreeFilter()
+    township = filters.ChoiceFilter(choices=[], empty_label=_("全部乡镇"), label=_("乡镇"), method="filter_township")
+    site = filters.ModelChoiceFilter(queryset=QuarantineSite.objects.all(), empty_label=_("全部隔离点"),
+                                     label=_("隔离点"))
+    due = filters.ChoiceFilter(choices=[("today", _("今日解除")), ("tomorrow", _("明日解除"))],
+                               empty_label=_("解除日期不限"), label=_("解除日期"), method="filter_due")
+    no_checkin = filters.CharFilter(method="filter_no_checkin", label=_("今日未打卡"))
+    unchecked = filters.CharFilter(method="filter_unchecked", label=_("今日未查看"))
+    q = filters.CharFilter(method="filter_q", label=_("姓名 / 身份证号 / 手机号"),
+                           widget=forms.TextInput(attrs={"placeholder": _("姓名 / 身份证号 / 手机号")}))
+
+    class Meta:
+        model = Measure
+        fields = ["kind", "status", "division", "township", "site", "due", "ends_on", "person", "q"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        # The township choices are the user's own (a lazy list: the API never renders them).
+        self.filters["township"].extra["choices"] = lambda: [
+            (t.path, t.name) for t in townships_of(getattr(user, "division", None))]
+
+    def filter_township(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        township = Division.objects.filter(level=DivisionLevel.TOWNSHIP, path=value).first() if value else None
+        return in_subtree(qs, "division", township) if township is not None else qs
+
+    def filter_due(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value not in DUE_DAYS:
+            return qs
+        return qs.filter(ends_on=timezone.localdate() + dt.timedelta(days=DUE_DAYS[value]))
+
+    def filter_no_checkin(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.exclude(checkins__on=timezone.localdate()) if value == "1" else qs
+
+    def filter_unchecked(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return not_checked_today(qs.filter(kind__in=HOME_KINDS)) if value == "1" else qs
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        q = value.strip()
+        if not q:
+            return qs
+        return qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(person__phone=q))

@@ -1,0 +1,29 @@
+"""Control's tables: the columns its lists show and export (core.tables); personal data in
+IdNumber / Phone columns, masked unless an allowed role exports full values with a reason."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.tables import Column, IdNumber, Phone, Table
+
+from .models import Measure
+
+
+class MeasureTable(Table):
+    model = Measure
+    columns = (
+        Column("person.name", _("姓名"), link=True),
+        IdNumber("person.id_number", _("身份证号")),
+        Phone("person.phone", _("联系电话")),
+        Column("kind", _("管控措施")),
+        Column("status", _("状态")),
+        Column("division.name", _("管理区划")),
+        Column("site.name", _("隔离点")),
+        Column("room.number", _("房间")),
+        Column("starts_on", _("开始日期")),
+        Column("ends_on", _("解除日期")),
+        Column("policy_version.number", _("方案版本")),
+        Column("rule", _("规则"), getter=lambda m: m.rule.name if m.rule else _("手工")),
+    )
+    select_related = ("person", "division", "site", "room", "policy_version", "rule")
