@@ -20,8 +20,10 @@ from fangkong.core.scoping import in_subtree
 from fangkong.metrics.control import TOWNSHIP_PATH, not_checked_today
 
 from .actions import HOME_KINDS
-from .choices import MeasureStatus
-from .models import Measure, QuarantineSite
+from .choices import MeasureStatus, TransferStatus
+from .models import Measure, QuarantineSite, Transfer
+
+OPEN_TRANSFERS = (TransferStatus.PLANNED, TransferStatus.EN_ROUTE)
 
 DUE_DAYS = {"today": 0, "tomorrow": 1}
 
@@ -94,3 +96,18 @@ class MeasureFilterSet(filters.FilterSet):
         if not q:
             return qs
         return qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(person__phone=q))
+
+
+class TransferFilterSet(filters.FilterSet):
+    """转运: by status (or the trips not yet closed, `open=1`), site, measure and division."""
+
+    status = filters.ChoiceFilter(choices=TransferStatus.choices, empty_label=_("未完成"), label=_("状态"))
+    open = filters.CharFilter(method="filter_open", label=_("未完成"))
+    division = SubtreeFilter(field="measure__division")
+
+    class Meta:
+        model = Transfer
+        fields = ["status", "open", "site", "measure", "division"]
+
+    def filter_open(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(status__in=OPEN_TRANSFERS) if value == "1" else qs

@@ -3,11 +3,19 @@ IdNumber / Phone columns, masked unless an allowed role exports full values with
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.tables import Column, IdNumber, Phone, Table
 
-from .models import Measure
+from .models import Measure, Transfer
+
+
+def local_time(value: datetime | None) -> str:
+    """A moment in local time, as the page and the spreadsheet show it (Excel takes no time zones)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class MeasureTable(Table):
@@ -27,3 +35,20 @@ class MeasureTable(Table):
         Column("rule", _("规则"), getter=lambda m: m.rule.name if m.rule else _("手工")),
     )
     select_related = ("person", "division", "site", "room", "policy_version", "rule")
+
+
+class TransferTable(Table):
+    model = Transfer
+    columns = (
+        Column("measure.person.name", _("人员"), link=True),
+        Column("from_place"),
+        Column("site.name", _("目的隔离点")),
+        Column("vehicle"),
+        Column("driver"),
+        Column("escort"),
+        Column("planned_at", _("计划出发"), getter=lambda t: local_time(t.planned_at)),
+        Column("status"),
+        Column("departed_at", getter=lambda t: local_time(t.departed_at)),
+        Column("arrived_at", getter=lambda t: local_time(t.arrived_at)),
+    )
+    select_related = ("measure__person", "site")

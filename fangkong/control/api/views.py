@@ -18,7 +18,7 @@ from fangkong.screening.models import Person
 from .. import actions
 from .. import rules as R
 from ..capacity import forecast
-from ..filtersets import MeasureFilterSet
+from ..filtersets import MeasureFilterSet, TransferFilterSet
 from ..jobs import overdue_tests
 from ..models import Measure, PolicyVersion, QuarantineSite, RiskArea, Room, ScheduledTest, Transfer
 from . import serializers as S
@@ -211,7 +211,7 @@ class RoomViewSet(ScopedReadOnlyViewSet):
 class TransferViewSet(ScopedReadOnlyViewSet):
     queryset = Transfer.objects.all()
     serializer_class = S.TransferSerializer
-    filterset_fields = ["status", "site", "measure"]
+    filterset_class = TransferFilterSet  # the list page's
 
     @extend_schema(request=None, responses=S.TransferSerializer)
     @action(detail=True, methods=["post"])

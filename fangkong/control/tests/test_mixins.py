@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
@@ -309,3 +310,26 @@ class TestMeasurePages(InGrid, PageTests.Forbidden, PageTests.Export, ViewTests.
 
     def list_params(self) -> dict[str, str]:
         return {"q": TEST_NAME}
+
+
+class TestTransferPages(InGrid, PageTests.Export):
+    """转运 (no detail page of its own: a trip opens its measure)."""
+
+    model = Transfer
+    list_url_name = "control:transfers"
+
+    def make_object(self) -> Transfer:
+        return TestTransferMixins.make_object(self)  # type: ignore[arg-type]
+
+    def test_it_lists_closed_trips_only_when_asked(self) -> None:
+        from fangkong.core.testkit import client_for
+
+        from ..choices import TransferStatus
+
+        trip = self.make_object()
+        Transfer.objects.filter(pk=trip.pk).update(status=TransferStatus.ARRIVED, departed_at=timezone.now(),
+                                                   arrived_at=timezone.now())
+        client = client_for(self.users["grid"])
+        url = reverse(self.list_url_name)
+        assert trip.pk not in [t.pk for t in client.get(url).context["object_list"]]
+        assert trip.pk in [t.pk for t in client.get(url, {"status": TransferStatus.ARRIVED}).context["object_list"]]
