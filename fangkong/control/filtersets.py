@@ -20,8 +20,9 @@ from fangkong.core.scoping import in_subtree
 from fangkong.metrics.control import TOWNSHIP_PATH, not_checked_today
 
 from .actions import HOME_KINDS
-from .choices import MeasureStatus, TransferStatus
-from .models import Measure, QuarantineSite, Transfer
+from .choices import MeasureStatus, RiskLevel, TransferStatus
+from .models import Measure, QuarantineSite, RiskArea, Transfer
+from .rules import active_on
 
 OPEN_TRANSFERS = (TransferStatus.PLANNED, TransferStatus.EN_ROUTE)
 
@@ -111,3 +112,18 @@ class TransferFilterSet(filters.FilterSet):
 
     def filter_open(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(status__in=OPEN_TRANSFERS) if value == "1" else qs
+
+
+class RiskAreaFilterSet(filters.FilterSet):
+    """风险区: by level and place; `on=YYYY-MM-DD` keeps the periods in force that day."""
+
+    level = filters.ChoiceFilter(choices=RiskLevel.choices, empty_label=_("全部等级"), label=_("风险等级"))
+    on = filters.DateFilter(method="filter_on", label=_("日期"),
+                            error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")})
+
+    class Meta:
+        model = RiskArea
+        fields = ["level", "province", "city", "county", "on"]
+
+    def filter_on(self, qs: QuerySet, name: str, value: dt.date | None) -> QuerySet:
+        return active_on(qs, value) if value else qs

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.tables import Column, IdNumber, Phone, Table
 
-from .models import Measure, Transfer
+from .models import Measure, RiskArea, Transfer
 
 
 def local_time(value: datetime | None) -> str:
@@ -52,3 +52,14 @@ class TransferTable(Table):
         Column("arrived_at", getter=lambda t: local_time(t.arrived_at)),
     )
     select_related = ("measure__person", "site")
+
+
+class RiskAreaTable(Table):
+    model = RiskArea
+    columns = (
+        Column("place", _("地点")),
+        Column("level"),
+        Column("effective_from"),
+        Column("lifted_on"),
+        Column("source"),
+    )

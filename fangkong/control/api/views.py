@@ -18,7 +18,7 @@ from fangkong.screening.models import Person
 from .. import actions
 from .. import rules as R
 from ..capacity import forecast
-from ..filtersets import MeasureFilterSet, TransferFilterSet
+from ..filtersets import MeasureFilterSet, RiskAreaFilterSet, TransferFilterSet
 from ..jobs import overdue_tests
 from ..models import Measure, PolicyVersion, QuarantineSite, RiskArea, Room, ScheduledTest, Transfer
 from . import serializers as S
@@ -34,19 +34,7 @@ class RiskAreaViewSet(ScopedReadOnlyViewSet):
 
     queryset = RiskArea.objects.all()
     serializer_class = S.RiskAreaSerializer
-    filterset_fields = ["level", "province", "city", "county"]
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        on = self.request.query_params.get("on")
-        if on:
-            import datetime as dt
-
-            try:
-                qs = R.active_on(qs, dt.date.fromisoformat(on))
-            except ValueError:
-                raise exceptions.ValidationError({"on": "日期格式应为 YYYY-MM-DD"}) from None
-        return qs
+    filterset_class = RiskAreaFilterSet  # the list page's; `on` keeps the periods in force that day
 
 
 class PolicyVersionViewSet(ScopedReadOnlyViewSet):

@@ -333,3 +333,17 @@ class TestTransferPages(InGrid, PageTests.Export):
         url = reverse(self.list_url_name)
         assert trip.pk not in [t.pk for t in client.get(url).context["object_list"]]
         assert trip.pk in [t.pk for t in client.get(url, {"status": TransferStatus.ARRIVED}).context["object_list"]]
+
+
+class TestRiskAreaPages(PageTests.Export):
+    """风险区: reference data (everyone with a control role sees every period)."""
+
+    model = RiskArea
+    list_url_name = "control:areas"
+    user_in, user_out, user_none = REFERENCE
+
+    def make_object(self) -> RiskArea:
+        return TestRiskAreaMixins.make_object(self)  # type: ignore[arg-type]
+
+    def list_params(self) -> dict[str, str]:
+        return {"province": "河北省"}
