@@ -20,8 +20,8 @@ from fangkong.core.scoping import in_subtree
 from fangkong.metrics.control import TOWNSHIP_PATH, not_checked_today
 
 from .actions import HOME_KINDS
-from .choices import MeasureStatus, RiskLevel, TransferStatus
-from .models import Measure, QuarantineSite, RiskArea, Transfer
+from .choices import MeasureStatus, PolicyStatus, RiskLevel, TransferStatus
+from .models import Measure, PolicyVersion, QuarantineSite, RiskArea, Transfer
 from .rules import active_on
 
 OPEN_TRANSFERS = (TransferStatus.PLANNED, TransferStatus.EN_ROUTE)
@@ -127,3 +127,13 @@ class RiskAreaFilterSet(filters.FilterSet):
 
     def filter_on(self, qs: QuerySet, name: str, value: dt.date | None) -> QuerySet:
         return active_on(qs, value) if value else qs
+
+
+class PolicyVersionFilterSet(filters.FilterSet):
+    """防控方案: by status (draft, in force, superseded)."""
+
+    status = filters.ChoiceFilter(choices=PolicyStatus.choices, empty_label=_("全部状态"), label=_("状态"))
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["status"]

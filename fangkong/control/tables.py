@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.tables import Column, IdNumber, Phone, Table
 
-from .models import Measure, RiskArea, Transfer
+from .models import Measure, PolicyVersion, RiskArea, Transfer
 
 
 def local_time(value: datetime | None) -> str:
@@ -62,4 +62,14 @@ class RiskAreaTable(Table):
         Column("effective_from"),
         Column("lifted_on"),
         Column("source"),
+    )
+
+
+class PolicyVersionTable(Table):
+    model = PolicyVersion
+    columns = (
+        Column("number", _("版本"), getter=lambda v: _("第%(n)s版") % {"n": v.number}),
+        Column("title", _("方案名称"), link=True),
+        Column("status"),
+        Column("published_at", _("发布时间"), getter=lambda v: local_time(v.published_at)),
     )

@@ -18,7 +18,7 @@ from fangkong.screening.models import Person
 from .. import actions
 from .. import rules as R
 from ..capacity import forecast
-from ..filtersets import MeasureFilterSet, RiskAreaFilterSet, TransferFilterSet
+from ..filtersets import MeasureFilterSet, PolicyVersionFilterSet, RiskAreaFilterSet, TransferFilterSet
 from ..jobs import overdue_tests
 from ..models import Measure, PolicyVersion, QuarantineSite, RiskArea, Room, ScheduledTest, Transfer
 from . import serializers as S
@@ -40,7 +40,7 @@ class RiskAreaViewSet(ScopedReadOnlyViewSet):
 class PolicyVersionViewSet(ScopedReadOnlyViewSet):
     queryset = PolicyVersion.objects.all()
     serializer_class = S.PolicyVersionSerializer
-    filterset_fields = ["status"]
+    filterset_class = PolicyVersionFilterSet  # the list page's
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("rules__steps")

@@ -347,3 +347,18 @@ class TestRiskAreaPages(PageTests.Export):
 
     def list_params(self) -> dict[str, str]:
         return {"province": "河北省"}
+
+
+class TestPolicyVersionPages(PageTests.Forbidden, PageTests.Export):
+    """防控方案: reference data (everyone with a control role reads every version)."""
+
+    model = PolicyVersion
+    list_url_name = "control:policies"
+    detail_url_name = "control:policy"
+    user_in, user_out, user_none = REFERENCE
+
+    def make_object(self) -> PolicyVersion:
+        return TestPolicyVersionMixins.make_object(self)  # type: ignore[arg-type]
+
+    def list_params(self) -> dict[str, str]:
+        return {"status": PolicyStatus.DRAFT}
