@@ -38,16 +38,16 @@ def townships_of(root: Division | None) -> list[Division]:
 
 
 class SubtreeFilter(filters.ModelChoiceFilter):
-    """`?division=<pk>`: rows in that division's whole subtree (township, village or grid)."""
+    """`?division=<pk>`: rows in that division's whole subtree (township, village or grid);
+    `field_name` is the row's division (e.g. "measure__division")."""
 
-    def __init__(self, *args: Any, field: str = "division", **kwargs: Any) -> None:
-        self.subtree_field = field
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", Division.objects.all())
         kwargs.setdefault("label", _("区划"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value: Division | None) -> QuerySet:
-        return in_subtree(qs, self.subtree_field, value) if value is not None else qs
+        return in_subtree(qs, self.field_name, value) if value is not None else qs
 
 
 class MeasureFilterSet(filters.FilterSet):
@@ -104,7 +104,7 @@ class TransferFilterSet(filters.FilterSet):
 
     status = filters.ChoiceFilter(choices=TransferStatus.choices, empty_label=_("未完成"), label=_("状态"))
     open = filters.CharFilter(method="filter_open", label=_("未完成"))
-    division = SubtreeFilter(field="measure__division")
+    division = SubtreeFilter(field_name="measure__division")
 
     class Meta:
         model = Transfer

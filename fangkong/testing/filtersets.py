@@ -27,7 +27,7 @@ class SubtreeFilter(filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value: Division | None) -> QuerySet:
-        return in_subtree(qs, "division", value) if value is not None else qs
+        return in_subtree(qs, self.field_name, value) if value is not None else qs
 
 
 class ResamplingTaskFilterSet(filters.FilterSet):
