@@ -18,6 +18,7 @@ from fangkong.screening.models import Person
 from .. import actions
 from .. import rules as R
 from ..capacity import forecast
+from ..filtersets import MeasureFilterSet, PolicyVersionFilterSet, RiskAreaFilterSet, TransferFilterSet
 from ..jobs import overdue_tests
 from ..models import Measure, PolicyVersion, QuarantineSite, RiskArea, Room, ScheduledTest, Transfer
 from . import serializers as S
@@ -33,25 +34,13 @@ class RiskAreaViewSet(ScopedReadOnlyViewSet):
 
     queryset = RiskArea.objects.all()
     serializer_class = S.RiskAreaSerializer
-    filterset_fields = ["level", "province", "city", "county"]
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        on = self.request.query_params.get("on")
-        if on:
-            import datetime as dt
-
-            try:
-                qs = R.active_on(qs, dt.date.fromisoformat(on))
-            except ValueError:
-                raise exceptions.ValidationError({"on": "日期格式应为 YYYY-MM-DD"}) from None
-        return qs
+    filterset_class = RiskAreaFilterSet  # the list page's; `on` keeps the periods in force that day
 
 
 class PolicyVersionViewSet(ScopedReadOnlyViewSet):
     queryset = PolicyVersion.objects.all()
     serializer_class = S.PolicyVersionSerializer
-    filterset_fields = ["status"]
+    filterset_class = PolicyVersionFilterSet  # the list page's
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("rules__steps")
@@ -72,7 +61,7 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     queryset = Measure.objects.all()
     serializer_class = S.MeasureSerializer
     select_related = ("person", "division", "policy_version")
-    filterset_fields = ["kind", "status", "site", "division", "ends_on", "person"]
+    filterset_class = MeasureFilterSet  # the list page's: `division` is the subtree
 
     def _respond(self, measure, code=status.HTTP_200_OK):
         return Response(S.MeasureSerializer(measure, context=self.get_serializer_context()).data, status=code)
@@ -212,7 +201,7 @@ class RoomViewSet(ScopedReadOnlyViewSet):
 class TransferViewSet(ScopedReadOnlyViewSet):
     queryset = Transfer.objects.all()
     serializer_class = S.TransferSerializer
-    filterset_fields = ["status", "site", "measure"]
+    filterset_class = TransferFilterSet  # the list page's
 
     @extend_schema(request=None, responses=S.TransferSerializer)
     @action(detail=True, methods=["post"])

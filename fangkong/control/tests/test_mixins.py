@@ -7,11 +7,13 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
 from fangkong.core.testkit import APITests, ScopeTests, ViewTests, make_user
+from fangkong.core.testkit_pages import PageTests
 from fangkong.registry.tests.factories import TEST_NAME, make_resident
 from fangkong.screening.models import Person
 
@@ -298,7 +300,7 @@ class TestTransferActions(InGrid, APITests.Actions):
 # --- pages ----------------------------------------------------------------------------------
 
 
-class TestMeasurePages(InGrid, ViewTests.List, ViewTests.Detail):
+class TestMeasurePages(InGrid, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
     model = Measure
     list_url_name = "control:measures"
     detail_url_name = "control:measure"
@@ -308,3 +310,55 @@ class TestMeasurePages(InGrid, ViewTests.List, ViewTests.Detail):
 
     def list_params(self) -> dict[str, str]:
         return {"q": TEST_NAME}
+
+
+class TestTransferPages(InGrid, PageTests.Export):
+    """转运 (no detail page of its own: a trip opens its measure)."""
+
+    model = Transfer
+    list_url_name = "control:transfers"
+
+    def make_object(self) -> Transfer:
+        return TestTransferMixins.make_object(self)  # type: ignore[arg-type]
+
+    def test_it_lists_closed_trips_only_when_asked(self) -> None:
+        from fangkong.core.testkit import client_for
+
+        from ..choices import TransferStatus
+
+        trip = self.make_object()
+        Transfer.objects.filter(pk=trip.pk).update(status=TransferStatus.ARRIVED, departed_at=timezone.now(),
+                                                   arrived_at=timezone.now())
+        client = client_for(self.users["grid"])
+        url = reverse(self.list_url_name)
+        assert trip.pk not in [t.pk for t in client.get(url).context["object_list"]]
+        assert trip.pk in [t.pk for t in client.get(url, {"status": TransferStatus.ARRIVED}).context["object_list"]]
+
+
+class TestRiskAreaPages(PageTests.Export):
+    """风险区: reference data (everyone with a control role sees every period)."""
+
+    model = RiskArea
+    list_url_name = "control:areas"
+    user_in, user_out, user_none = REFERENCE
+
+    def make_object(self) -> RiskArea:
+        return TestRiskAreaMixins.make_object(self)  # type: ignore[arg-type]
+
+    def list_params(self) -> dict[str, str]:
+        return {"province": "河北省"}
+
+
+class TestPolicyVersionPages(PageTests.Forbidden, PageTests.Export):
+    """防控方案: reference data (everyone with a control role reads every version)."""
+
+    model = PolicyVersion
+    list_url_name = "control:policies"
+    detail_url_name = "control:policy"
+    user_in, user_out, user_none = REFERENCE
+
+    def make_object(self) -> PolicyVersion:
+        return TestPolicyVersionMixins.make_object(self)  # type: ignore[arg-type]
+
+    def list_params(self) -> dict[str, str]:
+        return {"status": PolicyStatus.DRAFT}

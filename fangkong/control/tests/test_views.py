@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -195,3 +196,47 @@ def test_it_lists_the_api_with_a_bounded_number_of_queries(db, users):
     with CaptureQueriesContext(connection) as more:
         api.get("/api/control/measures/")
     assert len(more) == len(few) <= 10
+
+
+def test_it_filters_the_page_and_the_api_by_the_division_subtree_with_one_filterset(db, users):
+    from rest_framework.test import APIClient
+
+    from ..api.views import MeasureViewSet
+    from ..views.measures import MeasureListView
+
+    assert MeasureViewSet.filterset_class is MeasureListView.filterset_class
+    ms = _today_measures()
+    grid = ms[0].division
+    village, township = grid.parent, grid.parent.parent
+    inside = {m.pk for m in ms if m.division.path.startswith(village.path)}
+    api = APIClient()
+    api.force_authenticate(users["commander"])
+    for division in (grid, village, township):
+        listed = {r["id"] for r in api.get("/api/control/measures/", {"division": division.pk}).json()["results"]}
+        assert listed == {m.pk for m in ms if m.division.path.startswith(division.path)}
+    assert ms[0].pk in inside
+    page = client_for(users["commander"]).get("/control/measures/", {"township": township.path})
+    assert {m.pk for m in page.context["object_list"]} == {m.pk for m in ms if m.division.path.startswith(township.path)}
+
+
+def test_it_lists_risk_areas_in_force_on_a_day_on_the_page_and_the_api(db, users):
+    from rest_framework.test import APIClient
+
+    from ..choices import RiskLevel
+    from ..models import RiskArea
+
+    today = timezone.localdate()
+    current = RiskArea.objects.create(level=RiskLevel.HIGH, province="河北省", city="石家庄市", county="藁城区",
+                                      effective_from=today)
+    lifted = RiskArea.objects.create(level=RiskLevel.MEDIUM, province="河北省", city="石家庄市", county="新华区",
+                                     effective_from=today.replace(day=1) - dt.timedelta(days=40),
+                                     lifted_on=today.replace(day=1) - dt.timedelta(days=20))
+    client = client_for(users["grid"])
+    assert [a.pk for a in client.get("/control/areas/").context["object_list"]] == [current.pk]
+    assert {a.pk for a in client.get("/control/areas/", {"history": "1"}).context["object_list"]} == {current.pk, lifted.pk}
+    api = APIClient()
+    api.force_authenticate(users["grid"])
+    on = lifted.effective_from.isoformat()
+    assert [r["id"] for r in api.get("/api/control/risk-areas/", {"on": on}).json()["results"]] == [lifted.pk]
+    bad = api.get("/api/control/risk-areas/", {"on": "8月2日"})
+    assert bad.status_code == 400 and "日期格式应为 YYYY-MM-DD" in bad.content.decode()

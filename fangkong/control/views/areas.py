@@ -8,37 +8,42 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
-from django.views.generic import ListView
 
 from fangkong.core.imports import ReadError, error_sheet
+from fangkong.core.views.generic import ObjectListView
 
 from .. import areas as A
 from ..choices import RiskLevel
 from ..exports import XLSX
+from ..filtersets import RiskAreaFilterSet
 from ..forms import AreaImportForm, AreaQueryForm
 from ..models import RiskArea
 from ..models.areas import NAME_FIELDS
 from ..roles import POLICY_EDITORS
-from ..rules import active_on, origin_level_on
+from ..rules import origin_level_on
+from ..tables import RiskAreaTable
 from .base import ControlMixin
 
 SESSION_KEY = "control.area_import"
 ERRORS_KEY = "control.area_import_errors"
 
 
-class RiskAreaListView(ControlMixin, ListView):
-    """风险区: the periods in force today (or all history), and "was this place risky on day X?"."""
+class RiskAreaListView(ControlMixin, ObjectListView):
+    """风险区: the periods in force today (or all history, `history=1`), and "was this place risky
+    on day X?" (RiskAreaFilterSet shared with the API; `?export=xlsx` through RiskAreaTable)."""
 
+    model = RiskArea
+    table = RiskAreaTable
+    filterset_class = RiskAreaFilterSet
     template_name = "control/area_list.html"
     paginate_by = 100
 
-    def get_queryset(self):
-        qs = RiskArea.objects.restrict(self.request.user)
-        if self.request.GET.get("history") != "1":
-            qs = active_on(qs, timezone.localdate())
-        if self.request.GET.get("level"):
-            qs = qs.filter(level=self.request.GET["level"])
-        return qs
+    def filter_data(self):
+        data = self.request.GET.copy()
+        data.pop("on", None)  # the question's day below, not the list's
+        if data.get("history") != "1":
+            data["on"] = timezone.localdate().isoformat()
+        return data
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,16 +14,16 @@ from django.views.generic import ListView, TemplateView
 
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
-from fangkong.core.choices import AuditSource, DivisionLevel, MeasureKind
-from fangkong.core.models import Division
-from fangkong.core.scoping import in_subtree
+from fangkong.core.choices import AuditSource, MeasureKind
+from fangkong.core.views.generic import ObjectListView
 from fangkong.metrics import catalog
-from fangkong.metrics.control import TOWNSHIP_PATH, control_figures, not_checked_today
+from fangkong.metrics.control import control_figures
 
 from .. import actions
 from ..capacity import forecast
 from ..choices import CheckInSource, MeasureStatus, RoomStatus
 from ..exports import id_col, phone_col, plain, xlsx_response
+from ..filtersets import MeasureFilterSet
 from ..forms import (
     AssignRoomForm,
     CheckInForm,
@@ -39,6 +37,7 @@ from ..forms import (
 )
 from ..jobs import overdue_tests
 from ..models import Measure, QuarantineSite, Room, ScheduledTest, Transfer
+from ..tables import MeasureTable
 from .base import ControlMixin, run_action
 
 SELF_CHECKIN_SALT = "control.self_checkin"
@@ -70,77 +69,23 @@ class DashboardView(ControlMixin, TemplateView):
         return ctx
 
 
-def townships_of(root: Division | None) -> list[Division]:
-    """The townships a user's filter offers: those under their division, or their own township."""
-    if root is None:
-        return []
-    anchor = root if len(root.path) <= TOWNSHIP_PATH else Division.objects.filter(path=root.path[:TOWNSHIP_PATH]).first()
-    return list(anchor.descendants(include_self=True).filter(level=DivisionLevel.TOWNSHIP)) if anchor else []
+class MeasureListView(ControlMixin, ObjectListView):
+    """管控人员: the measures in force by default; filters by kind, township, site, status and
+    release day (MeasureFilterSet, shared with the API); `?export=xlsx` through MeasureTable."""
 
-
-def measure_columns():
-    return [
-        ("姓名", plain(lambda m: m.person.name)),
-        ("身份证号", id_col(lambda m: m.person.id_number or "")),
-        ("联系电话", phone_col(lambda m: m.person.phone)),
-        ("管控措施", plain(lambda m: m.get_kind_display())),
-        ("状态", plain(lambda m: m.get_status_display())),
-        ("管理区划", plain(lambda m: m.division.name)),
-        ("隔离点", plain(lambda m: m.site.name if m.site else "")),
-        ("房间", plain(lambda m: m.room.number if m.room else "")),
-        ("开始日期", plain(lambda m: m.starts_on)),
-        ("解除日期", plain(lambda m: m.ends_on)),
-        ("方案版本", plain(lambda m: m.policy_version.number if m.policy_version else "")),
-        ("规则", plain(lambda m: m.rule.name if m.rule else "手工")),
-    ]
-
-
-class MeasureListView(ControlMixin, ListView):
-    """管控人员: filters by kind, township, site, status and release day; `?export=xlsx`."""
-
+    model = Measure
+    table = MeasureTable
+    filterset_class = MeasureFilterSet
     template_name = "control/measure_list.html"
-    paginate_by = 50
+
+    def filter_data(self):
+        data = self.request.GET.copy()
+        if not data.get("status"):
+            data["status"] = MeasureStatus.ACTIVE
+        return data
 
     def get_queryset(self):
-        g, today = self.request.GET, timezone.localdate()
-        qs = Measure.objects.restrict(self.request.user).select_related(
-            "person", "division", "site", "room", "policy_version", "rule")
-        qs = qs.filter(status=g.get("status") or MeasureStatus.ACTIVE)
-        if g.get("kind"):
-            qs = qs.filter(kind=g["kind"])
-        township = Division.objects.filter(level=DivisionLevel.TOWNSHIP, path=g["township"]).first() if g.get(
-            "township") else None
-        if township is not None:
-            qs = in_subtree(qs, "division", township)
-        if g.get("site"):
-            qs = qs.filter(site_id=g["site"])
-        if g.get("due") in ("today", "tomorrow"):
-            qs = qs.filter(ends_on=today + dt.timedelta(days=1 if g["due"] == "tomorrow" else 0))
-        if g.get("no_checkin") == "1":
-            qs = qs.exclude(checkins__on=today)
-        if g.get("unchecked") == "1":
-            qs = not_checked_today(qs.filter(kind__in=actions.HOME_KINDS))
-        if g.get("q"):
-            q = g["q"].strip()
-            qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(person__phone=q))
-        return qs.order_by("ends_on", "id")
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") == "xlsx":
-            return xlsx_response(request, "管控人员", "control.measure", measure_columns(), self.get_queryset().iterator(),
-                                 description=request.GET.urlencode())
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        ctx["kinds"] = MeasureKind.choices
-        ctx["statuses"] = MeasureStatus.choices
-        root = user.division
-        ctx["townships"] = townships_of(root)
-        ctx["sites"] = QuarantineSite.objects.restrict(user)
-        ctx["query"] = self.request.GET.urlencode()
-        return ctx
+        return super().get_queryset().order_by("ends_on", "id")
 
 
 class OverdueTestsView(ControlMixin, ListView):

@@ -8,23 +8,32 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from fangkong.core.views.generic import ObjectListView
+
 from .. import actions
 from .. import rules as R
 from ..choices import PolicyStatus
+from ..filtersets import PolicyVersionFilterSet
 from ..forms import PolicyDraftForm, RuleForm, StepFormSet
 from ..models import Measure, PolicyVersion, Rule
 from ..roles import POLICY_EDITORS
+from ..tables import PolicyVersionTable
 from .base import ControlMixin, run_action
 
 PREVIEW_ROWS = 200
 
 
-class PolicyListView(ControlMixin, TemplateView):
+class PolicyListView(ControlMixin, ObjectListView):
+    """防控方案: every version (PolicyVersionFilterSet shared with the API; export through
+    PolicyVersionTable)."""
+
+    model = PolicyVersion
+    table = PolicyVersionTable
+    filterset_class = PolicyVersionFilterSet
     template_name = "control/policy_list.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["versions"] = PolicyVersion.objects.restrict(self.request.user)
         ctx["may_edit"] = bool(self.request.user.role_names & POLICY_EDITORS)
         return ctx
 

@@ -5,19 +5,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from fangkong.core.actions import may
 from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.models import Division
 from fangkong.core.scoping import CHANGE
+from fangkong.core.views.generic import ObjectListView
 
 from .. import actions
 from ..capacity import FORECAST_DAYS, forecast, persons_at, readiness, room_state
-from ..choices import RoomStatus, TransferStatus
+from ..choices import RoomStatus
+from ..filtersets import TransferFilterSet
 from ..forms import RoomsForm, SiteForm, SiteStaffForm
 from ..models import Measure, QuarantineSite, Transfer
 from ..roles import BROAD_ROLES, SITE_MANAGERS
+from ..tables import TransferTable
 from .base import ControlMixin
 
 
@@ -135,22 +138,20 @@ class RoomsAddView(ControlMixin, View):
         return redirect("control:site", site.pk)
 
 
-class TransferListView(ControlMixin, ListView):
-    """转运: trips not yet closed first, then the latest; each closes the loop on arrival."""
+class TransferListView(ControlMixin, ObjectListView):
+    """转运: trips not yet closed by default, in planned order; each closes the loop on arrival
+    (TransferFilterSet shared with the API; `?export=xlsx` through TransferTable)."""
 
+    model = Transfer
+    table = TransferTable
+    filterset_class = TransferFilterSet
     template_name = "control/transfer_list.html"
-    paginate_by = 50
+
+    def filter_data(self):
+        data = self.request.GET.copy()
+        if not data.get("status"):
+            data["open"] = "1"
+        return data
 
     def get_queryset(self):
-        qs = Transfer.objects.restrict(self.request.user).select_related("measure__person", "site")
-        status = self.request.GET.get("status")
-        if status:
-            qs = qs.filter(status=status)
-        else:
-            qs = qs.filter(status__in=[TransferStatus.PLANNED, TransferStatus.EN_ROUTE])
-        return qs.order_by("planned_at", "id")
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["statuses"] = TransferStatus.choices
-        return ctx
+        return super().get_queryset().order_by("planned_at", "id")

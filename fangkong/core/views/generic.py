@@ -116,12 +116,16 @@ class ObjectListView(ScopedView, ListView):
         qs = self.table.prepare(self.restricted())
         self.filterset = None
         if self.filterset_class is not None:
-            self.filterset = self.filterset_class(self.request.GET, queryset=qs, request=self.request)
+            self.filterset = self.filterset_class(self.filter_data(), queryset=qs, request=self.request)
             for name, field in self.filterset.form.fields.items():  # offer only choices in scope
                 if isinstance(field, forms.ModelChoiceField):
                     field.queryset = scoped_choices(name, field.queryset, self.request.user)
             qs = self.filterset.qs
         return qs
+
+    def filter_data(self) -> Any:
+        """The filterset's data: the request's GET (a page may add its defaults, e.g. a status)."""
+        return self.request.GET
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet
+from fangkong.testing.filtersets import KeyGroupFilterSet, ResamplingTaskFilterSet, SamplingSiteFilterSet
 from fangkong.testing.ingest import do_import_results, new_batch
 from fangkong.testing.models import (
     CoverageGap,
@@ -34,8 +35,8 @@ from . import serializers as s
 
 class SamplingSiteViewSet(ScopedReadOnlyViewSet):
     queryset = SamplingSite.objects.all()
+    filterset_class = SamplingSiteFilterSet  # the list page's: `division` is the subtree
     serializer_class = s.SamplingSiteSerializer
-    filterset_fields = ["division", "active"]
 
 
 class SamplingRoundViewSet(ScopedReadOnlyViewSet):
@@ -78,7 +79,7 @@ class CoverageGapViewSet(ScopedReadOnlyViewSet):
 class ResamplingTaskViewSet(ScopedReadOnlyViewSet):
     queryset = ResamplingTask.objects.all()
     serializer_class = s.ResamplingTaskSerializer
-    filterset_fields = ["status", "division", "round", "assignee"]
+    filterset_class = ResamplingTaskFilterSet  # the list page's
 
 
 class ExemptionViewSet(ScopedReadOnlyViewSet):
@@ -104,6 +105,7 @@ class UnmatchedResultViewSet(ScopedReadOnlyViewSet):
 class KeyGroupViewSet(ScopedReadOnlyViewSet):
     queryset = KeyGroup.objects.all()
     serializer_class = s.KeyGroupSerializer
+    filterset_class = KeyGroupFilterSet  # the list page's
 
 
 class KeyGroupMemberViewSet(ScopedReadOnlyViewSet):

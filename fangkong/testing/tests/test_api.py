@@ -3,7 +3,8 @@ constant queries, masking of personal data."""
 
 from __future__ import annotations
 
-from fangkong.core.testkit import APITests, ViewTests
+from fangkong.core.testkit import APITests
+from fangkong.core.testkit_pages import PageTests
 from fangkong.testing import models as m
 
 from . import factories as f
@@ -24,7 +25,7 @@ class TestSiteAPI(GridData, APITests.ReadOnly):
     model, api_basename, factory = m.SamplingSite, "testing-site", staticmethod(f.make_site)
 
 
-class TestSiteListPage(GridData, ViewTests.List):
+class TestSiteListPage(GridData, PageTests.Export):
     model, list_url_name, factory = m.SamplingSite, "testing:sites", staticmethod(f.make_site)
 
 
@@ -54,7 +55,7 @@ class TestResamplingAPI(GridData, APITests.ReadOnly, APITests.Pii):
     model, api_basename, factory = m.ResamplingTask, "testing-resampling", staticmethod(f.make_task)
 
 
-class TestResamplingListPage(GridData, ViewTests.List):
+class TestResamplingListPage(GridData, PageTests.Export):
     model, list_url_name, factory = m.ResamplingTask, "testing:resampling", staticmethod(f.make_task)
 
 
@@ -74,7 +75,7 @@ class TestKeyGroupAPI(GridData, APITests.ReadOnly):
     model, api_basename, factory = m.KeyGroup, "testing-key-group", staticmethod(f.make_key_group)
 
 
-class TestKeyGroupListPage(GridData, ViewTests.List):
+class TestKeyGroupListPage(GridData, PageTests.Export):
     model, list_url_name, factory = m.KeyGroup, "testing:key_groups", staticmethod(f.make_key_group)
 
 
@@ -84,3 +85,27 @@ class TestKeyGroupMemberAPI(GridData, APITests.ReadOnly, APITests.Pii):
 
 class TestHouseholdWeekAPI(GridData, APITests.ReadOnly):
     model, api_basename, factory = m.HouseholdWeekRollup, "testing-household-week", staticmethod(f.make_household_week)
+
+
+def test_it_filters_pages_and_api_by_the_division_subtree_with_one_filterset(db, users):
+    from django.urls import reverse
+
+    from fangkong.core.testkit import api_client_for, client_for
+
+    from ..api.views import KeyGroupViewSet, ResamplingTaskViewSet, SamplingSiteViewSet
+    from ..views import KeyGroupListView, ResamplingListView, SiteListView
+
+    for viewset, page in ((SamplingSiteViewSet, SiteListView), (ResamplingTaskViewSet, ResamplingListView),
+                          (KeyGroupViewSet, KeyGroupListView)):
+        assert viewset.filterset_class is page.filterset_class
+    grid, other = users["grid"].division, users["grid_other"].division
+    mine, theirs = f.make_site(grid), f.make_site(other)
+    api = api_client_for(users["commander"])
+    for division, expected in ((grid, {mine.pk}), (grid.parent, {mine.pk} | ({theirs.pk} if other.parent == grid.parent else set()))):
+        listed = {r["id"] for r in api.get("/api/testing/sites/", {"division": division.pk}).json()["results"]}
+        assert listed == expected
+    page = client_for(users["commander"]).get(reverse("testing:sites"), {"division": grid.parent.pk})
+    assert mine.pk in [s.pk for s in page.context["object_list"]]
+    task = f.make_task(grid)
+    body = client_for(users["grid"]).get(reverse("testing:resampling")).content.decode()
+    assert task.name in body and task.id_number not in body and task.phone not in body  # masked on the page

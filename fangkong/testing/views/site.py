@@ -10,17 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
 
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Division
 from fangkong.core.scoping import CHANGE, in_subtree
+from fangkong.core.views.generic import ObjectListView
 from fangkong.registry.models import Resident
 
 from .. import actions
 from ..choices import POOL_SIZES, SampleStatus, pool_label
+from ..filtersets import SamplingSiteFilterSet
 from ..forms import SiteForm
 from ..models import (
     Sample,
@@ -29,13 +30,25 @@ from ..models import (
 )
 from ..models.common import ORGANISERS
 from ..qr import looks_like_person, qr_svg, token_for
+from ..tables import SamplingSiteTable
 
 
-class SiteListView(LoginRequiredMixin, ListView):
+class SiteListView(ObjectListView):
+    """采样点 in use in scope (SamplingSiteFilterSet shared with the API; export through
+    SamplingSiteTable)."""
+
+    model = SamplingSite
+    table = SamplingSiteTable
+    filterset_class = SamplingSiteFilterSet
     template_name = "testing/sites.html"
 
+    def filter_data(self):
+        data = self.request.GET.copy()
+        data.setdefault("active", "true")
+        return data
+
     def get_queryset(self):
-        return SamplingSite.objects.restrict(self.request.user).filter(active=True).select_related("division")
+        return super().get_queryset().order_by("name", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(operable=operable_site_ids(self.request.user), **kwargs)

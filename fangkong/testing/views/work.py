@@ -10,14 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from fangkong.core.choices import BatchStatus
 from fangkong.core.identity import InvalidValue
 from fangkong.core.scoping import user_may
+from fangkong.core.views.generic import ObjectListView
 
 from ..choices import POOL_SIZES, TaskStatus
 from ..compliance import compliance, summary
+from ..filtersets import KeyGroupFilterSet, ResamplingTaskFilterSet
 from ..forms import KeyGroupImportForm, PlanningForm, UploadForm
 from ..ingest import RESULT_KIND, do_import_results, file_digest, new_batch
 from ..models import (
@@ -26,6 +28,7 @@ from ..models import (
 )
 from ..models.common import RESULT_WRITERS
 from ..planning import plan_round, tests_per_person
+from ..tables import KeyGroupTable, ResamplingTaskTable
 from ..upload import parse_result_file
 
 
@@ -72,27 +75,41 @@ class UploadView(LoginRequiredMixin, View):
                                                        "batches": self._batches(request)})
 
 
-class ResamplingListView(LoginRequiredMixin, ListView):
-    """上门单采 tasks in scope, overdue first."""
+class ResamplingListView(ObjectListView):
+    """上门单采 tasks in scope, open ones by default, overdue first (ResamplingTaskFilterSet
+    shared with the API; `?export=xlsx` through ResamplingTaskTable, masked by role)."""
 
+    model = ResamplingTask
+    table = ResamplingTaskTable
+    filterset_class = ResamplingTaskFilterSet
     template_name = "testing/resampling.html"
     paginate_by = 100
 
+    def filter_data(self):
+        data = self.request.GET.copy()
+        if not data.get("status"):
+            data["status"] = TaskStatus.OPEN
+        return data
+
     def get_queryset(self):
-        status = self.request.GET.get("status", TaskStatus.OPEN)
-        return (ResamplingTask.objects.restrict(self.request.user).filter(status=status)
-                .select_related("division", "assignee", "source_sample").order_by("due_at"))
+        return super().get_queryset().order_by("due_at", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(now=timezone.now(), statuses=TaskStatus.choices,
-                                        status=self.request.GET.get("status", TaskStatus.OPEN), **kwargs)
+                                        status=self.request.GET.get("status") or TaskStatus.OPEN,
+                                        due_label=str(ResamplingTaskTable.columns[6].header(ResamplingTask)), **kwargs)
 
 
-class KeyGroupListView(LoginRequiredMixin, ListView):
+class KeyGroupListView(ObjectListView):
+    """重点人群 in scope with their member counts (KeyGroupFilterSet shared with the API)."""
+
+    model = KeyGroup
+    table = KeyGroupTable
+    filterset_class = KeyGroupFilterSet
     template_name = "testing/key_groups.html"
 
     def get_queryset(self):
-        return KeyGroup.objects.restrict(self.request.user).annotate(n=Count("members"))
+        return super().get_queryset().annotate(n=Count("members")).order_by("name", "id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(may_add=user_may(KeyGroup, self.request.user, "add"), **kwargs)
