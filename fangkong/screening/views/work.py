@@ -51,7 +51,13 @@ def _division_param(request) -> Division | None:
         return None
     if not pk.isdigit():
         raise Http404
-    return get_object_or_404(Division.objects.subtree(request.user.division), pk=pk)
+    own = request.user.division
+    # A township above a village cadre's own division (the board's township rows): what they may
+    # see of it is their own subtree.
+    above = Division.objects.filter(pk=pk).values_list("path", flat=True).first()
+    if above is not None and own.path.startswith(above):
+        return own
+    return get_object_or_404(Division.objects.subtree(own), pk=pk)
 
 
 class MyTasksView(LoginRequiredMixin, ListView):
