@@ -161,3 +161,39 @@ def test_it_ships_an_nginx_site_that_nginx_accepts(tmp_path):
     done = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="PostgreSQL client tools are not installed")
+def test_it_backs_up_and_restores_the_database_with_the_shipped_scripts(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("backups are pg_dump's")
+    s = connection.settings_dict
+    env = {**os.environ, "PGHOST": s["HOST"] or "127.0.0.1", "PGPORT": str(s["PORT"] or 5432),
+           "PGUSER": s["USER"], "PGPASSWORD": s["PASSWORD"] or ""}
+    restored = f"{s['NAME']}_restore"[:63]
+    query = "select (select count(*) from registry_resident), (select count(*) from core_auditlog)"
+
+    def psql(db: str) -> str:
+        return subprocess.run(["psql", "-Atc", query, db], env=env, capture_output=True, text=True,
+                              check=True, timeout=60).stdout.strip()
+
+    backup = subprocess.run([DEPLOY / "backup-db", s["NAME"], tmp_path, "14"], env=env, capture_output=True,
+                            text=True, timeout=300, check=False)
+    assert backup.returncode == 0, backup.stderr
+    dump = Path(backup.stdout.strip())
+    assert dump.is_file() and dump.stat().st_mode & 0o077 == 0 and not list(tmp_path.glob("*.part"))
+    subprocess.run(["dropdb", "--if-exists", restored], env=env, check=True, timeout=60)
+    try:
+        done = subprocess.run([DEPLOY / "restore-db", dump, restored, s["USER"]], env=env, capture_output=True,
+                              text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        assert psql(restored) == psql(s["NAME"]) and int(psql(restored).split("|")[0]) > 0
+        # An existing database is never overwritten.
+        again = subprocess.run([DEPLOY / "restore-db", dump, restored, s["USER"]], env=env, capture_output=True,
+                               text=True, timeout=300, check=False)
+        assert again.returncode != 0 and "already exists" in again.stderr
+    finally:
+        subprocess.run(["dropdb", "--if-exists", restored], env=env, check=True, timeout=60)
