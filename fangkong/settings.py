@@ -37,6 +37,9 @@ SECRET_KEY = _require("SECRET_KEY", "dev-only-insecure-key-3f1c0d6e9a8b7c6d5e4f3
 DEBUG = _env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = _require("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Reverse proxies (addresses or networks, e.g. 127.0.0.1,10.0.0.0/24) whose X-Forwarded-For is
+# believed: the client address of audit rows and rate limits (core.middleware.client_ip).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -35,3 +35,18 @@ def check_scoped_models(app_configs: Any, **kwargs: Any) -> list[checks.CheckMes
         if issubclass(model, ScopedModel) and not model.scope_roles.get("view"):
             errors.append(checks.Error(f"{model._meta.label} 未声明 scope_roles['view']", id="fangkong.E002"))
     return errors
+
+
+@checks.register(checks.Tags.staticfiles)
+def check_static_root(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Production serves hashed static names from STATIC_ROOT's manifest: without it every page
+    answers 500. `fangkong serve` collects them before starting; this names the cause otherwise."""
+    from pathlib import Path
+
+    if settings.PRODUCTION and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        return [checks.Warning(
+            f"静态文件尚未收集,页面将无法显示 / STATIC_ROOT {settings.STATIC_ROOT} holds no collected static files",
+            hint="Run `fangkong collectstatic --noinput` (fangkong serve does it before starting).",
+            id="fangkong.W002",
+        )]
+    return []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -18,8 +19,30 @@ from . import audit
 from .choices import AuditSource
 
 
+def _trusted(address: str) -> bool:
+    """Whether the address is one of settings.TRUSTED_PROXIES (addresses or networks)."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES)
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the peer, or behind a trusted proxy the last untrusted address of
+    X-Forwarded-For (read from the right: only the proxies' own entries can be believed; a client
+    may put anything at the left)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not remote or not settings.TRUSTED_PROXIES or not _trusted(remote):
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for address in reversed(forwarded):
+        if not _trusted(address):
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return remote  # a garbled header: fall back to the proxy rather than trust it
+    return forwarded[0] if forwarded else remote
 
 
 class AuditContextMiddleware:
