@@ -68,7 +68,7 @@ class Module(models.TextChoices):
 
     SELF_REPORT = "self_report", _("群众自报")
     GRID_SCREENING = "grid_screening", _("主动排查")
-    CLOSE_CONTACT = "close_contact", _("密接次密接")
+    CLOSE_CONTACT = "close_contact", _("密接、次密接")
     ASSIST_REQUEST = "assist_request", _("跨省协查")
     BIG_DATA = "big_data", _("大数据推送")
     HARD_TO_FIND = "hard_to_find", _("难查数据")

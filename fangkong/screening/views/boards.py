@@ -60,6 +60,7 @@ def board(request):
         "definitions": [catalog.get(f"board.{m.value}") for m in metrics],
         "since": since,
         "closed": DailyClearance.objects.restrict(user).filter(date=end).select_related("division"),
+        "may_close": may(user, DailyClearance, ADD),  # 日结 is offered only to who may close a day
     }
     return render(request, "screening/board.html", ctx)
 

@@ -43,13 +43,8 @@ class Known:
 
 ALL = frozenset({"demo", "bare", "empty", "english"})
 WITH_ACTIVITY = frozenset({"demo", "bare", "english"})
-KNOWN: tuple[Known, ...] = (
-    Known("#18.16", "broken", r"^/screening/close/", ALL, ("grid", "big_data_reviewer"),
-          "日结 (menu and board) offered to roles that get 403"),
-    Known("#18.15", "chinese", r"^/(screening/import|testing/results/upload)/", frozenset({"english"}), ("commander",),
-          "the import pages' header hints mix the Chinese header names into the English sentence (imports task: "
-          "mark the names lang=\"zh-Hans\")", detail=r"[Hh]eaders"),
-)
+# Nothing is known open now: every finding of the crawl fails its role.
+KNOWN: tuple[Known, ...] = ()
 
 
 def audit_verbs() -> set[str]:
