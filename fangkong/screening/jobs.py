@@ -1,4 +1,5 @@
-"""Background work of screening: the escalation loop and large imports (django-tasks)."""
+"""Background work of screening: the escalation loop, large imports and the board's roll-up rebuild
+(django-tasks)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ def escalate_overdue(now: dt.datetime | None = None, limit: int = 1000) -> int:
 @task()
 def escalate_overdue_task() -> int:
     return escalate_overdue()
+
+
+@task()
+def rebuild_board_rollups_task() -> dict[str, int]:
+    """Daily: the board's roll-up counts recomputed from the live rows (they are kept by every write;
+    this repairs rows written around the actions and imports, e.g. by hand in the database)."""
+    from .rollups import rebuild_board_rollups
+
+    return rebuild_board_rollups()
 
 
 @task()
