@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('module', models.CharField(choices=[('self_report', '群众自报'), ('grid_screening', '主动排查'), ('close_contact', '密接次密接'), ('assist_request', '跨省协查'), ('big_data', '大数据推送'), ('hard_to_find', '难查数据')], max_length=32, verbose_name='所属模块')),
                 ('n', models.BigIntegerField(default=0, verbose_name='件数')),
                 ('due_at', models.DateTimeField(verbose_name='最近时限')),
-                ('unreachable', models.BooleanField(verbose_name='在办无人接听')),
+                ('unreachable', models.BooleanField(verbose_name='无人接听且未落地')),
                 ('division', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.division', verbose_name='管理区划')),
             ],
             options={

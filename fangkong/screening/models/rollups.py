@@ -77,7 +77,7 @@ class OpenTaskCount(RollupCount):
     unanswered and not yet located: overdue / pending at any moment is a sum on either side of it."""
 
     due_at = models.DateTimeField(_("最近时限"))
-    unreachable = models.BooleanField(_("在办无人接听"))
+    unreachable = models.BooleanField(_("无人接听且未落地"))
 
     key_columns = ("division_id", "channel", "module", "due_at", "unreachable")
 
