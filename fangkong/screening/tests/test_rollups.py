@@ -13,6 +13,7 @@ from django.utils import timezone
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import DivisionLevel, MeasureKind, Module
 from fangkong.core.models import Division
+from fangkong.core.testkit import ScopeTests
 from fangkong.screening import actions, imports
 from fangkong.screening.choices import AttemptKind, Channel, Outcome, ReviewDecision, Stage
 from fangkong.screening.intake import LeadInput
@@ -22,6 +23,7 @@ from fangkong.screening.reports import board_counts, board_counts_live
 from fangkong.screening.rollups import live_counts, rebuild_board_rollups, stored_counts
 
 from .helpers import csv_bytes, outsider_id, resident_of_grid
+from .test_mixins import InGrid
 
 TZ = timezone.get_fixed_timezone(480)
 DAY1 = dt.datetime(2022, 7, 1, 9, 0, tzinfo=TZ)
@@ -141,3 +143,32 @@ def test_it_counts_nothing_outside_the_users_scope(users, name):
     counts = board_counts(users[name], dt.date(2022, 7, 1), dt.date(2022, 7, 1), now=DAY1)
     assert not any(counts["total"].values())
     assert board_counts(users["commander"], dt.date(2022, 7, 1), dt.date(2022, 7, 1), now=DAY1)["total"]["received"] == 1
+
+
+# The counts are read with the scope of the rows they count: a grid's counts are its grid worker's.
+
+class TestLeadCountScope(InGrid, ScopeTests.Restrict):
+    model = LeadCount
+    scope_actions = ("view",)
+
+    def make_object(self) -> LeadCount:
+        return LeadCount.objects.create(day=dt.date(2022, 7, 1), division=self.grid(), channel=Channel.BIG_DATA,
+                                        module=Module.BIG_DATA, n=1)
+
+
+class TestClosedTaskCountScope(InGrid, ScopeTests.Restrict):
+    model = ClosedTaskCount
+    scope_actions = ("view",)
+
+    def make_object(self) -> ClosedTaskCount:
+        return ClosedTaskCount.objects.create(day=dt.date(2022, 7, 1), division=self.grid(),
+                                              channel=Channel.BIG_DATA, module=Module.BIG_DATA, controlled=True, n=1)
+
+
+class TestOpenTaskCountScope(InGrid, ScopeTests.Restrict):
+    model = OpenTaskCount
+    scope_actions = ("view",)
+
+    def make_object(self) -> OpenTaskCount:
+        return OpenTaskCount.objects.create(division=self.grid(), channel=Channel.BIG_DATA, module=Module.BIG_DATA,
+                                            due_at=DAY1, unreachable=False, n=1)
