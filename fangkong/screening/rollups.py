@@ -29,6 +29,7 @@ TASK_FIELDS = ("status", "division_id", "channel", "module", "next_due_at", "no_
                "closed_at", "outcome")
 LEAD_FIELDS = ("received_at", "division_id", "channel", "module")
 Deltas = dict[type, Counter]
+BUMP_BATCH = 1000  # rows per upsert statement (6,000 parameters at most; SQLite takes 32,766)
 
 
 def _db(value: object) -> object:
@@ -49,11 +50,14 @@ def bump(model: type, counts: Mapping[tuple, int]) -> None:
         return
     qn = connection.ops.quote_name
     table, cols = qn(model._meta.db_table), [qn(c) for c in model.key_columns]
-    marks = ", ".join(["%s"] * (len(cols) + 1))
-    sql = (f"INSERT INTO {table} ({', '.join(cols)}, {qn('n')}) VALUES ({marks}) "
-           f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}")
+    marks = f"({', '.join(['%s'] * (len(cols) + 1))})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [[*(_db(v) for v in key), n] for key, n in rows])
+        for i in range(0, len(rows), BUMP_BATCH):  # a statement per batch: one round trip each
+            part = rows[i:i + BUMP_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}, {qn('n')}) VALUES {', '.join([marks] * len(part))} "
+                f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}",
+                [value for key, n in part for value in (*(_db(v) for v in key), n)])
         emptied = [[_db(v) for v in key] for key, n in rows if n < 0]
         if emptied:
             where = " AND ".join(f"{c} = %s" for c in cols)
