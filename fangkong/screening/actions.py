@@ -23,7 +23,7 @@ from fangkong.core.notify import notify
 from fangkong.core.scoping import ADD, CHANGE, VIEW
 from fangkong.core.signals import person_controlled
 
-from . import notices
+from . import notices, rollups
 from .choices import (
     AssistDirection,
     AssistStatus,
@@ -89,7 +89,9 @@ def may_register_assist(user: Any) -> bool:
 
 
 def _save(v: Verification, before: dict, verb: str) -> None:
-    v.save()
+    """The one place an action saves a task: audited, and its board counts moved (`rollups`)."""
+    with rollups.tracking([v.pk]):
+        v.save()
     after = audit.snapshot(v)
     audit.record(AuditAction.UPDATE, v, verb=verb,
                  changes={k: c for k, c in audit.diff(before, after).items() if k in TRACKED or k.endswith("_at")})
@@ -298,7 +300,8 @@ def _reassign(v: Verification, division: Division, router: Router, acting_user: 
         audit.record(AuditAction.UPDATE, v.person, verb="reassign",
                      changes={"division_id": [v.person.division_id, division.pk]})
     Person.objects.filter(pk=v.person_id).update(division_id=division.pk)
-    v.leads.update(division_id=division.pk)
+    with rollups.tracking_leads(v.leads):
+        v.leads.update(division_id=division.pk)
     _save(v, before, "reassign")
     return v
 
@@ -349,15 +352,17 @@ def do_merge(candidate: MergeCandidate, *, acting_user: Any, now: dt.datetime | 
     lead_ids = list(other.leads.values_list("pk", flat=True))
     undo = {"leads": lead_ids, "lead_verifications": dict(other.leads.values_list("pk", "verification_id")),
             "closed_verifications": [], "moved_verifications": [], "other_status": other.status}
-    for ov in other_open:
-        if keep_open is None:  # nothing open on the kept person: the task moves over
-            Verification.objects.filter(pk=ov.pk).update(person=keep)
-            keep_open = ov
-            undo["moved_verifications"].append(ov.pk)
-        else:
-            Verification.objects.filter(pk=ov.pk).update(status=VerificationStatus.CLOSED, outcome=Outcome.DUPLICATE,
-                                                         closed_at=now, next_due_at=None, escalate_at=None)
-            undo["closed_verifications"].append(ov.pk)
+    with rollups.tracking([ov.pk for ov in other_open]):
+        for ov in other_open:
+            if keep_open is None:  # nothing open on the kept person: the task moves over
+                Verification.objects.filter(pk=ov.pk).update(person=keep)
+                keep_open = ov
+                undo["moved_verifications"].append(ov.pk)
+            else:
+                Verification.objects.filter(pk=ov.pk).update(
+                    status=VerificationStatus.CLOSED, outcome=Outcome.DUPLICATE, closed_at=now, next_due_at=None,
+                    escalate_at=None)
+                undo["closed_verifications"].append(ov.pk)
     Lead.objects.filter(pk__in=lead_ids).update(
         person=keep, **({"verification": keep_open} if keep_open else {}))
     Person.objects.filter(pk=other.pk).update(merged_into=keep, status=PersonStatus.MERGED)
@@ -379,11 +384,12 @@ def do_unmerge(candidate: MergeCandidate, *, acting_user: Any, now: dt.datetime 
     for lead_id, ver_id in u["lead_verifications"].items():
         Lead.objects.filter(pk=int(lead_id)).update(person=c.other, verification_id=ver_id)
     Verification.objects.filter(pk__in=u["moved_verifications"]).update(person=c.other)
-    for ver in Verification.objects.filter(pk__in=u["closed_verifications"]):
-        ver.status, ver.outcome, ver.closed_at = VerificationStatus.OPEN, "", None
-        ver.next_due_at = ver.compute_next_due()
-        ver.escalate_at = ver.next_due_at
-        ver.save()
+    with rollups.tracking(u["closed_verifications"]):
+        for ver in Verification.objects.filter(pk__in=u["closed_verifications"]):
+            ver.status, ver.outcome, ver.closed_at = VerificationStatus.OPEN, "", None
+            ver.next_due_at = ver.compute_next_due()
+            ver.escalate_at = ver.next_due_at
+            ver.save()
     Person.objects.filter(pk=c.other_id).update(merged_into=None, status=u.get("other_status", PersonStatus.VERIFYING))
     c.status, c.decided_by, c.decided_at = MergeStatus.UNDONE, _user(acting_user), now or timezone.now()
     c.save()

@@ -13,7 +13,7 @@ writes a plan and is the entry point (`ingest`). Their names are re-exported her
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -26,6 +26,7 @@ from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
 
+from . import rollups
 from .choices import Channel
 from .cleaning import (
     ABROAD_WORDS,
@@ -40,7 +41,7 @@ from .cleaning import (
     dedup_key,
     new_receipt_code,
 )
-from .models import DeadlinePolicy, Lead, MergeCandidate, Person, Verification
+from .models import DeadlinePolicy, Lead, LeadCount, MergeCandidate, OpenTaskCount, Person, Verification
 from .resolution import (
     OPEN_TASK_SQL,
     PERSON_SQL,
@@ -105,6 +106,9 @@ class Rows:
     created: list[tuple] = field(default_factory=list)  # audit.Entry fields, as plain tuples
     changed: list[tuple] = field(default_factory=list)
     verb: str = "ingest_lead"
+    # What the chunk adds to the board's roll-ups (`rollups.bump`): {key: n} per table.
+    lead_counts: dict[tuple, int] = field(default_factory=dict)
+    task_counts: dict[tuple, int] = field(default_factory=dict)
 
 
 def number(out: Plan, person_ids: Iterator[int], task_ids: Iterator[int], state: ResolveState) -> None:
@@ -120,7 +124,9 @@ def number(out: Plan, person_ids: Iterator[int], task_ids: Iterator[int], state:
 def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: DeadlinePolicy) -> Rows:
     """The plan's rows, once `number` has given it keys."""
     channel, module, at = out.channel, out.module, db_value(now)
+    located_at = policy.dues(now)[0]
     located, sampled, due = (db_value(d) for d in policy.dues(now))
+    day = timezone.localdate(now)
     adapt = datetime_adapter()
     return Rows(
         persons=[(p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
@@ -134,6 +140,10 @@ def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: Deadli
                 p.pk, p.task.pk, p.task.division_id) for k, i, p in out.leads],
         candidates=[(a.pk, b.pk, r, a.division_id, module) for a, b, r in out.candidates],
         **_audit_entries(out, batch_id),
+        lead_counts={(day, d, channel, module): n
+                     for d, n in Counter(p.task.division_id for _, _, p in out.leads).items()},
+        task_counts={(d, channel, module, located_at, False): n
+                     for d, n in Counter(task.division_id for _, task, _, _ in out.new_tasks).items()},
     )
 
 
@@ -176,6 +186,8 @@ def apply(rows: Rows) -> None:
              for a, b, r, d, m in rows.candidates], batch_size=2000, ignore_conflicts=True)
     audit.record_many(AuditAction.CREATE, verb=rows.verb, entries=rows.created)
     audit.record_many(AuditAction.UPDATE, verb=rows.verb, entries=rows.changed)
+    rollups.bump(LeadCount, rows.lead_counts)  # last: see rollups.rebuild_board_rollups
+    rollups.bump(OpenTaskCount, rows.task_counts)
 
 
 def result_of(out: Plan) -> IngestResult:

@@ -1,5 +1,5 @@
-"""Background work of screening: the escalation loop (django-tasks). Large imports run in the
-platform's one import task, `core.imports.run_batch_task`."""
+"""Background work of screening: the escalation loop and the board's roll-up rebuild (django-tasks).
+Large imports run in the platform's one import task, `core.imports.run_batch_task`."""
 
 from __future__ import annotations
 
@@ -38,3 +38,12 @@ def escalate_overdue(now: dt.datetime | None = None, limit: int = 1000) -> int:
 @task()
 def escalate_overdue_task() -> int:
     return escalate_overdue()
+
+
+@task()
+def rebuild_board_rollups_task() -> dict[str, int]:
+    """Daily: the board's roll-up counts recomputed from the live rows (they are kept by every write;
+    this repairs rows written around the actions and imports, e.g. by hand in the database)."""
+    from .rollups import rebuild_board_rollups
+
+    return rebuild_board_rollups()

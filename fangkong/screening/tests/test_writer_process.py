@@ -76,14 +76,17 @@ def _summary() -> dict:
 
 def _clear() -> None:
     from fangkong.screening.models import Lead, MergeCandidate, Person, Verification
+    from fangkong.screening.rollups import rebuild_board_rollups
 
     for model in (Lead, MergeCandidate, Verification, Person):
         model.objects.all().delete()
+    rebuild_board_rollups()  # the board's counts of the rows just deleted
 
 
 def compare_inline_and_process() -> dict:
     """Import the same list inline and through the writer process (chunks of 7 rows)."""
     from fangkong.screening import imports
+    from fangkong.screening.rollups import live_counts, stored_counts
 
     used = []
     enter, apply = imports._WriterProcess.__enter__, imports.apply
@@ -107,7 +110,8 @@ def compare_inline_and_process() -> dict:
         again = _import(rows)  # the same file again adds nothing
     finally:
         imports._WriterProcess.__enter__, imports.apply = enter, apply
-    return {"inline": inline, "process": process, "again": again, "used_process": len(used)}
+    return {"inline": inline, "process": process, "again": again, "used_process": len(used),
+            "counts_kept": stored_counts() == live_counts()}
 
 
 def _check(result: dict) -> None:
@@ -118,6 +122,7 @@ def _check(result: dict) -> None:
     assert result["again"]["imported"] == 0
     assert result["again"]["duplicates"] == inline[0]["rows"] - inline[0]["rejected"]
     assert inline[1]["candidates"] == 1
+    assert result["counts_kept"]  # the writer process keeps the board's roll-ups with its chunks
 
 
 @pytest.mark.django_db(transaction=True)

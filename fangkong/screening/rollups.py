@@ -1,0 +1,185 @@
+"""The board's roll-up counts (`models.rollups`): kept by every write that changes a lead or a task,
+and rebuilt from the live rows by a job.
+
+A write passes a delta to `bump`, one upsert per table (`INSERT … ON CONFLICT … DO UPDATE SET
+n = n + excluded.n`, the same SQL on SQLite and PostgreSQL) in the write's own transaction, so
+the counts commit with the rows they count. Actions wrap the task or lead rows they change in
+`tracking` / `tracking_leads` (the delta is the counts of the rows after minus before); an import
+passes the counts of each chunk it writes (`intake.rows_of`). `rebuild_board_rollups` recomputes
+everything from the live rows; tests check it and the kept counts against a live count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from .choices import Outcome, VerificationStatus
+from .models import NO_DEADLINE, ClosedTaskCount, Lead, LeadCount, OpenTaskCount, Verification
+
+ROLLUPS = (LeadCount, ClosedTaskCount, OpenTaskCount)
+TASK_FIELDS = ("status", "division_id", "channel", "module", "next_due_at", "no_answer_count", "located_at",
+               "closed_at", "outcome")
+LEAD_FIELDS = ("received_at", "division_id", "channel", "module")
+Deltas = dict[type, Counter]
+BUMP_BATCH = 1000  # rows per upsert statement (6,000 parameters at most; SQLite takes 32,766)
+
+
+def _db(value: object) -> object:
+    """A key value in the form the driver takes, as the ORM writes it (so keys compare equal)."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def bump(model: type, counts: Mapping[tuple, int]) -> None:
+    """Add `counts` ({key in `model.key_columns` order: n}) to `model`'s rows, creating missing ones;
+    rows a negative delta brings to zero are deleted. Keys are sorted: concurrent writers take the
+    rows' locks in one order (no deadlock on PostgreSQL)."""
+    rows = sorted((key, n) for key, n in counts.items() if n)
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table, cols = qn(model._meta.db_table), [qn(c) for c in model.key_columns]
+    marks = f"({', '.join(['%s'] * (len(cols) + 1))})"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), BUMP_BATCH):  # a statement per batch: one round trip each
+            part = rows[i:i + BUMP_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}, {qn('n')}) VALUES {', '.join([marks] * len(part))} "
+                f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}",
+                [value for key, n in part for value in (*(_db(v) for v in key), n)])
+        emptied = [[_db(v) for v in key] for key, n in rows if n < 0]
+        if emptied:
+            where = " AND ".join(f"{c} = %s" for c in cols)
+            cursor.executemany(f"DELETE FROM {table} WHERE {qn('n')} = 0 AND {where}", emptied)
+
+
+def bump_all(deltas: Deltas) -> None:
+    for model in ROLLUPS:
+        if model in deltas:
+            bump(model, deltas[model])
+
+
+# Tasks ------------------------------------------------------------------------------------------
+
+def task_keys(s: Mapping) -> Iterator[tuple[type, tuple]]:
+    """Where one task (its `TASK_FIELDS`) counts: open by deadline, or closed on its day."""
+    if s["status"] != VerificationStatus.CLOSED:
+        unreachable = bool(s["no_answer_count"]) and s["located_at"] is None
+        yield OpenTaskCount, (s["division_id"], s["channel"], s["module"], s["next_due_at"] or NO_DEADLINE, unreachable)
+    elif s["closed_at"] is not None:
+        yield ClosedTaskCount, (timezone.localdate(s["closed_at"]), s["division_id"], s["channel"], s["module"],
+                                s["outcome"] == Outcome.CONTROLLED)
+
+
+def _add(deltas: Deltas, keys: Iterable[tuple[type, tuple]], sign: int) -> None:
+    for model, key in keys:
+        deltas.setdefault(model, Counter())[key] += sign
+
+
+def _task_states(pks: list[int]) -> list[dict]:
+    return list(Verification.objects.filter(pk__in=pks).values(*TASK_FIELDS)) if pks else []
+
+
+@contextmanager
+def tracking(pks: Iterable[int]) -> Iterator[None]:
+    """Around a change of the tasks `pks`: their counts move from where they were to where they are."""
+    pks = list(pks)
+    before = _task_states(pks)
+    yield
+    deltas: Deltas = {}
+    for s in before:
+        _add(deltas, task_keys(s), -1)
+    for s in _task_states(pks):
+        _add(deltas, task_keys(s), +1)
+    bump_all(deltas)
+
+
+# Leads ------------------------------------------------------------------------------------------
+
+def lead_key(received_at: dt.datetime, division_id: int, channel: str, module: str) -> tuple:
+    return timezone.localdate(received_at), division_id, channel, module
+
+
+@contextmanager
+def tracking_leads(leads: QuerySet[Lead]) -> Iterator[None]:
+    """Around a change of the leads `leads` selects (before and after, e.g. a task's leads moving)."""
+    before = list(leads.values_list(*LEAD_FIELDS))
+    yield
+    counts: Counter = Counter()
+    for row in before:
+        counts[lead_key(*row)] -= 1
+    for row in leads.values_list(*LEAD_FIELDS):
+        counts[lead_key(*row)] += 1
+    bump(LeadCount, counts)
+
+
+# Rebuild ----------------------------------------------------------------------------------------
+
+def live_counts(apps=None) -> dict[str, Counter]:
+    """Every roll-up count computed from the live rows (grouped in the database), by model name.
+    `apps` is a migration's app registry (the counts are first filled by migration 0007)."""
+    lead_m, task_m = (apps.get_model("screening", n) for n in ("Lead", "Verification")) if apps else (Lead, Verification)
+    out: dict[str, Counter] = {"leadcount": Counter(), "closedtaskcount": Counter(), "opentaskcount": Counter()}
+    # Grouped by the exact time and dated here: an import stamps its rows with one time, and no
+    # per-row date function runs in the database (on SQLite one in Python per row).
+    day = functools.lru_cache(maxsize=65536)(timezone.localdate)
+    leads = lead_m.objects.values("received_at", "division_id", "channel", "module").annotate(n=Count("id")).order_by()
+    for r in leads:
+        out["leadcount"][(day(r["received_at"]), r["division_id"], r["channel"], r["module"])] += r["n"]
+    closed = (task_m.objects.filter(status=VerificationStatus.CLOSED, closed_at__isnull=False)
+              .values("closed_at", "division_id", "channel", "module", "outcome").annotate(n=Count("id")).order_by())
+    for r in closed:
+        key = (day(r["closed_at"]), r["division_id"], r["channel"], r["module"], r["outcome"] == Outcome.CONTROLLED)
+        out["closedtaskcount"][key] += r["n"]
+    unreachable = Case(When(Q(no_answer_count__gt=0, located_at__isnull=True), then=Value(True)),
+                       default=Value(False), output_field=BooleanField())
+    open_ = (task_m.objects.exclude(status=VerificationStatus.CLOSED).annotate(unreachable=unreachable)
+             .values("division_id", "channel", "module", "next_due_at", "unreachable").annotate(n=Count("id"))
+             .order_by())
+    for r in open_:
+        key = (r["division_id"], r["channel"], r["module"], r["next_due_at"] or NO_DEADLINE, bool(r["unreachable"]))
+        out["opentaskcount"][key] += r["n"]
+    return out
+
+
+def stored_counts() -> dict[str, Counter]:
+    """The roll-up tables as they are (rows of zero left out), in the form of `live_counts`."""
+    out: dict[str, Counter] = {}
+    for model in ROLLUPS:
+        out[model._meta.model_name] = Counter({tuple(row[:-1]): row[-1] for row in
+                              model.objects.exclude(n=0).values_list(*model.key_columns, "n")})
+    return out
+
+
+def rebuild_board_rollups(apps=None) -> dict[str, int]:
+    """Replace every roll-up count by its live count, in one transaction; returns rows per table.
+
+    On PostgreSQL the tables are locked first: a write that bumped them has committed (and is
+    counted here) or waits, and adds its delta to the rebuilt counts once this commits.
+    """
+    models = [apps.get_model("screening", m._meta.model_name) for m in ROLLUPS] if apps else ROLLUPS
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ROLLUPS)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        counts = live_counts(apps)
+        done = {}
+        for model, current in zip(models, ROLLUPS, strict=True):
+            model.objects.all().delete()
+            rows = [model(**dict(zip(current.key_columns, key, strict=True)), n=n)
+                    for key, n in counts[model._meta.model_name].items() if n]
+            model.objects.bulk_create(rows, batch_size=2000)
+            done[model._meta.model_name] = len(rows)
+    return done
