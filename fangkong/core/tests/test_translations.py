@@ -22,8 +22,10 @@ def _po_entries() -> dict[str, str]:
         assert "#, fuzzy" not in block, block
         msgid = re.search(r'^msgid ((?:".*"\n)+)', block + "\n", re.M)
         msgstr = re.search(r'^msgstr(?:\[0\])? ((?:".*"\n?)+)', block, re.M)
+        context = re.search(r'^msgctxt ((?:".*"\n)+)', block + "\n", re.M)
         if msgid:
-            entries[_unescape(msgid.group(1))] = _unescape(msgstr.group(1))
+            key = (_unescape(context.group(1)) if context else "", _unescape(msgid.group(1)))
+            entries[key] = _unescape(msgstr.group(1))
     return entries
 
 
@@ -38,7 +40,8 @@ def test_the_compiled_catalogue_is_current():
     with open(LC / "django.mo", "rb") as f:
         catalog = gettext.GNUTranslations(f)
     entries = _po_entries()
-    for msgid, msgstr in entries.items():
+    for (context, msgid), msgstr in entries.items():
         if "%(counter)s" in msgid:
             continue  # plurals: checked through the rendered pages
-        assert catalog.gettext(msgid) == msgstr, msgid
+        found = catalog.pgettext(context, msgid) if context else catalog.gettext(msgid)
+        assert found == msgstr, msgid

@@ -87,7 +87,7 @@ def _history(users) -> dict:
             for r in (resident_of_grid(grid, n) for n in (3, 30, 31))]
     rows.append(["李外来", outsider_id(5), "13800001111", "上海", "2022-07-02", "", ""])
     data = csv_bytes(rows)
-    batch = imports.start_batch(data=data, file_name="l.csv", channel=Channel.BIG_DATA, source="geofence", user=None,
+    batch = imports.create_lead_batch(data=data, file_name="l.csv", channel=Channel.BIG_DATA, source="geofence", user=None,
                                 keep_file=False)
     assert imports.run_lead_import(batch, data, now=DAY2 + dt.timedelta(minutes=30))["imported"] == 4
     return t
