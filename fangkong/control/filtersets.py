@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.choices import DivisionLevel, MeasureKind
+from fangkong.core.filtersets import SubtreeFilter
 from fangkong.core.models import Division
 from fangkong.core.scoping import in_subtree
 from fangkong.metrics.control import TOWNSHIP_PATH, not_checked_today
@@ -35,19 +36,6 @@ def townships_of(root: Division | None) -> list[Division]:
         return []
     anchor = root if len(root.path) <= TOWNSHIP_PATH else Division.objects.filter(path=root.path[:TOWNSHIP_PATH]).first()
     return list(anchor.descendants(include_self=True).filter(level=DivisionLevel.TOWNSHIP)) if anchor else []
-
-
-class SubtreeFilter(filters.ModelChoiceFilter):
-    """`?division=<pk>`: rows in that division's whole subtree (township, village or grid);
-    `field_name` is the row's division (e.g. "measure__division")."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Division.objects.all())
-        kwargs.setdefault("label", _("区划"))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs: QuerySet, value: Division | None) -> QuerySet:
-        return in_subtree(qs, self.field_name, value) if value is not None else qs
 
 
 class MeasureFilterSet(filters.FilterSet):

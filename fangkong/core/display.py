@@ -52,11 +52,10 @@ def choice_label(value: Any, choices_path: str) -> str:
 
 
 @cache
-def _code_labels() -> dict[str, Any]:
-    """Every TextChoices value of the project's apps (their choices.py) that means one thing
-    wherever it is used, with its (lazy) label: for codes stored inside lists and dicts, where
-    no field says which choices they come from."""
-    labels: dict[str, dict[str, Any]] = {}
+def choice_classes() -> tuple[tuple[str, type[models.TextChoices]], ...]:
+    """Every TextChoices of the project's apps (their choices.py), with its class name; found at
+    run time, so that core imports no app."""
+    found = []
     for config in apps.get_app_configs():
         if not config.name.startswith("fangkong."):
             continue
@@ -64,29 +63,30 @@ def _code_labels() -> dict[str, Any]:
             module = importlib.import_module(f"{config.name}.choices")
         except ModuleNotFoundError:
             continue
-        for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, models.TextChoices) and obj is not models.TextChoices:
-                with translation.override("zh-hans"):
-                    for member in obj:
-                        labels.setdefault(member.value, {})[str(member.label)] = member.label
+        found += [(name, obj) for name, obj in vars(module).items()
+                  if isinstance(obj, type) and issubclass(obj, models.TextChoices) and obj is not models.TextChoices]
+    return tuple(found)
+
+
+@cache
+def _code_labels() -> dict[str, Any]:
+    """Every TextChoices value that means one thing wherever it is used, with its (lazy) label:
+    for codes stored inside lists and dicts, where no field says which choices they come from."""
+    labels: dict[str, dict[str, Any]] = {}
+    with translation.override("zh-hans"):
+        for _name, choices in choice_classes():
+            for member in choices:
+                labels.setdefault(member.value, {})[str(member.label)] = member.label
     return {value: next(iter(found.values())) for value, found in labels.items() if len(found) == 1}
 
 
 @cache
 def _choices_named() -> dict[str, type[models.TextChoices]]:
-    """The TextChoices of the project's apps by their snake-case name (`Module` → "module"): a
-    key such as "module" in a dict of changes says which choices a code comes from."""
+    """The TextChoices by their snake-case name (`Module` → "module"): a key such as "module" in
+    a dict of changes says which choices a code comes from."""
     named: dict[str, type[models.TextChoices]] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fangkong."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.choices")
-        except ModuleNotFoundError:
-            continue
-        for name, obj in vars(module).items():
-            if isinstance(obj, type) and issubclass(obj, models.TextChoices) and obj is not models.TextChoices:
-                named.setdefault(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(), obj)
+    for name, choices in choice_classes():
+        named.setdefault(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(), choices)
     return named
 
 

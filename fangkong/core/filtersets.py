@@ -1,14 +1,30 @@
-"""Filters of the audit-log search (page and export share them)."""
+"""Shared filters (the division subtree) and the audit-log search's (page and export share them)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditAction, AuditSource
-from .models import AuditLog
+from .models import AuditLog, Division
+from .scoping import in_subtree
+
+
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """`?division=<pk>`: rows in that division's whole subtree (township, village or grid);
+    `field_name` is the row's division (e.g. "measure__division")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Division.objects.all())
+        kwargs.setdefault("label", _("区划"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Division | None) -> QuerySet:
+        return in_subtree(qs, self.field_name, value) if value is not None else qs
 
 
 class AuditLogFilterSet(django_filters.FilterSet):

@@ -5,29 +5,13 @@ A division filter means the division's whole subtree (`core.scoping.in_subtree`)
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters as filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.models import Division
-from fangkong.core.scoping import in_subtree
+from fangkong.core.filtersets import SubtreeFilter
 
 from .choices import TaskStatus
 from .models import KeyGroup, ResamplingTask, SamplingSite
-
-
-class SubtreeFilter(filters.ModelChoiceFilter):
-    """`?division=<pk>`: rows in that division's whole subtree (township, village or grid)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Division.objects.all())
-        kwargs.setdefault("label", _("区划"))
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs: QuerySet, value: Division | None) -> QuerySet:
-        return in_subtree(qs, self.field_name, value) if value is not None else qs
 
 
 class ResamplingTaskFilterSet(filters.FilterSet):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from django.db import models, transaction
+from django.db import transaction
 from django.test import Client
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -169,22 +169,9 @@ def parse(html: str) -> Page:
 
 def choice_values() -> set[str]:
     """Every TextChoices value of every app's choices.py (what must never be shown raw)."""
-    import importlib
+    from fangkong.core.display import choice_classes
 
-    from django.apps import apps
-
-    values: set[str] = set()
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fangkong."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.choices")
-        except ModuleNotFoundError:
-            continue
-        for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, models.TextChoices) and obj is not models.TextChoices:
-                values.update(str(v) for v in obj.values)
-    return values
+    return {str(v) for _name, choices in choice_classes() for v in choices.values}
 
 
 @dataclass
