@@ -11,17 +11,19 @@ import contextvars
 import datetime as dt
 import decimal
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .choices import AuditAction, AuditSource
-from .models import AuditLog
+from .models import AuditItem, AuditLog
 
 if TYPE_CHECKING:
     from .models import User
@@ -263,6 +265,56 @@ def _insert_entries(action: str, verb: str, entries: Iterable[Entry]) -> int:
          changes if changes.__class__ is str else dumps(_jsonable(changes)), division_path, *tail)
         for object_type_, object_id, object_repr, changes, division_path in entries
     ])
+
+
+# The level an entry of `record_items` stands for: one per village touched, so that an auditor
+# below the county reads the entries of their own subtree (`accounts.audit_log_for`).
+ITEM_ENTRY_PATH_LENGTH = 12
+ITEM_COLUMNS = ("object_type", "object_id", "entry_id")
+
+
+def record_items(
+    action: str, items: Iterable[tuple[str, int, str]], *, verb: str, object_type_: str, object_id: str,
+    object_repr: str = "", changes: dict | None = None,
+) -> int:
+    """The audit of a bulk act on many objects (an import's persons and tasks): one narrow
+    `AuditItem` per object (type, id) and one `AuditLog` entry per village touched, carrying who,
+    when, from where, the act's own object (the batch) and `changes` plus the count of each object type.
+
+    `items` are (object type, object id, division path). Returns the number of items written.
+    """
+    from .bulk import insert_rows
+
+    groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for item_type, item_id, path in items:
+        groups[path[:ITEM_ENTRY_PATH_LENGTH]].append((item_type, item_id))
+    if not groups:
+        return 0
+    now, ctx, base = timezone.now(), current(), _jsonable(changes or {})
+    entries = []
+    for path, members in groups.items():
+        row = _row(action, None, verb=verb, at=now, ctx=ctx, object_type_=object_type_, object_id=object_id,
+                   object_repr=object_repr,
+                   changes={**base, "objects": dict(Counter(t for t, _ in members))})
+        row.division_path = path
+        entries.append(row)
+    AuditLog.objects.bulk_create(entries)
+    n = 0
+    for entry, (_path, members) in zip(entries, groups.items(), strict=True):
+        n += insert_rows(AuditItem, ITEM_COLUMNS, [(t, i, entry.pk) for t, i in members])
+    return n
+
+
+def about(rows: models.QuerySet[AuditLog], object_type_: str, object_id: str | int) -> models.QuerySet[AuditLog]:
+    """The rows of `rows` about one object: its own audit rows and the entries of bulk acts
+    that included it (`record_items`)."""
+    direct = Q(object_type=object_type_, object_id=str(object_id))
+    try:
+        key = int(object_id)
+    except (TypeError, ValueError):
+        return rows.filter(direct)
+    bulk = AuditItem.objects.filter(object_type=object_type_, object_id=key).values("entry_id")
+    return rows.filter(direct | Q(pk__in=bulk))
 
 
 def record_pii_view(obj: models.Model, fields: Iterable[str], *, export: bool = False) -> AuditLog:

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .choices import AuditAction, AuditSource
 from .models import AuditLog, Division
 from .scoping import in_subtree
@@ -27,12 +28,24 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
         return in_subtree(qs, self.field_name, value) if value is not None else qs
 
 
+def filter_object(qs: QuerySet, data: dict, name: str, value: str) -> QuerySet:
+    """`object_type` and `object_id` of the audit-log searches (page and API): with both, the
+    object's history through `audit.about`, bulk entries included; with one, that column."""
+    value = str(value).strip()
+    object_type, object_id = str(data.get("object_type") or "").strip(), str(data.get("object_id") or "").strip()
+    if not value:
+        return qs
+    if object_type and object_id:
+        return audit.about(qs, object_type, object_id) if name == "object_id" else qs
+    return qs.filter(**{name: value})
+
+
 class AuditLogFilterSet(django_filters.FilterSet):
     actor = django_filters.CharFilter(label=_("操作人"), method="filter_actor")
     action = django_filters.ChoiceFilter(label=_("动作"), choices=AuditAction.choices, empty_label=_("全部"))
     verb = django_filters.CharFilter(label=_("业务动作"), lookup_expr="exact")
-    object_type = django_filters.CharFilter(label=_("对象类型"), lookup_expr="exact")
-    object_id = django_filters.CharFilter(label=_("对象编号"), lookup_expr="exact")
+    object_type = django_filters.CharFilter(label=_("对象类型"), method="filter_object")
+    object_id = django_filters.CharFilter(label=_("对象编号"), method="filter_object")
     date_from = django_filters.DateFilter(
         label=_("起始日期"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -45,6 +58,10 @@ class AuditLogFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditLog
         fields: list[str] = []
+
+    def filter_object(self, qs, name: str, value: str):
+        """An object's history (type and id): its own rows and the bulk entries that included it."""
+        return filter_object(qs, self.form.cleaned_data, name, value)
 
     def filter_actor(self, qs, name: str, value: str):
         value = value.strip()

@@ -104,7 +104,10 @@ class Rows:
     candidates: list[tuple[int, int, str, int, str]]  # person, other, reason, division, module
     # One audit row per person and task created or changed (core.audit.record_many's entries).
     created: list[tuple] = field(default_factory=list)  # audit.Entry fields, as plain tuples
+    items: list[tuple] = field(default_factory=list)  # an import's: audit.record_items' (type, id, path)
     changed: list[tuple] = field(default_factory=list)
+    batch_id: int | None = None
+    channel: str = ""
     verb: str = "ingest_lead"
     # What the chunk adds to the board's roll-ups (`rollups.bump`): {key: n} per table.
     lead_counts: dict[tuple, int] = field(default_factory=dict)
@@ -148,28 +151,38 @@ def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: Deadli
 
 
 def _audit_entries(out: Plan, batch_id: int | None) -> dict:
-    """The plan's audit rows: each new person and task, each person given an ID number or reopened.
+    """The plan's audit: each new person and task, each person given an ID number or reopened.
 
-    Their changes are written as JSON text directly: at a million rows the JSON encoder alone
-    cost seconds."""
+    An import's new persons and tasks go to `audit.record_items` (one narrow row each, who and
+    which batch once per village); a form's or the API's, and every changed person, get full
+    rows. Their changes are written as JSON text directly: at a million rows the JSON encoder
+    alone cost seconds."""
     from fangkong.core.models import Division
     from fangkong.core.pii import mask_id_number
 
     divisions = {p.division_id for p in (*out.new_persons, *out.adopted, *out.reopened)} | {
         t.division_id for _, t, _, _ in out.new_tasks}
     paths = dict(Division.objects.filter(pk__in=divisions).values_list("pk", "path")) if divisions else {}
-    path = paths.get  # plain tuples in `audit.Entry`'s order: cheaper to build and to pickle
-    tail = f', "channel": "{out.channel}", "batch": {"null" if batch_id is None else batch_id}}}'
-    person = '{"new": true' + tail
-    created = [("screening.person", str(p.pk), p.name, person, path(p.division_id, "")) for p in out.new_persons]
-    created += [("screening.verification", str(t.pk), p.name,
-                 f'{{"person": {p.pk}, "assignee": {assignee or "null"}{tail}', path(t.division_id, ""))
-                for p, t, _township, assignee in out.new_tasks]
+    path = paths.get  # plain tuples: cheaper to build and to pickle for the writer process
+    created: list[tuple] = []
+    items: list[tuple] = []
+    if batch_id is not None:
+        items = [("screening.person", p.pk, path(p.division_id, "")) for p in out.new_persons]
+        items += [("screening.verification", t.pk, path(t.division_id, "")) for _, t, _, _ in out.new_tasks]
+    else:
+        tail = f', "channel": "{out.channel}", "batch": null}}'
+        person = '{"new": true' + tail
+        created = [("screening.person", str(p.pk), p.name, person, path(p.division_id, ""))
+                   for p in out.new_persons]
+        created += [("screening.verification", str(t.pk), p.name,
+                     f'{{"person": {p.pk}, "assignee": {assignee or "null"}{tail}', path(t.division_id, ""))
+                    for p, t, _township, assignee in out.new_tasks]
     changed = [("screening.person", str(p.pk), p.name, {"id_number": ["", mask_id_number(p.id_number)],
                 "batch": batch_id}, path(p.division_id, "")) for p in out.adopted]
     changed += [("screening.person", str(p.pk), p.name, {"status": VERIFYING, "batch": batch_id},
                  path(p.division_id, "")) for p in out.reopened]
-    return {"created": created, "changed": changed, "verb": "import_leads" if batch_id else "ingest_lead"}
+    return {"created": created, "items": items, "changed": changed, "batch_id": batch_id,
+            "channel": out.channel, "verb": "import_leads" if batch_id else "ingest_lead"}
 
 
 def apply(rows: Rows) -> None:
@@ -185,6 +198,10 @@ def apply(rows: Rows) -> None:
             [MergeCandidate(person_id=a, other_id=b, reason=r, division_id=d, module=m)
              for a, b, r, d, m in rows.candidates], batch_size=2000, ignore_conflicts=True)
     audit.record_many(AuditAction.CREATE, verb=rows.verb, entries=rows.created)
+    if rows.items:
+        audit.record_items(AuditAction.CREATE, rows.items, verb=rows.verb, object_type_="core.batch",
+                           object_id=str(rows.batch_id), object_repr=f"批次 {rows.batch_id}",
+                           changes={"batch": rows.batch_id, "channel": rows.channel})
     audit.record_many(AuditAction.UPDATE, verb=rows.verb, entries=rows.changed)
     rollups.bump(LeadCount, rows.lead_counts)  # last: see rollups.rebuild_board_rollups
     rollups.bump(OpenTaskCount, rows.task_counts)

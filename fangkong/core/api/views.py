@@ -5,6 +5,7 @@ from rest_framework import permissions, viewsets
 
 from fangkong.core.accounts import AUDIT_READERS, audit_log_for
 from fangkong.core.api.base import ScopedReadOnlyViewSet
+from fangkong.core.filtersets import filter_object
 from fangkong.core.models import AuditLog, Batch, Division
 
 from .serializers import AuditLogSerializer, BatchSerializer, DivisionSerializer
@@ -34,10 +35,16 @@ class DivisionViewSet(viewsets.ReadOnlyModelViewSet):
 class AuditLogFilterSet(filters.FilterSet):
     at_after = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
     at_before = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    object_type = filters.CharFilter(method="filter_object")
+    object_id = filters.CharFilter(method="filter_object")
 
     class Meta:
         model = AuditLog
         fields = ["action", "object_type", "object_id", "actor", "source"]
+
+    def filter_object(self, qs, name: str, value: str):
+        """An object's history, bulk entries (e.g. an import's) included."""
+        return filter_object(qs, self.form.cleaned_data, name, value)
 
 
 class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):

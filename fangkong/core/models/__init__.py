@@ -1,7 +1,7 @@
-from .audit import AuditLog
+from .audit import AuditItem, AuditLog
 from .batches import Batch
 from .divisions import Division
 from .notifications import Notification
 from .users import User, UserRole
 
-__all__ = ["AuditLog", "Batch", "Division", "Notification", "User", "UserRole"]
+__all__ = ["AuditItem", "AuditLog", "Batch", "Division", "Notification", "User", "UserRole"]

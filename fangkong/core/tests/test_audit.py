@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.actions import do_update
-from fangkong.core.choices import AuditAction, AuditSource
+from fangkong.core.choices import AuditAction, AuditSource, Role
 from fangkong.core.middleware import AuditContextMiddleware
-from fangkong.core.models import AuditLog, Batch
+from fangkong.core.models import AuditItem, AuditLog, Batch
 from fangkong.core.testkit import api_client_for, assert_audited, make_user
 from fangkong.registry.models import Resident
 
@@ -171,3 +171,59 @@ def test_an_update_audits_the_stored_values_even_if_the_instance_was_changed_fir
         do_update(resident, acting_user=users["grid"], status="away", away_to="邻县")
     row = assert_audited(AuditAction.UPDATE, resident, actor=users["grid"])
     assert row.changes["status"] == ["present", "away"]
+
+
+class TestBulkItems:
+    """`record_items`: an import's objects as narrow rows under one entry per village touched."""
+
+    @pytest.fixture
+    def written(self, users):
+        ordered = Resident.objects.select_related("grid").order_by("grid__path", "pk")
+        residents = list(ordered[:20]) + list(ordered.reverse()[:20])  # two villages at least
+        with audit.audit_context(users["commander"], source=AuditSource.IMPORT):
+            n = audit.record_items(AuditAction.CREATE, [("registry.resident", r.pk, r.grid.path) for r in residents],
+                                   verb="bulk_items", object_type_="core.batch", object_id="7", object_repr="批次 7",
+                                   changes={"batch": 7})
+        return n, residents
+
+    def test_it_writes_one_entry_per_village_and_one_item_per_object(self, written, users):
+        n, residents = written
+        entries = AuditLog.objects.filter(verb="bulk_items")
+        villages = {r.grid.path[:12] for r in residents}
+        assert n == len(residents) and AuditItem.objects.count() == n
+        assert sorted(entries.values_list("division_path", flat=True)) == sorted(villages)
+        for entry in entries:
+            members = [r for r in residents if r.grid.path.startswith(entry.division_path)]
+            assert entry.changes == {"batch": 7, "objects": {"registry.resident": len(members)}}
+            assert (entry.actor, entry.source, entry.object_type, entry.object_id) == (
+                users["commander"], AuditSource.IMPORT, "core.batch", "7")
+        # An object's history: its own rows and the entry that included it.
+        one = residents[0]
+        own = audit.record(AuditAction.UPDATE, one, verb="bulk_items_edit")
+        history = audit.about(AuditLog.objects.all(), "registry.resident", one.pk)
+        assert {r.verb for r in history} == {"bulk_items", "bulk_items_edit"} and own in history
+        assert not audit.about(AuditLog.objects.all(), "registry.resident", "x").exists()
+
+    def test_an_auditor_below_the_county_reads_the_entries_of_their_subtree(self, written, users):
+        from fangkong.core.accounts import audit_log_for
+
+        _, residents = written
+        auditor = make_user("village_auditor", residents[0].grid.parent, Role.AUDITOR)
+        seen = audit.about(audit_log_for(auditor), "registry.resident", residents[0].pk)
+        assert [e.division_path for e in seen] == [residents[0].grid.path[:12]]
+        elsewhere = [r for r in residents if not r.grid.path.startswith(residents[0].grid.path[:12])]
+        assert elsewhere
+        assert not audit.about(audit_log_for(auditor), "registry.resident", elsewhere[0].pk).exists()
+
+    def test_items_are_append_only_and_pruned_with_their_entry(self, written, settings):
+        item = AuditItem.objects.first()
+        with pytest.raises(PermissionError):
+            AuditItem.objects.filter(object_id=item.object_id).update(object_id=0)
+        with pytest.raises(PermissionError):
+            AuditItem.objects.all().delete()
+        old = AuditLog.objects.create(at=timezone.now() - dt.timedelta(days=400), action=AuditAction.CREATE,
+                                      object_type="core.batch")
+        AuditItem.objects.create(object_type="registry.resident", object_id=1, entry=old)
+        assert AuditLog.objects.prune(timezone.now() - dt.timedelta(days=300)) == 1
+        assert not AuditItem.objects.filter(entry_id=old.pk).exists()
+        assert AuditItem.objects.count() == written[0]

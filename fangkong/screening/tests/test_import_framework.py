@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from fangkong.core import audit
 from fangkong.core.choices import AuditAction, BatchStatus
 from fangkong.core.imports import execute_batch, run_batch_task
-from fangkong.core.models import AuditLog, Batch
+from fangkong.core.models import AuditItem, AuditLog, Batch
 from fangkong.core.testkit import client_for
 from fangkong.screening import imports
 from fangkong.screening.choices import Channel
@@ -97,13 +98,22 @@ def test_it_audits_each_imported_person_and_task_through_the_bulk_writer(users):
     persons = Person.objects.filter(id_number__in=[outsider_id(12), outsider_id(13)])
     tasks = Verification.objects.filter(person__in=persons)
     assert persons.count() == tasks.count() == 2
-    rows = AuditLog.objects.filter(verb="import_leads", action=AuditAction.CREATE)
-    assert set(rows.filter(object_type="screening.person").values_list("object_id", flat=True)) == {
-        str(p.pk) for p in persons}
-    assert set(rows.filter(object_type="screening.verification").values_list("object_id", flat=True)) == {
-        str(t.pk) for t in tasks}
-    row = rows.filter(object_type="screening.person").first()
-    assert row.actor == users["big_data_admin"] and row.changes["batch"] == batch.pk and row.changes["channel"] == "big_data" and row.division_path
+    items = AuditItem.objects.filter(entry__verb="import_leads", entry__action=AuditAction.CREATE)
+    assert set(items.filter(object_type="screening.person").values_list("object_id", flat=True)) == {
+        p.pk for p in persons}
+    assert set(items.filter(object_type="screening.verification").values_list("object_id", flat=True)) == {
+        t.pk for t in tasks}
+    # Each object's history finds the entry: who imported it, from which batch, through which channel.
+    for obj, kind in ((persons[0], "screening.person"), (tasks[0], "screening.verification")):
+        (entry,) = audit.about(AuditLog.objects.filter(verb="import_leads"), kind, obj.pk)
+        assert entry.actor == users["big_data_admin"] and entry.object_type == "core.batch"
+        assert entry.changes["batch"] == batch.pk and entry.changes["channel"] == "big_data"
+        assert obj.division.path.startswith(entry.division_path) and entry.division_path
+        assert entry.changes["objects"]["screening.person"] >= 1
+    # The auditor's search by object type and id shows it too (page and API share the filter).
+    html = client_for(users["auditor"]).get(reverse("core:audit_log"), {
+        "object_type": "screening.person", "object_id": persons[0].pk}).content.decode()
+    assert f"批次 {batch.pk}" in html
 
 
 def test_it_never_leaves_a_batch_running(users, monkeypatch):
