@@ -39,6 +39,11 @@ ALLOWED_HOSTS = _require("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").spli
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Reverse proxies (addresses or networks, e.g. 127.0.0.1,10.0.0.0/24) whose X-Forwarded-For is
 # believed: the client address of audit rows and rate limits (core.middleware.client_ip).
+# Load shedding per application process (core/shedding.py): requests running at once, how many may
+# wait and for how long before the answer is 503 "系统繁忙".
+FANGKONG_ACTIVE_REQUESTS = int(os.environ.get("FANGKONG_ACTIVE_REQUESTS", "4"))
+FANGKONG_QUEUE_LENGTH = int(os.environ.get("FANGKONG_QUEUE_LENGTH", "16"))
+FANGKONG_QUEUE_WAIT_MS = int(os.environ.get("FANGKONG_QUEUE_WAIT_MS", "1000"))
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 DATABASES = {
@@ -54,6 +59,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif PRODUCTION and _env_bool("DB_POOL", True):
+    # A pool per process, as large as the requests it lets run at once (core/shedding.py): the
+    # threads waiting for a slot hold no connection, so a server uses workers × (active + 2).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": FANGKONG_ACTIVE_REQUESTS + 2, "timeout": 10}
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets several checkouts run their suites against one PostgreSQL at once.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
@@ -88,6 +99,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fangkong.core.shedding.LoadShedMiddleware",  # 503 at once under overload (static files pass first)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.core.middleware.LanguageMiddleware",  # zh-hans unless the user switched
     "django.middleware.common.CommonMiddleware",
@@ -173,7 +185,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "fangkong.core.staticfiles.StaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -14,7 +14,12 @@ from django.core import checks
 from django.test import RequestFactory
 
 from fangkong.core.checks import check_static_root
-from fangkong.core.management.commands.serve import MAX_WORKERS, default_workers, gunicorn_argv
+from fangkong.core.management.commands.serve import (
+    MAX_WORKERS,
+    default_threads,
+    default_workers,
+    gunicorn_argv,
+)
 from fangkong.core.middleware import client_ip
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -89,6 +94,8 @@ def test_it_sizes_gunicorn_for_the_machine_and_logs_to_stdout(settings, monkeypa
     assert default_workers() == 5
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert default_workers() == MAX_WORKERS
+    settings.FANGKONG_ACTIVE_REQUESTS, settings.FANGKONG_QUEUE_LENGTH = 4, 16
+    assert default_threads() == 20  # the waiting happens in the shedding middleware, bounded
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     argv = gunicorn_argv("0.0.0.0:8000", 3, 4, 60)
     opts = dict(zip(argv[4::2], argv[5::2], strict=False))

@@ -22,6 +22,13 @@ def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, MAX_WORKERS)
 
 
+def default_threads() -> int:
+    """A thread for each request a process runs at once and for each that may wait for a slot
+    (core/shedding.py): the waiting then happens where it is bounded and answered 503 in time.
+    Waiting threads hold no database connection (the pool has FANGKONG_ACTIVE_REQUESTS + 2)."""
+    return settings.FANGKONG_ACTIVE_REQUESTS + settings.FANGKONG_QUEUE_LENGTH
+
+
 def prepare() -> None:
     """What must be true before the first request: the static files collected (idempotent;
     unchanged files are skipped)."""
@@ -61,14 +68,16 @@ class Command(BaseCommand):
                             help="HOST:PORT or unix:PATH (default 127.0.0.1:8000, or $FANGKONG_BIND)")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("FANGKONG_WORKERS", 0)) or None,
                             help=f"processes (default 2 × cores + 1, at most {MAX_WORKERS})")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("FANGKONG_THREADS", 4)),
-                            help="threads per process (default 4)")
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("FANGKONG_THREADS", 0)) or None,
+                            help="threads per process (default: the requests it runs at once plus those that "
+                                 "may wait, FANGKONG_ACTIVE_REQUESTS + FANGKONG_QUEUE_LENGTH)")
         parser.add_argument("--timeout", type=int, default=60, help="seconds before a stuck worker restarts")
         parser.add_argument("--print", action="store_true", dest="print_only",
                             help="prepare, print the gunicorn command and exit")
 
     def handle(self, *args, **opts) -> None:
         workers = opts["workers"] or default_workers()
+        opts["threads"] = opts["threads"] or default_threads()
         if workers < 1 or opts["threads"] < 1:
             raise CommandError("进程数和线程数至少为1 / --workers and --threads must be at least 1")
         prepare()
