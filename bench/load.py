@@ -75,7 +75,9 @@ def _serve(url: str, var: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(FANGKONG_ENV="production", SECRET_KEY="bench-" + "k" * 50, ALLOWED_HOSTS="127.0.0.1,localhost",
                DATABASE_URL=url, FANGKONG_VAR_DIR=str(var), TRUSTED_PROXIES="127.0.0.1", DEBUG="0",
-               DJANGO_SETTINGS_MODULE="fangkong.settings", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+               DJANGO_SETTINGS_MODULE="fangkong.settings", PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING",
+               # The commander's second factor is a login step, not part of the load being measured.
+               FANGKONG_REQUIRE_2FA="0")
     log = (var / "serve.log").open("w")
     proc = subprocess.Popen([sys.executable, "-m", "fangkong.cli", "serve", "--bind", f"127.0.0.1:{port}"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

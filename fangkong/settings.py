@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django_otp",  # 双因素认证 (core/twofactor.py)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -105,12 +108,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fangkong.core.middleware.AuditContextMiddleware",
     "fangkong.core.middleware.IdleTimeoutMiddleware",
     "fangkong.core.middleware.ForcePasswordChangeMiddleware",  # 三员: no administrator keeps a password
+    "fangkong.core.twofactor.TwoFactorMiddleware",  # a code after the password, for the roles that reach most
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -149,6 +154,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor login for the administrators, module leads, reviewers and the command centre
+# (core/twofactor.py): on in production unless FANGKONG_REQUIRE_2FA=0.
+FANGKONG_REQUIRE_2FA = _env_bool("FANGKONG_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "fangkong"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .imports.views import BatchErrorSheetView
-from .views import accounts, audit
+from .views import accounts, audit, twofactor
 
 app_name = "core"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("notifications/read/", views.NotificationReadView.as_view(), name="notifications_read_all"),
     path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
     path("password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("2fa/", twofactor.SetupView.as_view(), name="twofactor_setup"),
+    path("2fa/verify/", twofactor.VerifyView.as_view(), name="twofactor_verify"),
     path("accounts/", accounts.AccountListView.as_view(), name="accounts"),
     path("accounts/new/", accounts.AccountCreateView.as_view(), name="account_create"),
     path("accounts/locked/", accounts.LockedAccountsView.as_view(), name="locked_accounts"),

@@ -21,6 +21,10 @@ VERBS: dict[str, str | Promise] = {
     "unlock_user": _("解除锁定"),
     "reset_password": _("重置密码"),
     "change_password": _("修改密码"),
+    "enable_2fa": _("启用双因素认证"),
+    "reset_2fa": _("重置双因素认证"),
+    "verify_2fa": _("双因素验证通过"),
+    "verify_2fa_failed": _("双因素验证失败"),
     "create_api_token": _("签发接口令牌"),
     "prune_audit_log": _("清理过期审计日志"),
 }

@@ -12,13 +12,18 @@ import socket
 import subprocess
 import sys
 import time
+from binascii import unhexlify
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.core import signing
 from django.db import connection
+from django_otp.oath import TOTP
+
+from fangkong.core import twofactor
 
 from .test_deploy import ROOT, production_env
 
@@ -131,6 +136,16 @@ def test_it_runs_the_production_configuration_end_to_end(production):
 
     status, headers, _ = staff.form("/accounts/login/", {"username": "commander", "password": DEMO_PASSWORD})
     assert status == 302 and headers["Location"] == "/", status
+    # Production asks the command centre for a second factor: enrol an authenticator first.
+    status, headers, _ = staff.request("GET", "/")
+    assert status == 302 and headers["Location"].startswith("/core/2fa/"), (status, headers)
+    _, _, page = staff.request("GET", "/core/2fa/")
+    signed = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    key = signing.loads(signed, key=env["SECRET_KEY"], salt=twofactor.KEY_SALT)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, _, page = staff.request("POST", "/core/2fa/", {"csrfmiddlewaretoken": token, "key": signed,
+                                                           "token": f"{TOTP(unhexlify(key)).token():06d}"})
+    assert status == 200 and "恢复码" in page, page[:1000]
     for path in ("/", "/screening/board/", "/api/schema/"):
         status, _, page = staff.request("GET", path)
         assert status == 200, (path, page[:300])

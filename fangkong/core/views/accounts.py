@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from fangkong.core import accounts
+from fangkong.core import accounts, twofactor
 from fangkong.core.choices import Role
 from fangkong.core.forms import DivisionForm, PasswordChangeForm, PasswordResetForm, RoleForm, UserCreateForm
 from fangkong.core.models import AuditLog, User
@@ -94,6 +94,7 @@ class AccountDetailView(AccountAdminMixin, View):
             "is_sysadmin": me.has_role(Role.SYSTEM_ADMIN),
             "is_secadmin": me.has_role(Role.SECURITY_ADMIN),
             "is_locked": account.username in accounts.locked_usernames(),
+            "has_2fa": twofactor.enrolled(account),
             "role_form": role_form or RoleForm(),
             "division_form": division_form or DivisionForm(actor=me, initial={"division": account.division_id}),
             "password_form": password_form or PasswordResetForm(),
@@ -108,6 +109,7 @@ class AccountActionView(AccountDetailView):
     ops = {
         "activate": Role.SYSTEM_ADMIN, "deactivate": Role.SYSTEM_ADMIN, "password": Role.SYSTEM_ADMIN,
         "division": Role.SECURITY_ADMIN, "assign": Role.SECURITY_ADMIN, "revoke": Role.SECURITY_ADMIN, "unlock": Role.SECURITY_ADMIN,
+        "reset_2fa": Role.SECURITY_ADMIN,
     }
 
     def get(self, request: HttpRequest, pk: int, op: str = "") -> HttpResponse:
@@ -152,6 +154,8 @@ class AccountActionView(AccountDetailView):
                                     acting_user=me)
         elif op == "unlock":
             accounts.do_unlock(account.username, acting_user=me)
+        elif op == "reset_2fa":
+            twofactor.do_reset_2fa(account, acting_user=me)
         return None
 
 
