@@ -148,9 +148,15 @@ def put(con: ibis.BaseBackend, name: str, table: pa.Table) -> ibis.Table:
     return con.table(name)
 
 
+def _dataframe(con: ibis.BaseBackend, expr: ibis.Table):
+    """The Spark DataFrame of an expression; its in-memory tables (ibis.memtable) registered first."""
+    con._run_pre_execute_hooks(expr)
+    return con._session.sql(con.compile(expr))
+
+
 def materialise(con: ibis.BaseBackend, name: str, expr: ibis.Table) -> ibis.Table:
     """An expression computed once and kept in memory (Spark's cache) for the job's next steps."""
-    df = con._session.sql(con.compile(expr)).cache()
+    df = _dataframe(con, expr).cache()
     df.createOrReplaceTempView(name)
     con.fangkong_views.append(name)
     con.fangkong_cached.append(df)
@@ -161,7 +167,7 @@ def to_arrow(con: ibis.BaseBackend, expr: ibis.Table) -> pa.Table:
     """Spark's result straight to Arrow, then in the types Ibis gives the expression."""
     from ibis.formats.pyarrow import PyArrowData
 
-    table = con._session.sql(con.compile(expr)).toArrow()
+    table = _dataframe(con, expr).toArrow()
     return PyArrowData.convert_table(table, expr.schema())
 
 
