@@ -96,8 +96,12 @@ def conf() -> dict[str, str]:
     }
     if master.startswith("local"):  # nothing listens beyond this machine
         out.update({"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"})
-    elif os.environ.get("FANGKONG_SPARK_DRIVER_HOST"):  # the address the cluster's executors call back
-        out["spark.driver.host"] = os.environ["FANGKONG_SPARK_DRIVER_HOST"]
+    else:  # a cluster: its executors call the driver (this worker) back on fixed ports, for the firewall
+        if os.environ.get("FANGKONG_SPARK_DRIVER_HOST"):
+            out["spark.driver.host"] = os.environ["FANGKONG_SPARK_DRIVER_HOST"]
+        out["spark.driver.port"] = os.environ.get("FANGKONG_SPARK_DRIVER_PORT", "7078")
+        out["spark.blockManager.port"] = os.environ.get("FANGKONG_SPARK_BLOCK_MANAGER_PORT", "7079")
+        out["spark.port.maxRetries"] = "0"  # a taken port is an error, not a silent other port
     return out
 
 
