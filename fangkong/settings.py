@@ -230,6 +230,7 @@ FANGKONG_SPARK_MASTER = os.environ.get("FANGKONG_SPARK_MASTER", "local[2]")
 FANGKONG_SPARK_DRIVER_MEMORY = os.environ.get("FANGKONG_SPARK_DRIVER_MEMORY", "1g")
 FANGKONG_SPARK_EXECUTOR_MEMORY = os.environ.get("FANGKONG_SPARK_EXECUTOR_MEMORY", "2g")
 FANGKONG_SPARK_PARTITIONS = int(os.environ.get("FANGKONG_SPARK_PARTITIONS", "4"))
+FANGKONG_SPARK_JAVA_OPTIONS = os.environ.get("FANGKONG_SPARK_JAVA_OPTIONS", "")  # extra JVM flags of the driver
 
 # SMS goes through a pluggable gateway; the default only logs.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "fangkong.core.notify.LoggingSmsGateway")

@@ -74,7 +74,8 @@ def conf() -> dict[str, str]:
         (root / sub).mkdir(parents=True, exist_ok=True)
     (root / "log4j2.properties").write_text(LOG4J, encoding="utf-8")
     master = settings.FANGKONG_SPARK_MASTER
-    java_opts = f"-Duser.timezone=UTC -Djava.io.tmpdir={root / 'tmp'} -Dlog4j2.configurationFile={root / 'log4j2.properties'}"
+    java_opts = (f"-Duser.timezone=UTC -Djava.io.tmpdir={root / 'tmp'} "
+                 f"-Dlog4j2.configurationFile={root / 'log4j2.properties'} {settings.FANGKONG_SPARK_JAVA_OPTIONS}").strip()
     out = {
         "spark.master": master,
         "spark.app.name": "fangkong-analytics",
