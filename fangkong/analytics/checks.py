@@ -20,7 +20,7 @@ def check_analytics_engine(app_configs: Any, **kwargs: Any) -> list[checks.Check
         return [checks.Warning(
             f"FANGKONG_ANALYTICS=spark，但本机缺少 {'、'.join(lacking)}：分析任务将失败 / "
             "Spark is configured but cannot start here",
-            hint="apt-get install openjdk-17-jre-headless; pip install -c constraints.txt pyspark "
-                 "(scripts/setup does both), or unset FANGKONG_ANALYTICS.",
+            hint="scripts/setup spark (Java 17 and the [spark] extra: pip install -c constraints.txt "
+                 "-e '.[spark]'), or unset FANGKONG_ANALYTICS.",
             id="fangkong.W010")]
     return []

@@ -22,6 +22,7 @@ from . import engine
 from .models import AnalyticsRun
 
 STALE_AFTER = dt.timedelta(hours=1)
+KEEP = dt.timedelta(days=30)  # finished runs older than this are pruned (a refresh a minute adds up)
 ENGINE_NAMES = {engine.DUCKDB: "DuckDB", engine.SPARK: "Spark"}
 
 
@@ -44,8 +45,13 @@ def reason_for(exc: BaseException, kind: str) -> str:
             return f"Spark 无法启动：{text}。"
         if "JAVA_GATEWAY_EXITED" in text or "Java gateway process exited" in text:
             return "Spark 无法启动：Java 进程启动后即退出，请检查 Java 17 和内存设置。"
-        if any(s in text for s in ("Connection refused", "Failed to connect", "Py4JNetworkError")):
-            return f"无法连接 Spark（{settings.FANGKONG_SPARK_MASTER}）：{text}"
+        lost = ("Connection refused", "Failed to connect", "Answer from Java side is empty", "Connection reset")
+        if isinstance(exc, ConnectionError) or type(exc).__name__ == "Py4JNetworkError" or any(
+                s in text for s in lost):
+            master = settings.FANGKONG_SPARK_MASTER
+            if master.startswith("local"):
+                return f"Spark 进程意外退出（可能内存不足，见 FANGKONG_SPARK_DRIVER_MEMORY），下次计算将重新启动：{text}"
+            return f"无法连接 Spark（{master}）：{text}"
     return f"分析任务失败（{name}）：{type(exc).__name__}：{text}"
 
 
@@ -80,6 +86,7 @@ def recorded(job: str, subject: str, *, kind: str | None = None) -> Iterator[Ana
             raise AnalyticsFailed(reason) from exc
         raise
     finish(BatchStatus.DONE)
+    AnalyticsRun.objects.filter(job=job, subject=subject, started_at__lt=run.started_at - KEEP).delete()
 
 
 def last(job: str, subject: str) -> AnalyticsRun | None:

@@ -14,6 +14,7 @@ space, warehouse and JVM temporary files are under var/spark/; the web UI is off
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import shutil
@@ -28,6 +29,7 @@ from django.conf import settings
 
 _lock = threading.Lock()
 _session: Any = None
+_atexit_registered = False
 
 LOG4J = """\
 rootLogger.level = error
@@ -108,8 +110,11 @@ def conf() -> dict[str, str]:
 
 def session():
     """The process's SparkSession, started on first use and stopped at exit."""
-    global _session
+    global _session, _atexit_registered
     with _lock:
+        if _session is not None and not _alive(_session):
+            _forget(_session)  # the JVM died (killed, out of memory): start a new one for this job
+            _session = None
         if _session is None:
             if missing():
                 raise RuntimeError("缺少 " + "、".join(missing()))
@@ -125,8 +130,32 @@ def session():
             _session = builder.getOrCreate()
             _session.sparkContext.setLogLevel("ERROR")
             logging.getLogger("py4j").setLevel(logging.WARNING)
-            atexit.register(stop)
+            if not _atexit_registered:
+                atexit.register(stop)
+                _atexit_registered = True
         return _session
+
+
+def _alive(session) -> bool:
+    try:
+        return not session.sparkContext._jsc.sc().isStopped()
+    except Exception:
+        return False
+
+
+def _forget(session) -> None:
+    """Drop a session whose JVM is gone, and PySpark's handle on that JVM, so the next starts anew."""
+    from pyspark import SparkContext
+
+    with contextlib.suppress(Exception):
+        session.stop()
+    gateway = SparkContext._gateway
+    with contextlib.suppress(Exception):
+        if gateway is not None:
+            gateway.shutdown()
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    SparkContext._active_spark_context = None
 
 
 def stop() -> None:

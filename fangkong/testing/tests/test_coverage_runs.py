@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core import checks
+from django.utils import timezone
 
 from fangkong.analytics import engine, runs
 from fangkong.analytics import spark as fk_spark
@@ -61,7 +62,7 @@ def test_it_refreshes_the_other_rounds_when_one_fails(users, rnd, monkeypatch):
 def test_it_closes_a_run_a_killed_process_left_running(users, rnd):
     subject = f"round:{rnd.pk}"
     stale = AnalyticsRun.objects.create(job="coverage", subject=subject, engine=engine.DUCKDB,
-                                        started_at=dt.datetime(2022, 7, 4, tzinfo=dt.UTC))
+                                        started_at=timezone.now() - dt.timedelta(hours=2))
     refresh_coverage(rnd, acting_user=SYSTEM)
     stale.refresh_from_db()
     assert stale.status == BatchStatus.FAILED and "中断" in stale.error
@@ -79,3 +80,20 @@ def test_it_warns_when_spark_is_configured_but_cannot_run(settings, monkeypatch)
     assert [e.id for e in check_analytics_engine(None)] == ["fangkong.E010"]
     settings.FANGKONG_ANALYTICS = engine.DUCKDB
     assert check_analytics_engine(None) == []
+
+
+def test_it_says_why_a_spark_job_was_lost(settings):
+    settings.FANGKONG_SPARK_MASTER = "local[2]"
+    lost = ConnectionRefusedError(111, "Connection refused")
+    assert runs.reason_for(lost, engine.SPARK).startswith("Spark 进程意外退出（可能内存不足")
+    settings.FANGKONG_SPARK_MASTER = "spark://10.0.0.30:7077"
+    assert runs.reason_for(lost, engine.SPARK).startswith("无法连接 Spark（spark://10.0.0.30:7077）：")
+    assert runs.reason_for(KeyboardInterrupt(), engine.SPARK) == "计算被中断（Spark），未完成。"
+
+
+def test_it_prunes_finished_runs_after_a_month(users, rnd):
+    old = AnalyticsRun.objects.create(job="coverage", subject=f"round:{rnd.pk}", engine=engine.DUCKDB,
+                                      status=BatchStatus.DONE, started_at=dt.datetime(2022, 7, 4, tzinfo=dt.UTC))
+    refresh_coverage(rnd, acting_user=SYSTEM)
+    assert not AnalyticsRun.objects.filter(pk=old.pk).exists()
+    assert AnalyticsRun.objects.filter(subject=f"round:{rnd.pk}").count() == 1
