@@ -11,6 +11,13 @@ platform database — said so in the figures), the same Ibis coverage job, targe
 
 Both are compared with the same computation written as plain DuckDB SQL in the same run
 (`ratio_*` = Ibis job / plain SQL), and the two must give identical numbers.
+
+Spark (issue #17, item 6): the same Ibis job on PySpark (FANGKONG_SPARK_MASTER, local[2] by
+default) over the same Arrow tables — at city scale `coverage_spark_s` beside `coverage_duckdb_s`
+(roll-up and untested list), `ratio_spark_to_duckdb`, the session's start and the Arrow → Spark
+feed apart; on the county the job's Spark time beside DuckDB's. Both must give identical rows.
+BENCH_SPARK=0 leaves Spark out (or it is left out when Java or PySpark is missing). Sizes:
+BENCH_POPULATION (county), BENCH_CITY (city; 0 skips it), e.g. BENCH_POPULATION=20000 BENCH_CITY=200000.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ def timed(figures: dict, key: str) -> Iterator[None]:
 
 POPULATION = int(os.environ.get("BENCH_POPULATION", "1000000"))
 CITY = int(os.environ.get("BENCH_CITY", "10000000"))
+SPARK = os.environ.get("BENCH_SPARK", "1") != "0"
 POOL = 10
 PREVALENCE = 0.0005
 SEED = 2022
@@ -188,13 +196,13 @@ def _county(db: str, figures: dict) -> None:
             counts = ingest_results(rows, new_batch(None, file_name="bench.csv"))
         figures.update(results=len(rows), results_changed=counts["changed"], results_unknown=counts["unknown"],
                        resampling_tasks=counts["resampling_tasks"])
-        con = engine.connect()
+        con = engine.connect(kind=engine.DUCKDB)
         with timed(figures, "county_coverage_s"):
             out = refresh_coverage(rnd, acting_user=SYSTEM, con=con)
     figures["county_gaps"] = out["gaps"]
     figures["county_ingest_plus_coverage_s"] = round(figures["county_ingest_s"] + figures["county_coverage_s"], 3)
     # The same coverage, split: feed (database → Arrow → DuckDB), Ibis job, plain DuckDB SQL.
-    con = engine.connect()
+    con = engine.connect(kind=engine.DUCKDB)
     with timed(figures, "county_feed_s"):
         t = engine.feed(con, round_queries(rnd.pk, rnd.starts_on, "130724"), cov.SCHEMAS)
     with timed(figures, "county_ibis_job_s"):
@@ -207,6 +215,59 @@ def _county(db: str, figures: dict) -> None:
     figures["county_expected"], figures["county_sampled"] = landed.expected, landed.sampled
     figures["county_untested"], figures["county_duplicates"] = landed.untested, landed.duplicates
     figures["county_sampled_elsewhere"] = landed.sampled_elsewhere
+    if _spark_ready(figures):  # the job (database → Arrow → engine → Arrow) on each engine, not landed
+        queries = round_queries(rnd.pk, rnd.starts_on, "130724")
+        runs = {}
+        for kind in (engine.DUCKDB, engine.SPARK):
+            job = engine.connect(kind=kind)
+            with (timed_spark if kind == engine.SPARK else timed)(figures, f"county_coverage_{kind}_s"):
+                runs[kind] = cov.compute_coverage(queries, starts_on=rnd.starts_on, infant_age=3, con=job)
+            engine.release(job)
+        figures["county_ratio_spark_to_duckdb"] = round(
+            figures["county_coverage_spark_s"] / max(figures["county_coverage_duckdb_s"], 1e-3), 2)
+        figures["county_spark_equal_to_duckdb"] = all(
+            _sorted(getattr(runs[engine.SPARK], p)) == _sorted(getattr(runs[engine.DUCKDB], p))
+            for p in ("rollup", "gaps", "site_hours"))
+
+
+def _sorted(table) -> list:
+    return sorted((tuple(r.values()) for r in table.to_pylist()), key=repr)
+
+
+def _jvm_cpu_s() -> float:
+    """CPU seconds of Spark's JVM so far (local mode: the driver and its executor threads), which
+    the Python process's own CPU time (`*_cpu_s`) does not include."""
+    from fangkong.analytics import spark
+
+    pid = spark.session().sparkContext._gateway.proc.pid
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def timed_spark(figures: dict, key: str) -> Iterator[None]:
+    """`timed`, plus the JVM's CPU seconds as `<key>_jvm_cpu_s`."""
+    jvm = _jvm_cpu_s()
+    with timed(figures, key):
+        yield
+    figures[f"{key[:-2]}_jvm_cpu_s"] = round(_jvm_cpu_s() - jvm, 2)
+
+
+def _spark_ready(figures: dict) -> bool:
+    """Whether to time Spark here; its session started once (JVM start-up reported apart)."""
+    if not SPARK:
+        return False
+    from fangkong.analytics import spark
+
+    if spark.missing():
+        figures["spark_skipped"] = "缺少 " + "、".join(spark.missing())
+        return False
+    if "spark_start_s" not in figures:
+        with timed(figures, "spark_start_s"):
+            spark.session()
+            spark.session().sparkContext.parallelize([1]).count()  # the JVM fully up
+        figures["spark_master"] = spark.conf()["spark.master"]
+    return True
 
 
 CITY_SQL = """
@@ -245,7 +306,7 @@ def _city(figures: dict) -> None:
     from fangkong.analytics import coverage as cov
     from fangkong.analytics import engine
 
-    con = engine.connect()
+    con = engine.connect(kind=engine.DUCKDB)
     n = CITY
     per_grid = 840  # ~300 households of 2.8
     grids = -(-n // per_grid)
@@ -268,6 +329,31 @@ def _city(figures: dict) -> None:
                    city_untested=gaps, city_source="synthetic tables generated directly in DuckDB")
     figures["city_ratio_ibis_to_sql"] = round(figures["city_ibis_job_s"] / max(figures["city_plain_sql_s"], 1e-3), 2)
     figures["city_equal_to_plain_sql"] = _rows(ibis_rows) == _rows(sql_rows)
+    figures["coverage_duckdb_s"] = round(figures["city_ibis_job_s"] + figures["city_ibis_gaps_s"], 3)
+    if _spark_ready(figures):
+        _city_spark(con, day, ibis_rows, gaps, figures)
+
+
+def _city_spark(duck, day: dt.date, duck_rows, duck_gaps: int, figures: dict) -> None:
+    """The same Ibis job on Spark over the same tables, handed over as Arrow (as engine.feed does)."""
+    from fangkong.analytics import coverage as cov
+    from fangkong.analytics import engine
+
+    names = ("residents", "exemptions", "samplings", "tasks", "divisions")
+    arrow = {name: duck.table(name).to_pyarrow() for name in names}
+    con = engine.connect(kind=engine.SPARK)
+    try:
+        with timed_spark(figures, "city_spark_feed_s"):
+            t = {name: engine.put(con, name, arrow[name]) for name in names}
+        people = cov.person_status(t, day, 3)
+        with timed_spark(figures, "coverage_spark_s"):  # as the job does: the people table once, then both
+            people = engine.materialise(con, "people", people)
+            rows = engine.to_arrow(con, cov.rollup(cov.per_grid(people), t["divisions"]))
+            gaps = engine.to_arrow(con, cov.gaps(people)).num_rows
+    finally:
+        engine.release(con)
+    figures["ratio_spark_to_duckdb"] = round(figures["coverage_spark_s"] / max(figures["coverage_duckdb_s"], 1e-3), 2)
+    figures["city_spark_equal_to_duckdb"] = _rows(rows) == _rows(duck_rows) and gaps == duck_gaps
 
 
 def main(db: str) -> dict:

@@ -243,6 +243,16 @@ TASKS = {
     }
 }
 
+# The analytics engine of the jobs (coverage; co-presence and dedup): "duckdb" in this process,
+# or "spark" — the same Ibis expressions on Apache Spark (docs/DEPLOY.md, "Analytics on Spark").
+# FANGKONG_SPARK_MASTER is local[N] (a JVM beside the worker) or a cluster, spark://host:7077.
+FANGKONG_ANALYTICS = os.environ.get("FANGKONG_ANALYTICS", "duckdb").strip().lower()
+FANGKONG_SPARK_MASTER = os.environ.get("FANGKONG_SPARK_MASTER", "local[2]")
+FANGKONG_SPARK_DRIVER_MEMORY = os.environ.get("FANGKONG_SPARK_DRIVER_MEMORY", "1g")
+FANGKONG_SPARK_EXECUTOR_MEMORY = os.environ.get("FANGKONG_SPARK_EXECUTOR_MEMORY", "2g")
+FANGKONG_SPARK_PARTITIONS = int(os.environ.get("FANGKONG_SPARK_PARTITIONS", "4"))
+FANGKONG_SPARK_JAVA_OPTIONS = os.environ.get("FANGKONG_SPARK_JAVA_OPTIONS", "")  # extra JVM flags of the driver
+
 # SMS goes through a pluggable gateway; the default only logs.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "fangkong.core.notify.LoggingSmsGateway")
 

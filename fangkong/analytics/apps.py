@@ -6,3 +6,6 @@ class AnalyticsConfig(AppConfig):
     name = "fangkong.analytics"
     label = "analytics"
     verbose_name = _("分析引擎")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401

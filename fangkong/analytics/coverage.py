@@ -71,25 +71,25 @@ def compute_coverage(queries: Mapping[str, str], *, starts_on: dt.date, infant_a
                      con: ibis.BaseBackend | None = None) -> Coverage:
     """A round's coverage from the input tables the `queries` produce (see the module docstring)."""
     _check_inputs(queries, COVERAGE_INPUTS)
-    con = con or engine.connect()
-    t = engine.feed(con, {n: queries[n] for n in COVERAGE_INPUTS}, SCHEMAS)
-    # Materialised once: the roll-up and the untested list both read it.
-    people = con.create_table("people", person_status(t, starts_on, infant_age), temp=True, overwrite=True)
-    return Coverage(
-        rollup=con.to_pyarrow(rollup(per_grid(people), t["divisions"])),
-        gaps=con.to_pyarrow(gaps(people)),
-        site_hours=con.to_pyarrow(site_hours(t["samplings"])),
-        turnaround=con.to_pyarrow(turnaround(t["samplings"])).to_pylist()[0],
-    )
+    with engine.opened(con) as con:
+        t = engine.feed(con, {n: queries[n] for n in COVERAGE_INPUTS}, SCHEMAS)
+        # Materialised once: the roll-up and the untested list both read it.
+        people = engine.materialise(con, "people", person_status(t, starts_on, infant_age))
+        return Coverage(
+            rollup=engine.to_arrow(con, rollup(per_grid(people), t["divisions"])),
+            gaps=engine.to_arrow(con, gaps(people)),
+            site_hours=engine.to_arrow(con, site_hours(t["samplings"])),
+            turnaround=engine.to_arrow(con, turnaround(t["samplings"])).to_pylist()[0],
+        )
 
 
 def compute_household_week(queries: Mapping[str, str], *, week_start: dt.date, infant_age: int = 3,
                            con: ibis.BaseBackend | None = None) -> pa.Table:
     """Households done in the week per division: division_id, households, households_done, persons_done."""
     _check_inputs(queries, HOUSEHOLD_INPUTS)
-    con = con or engine.connect()
-    t = engine.feed(con, {n: queries[n] for n in HOUSEHOLD_INPUTS}, SCHEMAS)
-    return con.to_pyarrow(household_week(t, week_start, infant_age))
+    with engine.opened(con) as con:
+        t = engine.feed(con, {n: queries[n] for n in HOUSEHOLD_INPUTS}, SCHEMAS)
+        return engine.to_arrow(con, household_week(t, week_start, infant_age))
 
 
 def person_status(t: dict[str, ibis.Table], starts_on: dt.date, infant_age: int) -> ibis.Table:

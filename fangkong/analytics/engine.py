@@ -6,27 +6,111 @@ or, inside an open transaction (tests, or a job that must see its own uncommitte
 through Django's own connection. Jobs are Ibis expressions over the fed tables, so the same
 job runs on Apache Spark by connecting Ibis to `ibis.pyspark` and feeding the same tables.
 `land` writes result rows back into the database (roll-up tables) in one set-based statement.
+
+Which engine runs the jobs is a setting: `FANGKONG_ANALYTICS=duckdb` (default, in this process)
+or `spark` (`analytics.spark`: PySpark local or a cluster). `connect` opens the configured one;
+`put`, `materialise` and `release` are the only places the two differ.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import ibis
 import pyarrow as pa
+from django.conf import settings
 from django.db import connection
 
 from fangkong.core.bulk import datetime_adapter, db_value, insert_rows
 
+DUCKDB, SPARK = "duckdb", "spark"
+ENGINES = (DUCKDB, SPARK)
 
-def connect(threads: int | None = None) -> ibis.BaseBackend:
-    """An in-memory DuckDB through Ibis, clock in UTC like the database."""
+
+def configured() -> str:
+    """The engine the settings name (FANGKONG_ANALYTICS)."""
+    return settings.FANGKONG_ANALYTICS
+
+
+def connect(threads: int | None = None, *, kind: str | None = None) -> ibis.BaseBackend:
+    """The analytics engine through Ibis: an in-memory DuckDB, clock in UTC like the database,
+    or (`kind="spark"`, or FANGKONG_ANALYTICS=spark) a session of the process's Spark."""
+    kind = kind or configured()
+    if kind == SPARK:
+        from . import spark
+
+        return spark.connect()
+    if kind != DUCKDB:
+        raise ValueError(f"FANGKONG_ANALYTICS 应为 duckdb 或 spark，而不是 {kind!r}")
     con = ibis.duckdb.connect()
     con.raw_sql("SET TimeZone = 'UTC'")
     if threads:
         con.raw_sql(f"SET threads = {int(threads)}")
     return con
+
+
+def is_spark(con: ibis.BaseBackend) -> bool:
+    return con.name == "pyspark"
+
+
+def kind_of(con: ibis.BaseBackend | None) -> str:
+    """The engine a job runs on: the caller's connection's, else the configured one."""
+    if con is None:
+        return configured()
+    return SPARK if is_spark(con) else DUCKDB
+
+
+def put(con: ibis.BaseBackend, name: str, table: pa.Table) -> ibis.Table:
+    """An Arrow table as a table of the job (DuckDB: temporary table; Spark: temporary view)."""
+    if is_spark(con):
+        from . import spark
+
+        return spark.put(con, name, table)
+    return con.create_table(name, obj=table, temp=True, overwrite=True)
+
+
+def materialise(con: ibis.BaseBackend, name: str, expr: ibis.Table) -> ibis.Table:
+    """An intermediate result computed once, for the job's next steps to read."""
+    if is_spark(con):
+        from . import spark
+
+        return spark.materialise(con, name, expr)
+    return con.create_table(name, expr, temp=True, overwrite=True)
+
+
+def release(con: ibis.BaseBackend) -> None:
+    """Free what a job left in the engine (the Spark session itself stays for the next job)."""
+    if is_spark(con):
+        from . import spark
+
+        spark.release(con)
+    else:
+        con.disconnect()
+
+
+def to_arrow(con: ibis.BaseBackend, expr: ibis.Table) -> pa.Table:
+    """A result as Arrow in the expression's own types, whichever engine ran it (Spark straight
+    to Arrow, not through pandas as Ibis does)."""
+    if is_spark(con):
+        from . import spark
+
+        return spark.to_arrow(con, expr)
+    return con.to_pyarrow(expr)
+
+
+@contextmanager
+def opened(con: ibis.BaseBackend | None = None) -> Iterator[ibis.BaseBackend]:
+    """The caller's engine, or one opened for this job and released after it."""
+    if con is not None:
+        yield con
+        return
+    con = connect()
+    try:
+        yield con
+    finally:
+        release(con)
 
 
 def _adbc_connection():
@@ -109,9 +193,8 @@ def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | No
 
 def feed(con: ibis.BaseBackend, queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None,
          ) -> dict[str, ibis.Table]:
-    """Source SELECTs → Arrow → temporary DuckDB tables, returned as Ibis tables."""
-    return {name: con.create_table(name, obj=table, temp=True, overwrite=True)
-            for name, table in fetch_arrow(queries, schemas).items()}
+    """Source SELECTs → Arrow → the engine's tables (DuckDB or Spark), returned as Ibis tables."""
+    return {name: put(con, name, table) for name, table in fetch_arrow(queries, schemas).items()}
 
 
 def land(table: str, columns: Sequence[str], data: pa.Table, *, delete_where: str = "",

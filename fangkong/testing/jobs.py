@@ -4,6 +4,7 @@ re-sampling. Each is a plain function (tests and the CLI call it) plus a django-
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from fangkong.analytics import coverage as cov
-from fangkong.analytics import engine
+from fangkong.analytics import engine, runs
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM, require_role
 from fangkong.core.choices import DivisionLevel
@@ -26,6 +27,8 @@ ROLLUP_COLUMNS = ["division_id", "level", *cov.COUNT_COLUMNS]
 # Coverage follows new samples and results within minutes: at most one queued refresh per round
 # in this window, run at its end so a burst of uploads costs one computation.
 REFRESH_DEBOUNCE = dt.timedelta(seconds=60)
+logger = logging.getLogger(__name__)
+COVERAGE_JOB, HOUSEHOLD_JOB = "coverage", "household_week"  # analytics.runs job names
 
 
 def request_coverage_refresh(round_ids) -> int:
@@ -59,8 +62,25 @@ def refresh_coverage(rnd: SamplingRound, *, acting_user: Any, now: dt.datetime |
     now = now or timezone.now()
     county = (Division.objects.filter(level=DivisionLevel.COUNTY, path=rnd.division.path[:6]).first()
               or rnd.division)
-    result = cov.compute_coverage(round_queries(rnd.pk, rnd.starts_on, county.path), starts_on=rnd.starts_on,
-                                  infant_age=rnd.infant_age, con=con)
+    with runs.recorded(COVERAGE_JOB, coverage_subject(rnd), kind=engine.kind_of(con)):
+        result = cov.compute_coverage(round_queries(rnd.pk, rnd.starts_on, county.path), starts_on=rnd.starts_on,
+                                      infant_age=rnd.infant_age, con=con)
+        figures = _land_coverage(rnd, result, now)
+    rnd.coverage_at, rnd.figures = now, figures
+    return {"divisions": result.rollup.num_rows, "gaps": result.gaps.num_rows,
+            "site_hours": result.site_hours.num_rows, **figures}
+
+
+def coverage_subject(rnd: SamplingRound) -> str:
+    """The key of a round's coverage runs (analytics.runs)."""
+    return f"round:{rnd.pk}"
+
+
+def last_coverage_run(rnd: SamplingRound):
+    return runs.last(COVERAGE_JOB, coverage_subject(rnd))
+
+
+def _land_coverage(rnd: SamplingRound, result: cov.Coverage, now: dt.datetime) -> dict:
     where = f"round_id = {int(rnd.pk)}"
     with transaction.atomic():
         engine.land("testing_coveragerollup", ROLLUP_COLUMNS, result.rollup, delete_where=where,
@@ -72,16 +92,16 @@ def refresh_coverage(rnd: SamplingRound, *, acting_user: Any, now: dt.datetime |
         figures = {k: (round(v, 2) if isinstance(v, float) else v) for k, v in result.turnaround.items()}
         figures["unknown_results"] = UnmatchedResult.objects.filter(resolved_at__isnull=True).count()
         SamplingRound.objects.filter(pk=rnd.pk).update(coverage_at=now, figures=figures)
-    rnd.coverage_at, rnd.figures = now, figures
-    return {"divisions": result.rollup.num_rows, "gaps": result.gaps.num_rows,
-            "site_hours": result.site_hours.num_rows, **figures}
+    return figures
 
 
 def refresh_household_week(county: Division, week_start: dt.date, *, now: dt.datetime | None = None,
                            con=None) -> int:
     """全县N户,本周落实了N户N人: the week's household roll-ups of a county (a job: derived data)."""
     now = now or timezone.now()
-    rows = cov.compute_household_week(household_queries(week_start, county.path), week_start=week_start, con=con)
+    with runs.recorded(HOUSEHOLD_JOB, f"county:{county.path}", kind=engine.kind_of(con)):
+        rows = cov.compute_household_week(household_queries(week_start, county.path), week_start=week_start,
+                                          con=con)
     sub = f"SELECT id FROM core_division WHERE path LIKE '{county.path}%'"
     return engine.land("testing_householdweekrollup", ["division_id", "households", "households_done", "persons_done"],
                        rows, delete_where=f"week_start = '{week_start.isoformat()}' AND division_id IN ({sub})",
@@ -117,10 +137,18 @@ def testing_tick() -> dict:
     out = {"overdue": flag_overdue_resampling(now=now), "rounds": 0}
     with audit.audit_context(source="job"):
         for rnd in active_rounds(timezone.localdate(now)):
-            refresh_coverage(rnd, acting_user=SYSTEM, now=now)
+            try:
+                refresh_coverage(rnd, acting_user=SYSTEM, now=now)
+            except runs.AnalyticsFailed as exc:  # recorded on the run; the other rounds still refresh
+                logger.error("coverage of round %s failed: %s", rnd.pk, exc.reason)
+                out.setdefault("failed", []).append(rnd.pk)
+                continue
             out["rounds"] += 1
         for county in Division.objects.filter(level=DivisionLevel.COUNTY):
-            refresh_household_week(county, week_start_of(timezone.localdate(now)), now=now)
+            try:
+                refresh_household_week(county, week_start_of(timezone.localdate(now)), now=now)
+            except runs.AnalyticsFailed as exc:
+                logger.error("household week of %s failed: %s", county.path, exc.reason)
     return out
 
 

@@ -46,3 +46,26 @@ def test_it_knows_no_app_that_asks_it():
                     found.append(f"{path.name}: {node.module}")
         found += [f"{path.name}: {t}" for t in ("testing_", "registry_", "screening_", "control_") if t in text]
     assert found == []
+
+
+def test_it_starts_spark_with_local_settings(settings, tmp_path):
+    """Spark local: UI off, few partitions, bounded driver memory, files under var/, loopback
+    only, nothing downloaded; a cluster gets fixed driver ports for its firewall."""
+    from fangkong.analytics import spark
+
+    settings.VAR_DIR, settings.FANGKONG_SPARK_MASTER = tmp_path, "local[2]"
+    conf = spark.conf()
+    assert conf["spark.ui.enabled"] == "false" and conf["spark.sql.shuffle.partitions"] == "4"
+    assert conf["spark.driver.memory"] == "1g" and conf["spark.driver.bindAddress"] == "127.0.0.1"
+    assert conf["spark.sql.execution.arrow.pyspark.enabled"] == "true"
+    assert all(conf[k].startswith(str(tmp_path / "spark")) for k in ("spark.local.dir", "spark.sql.warehouse.dir",
+                                                                      "spark.jars.ivy"))
+    assert "spark.jars.packages" not in conf and "-Duser.timezone=UTC" in conf["spark.driver.extraJavaOptions"]
+    settings.FANGKONG_SPARK_MASTER = "spark://10.0.0.30:7077"
+    cluster = spark.conf()
+    assert cluster["spark.driver.port"] == "7078" and "spark.driver.bindAddress" not in cluster
+
+
+def test_it_refuses_an_unknown_engine(settings):
+    with pytest.raises(ValueError, match="FANGKONG_ANALYTICS 应为 duckdb 或 spark"):
+        engine.connect(kind="hadoop")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from fangkong.analytics.runs import AnalyticsFailed
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.identity import InvalidValue
@@ -87,6 +88,7 @@ class RoundView(LoginRequiredMixin, TemplateView):
             unknown=UnmatchedResult.objects.restrict(user).filter(resolved_at__isnull=True).count(),
             pending=rnd.samples.filter(status__in=[SampleStatus.SEALED, SampleStatus.OPEN]).count(),
             can_refresh=may_refresh(user),
+            last_run=jobs.last_coverage_run(rnd),
         )
         return ctx
 
@@ -94,8 +96,12 @@ class RoundView(LoginRequiredMixin, TemplateView):
         rnd = get_object_or_404(SamplingRound.objects.restrict(request.user), pk=pk)
         if not may_refresh(request.user):
             raise PermissionDenied("没有重算覆盖率的权限")
-        jobs.refresh_coverage(rnd, acting_user=request.user)
-        messages.success(request, "覆盖率已重新计算")
+        try:
+            jobs.refresh_coverage(rnd, acting_user=request.user)
+        except AnalyticsFailed as exc:  # recorded on the run; the page shows it until a run succeeds
+            messages.error(request, _("覆盖率计算失败：%(reason)s") % {"reason": exc.reason})
+        else:
+            messages.success(request, "覆盖率已重新计算")
         return redirect(request.get_full_path())
 
 
