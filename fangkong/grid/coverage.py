@@ -24,6 +24,8 @@ PEOPLE_FIGURES = ("people", "people_visited", "people_unmet", "people_refused", 
 FIGURE_STATUS = {"visited": VisitStatus.VISITED, "not_home": VisitStatus.NOT_HOME, "unmet": VisitStatus.UNMET,
                  "refused": VisitStatus.REFUSED, "people_visited": VisitStatus.VISITED,
                  "people_unmet": VisitStatus.UNMET, "people_refused": VisitStatus.REFUSED}
+# Figures that open another list than the households of one status.
+UNVISITED_FIGURE, FOUND_FIGURE = "unvisited", "found"
 
 
 @dataclass

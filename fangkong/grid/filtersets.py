@@ -51,6 +51,8 @@ class MemberAnswerFilterSet(filters.FilterSet):
 
 
 class QuestionnaireFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("标题"), field_name="title", lookup_expr="contains")
+
     class Meta:
         model = Questionnaire
-        fields = ["number"]
+        fields = ["number", "q"]

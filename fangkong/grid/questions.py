@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .choices import QuestionType
+
 FIRST_TITLE = "地毯式排摸入户问卷"
 FIRST_QUESTIONS: list[dict[str, Any]] = [
     {"key": "presence", "label": "在家情况", "type": "choice", "choices": [["present", "在家"], ["away", "外出"]]},
@@ -19,7 +21,7 @@ FIRST_QUESTIONS: list[dict[str, Any]] = [
 ]
 # Keys the actions read: presence and where (the registry's status), the phone of a found person.
 PRESENCE, AWAY_TO, TRAVEL_PLACE = "presence", "away_to", "travel_place"
-TYPES = {"choice", "bool", "text"}
+TYPES = set(QuestionType.values)
 
 
 def check_questions(questions: Any) -> list[str]:
@@ -36,7 +38,7 @@ def check_questions(questions: Any) -> list[str]:
         keys.add(q["key"])
         if q.get("type") not in TYPES:
             errors.append(f"第{i}题的类型应为 choice、bool 或 text")
-        if q.get("type") == "choice" and not q.get("choices"):
+        if q.get("type") == QuestionType.CHOICE and not q.get("choices"):
             errors.append(f"第{i}题是单选题，需要选项")
     if PRESENCE not in keys:
         errors.append("问卷必须包含“在家情况”(presence)")

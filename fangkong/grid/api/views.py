@@ -58,3 +58,6 @@ class MemberAnswerViewSet(ScopedReadOnlyViewSet):
     queryset = MemberAnswer.objects.all()
     serializer_class = S.MemberAnswerSerializer
     filterset_class = MemberAnswerFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("visit")  # the audit of a full view reads its grid

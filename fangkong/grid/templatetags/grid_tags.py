@@ -6,6 +6,9 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from ..choices import MemberKind
+from ..coverage import FOUND_FIGURE, UNVISITED_FIGURE
+
 register = template.Library()
 
 
@@ -28,8 +31,8 @@ def figure_link(sweep: Any, division: Any, key: str, value: int, statuses: dict[
     url = f"{reverse('grid:visit_list')}?sweep={sweep.pk}&division={division.pk}"
     if key in statuses:
         url += f"&status={statuses[key]}"
-    elif key == "unvisited":
+    elif key == UNVISITED_FIGURE:
         url += "&unvisited=true"
-    elif key == "found":
-        url = f"{reverse('grid:memberanswer_list')}?sweep={sweep.pk}&division={division.pk}&kind=new_resident"
+    elif key == FOUND_FIGURE:
+        url = f"{reverse('grid:memberanswer_list')}?sweep={sweep.pk}&division={division.pk}&kind={MemberKind.NEW_RESIDENT.value}"
     return format_html('<a href="{}">{}</a>', url, value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -137,12 +136,12 @@ class QuestionnaireListView(ObjectListView):
     model, table, filterset_class = Questionnaire, QuestionnaireTable, QuestionnaireFilterSet
 
 
-class QuestionnaireDetailView(ObjectDetailView):
-    model, table = Questionnaire, QuestionnaireTable
+class QuestionnaireDetailView(ScopedView, View):
+    """One version's questions (reference data: every grid role may read it)."""
+
+    model = Questionnaire
     template_name = "grid/questionnaire_detail.html"
 
     def get(self, request, pk: int):
         q = self.get_object()
-        if not may(request.user, q, VIEW):
-            raise PermissionDenied
         return render(request, self.template_name, {"object": q, **self.links(q)})

@@ -25,6 +25,9 @@ from ..models import MemberAnswer, Sweep, Visit
 from ..tables import MemberAnswerTable, VisitTable
 
 LIVING = (ResidentStatus.PRESENT, ResidentStatus.AWAY)
+# The household's own actions, by the URL's last segment.
+MEMBER, FOUND = "member", "found"
+NOTE_ACTIONS = {"not_home": actions.do_record_not_home, "refused": actions.do_record_refused}
 
 
 class MySweepsView(ScopedView, View):
@@ -95,7 +98,7 @@ class VisitActionView(ScopedView, View):
         back = HttpResponseRedirect(reverse("grid:visit", args=[visit.pk]))
         q = visit.sweep.questionnaire
         try:
-            if what == "member":
+            if what == MEMBER:
                 member = get_object_or_404(Resident.objects.restrict(request.user), pk=resident)
                 if request.POST.get("unchanged"):
                     call_action(request, actions.do_record_member, visit, member, acting_user=request.user,
@@ -107,7 +110,7 @@ class VisitActionView(ScopedView, View):
                     call_action(request, actions.do_record_member, visit, member, form.answers(),
                                 acting_user=request.user, phone=form.cleaned_data["phone"],
                                 success=_("已登记：%(name)s") % {"name": member.name})
-            elif what == "found":
+            elif what == FOUND:
                 form = FoundPersonForm(request.POST, questionnaire=q, prefix="f")
                 if not form.is_valid():
                     return _invalid(request, form, back)
@@ -115,11 +118,11 @@ class VisitActionView(ScopedView, View):
                 call_action(request, actions.do_add_found_person, visit, acting_user=request.user, name=d["name"],
                             kind=d["kind"], id_number=d["id_number"], phone=d["phone"], answers=form.answers(),
                             success=_("已新增人员：%(name)s") % {"name": d["name"]})
-            elif what in ("not_home", "refused"):
+            elif what in NOTE_ACTIONS:
                 form = NoteForm(request.POST)
                 note = form.cleaned_data["note"] if form.is_valid() else ""
-                fn = actions.do_record_not_home if what == "not_home" else actions.do_record_refused
-                call_action(request, fn, visit, acting_user=request.user, note=note, success=_("已登记"))
+                call_action(request, NOTE_ACTIONS[what], visit, acting_user=request.user, note=note,
+                            success=_("已登记"))
                 return HttpResponseRedirect(reverse("grid:my_households", args=[visit.sweep_id]))
         except ActionFailed:
             pass
