@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .choices import QuestionType
 
 FIRST_TITLE = "地毯式排摸入户问卷"
@@ -27,19 +29,19 @@ TYPES = set(QuestionType.values)
 def check_questions(questions: Any) -> list[str]:
     """What is wrong with a list of questions (Chinese messages); empty when it is usable."""
     if not isinstance(questions, list) or not questions:
-        return ["问卷至少要有一个问题"]
+        return [_("问卷至少要有一个问题")]
     errors, keys = [], set()
     for i, q in enumerate(questions, 1):
         if not isinstance(q, dict) or not q.get("key") or not q.get("label"):
-            errors.append(f"第{i}题缺少编号或题目")
+            errors.append(_("第%(n)s题缺少编号或题目") % {"n": i})
             continue
         if q["key"] in keys:
-            errors.append(f"第{i}题的编号{q['key']}重复")
+            errors.append(_("第%(n)s题的编号%(key)s重复") % {"n": i, "key": q["key"]})
         keys.add(q["key"])
         if q.get("type") not in TYPES:
-            errors.append(f"第{i}题的类型应为 choice、bool 或 text")
+            errors.append(_("第%(n)s题的类型应为 choice、bool 或 text") % {"n": i})
         if q.get("type") == QuestionType.CHOICE and not q.get("choices"):
-            errors.append(f"第{i}题是单选题，需要选项")
+            errors.append(_("第%(n)s题是单选题，需要选项") % {"n": i})
     if PRESENCE not in keys:
-        errors.append("问卷必须包含“在家情况”(presence)")
+        errors.append(_("问卷必须包含“在家情况”(presence)"))
     return errors
