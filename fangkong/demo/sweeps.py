@@ -17,6 +17,7 @@ from fangkong.grid.choices import MemberKind
 from fangkong.grid.models import Questionnaire, Visit
 from fangkong.grid.questions import FIRST_QUESTIONS, FIRST_TITLE
 from fangkong.registry.choices import ResidentStatus
+from fangkong.registry.generator import named_users
 from fangkong.registry.models import Resident
 
 
@@ -46,7 +47,7 @@ def _walk(sweep, worker: User, rng: random.Random, households: int, risk: bool) 
 
 
 def seed_sweeps(commander: User, rng: random.Random) -> str:
-    worker = User.objects.filter(username="grid").first()
+    worker = named_users().get("grid")  # the demo's named grid worker
     county = Division.objects.filter(level=DivisionLevel.COUNTY).first()
     if worker is None or county is None or worker.division is None:
         return "无网格员,未生成排摸"

@@ -40,7 +40,7 @@ class Questionnaire(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}(第{self.number}版)"
+        return gettext("%(title)s(第%(number)s版)") % {"title": self.title, "number": self.number}
 
     def question(self, key: str) -> dict[str, Any] | None:
         return next((q for q in self.questions if q.get("key") == key), None)

@@ -104,3 +104,12 @@ def test_a_new_questionnaire_version_leaves_the_old_one_and_its_sweeps_alone(use
         do_new_questionnaire_version(acting_user=users["commander"], title="坏的", questions=[{"key": "x"}])
     with pytest.raises(PermissionDenied):
         do_new_questionnaire_version(acting_user=users["township"], title="x", questions=questions)
+
+
+def test_every_coverage_figure_is_a_named_metric():
+    from fangkong.metrics.catalog import get
+
+    from ..coverage import HOUSEHOLD_FIGURES, PEOPLE_FIGURES
+
+    for name in HOUSEHOLD_FIGURES + PEOPLE_FIGURES:
+        assert get(f"sweep.{name}").definition
