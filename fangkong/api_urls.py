@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
+from fangkong.grid.api.urls import router as grid_router
 from fangkong.registry.api.urls import router as registry_router
 from fangkong.screening.api.urls import urlpatterns as screening_api
 from fangkong.testing.api.urls import urlpatterns as testing_api
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include(screening_api)),
     path("", include(control_router.urls)),
     path("", include(testing_api)),
+    path("", include(grid_router.urls)),
 ]

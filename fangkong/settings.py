@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.control",
     "fangkong.testing",
+    "fangkong.grid",
     "fangkong.analytics",
     "fangkong.metrics",
     "fangkong.demo",

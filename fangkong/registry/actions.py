@@ -3,7 +3,7 @@
 Residents and households are created, changed and deleted through `core.actions.do_create` /
 `do_update` / `do_delete` (the API's generic viewset); the import's rows through
 `registry.imports`. What is left is the step between them: the user confirms the column mapping
-of their own upload and starts it.
+of their own upload and starts it; and what a door-to-door sweep learns about a resident.
 """
 
 from __future__ import annotations
@@ -11,14 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core.actions import SystemActor, action, is_system
-from fangkong.core.choices import BatchStatus
+from fangkong.core import audit
+from fangkong.core.actions import SystemActor, action, is_system, require
+from fangkong.core.choices import AuditAction, BatchStatus
 from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Batch, User
+from fangkong.core.scoping import CHANGE
 
+from .choices import ResidentStatus
 from .imports import BATCH_KIND, may_import, start_upload
+from .models import Resident
 
 
 def require_own_upload(acting_user: User | SystemActor, batch: Batch) -> None:
@@ -47,3 +52,38 @@ def do_start_import(batch: Batch, mapping: dict[str, Any], *, acting_user: User 
         batch.refresh_from_db()
         return batch
 
+
+
+# What a sweep may tell the registry about a resident: present or away (and where), the phone.
+SWEEP_STATUSES = (ResidentStatus.PRESENT, ResidentStatus.AWAY)
+
+
+@action
+def do_learn_from_sweep(resident: Resident, *, acting_user: User | SystemActor, status: str = "",
+                        away_to: str | None = None, phone: str = "", sweep: str = "") -> dict[str, list]:
+    """排摸更新台账: a sweep's answer changes a resident's status (在家 / 外出 and where) or phone.
+
+    Only what differs is written, audited with before and after and the sweep's name (the audit
+    log's verb `learn_from_sweep` is the administrators' review list); returns the changes."""
+    require(acting_user, resident, CHANGE)
+    if status and status not in SWEEP_STATUSES:
+        raise ValueError(f"a sweep sets only present / away, not {status!r}")
+    stored = Resident.objects.select_for_update().get(pk=resident.pk)
+    wanted: dict[str, str] = {}
+    if status and stored.status in SWEEP_STATUSES and stored.status != status:
+        wanted["status"] = status
+    if away_to is not None and (status or stored.status) == ResidentStatus.AWAY and stored.away_to != away_to:
+        wanted["away_to"] = away_to[:128]
+    if status == ResidentStatus.PRESENT and stored.away_to:
+        wanted["away_to"] = ""
+    if phone and stored.phone != phone:
+        wanted["phone"] = phone
+    if not wanted:
+        return {}
+    changes = {k: [getattr(stored, k), v] for k, v in wanted.items()}
+    Resident.objects.filter(pk=stored.pk).update(**wanted, updated_at=timezone.now())
+    for k, v in wanted.items():
+        setattr(resident, k, v)
+    audit.record(AuditAction.UPDATE, resident, verb="learn_from_sweep",
+                 changes={**changes, "sweep": [None, sweep]} if sweep else changes)
+    return changes

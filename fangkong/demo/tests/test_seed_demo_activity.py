@@ -30,6 +30,11 @@ def test_it_seeds_screening_control_and_testing_once(users, django_capture_on_co
     assert SamplingRound.objects.count() == 1
     assert Sampling.objects.count() > 50
     assert Sample.objects.filter(result="positive").count() == 1
+    from fangkong.grid.models import MemberAnswer, Sweep, Visit
+
+    in_progress = Sweep.objects.get(status="open")
+    assert in_progress.previous is not None and Visit.objects.filter(sweep=in_progress, status="visited").exists()
+    assert MemberAnswer.objects.filter(visit__sweep=in_progress, risk=True, lead__isnull=False).exists()
     before = (Lead.objects.count(), Sample.objects.count(), Measure.objects.count())
     call_command("seed_demo_activity", "--if-empty", verbosity=0)
     assert (Lead.objects.count(), Sample.objects.count(), Measure.objects.count()) == before

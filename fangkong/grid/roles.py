@@ -1,0 +1,15 @@
+"""Who may do what on the grid line: start sweeps, see them, walk the households."""
+
+from fangkong.core.choices import Role
+from fangkong.core.scoping import roles
+
+GRID_VIEWERS = roles(
+    Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC, Role.AUDITOR,
+)
+# The command centre over the county, a township cadre within their township.
+SWEEP_ORGANISERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE)
+# Who records a household's visit: its grid worker, and the cadres above who walk with them.
+VISITORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
+QUESTIONNAIRE_EDITORS = roles(Role.COMMAND_CENTER)
+# Whose own households a sweep lists on the phone ("我的排摸").
+WALKERS = roles(Role.GRID_WORKER, Role.VILLAGE_CADRE)

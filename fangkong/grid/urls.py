@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import sweeps, walk
+
+app_name = "grid"
+urlpatterns = [
+    path("sweeps/", sweeps.SweepListView.as_view(), name="sweep_list"),
+    path("sweeps/start/", sweeps.SweepStartView.as_view(), name="sweep_start"),
+    path("sweeps/<int:pk>/", sweeps.SweepDetailView.as_view(), name="sweep"),
+    path("sweeps/<int:pk>/close/", sweeps.SweepCloseView.as_view(), name="sweep_close"),
+    path("sweeps/<int:pk>/coverage/", sweeps.CoverageView.as_view(), name="coverage"),
+    path("sweeps/<int:pk>/diff/", sweeps.SweepDiffView.as_view(), name="diff"),
+    path("sweeps/<int:pk>/mine/", walk.MyHouseholdsView.as_view(), name="my_households"),
+    path("my/", walk.MySweepsView.as_view(), name="my_sweeps"),
+    path("visits/", walk.VisitListView.as_view(), name="visit_list"),
+    path("visits/<int:pk>/", walk.VisitDetailView.as_view(), name="visit"),
+    path("visits/<int:pk>/member/<int:resident>/", walk.VisitActionView.as_view(), {"what": "member"},
+         name="visit_member"),
+    path("visits/<int:pk>/<slug:what>/", walk.VisitActionView.as_view(), name="visit_action"),
+    path("answers/", walk.MemberAnswerListView.as_view(), name="memberanswer_list"),
+    path("answers/<int:pk>/", walk.MemberAnswerDetailView.as_view(), name="memberanswer"),
+    path("questionnaires/", sweeps.QuestionnaireListView.as_view(), name="questionnaire_list"),
+    path("questionnaires/<int:pk>/", sweeps.QuestionnaireDetailView.as_view(), name="questionnaire"),
+]
