@@ -50,7 +50,7 @@ def seed_sweeps(commander: User, rng: random.Random) -> str:
     worker = named_users().get("grid")  # the demo's named grid worker
     county = Division.objects.filter(level=DivisionLevel.COUNTY).first()
     if worker is None or county is None or worker.division is None:
-        return "无网格员,未生成排摸"
+        return "无网格员，未生成排摸"
     if not Questionnaire.objects.exists():
         Questionnaire.objects.create(number=1, title=FIRST_TITLE, questions=FIRST_QUESTIONS, note="首版")
     township = worker.division.parent.parent
@@ -61,4 +61,4 @@ def seed_sweeps(commander: User, rng: random.Random) -> str:
     second = actions.do_start_sweep(acting_user=commander, name="第二轮地毯式排摸", areas=[county], due_at=due,
                                     previous=first)
     walked = _walk(second, worker, rng, 8, risk=True)
-    return f"排摸 {second.households} 户, 已走访 {walked} 户"
+    return f"排摸 {second.households} 户，已走访 {walked} 户"

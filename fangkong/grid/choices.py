@@ -12,7 +12,7 @@ class VisitStatus(models.TextChoices):
     tries it is 未遇 (counted, no longer on the worker's list)."""
 
     PENDING = "pending", _("待走访")
-    NOT_HOME = "not_home", _("不在家(待再访)")
+    NOT_HOME = "not_home", _("不在家（待再访）")
     UNMET = "unmet", _("未遇")
     REFUSED = "refused", _("拒绝")
     VISITED = "visited", _("已走访")
@@ -40,8 +40,8 @@ class QuestionType(models.TextChoices):
 
 
 class CoverageLevel(models.TextChoices):
-    TOWNSHIP = "township", _("乡镇(街道)")
-    VILLAGE = "village", _("村(社区)")
+    TOWNSHIP = "township", _("乡镇（街道）")
+    VILLAGE = "village", _("村（社区）")
     GRID = "grid", _("网格")
 
 

@@ -18,7 +18,7 @@ from .models import Questionnaire, Sweep
 class SweepStartForm(forms.Form):
     name = forms.CharField(label=_("排摸名称"), max_length=100)
     areas = forms.ModelMultipleChoiceField(label=_("排摸区域"), queryset=Division.objects.none(),
-                                           help_text=_("可多选乡镇(街道)、村(社区)或网格"))
+                                           help_text=_("可多选乡镇（街道）、村（社区）或网格"))
     due_at = forms.DateTimeField(label=_("完成时限"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     questionnaire = forms.ModelChoiceField(label=_("排摸问卷"), queryset=Questionnaire.objects.all(),
                                            empty_label=None)
@@ -57,7 +57,7 @@ class AnswerForm(forms.Form):
 
 
 class MemberForm(AnswerForm):
-    phone = forms.CharField(label=_("联系电话(有变化时填写)"), max_length=20, required=False)
+    phone = forms.CharField(label=_("联系电话（有变化时填写）"), max_length=20, required=False)
 
 
 class FoundPersonForm(AnswerForm):

@@ -18,7 +18,7 @@ FIRST_QUESTIONS: list[dict[str, Any]] = [
     {"key": "travel_place", "label": "途经地区", "type": "text"},
     {"key": "symptoms", "label": "有无发热、咳嗽、乏力等症状", "type": "bool", "risk_if": True},
     {"key": "vaccinated", "label": "已完成疫苗接种", "type": "bool"},
-    {"key": "key_job", "label": "重点人群岗位(如冷链、医务、快递)", "type": "text"},
+    {"key": "key_job", "label": "重点人群岗位（如冷链、医务、快递）", "type": "text"},
     {"key": "bedridden", "label": "卧床或行动不便", "type": "bool"},
 ]
 # Keys the actions read: presence and where (the registry's status), the phone of a found person.

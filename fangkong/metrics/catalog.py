@@ -70,12 +70,12 @@ HOUSEHOLDS = _("户")
 register(
     # 地毯式排摸 (grid.coverage): one grouped count of a sweep's households, scoped to the viewer.
     Metric("sweep.households", _("应排摸户数"), HOUSEHOLDS, _("发起排摸时区域内各网格常住人口台账的户数，每户一条走访")),
-    Metric("sweep.visited", _("已走访户数"), HOUSEHOLDS, _("至少登记了一名成员(台账人员或新发现人员)的户数")),
-    Metric("sweep.not_home", _("不在家待再访户数"), HOUSEHOLDS, _("上门不在家、尚未达到上门次数上限的户数(仍计入未走访)")),
+    Metric("sweep.visited", _("已走访户数"), HOUSEHOLDS, _("至少登记了一名成员（台账人员或新发现人员）的户数")),
+    Metric("sweep.not_home", _("不在家待再访户数"), HOUSEHOLDS, _("上门不在家、尚未达到上门次数上限的户数（仍计入未走访）")),
     Metric("sweep.unmet", _("未遇户数"), HOUSEHOLDS, _("上门不在家达到本轮次数上限的户数")),
     Metric("sweep.refused", _("拒绝排摸户数"), HOUSEHOLDS, _("拒绝配合排摸的户数")),
     Metric("sweep.unvisited", _("未走访户数"), HOUSEHOLDS, _("尚未走访的户数，含不在家待再访的户")),
-    Metric("sweep.people", _("应排摸人数"), PERSONS, _("发起排摸时各户台账在册人数(在家或外出，不含已迁出、已故)")),
+    Metric("sweep.people", _("应排摸人数"), PERSONS, _("发起排摸时各户台账在册人数（在家或外出，不含已迁出、已故）")),
     Metric("sweep.people_visited", _("已登记人数"), PERSONS, _("已走访户中逐人登记了情况的台账人数")),
     Metric("sweep.people_unmet", _("未遇人数"), PERSONS, _("未遇户的台账在册人数")),
     Metric("sweep.people_refused", _("拒绝排摸人数"), PERSONS, _("拒绝排摸户的台账在册人数")),

@@ -70,7 +70,7 @@ def _open_lead(ans: MemberAnswer, v: Visit, risks: list[str], acting_user: Any) 
         raise ValidationError(_("有风险的人员请填写身份证号或手机号，以便生成核查任务"))
     item = LeadInput(name=ans.name, id_number=ans.id_number, phone=ans.phone, address=v.address,
                      origin=str(ans.answers.get(TRAVEL_PLACE, "")), division_hint_id=v.grid_id,
-                     note=_("地毯式排摸(%(sweep)s)发现：%(risks)s") % {"sweep": v.sweep.name, "risks": "、".join(risks)})
+                     note=_("地毯式排摸（%(sweep)s）发现：%(risks)s") % {"sweep": v.sweep.name, "risks": "、".join(risks)})
     lead, _created = do_submit_lead(item, channel=Channel.GRID_SCREENING, acting_user=acting_user)
     ans.lead = lead
 
