@@ -6,6 +6,7 @@ from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
 from fangkong.registry.api.urls import router as registry_router
 from fangkong.screening.api.urls import urlpatterns as screening_api
+from fangkong.sectors.api.urls import router as sectors_router
 from fangkong.testing.api.urls import urlpatterns as testing_api
 
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
     path("", include(screening_api)),
     path("", include(control_router.urls)),
     path("", include(testing_api)),
+    path("", include(sectors_router.urls)),
 ]

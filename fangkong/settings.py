@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.control",
     "fangkong.testing",
+    "fangkong.sectors",
     "fangkong.analytics",
     "fangkong.metrics",
     "fangkong.demo",
