@@ -44,9 +44,11 @@ class VenueFilterSet(filters.FilterSet):
 
 
 class ChecklistFilterSet(filters.FilterSet):
+    q = filters.CharFilter(field_name="note", lookup_expr="contains", label=_("说明"))
+
     class Meta:
         model = Checklist
-        fields = ["sector", "version"]
+        fields = ["sector", "version", "q"]
 
 
 class InspectionFilterSet(filters.FilterSet):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.tables import Column, Phone, Table
 
 from .models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+
+
+def local_time(value: datetime | None) -> str:
+    """A moment in local time, as the page and the spreadsheet show it (Excel takes no time zones)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class SectorTable(Table):
@@ -33,14 +41,14 @@ class VenueTable(Table):
 class ChecklistTable(Table):
     model = Checklist
     columns = (Column("sector.name", _("行业"), link=True), Column("version"), Column("note"),
-               Column("published_at"))
+               Column("published_at", _("发布时间"), getter=lambda c: local_time(c.published_at)))
     select_related = ("sector",)
 
 
 class InspectionTable(Table):
     model = Inspection
     columns = (
-        Column("inspected_at", link=True), Column("venue.name", _("场所")), Column("venue.sector.name", _("行业")),
+        Column("inspected_at", _("检查时间"), link=True, getter=lambda i: local_time(i.inspected_at)), Column("venue.name", _("场所")), Column("venue.sector.name", _("行业")),
         Column("checklist", _("检查表版本"), getter=lambda i: f"v{i.checklist.version}"),
         Column("inspector.full_name", _("检查人")), Column("finding"), Column("to_fix"), Column("deadline"),
     )
@@ -51,7 +59,7 @@ class ReinspectionTable(Table):
     model = Reinspection
     columns = (Column("venue.name", _("场所"), link=True), Column("due_on"), Column("status"),
                Column("ordered_by.to_fix", _("整改内容")), Column("assignee.full_name", _("复查人")),
-               Column("escalated_at"))
+               Column("escalated_at", _("超期升级时间"), getter=lambda r: local_time(r.escalated_at)))
     select_related = ("venue", "ordered_by", "assignee")
 
 
