@@ -152,7 +152,7 @@ class VenueImporter:
         named = [self.by_code[key]] if key in self.by_code else self.by_name.get(key, [])
         if not named:
             named = [g for g in self.by_code.values() if g.name.endswith(key) and self.in_scope(g)]
-        mine = [g for g in named if self.in_scope(g)]
+        mine = list({g.pk: g for g in named if self.in_scope(g)}.values())
         if not mine:
             return None, (f"网格“{named[0].name}”不在您的管辖范围内" if named else f"所属网格“{value}”不存在")
         if len(mine) > 1:
