@@ -185,10 +185,10 @@ def _apply(order: SectorOrder) -> int:
 
 
 @action
-def do_apply_order(order: SectorOrder, *, acting_user: Actor) -> int:
+def do_apply_order(order: SectorOrder, *, acting_user: Actor, today: dt.date | None = None) -> int:
     """Apply an order whose start day has come (the daily job); returns the venues changed."""
     require(acting_user, order, CHANGE)
-    if order.status != OrderStatus.ACTIVE or order.starts_on > timezone.localdate():
+    if order.status != OrderStatus.ACTIVE or order.starts_on > (today or timezone.localdate()):
         return 0
     return _apply(order)
 

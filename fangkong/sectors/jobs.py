@@ -70,7 +70,7 @@ def apply_due_orders(today: dt.date | None = None) -> int:
     changed = 0
     with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
         for order in SectorOrder.objects.filter(status=OrderStatus.ACTIVE, applied_at=None, starts_on__lte=today):
-            changed += do_apply_order(order, acting_user=SYSTEM)
+            changed += do_apply_order(order, acting_user=SYSTEM, today=today)
     return changed
 
 
