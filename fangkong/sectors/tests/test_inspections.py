@@ -23,7 +23,7 @@ from fangkong.sectors.models import Inspection, Reinspection
 from .factories import answers_for, inspect, make_venue, sector
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def test_an_inspection_keeps_the_checklist_version_it_used(users):
