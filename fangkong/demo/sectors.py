@@ -99,7 +99,7 @@ def seed_inspections(rng: random.Random, venues: list[Venue], regulator: User | 
         wrong = {i.pk for i in rng.sample(items, no)} if no else set()
         answers = {str(i.pk): Answer.NO if i.pk in wrong else Answer.YES for i in items}
         to_fix = "、".join(i.text for i in items if i.pk in wrong) if finding != Finding.COMPLIANT else ""
-        do_inspect(venue, finding=finding, answers=answers, to_fix=to_fix and f"整改:{to_fix}", deadline=deadline,
+        do_inspect(venue, finding=finding, answers=answers, to_fix=to_fix and f"整改：{to_fix}", deadline=deadline,
                    note="演示检查", inspected_at=at, acting_user=actor)
         if timezone.localdate(at) == today:
             counts["inspections"] += 1

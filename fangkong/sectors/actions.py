@@ -75,14 +75,14 @@ def do_inspect(venue: Venue, *, acting_user: Actor, finding: str, answers: dict[
         raise ValidationError(_("请选择检查结论"))
     checklist = checklist or current_checklist(venue.sector)
     if checklist is None:
-        raise ValidationError(_("该行业尚无检查表,请先发布检查表"))
+        raise ValidationError(_("该行业尚无检查表，请先发布检查表"))
     if checklist.sector_id != venue.sector_id:
         raise ValidationError(_("检查表与场所行业不一致"))
     items = {str(pk) for pk in checklist.items.values_list("pk", flat=True)}
     answers = {str(k): v for k, v in (answers or {}).items()}
     unknown = set(answers) - items
     if unknown or any(v not in Answer.values for v in answers.values()):
-        raise ValidationError(_("检查结果与检查表不符,请刷新页面后重新填写"))
+        raise ValidationError(_("检查结果与检查表不符，请刷新页面后重新填写"))
     missing = items - set(answers)
     if missing:
         raise ValidationError(_("还有%(n)d项检查内容未作答") % {"n": len(missing)})
@@ -91,9 +91,9 @@ def do_inspect(venue: Venue, *, acting_user: Actor, finding: str, answers: dict[
         if not to_fix.strip():
             raise ValidationError({"to_fix": _("责令整改须写明整改内容")})
         if deadline is None or deadline < timezone.localdate(now):
-            raise ValidationError({"deadline": _("责令整改须填写整改期限,且不早于检查当日")})
+            raise ValidationError({"deadline": _("责令整改须填写整改期限，且不早于检查当日")})
     elif finding == Finding.COMPLIANT and Answer.NO in answers.values():
-        raise ValidationError(_("有不符合项时不能判定为合格,请责令整改或停业整顿"))
+        raise ValidationError(_("有不符合项时不能判定为合格，请责令整改或停业整顿"))
     due = (Reinspection.objects.select_for_update()
            .filter(venue=venue, status=ReinspectionStatus.DUE).order_by("due_on").first())
     inspection = Inspection.objects.create(

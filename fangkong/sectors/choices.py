@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class VenueStatus(models.TextChoices):
     OPEN = "venue_open", _("正常营业")
     RESTRICTED = "venue_restricted", _("限流营业")
-    CLOSED = "venue_closed", _("暂停营业(关停令)")
+    CLOSED = "venue_closed", _("暂停营业（关停令）")
     SUSPENDED = "venue_suspended", _("停业整顿")
 
 

@@ -44,7 +44,7 @@ class OrderForm(forms.Form):
     sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all())
     division = forms.ModelChoiceField(label=_("范围"), queryset=None)
     kind = forms.ChoiceField(label=_("措施"), choices=OrderKind.choices)
-    limit_percent = forms.IntegerField(label=_("限流比例(%)"), required=False, min_value=1, max_value=99)
+    limit_percent = forms.IntegerField(label=_("限流比例（%）"), required=False, min_value=1, max_value=99)
     starts_on = forms.DateField(label=_("起始日期"), widget=DATE)
     reason = forms.CharField(label=_("依据"), required=False, max_length=200)
 

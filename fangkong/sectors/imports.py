@@ -156,7 +156,7 @@ class VenueImporter:
         if not mine:
             return None, (f"网格“{named[0].name}”不在您的管辖范围内" if named else f"所属网格“{value}”不存在")
         if len(mine) > 1:
-            return None, f"网格名称“{value}”对应多个网格,请填写网格全称或网格编码"
+            return None, f"网格名称“{value}”对应多个网格，请填写网格全称或网格编码"
         return mine[0], ""
 
     def __call__(self, rows: list[ImportRow]) -> ChunkResult:
@@ -174,7 +174,7 @@ class VenueImporter:
                 sector = self.sectors.other or other_sector()
                 written = v["sector"] or ""
                 if written and _key(written) != _key(sector.name) and len(self.warnings) < MAX_WARNINGS:
-                    self.warnings.append({"row": row.number, "reason": f"行业“{written}”未能识别,已按“其他”登记"})
+                    self.warnings.append({"row": row.number, "reason": f"行业“{written}”未能识别，已按“其他”登记"})
             wanted = {f: (v[f] if v[f] is not None else ("" if f != "capacity" else None)) for f in FIELDS}
             wanted.update(sector=sector, grid=grid)
             venue = known.get(v["credit_code"])
@@ -220,9 +220,9 @@ def run_venue_batch(batch: Batch, data: bytes | None = None) -> Batch:
     importer = VenueImporter(user)
     run_import(batch, table, importer, columns=COLUMNS)
     if importer.warnings:
-        notes = ";".join(f"第{w['row']}行:{w['reason']}" for w in importer.warnings[:20])
+        notes = "；".join(f"第{w['row']}行：{w['reason']}" for w in importer.warnings[:20])
         more = f"等{len(importer.warnings)}条" if len(importer.warnings) > 20 else ""
-        batch.message = (f"{batch.message} 提示:{notes}{more}").strip()
+        batch.message = (f"{batch.message} 提示：{notes}{more}").strip()
         batch.options = {**batch.options, "warnings": importer.warnings}
         batch.save(update_fields=["message", "options"])
     audit.record(AuditAction.IMPORT, batch, verb="import_venues", changes={

@@ -54,8 +54,8 @@ def do_escalate_overdue(*, acting_user: Any, now: dt.datetime | None = None) -> 
         to = {u.pk: u for u in _supervisors(r.venue.grid.path, supervisors)}
         if r.assignee is not None:
             to[r.assignee.pk] = r.assignee
-        notify(list(to.values()), "alert", f"复查超期:{r.venue.name}",
-               f"整改期限{r.due_on:%Y-%m-%d}已过,尚未复查", reverse("sectors:reinspection", args=[r.pk]))
+        notify(list(to.values()), "alert", f"复查超期：{r.venue.name}",
+               f"整改期限{r.due_on:%Y-%m-%d}已过，尚未复查", reverse("sectors:reinspection", args=[r.pk]))
     return len(claimed)
 
 

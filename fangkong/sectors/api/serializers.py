@@ -82,7 +82,7 @@ class InspectInputSerializer(serializers.Serializer):
     to_fix = serializers.CharField(required=False, default="", allow_blank=True)
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
     checklist = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                         help_text="检查表版本编号,缺省为现行版本 / checklist id, default the current one")
+                                         help_text="检查表版本编号，缺省为现行版本 / checklist id, default the current one")
 
 
 class ReinspectionSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ class SectorOrder(ScopedModel):
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="sector_orders",
                                  verbose_name=_("范围"))
     kind = models.CharField(_("措施"), max_length=16, choices=OrderKind.choices)
-    limit_percent = models.PositiveSmallIntegerField(_("限流比例(%)"), null=True, blank=True)
+    limit_percent = models.PositiveSmallIntegerField(_("限流比例（%）"), null=True, blank=True)
     starts_on = models.DateField(_("起始日期"))
     reason = models.CharField(_("依据"), max_length=200, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.ACTIVE)

@@ -22,7 +22,7 @@ def validate_credit_code(value: str) -> None:
     try:
         uscc.validate(value)
     except StdnumError:
-        raise ValidationError(_("统一社会信用代码“%(value)s”不符合国家标准(18位,末位为校验码)"),
+        raise ValidationError(_("统一社会信用代码“%(value)s”不符合国家标准（18位，末位为校验码）"),
                               params={"value": value}, code="invalid") from None
 
 
@@ -32,7 +32,7 @@ class Sector(ScopedModel):
     code = models.SlugField(_("行业代码"), max_length=32)
     name = models.CharField(_("行业名称"), max_length=32)
     aliases = models.TextField(_("别名"), blank=True,
-                               help_text=_("导入时可识别的其他写法,用顿号或换行分隔,如:ktv、KTV娱乐、歌舞厅"))
+                               help_text=_("导入时可识别的其他写法，用顿号或换行分隔，如：ktv、KTV娱乐、歌舞厅"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     scope_division_field = None  # reference data: the same list everywhere
@@ -73,7 +73,7 @@ class Venue(ScopedModel):
     regulator_phone = models.CharField(_("行业责任人电话"), max_length=20, blank=True)
     capacity = models.PositiveIntegerField(_("核定人数"), null=True, blank=True)
     status = models.CharField(_("营业状态"), max_length=20, choices=VenueStatus.choices, default=VenueStatus.OPEN)
-    limit_percent = models.PositiveSmallIntegerField(_("限流比例(%)"), null=True, blank=True)
+    limit_percent = models.PositiveSmallIntegerField(_("限流比例（%）"), null=True, blank=True)
     status_order = models.ForeignKey("sectors.SectorOrder", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="venues", verbose_name=_("依据关停令"))
     status_since = models.DateField(_("状态起始日"), null=True, blank=True)

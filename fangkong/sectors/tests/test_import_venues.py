@@ -67,7 +67,7 @@ def test_it_imports_a_list_with_the_json_shape_of_import_leads(tmp_path, users, 
     assert venues[C4].sector.code == "other"
     assert "第5行" in out["message"] and "汽车美容" in out["message"] and "其他" in out["message"]
     assert Batch.objects.get(pk=out["batch"]).options["warnings"] == [
-        {"row": 5, "reason": "行业“汽车美容”未能识别,已按“其他”登记"}]
+        {"row": 5, "reason": "行业“汽车美容”未能识别，已按“其他”登记"}]
     assert venues[C1].grid == grid and venues[C1].capacity == 120 and venues[C3].capacity is None
     assert AuditLog.objects.filter(action=AuditAction.CREATE, verb="import_venue", actor=users["regulator"]).count() == 4
 

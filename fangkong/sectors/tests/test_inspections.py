@@ -65,7 +65,7 @@ def test_an_inspection_answers_every_item_and_a_no_is_never_compliant(users):
 def test_a_rectification_order_opens_a_reinspection_that_escalates_once_when_overdue(users):
     venue = make_venue(users["grid"].division)
     deadline = timezone.localdate() + dt.timedelta(days=2)
-    order = inspect(venue, Finding.RECTIFY, Answer.NO, to_fix="张贴防疫公示牌,补齐消毒记录", deadline=deadline,
+    order = inspect(venue, Finding.RECTIFY, Answer.NO, to_fix="张贴防疫公示牌，补齐消毒记录", deadline=deadline,
                     acting_user=users["regulator"])
     task = order.reinspection
     assert (task.due_on, task.status, task.assignee) == (deadline, ReinspectionStatus.DUE, users["regulator"])

@@ -82,7 +82,7 @@ class ScanView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         venue_id = venue_id_from_token(token)
         if venue_id is None:
-            raise Http404(_("场所码无效,请在场所列表中查找该场所"))
+            raise Http404(_("场所码无效，请在场所列表中查找该场所"))
         if not Venue.objects.restrict(request.user).filter(pk=venue_id).exists():
             raise Http404(_("该场所不在您的管辖范围内"))
         if actions.may_inspect(request.user):
@@ -92,12 +92,12 @@ class ScanView(LoginRequiredMixin, View):
 
 class VenueImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("重点场所名单"),
-                           help_text=gettext_lazy("支持 xlsx、xls、csv;列:场所名称、统一社会信用代码、行业、地址、所属网格等"))
+                           help_text=gettext_lazy("支持 xlsx、xls、csv；列：场所名称、统一社会信用代码、行业、地址、所属网格等"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(tuple(ACCEPTED_SUFFIXES)):
-            raise forms.ValidationError(_("不支持的文件类型,请上传 xlsx、xls 或 csv 文件"))
+            raise forms.ValidationError(_("不支持的文件类型，请上传 xlsx、xls 或 csv 文件"))
         if not upload.size:
             raise forms.ValidationError(_("文件是空的"))
         return upload

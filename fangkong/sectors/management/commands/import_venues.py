@@ -8,5 +8,5 @@ base = importlib.import_module("fangkong.core.management.commands.import")  # `i
 
 
 class Command(base.Command):
-    help = "导入重点场所名单(xlsx/xls/csv),即 fangkong import venues / import a list of venues"
+    help = "导入重点场所名单（xlsx/xls/csv），即 fangkong import venues / import a list of venues"
     kind_name = "venues"
