@@ -27,14 +27,41 @@ class SectorFilterSet(filters.FilterSet):
 
 
 class VenueFilterSet(filters.FilterSet):
+    """Venues; `inspected_from` / `inspected_to` / `finding` keep the venues inspected in that range
+    (with that finding): the lists the report's figures link to."""
+
     division = SubtreeFilter(field_name="grid")
     sector = filters.ModelMultipleChoiceFilter(queryset=Sector.objects.all(), label=_("行业"))
     status = filters.MultipleChoiceFilter(choices=VenueStatus.choices, label=_("营业状态"))
     q = filters.CharFilter(method="filter_q", label=_("场所名称 / 信用代码 / 地址"))
+    registered_by = filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("登记截止日期"),
+                                       widget=DATE)
+    inspected_from = filters.DateFilter(method="filter_inspected", label=_("检查起始日期"), widget=DATE)
+    inspected_to = filters.DateFilter(method="filter_inspected", label=_("检查截止日期"), widget=DATE)
+    finding = filters.ChoiceFilter(choices=Finding.choices, method="filter_inspected", label=_("检查结论"))
 
     class Meta:
         model = Venue
-        fields = ["division", "grid", "sector", "status", "credit_code", "q"]
+        fields = ["division", "grid", "sector", "status", "credit_code", "q", "registered_by", "inspected_from",
+                  "inspected_to", "finding"]
+
+    def filter_inspected(self, qs: QuerySet, name: str, value: object) -> QuerySet:
+        return qs  # the three are applied together in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        qs = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        start, end, finding = data.get("inspected_from"), data.get("inspected_to"), data.get("finding")
+        if not (start or end or finding):
+            return qs
+        inspections = Inspection.objects.all()
+        if start:
+            inspections = inspections.filter(inspected_at__date__gte=start)
+        if end:
+            inspections = inspections.filter(inspected_at__date__lte=end)
+        if finding:
+            inspections = inspections.filter(finding=finding)
+        return qs.filter(pk__in=inspections.values("venue_id"))
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

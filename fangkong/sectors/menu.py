@@ -12,6 +12,7 @@ register(
         [
             MenuItem(_("场所检查"), "sectors:inspect_pick", check=may_inspect, phone=True),
             MenuItem(_("重点场所"), "sectors:venue_list", model=Venue),
+            MenuItem(_("行业监管数据"), "sectors:report", model=Venue),
             MenuItem(_("检查记录"), "sectors:inspection_list", model=Inspection),
             MenuItem(_("复查任务"), "sectors:reinspection_list", model=Reinspection),
             MenuItem(_("关停令"), "sectors:sectororder_list", model=SectorOrder),

@@ -19,7 +19,7 @@ def local_time(value: datetime | None) -> str:
 
 class SectorTable(Table):
     model = Sector
-    columns = (Column("name", link=True), Column("code"), Column("aliases"), Column("order"))
+    columns = (Column("name", link=True), Column("aliases"), Column("order"))
 
 
 def _status(venue: Venue) -> str:

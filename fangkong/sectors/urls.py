@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import inspections, orders, venues
+from .views import inspections, orders, report, venues
 
 app_name = "sectors"
 urlpatterns = [
+    path("report/", report.SectorReportView.as_view(), name="report"),
     path("inspect/", inspections.PickVenueView.as_view(), name="inspect_pick"),
     path("venues/<int:pk>/inspect/", inspections.InspectView.as_view(), name="inspect"),
     path("venues/<int:pk>/reopen/", venues.ReopenVenue.as_view(), name="venue_reopen"),
