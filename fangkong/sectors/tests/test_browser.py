@@ -51,8 +51,8 @@ def test_an_inspection_with_a_rectification_order_on_a_phone(restore_county, liv
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     for item in checklist.items.all():
         choice = "不符合" if item.text == "一米线" else "符合"
-        page.locator("fieldset", has_text=item.text).get_by_label(choice).check()
-    page.get_by_label("责令整改").check()
+        page.get_by_role("group", name=f"{item.order}. {item.text}").get_by_label(choice, exact=True).check()
+    page.get_by_label("责令整改", exact=True).check()
     page.fill("textarea[name=to_fix]", "收银台设置一米线")
     deadline = timezone.localdate() + dt.timedelta(days=3)
     page.fill("input[name=deadline]", deadline.isoformat())
