@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +21,50 @@ from fangkong.core.models import Division, User
 from fangkong.core.scoping import ADD, CHANGE, in_subtree
 
 from .choices import Answer, Finding, OrderKind, OrderStatus, ReinspectionStatus, VenueStatus
-from .models import Checklist, ChecklistItem, Inspection, Reinspection, Sector, SectorOrder, Venue
+from .models import (
+    Checklist,
+    ChecklistItem,
+    Inspection,
+    InspectionPhoto,
+    Reinspection,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 Actor = User | SystemActor
+
+
+MAX_PHOTOS = 6
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG", "image/png", "png"))
+
+
+def photo_kind(data: bytes) -> tuple[str, str] | None:
+    """(content type, suffix) of a JPEG, PNG, WebP or HEIC photo by its first bytes, else None."""
+    for magic, content_type, suffix in PHOTO_TYPES:
+        if data.startswith(magic):
+            return content_type, suffix
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "image/heic", "heic"
+    return None
+
+
+def _read_photos(photos: Sequence[Any]) -> list[tuple[bytes, str, str]]:
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("现场照片最多%(n)d张") % {"n": MAX_PHOTOS}})
+    out = []
+    for photo in photos:
+        data = photo.read() if hasattr(photo, "read") else bytes(photo)
+        if len(data) > MAX_PHOTO_BYTES:
+            raise ValidationError({"photos": _("照片过大（每张最大10MB）")})
+        kind = photo_kind(data)
+        if kind is None:
+            raise ValidationError({"photos": _("只能上传照片（jpg、png、webp、heic）")})
+        out.append((data, *kind))
+    return out
 
 
 def current_checklist(sector: Sector) -> Checklist | None:
@@ -65,10 +107,12 @@ def _set_status(venue: Venue, status: str, *, since: dt.date, verb: str, order: 
 @action
 def do_inspect(venue: Venue, *, acting_user: Actor, finding: str, answers: dict[str, str] | None = None,
                note: str = "", to_fix: str = "", deadline: dt.date | None = None,
-               checklist: Checklist | None = None, inspected_at: dt.datetime | None = None) -> Inspection:
+               checklist: Checklist | None = None, inspected_at: dt.datetime | None = None,
+               photos: Sequence[Any] = ()) -> Inspection:
     """Record an inspection of `venue` with the checklist version in force (or `checklist`) and
     its finding: 合格; 责令整改 (what to fix and a deadline: a re-inspection task due that day);
-    停业整顿 (the venue is suspended). An inspection of a venue with a re-inspection due completes it."""
+    停业整顿 (the venue is suspended). An inspection of a venue with a re-inspection due completes it.
+    `photos` (files or bytes, at most six JPEG / PNG / WebP / HEIC images) are kept with it."""
     require(acting_user, venue, "view")
     require(acting_user, Inspection, ADD)
     if finding not in Finding.values:
@@ -94,6 +138,7 @@ def do_inspect(venue: Venue, *, acting_user: Actor, finding: str, answers: dict[
             raise ValidationError({"deadline": _("责令整改须填写整改期限，且不早于检查当日")})
     elif finding == Finding.COMPLIANT and Answer.NO in answers.values():
         raise ValidationError(_("有不符合项时不能判定为合格，请责令整改或停业整顿"))
+    images = _read_photos(photos)
     due = (Reinspection.objects.select_for_update()
            .filter(venue=venue, status=ReinspectionStatus.DUE).order_by("due_on").first())
     inspection = Inspection.objects.create(
@@ -105,7 +150,12 @@ def do_inspect(venue: Venue, *, acting_user: Actor, finding: str, answers: dict[
     verb = {Finding.RECTIFY: "order_rectification", Finding.SUSPEND: "suspend_venue"}.get(finding, "inspect_venue")
     audit.record(AuditAction.CREATE, inspection, verb=verb, changes={
         "venue": venue.name, "checklist": str(checklist), "finding": finding,
-        "no": sum(1 for v in answers.values() if v == Answer.NO), "deadline": deadline.isoformat() if deadline else None})
+        "no": sum(1 for v in answers.values() if v == Answer.NO), "deadline": deadline.isoformat() if deadline else None,
+        "photos": len(images)})
+    for n, (data, content_type, suffix) in enumerate(images, 1):
+        photo = InspectionPhoto(inspection=inspection, content_type=content_type)
+        photo.image.save(f"inspection-{inspection.pk}-{n}.{suffix}", ContentFile(data), save=False)
+        photo.save()
     if due is not None:
         due.status, due.done_by = ReinspectionStatus.DONE, inspection
         due.save(update_fields=["status", "done_by"])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("report/", report.SectorReportView.as_view(), name="report"),
     path("inspect/", inspections.PickVenueView.as_view(), name="inspect_pick"),
     path("venues/<int:pk>/inspect/", inspections.InspectView.as_view(), name="inspect"),
+    path("inspections/<int:pk>/photos/<int:photo>/", inspections.InspectionPhotoView.as_view(), name="inspection_photo"),
     path("venues/<int:pk>/reopen/", venues.ReopenVenue.as_view(), name="venue_reopen"),
     path("venues/import/", venues.VenueImportView.as_view(), name="venue_import"),
     path("v/<str:token>/", venues.ScanView.as_view(), name="scan"),

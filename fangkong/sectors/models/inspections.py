@@ -85,6 +85,24 @@ class Inspection(ScopedModel):
         return [(item, labels.get(self.answers.get(str(item.pk), ""), "")) for item in self.checklist.items.all()]
 
 
+class InspectionPhoto(models.Model):
+    """现场照片: a photo taken at an inspection, served only through the inspection's scope."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos",
+                                   verbose_name=_("检查记录"))
+    image = models.FileField(_("照片"), upload_to="inspections/%Y/%m/")
+    content_type = models.CharField(_("类型"), max_length=32)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["inspection", "id"]
+        verbose_name = _("现场照片")
+        verbose_name_plural = _("现场照片")
+
+    def __str__(self) -> str:
+        return f"{self.inspection} #{self.pk}"
+
+
 class Reinspection(ScopedModel):
     """复查任务: a rectification order's re-inspection, due on its deadline; overdue ones escalate."""
 

@@ -155,3 +155,35 @@ def test_the_api_records_an_inspection_and_keeps_its_version(users):
     assert response.status_code == 201, response.content
     assert response.json()["checklist"] == v1.pk
     assert AuditLog.objects.filter(action=AuditAction.CREATE, verb="inspect_venue", actor=users["regulator"]).exists()
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_photos_are_kept_with_the_inspection_and_served_in_scope_only(users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    venue = make_venue(users["grid"].division)
+    checklist = current_checklist(venue.sector)
+    client = client_for(users["regulator"])
+    data = {f"item_{k}": v for k, v in answers_for(venue, Answer.YES).items()}
+    url = reverse("sectors:inspect", args=[venue.pk])
+    refused = client.post(url, {**data, "checklist": checklist.pk, "finding": Finding.COMPLIANT,
+                                "photos": [SimpleUploadedFile("a.txt", b"not a photo")]})
+    assert refused.status_code == 200 and "只能上传照片" in refused.content.decode()
+    assert not Inspection.objects.filter(venue=venue).exists()
+    response = client.post(url, {**data, "checklist": checklist.pk, "finding": Finding.COMPLIANT,
+                                 "photos": [SimpleUploadedFile("现场1.png", PNG), SimpleUploadedFile("现场2.png", PNG)]})
+    inspection = Inspection.objects.get(venue=venue)
+    assert response.status_code == 302 and inspection.photos.count() == 2
+    photo = inspection.photos.first()
+    photo_url = reverse("sectors:inspection_photo", args=[inspection.pk, photo.pk])
+    assert photo_url in client.get(reverse("sectors:inspection", args=[inspection.pk])).content.decode()
+    served = client.get(photo_url)
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == PNG
+    assert client_for(users["grid_other"]).get(photo_url).status_code == 404
+    assert client_for(users["lab"]).get(photo_url).status_code == 403
+    row = AuditLog.objects.get(verb="inspect_venue", object_id=str(inspection.pk))
+    assert row.changes["photos"] == 2

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.views import View
 from fangkong.core.actions import may
 from fangkong.core.errors import ActionFailed, call_action
 from fangkong.core.scoping import ADD
-from fangkong.core.views.generic import ModelPages, ObjectDetailView
+from fangkong.core.views.generic import ModelPages, ObjectDetailView, ScopedView
 
 from .. import actions
 from ..choices import Answer, Finding, ReinspectionStatus
@@ -36,7 +36,18 @@ class InspectionDetailView(ObjectDetailView):
         obj = self.get_object()
         cells = list(zip(self.table.headers(), self.table.cells(obj), strict=True))
         return render(request, self.template_name, {"object": obj, "cells": cells, "answers": obj.answer_rows(),
-                                                    **self.links(obj)})
+                                                    "photos": obj.photos.all(), **self.links(obj)})
+
+
+class InspectionPhotoView(ScopedView, View):
+    """A photo of an inspection in the user's scope (404 outside it); photos are not public files."""
+
+    model = Inspection
+
+    def get(self, request: HttpRequest, pk: int, photo: int) -> HttpResponse:
+        inspection = self.get_object()
+        found = get_object_or_404(inspection.photos.all(), pk=photo)
+        return FileResponse(found.image.open("rb"), content_type=found.content_type)
 
 
 class InspectionPages(ModelPages):
@@ -174,6 +185,7 @@ class InspectView(InspectorMixin, View):
             inspection = call_action(
                 request, actions.do_inspect, venue, acting_user=request.user, finding=d["finding"], answers=answers,
                 note=d["note"], to_fix=d["to_fix"], deadline=d["deadline"], checklist=checklist, form=form,
+                photos=request.FILES.getlist("photos"),
                 success=_("检查已记录"))
         except ActionFailed:
             return self.render_form(venue, form, answers)
