@@ -131,8 +131,12 @@ def test_the_phone_page_records_an_inspection_with_a_rectification_order(users):
     assert Reinspection.objects.get(venue=venue).due_on == deadline
     detail = client.get(response["Location"]).content.decode()
     assert "一米线" in detail and "不符合" in detail
-    # The task shows on the inspector's phone page until done.
-    assert "测试网吧" in client.get(reverse("sectors:inspect_pick")).content.decode()
+    # The task shows on the inspector's phone page until done; a venue never inspected is due.
+    pick = client.get(reverse("sectors:inspect_pick"))
+    assert [r.venue for r in pick.context["due"]] == [venue]
+    fresh = make_venue(users["grid"].division, name="测试新开网吧")
+    stale = list(pick.context["stale"]) + list(client.get(reverse("sectors:inspect_pick")).context["stale"])
+    assert fresh in stale and venue not in stale
     # A finding without its deadline is refused on the form, in Chinese, and nothing is written.
     response = client.post(reverse("sectors:inspect", args=[venue.pk]), {
         **data, "checklist": checklist.pk, "finding": Finding.RECTIFY, "to_fix": "设置一米线"})

@@ -3,11 +3,13 @@ code, answer each item, the finding), the inspection and re-inspection lists, ch
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Max, Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -138,8 +140,12 @@ class InspectorMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
+ROUND_DAYS = 7  # a venue not inspected for this long is due for a routine inspection
+
+
 class PickVenueView(InspectorMixin, View):
-    """场所检查 on a phone: my re-inspections due, and a search to pick the venue."""
+    """场所检查 on a phone: a search to pick the venue, the re-inspections due and the venues due
+    for a routine inspection (none for ROUND_DAYS days), in the inspector's scope."""
 
     template_name = "sectors/inspect_pick.html"
 
@@ -149,8 +155,12 @@ class PickVenueView(InspectorMixin, View):
         found = list(venues.filter(name__contains=q)[:30]) if q else []
         due = (Reinspection.objects.restrict(request.user).filter(status=ReinspectionStatus.DUE)
                .select_related("venue").order_by("due_on")[:30])
-        return render(request, self.template_name, {"q": q, "venues": found, "due": due,
-                                                    "today": timezone.localdate()})
+        today = timezone.localdate()
+        since = timezone.now() - dt.timedelta(days=ROUND_DAYS)
+        stale = (venues.annotate(last=Max("inspections__inspected_at")).filter(Q(last__lt=since) | Q(last=None))
+                 .order_by(F("last").asc(nulls_first=True), "id")[:30])
+        return render(request, self.template_name, {"q": q, "venues": found, "due": due, "today": today,
+                                                    "stale": stale, "round_days": ROUND_DAYS})
 
 
 class InspectView(InspectorMixin, View):
