@@ -46,7 +46,7 @@ def test_an_inspection_with_a_rectification_order_on_a_phone(restore_county, liv
     page.goto(f"{live_server.url}/sectors/inspect/")
     page.fill("#q", "测试量贩")
     page.get_by_role("button", name="查找").click()
-    page.get_by_role("link", name="测试量贩KTV").click()
+    page.locator("#found").get_by_role("link", name="测试量贩KTV").click()
     page.wait_for_url(f"**/sectors/venues/{venue.pk}/inspect/")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     for item in checklist.items.all():
