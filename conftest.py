@@ -16,8 +16,10 @@ TEST_SEED = 7
 
 def build_test_county() -> None:
     from fangkong.registry.generator import CountySpec, generate_county
+    from fangkong.sectors.defaults import ensure_default_sectors
 
     generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
+    ensure_default_sectors()  # migration data: gone after a live-server test flushed the tables
 
 
 def use_test_county() -> None:

@@ -7,6 +7,7 @@ from fangkong.core.api.urls import router as core_router
 from fangkong.grid.api.urls import router as grid_router
 from fangkong.registry.api.urls import router as registry_router
 from fangkong.screening.api.urls import urlpatterns as screening_api
+from fangkong.sectors.api.urls import router as sectors_router
 from fangkong.testing.api.urls import urlpatterns as testing_api
 
 urlpatterns = [
@@ -16,4 +17,5 @@ urlpatterns = [
     path("", include(control_router.urls)),
     path("", include(testing_api)),
     path("", include(grid_router.urls)),
+    path("", include(sectors_router.urls)),
 ]

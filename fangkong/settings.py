@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "fangkong.control",
     "fangkong.testing",
     "fangkong.grid",
+    "fangkong.sectors",
     "fangkong.analytics",
     "fangkong.metrics",
     "fangkong.demo",

@@ -56,3 +56,22 @@ def test_it_seeds_risk_areas_that_decide_most_measures(users, django_capture_on_
     assert by_rule["手工"] * 2 < len(measures), by_rule  # a majority carry the rule that decided them
     assert by_rule["高风险区"] and by_rule["中风险区"], by_rule  # the risk-area rules are seen working
     assert all(m.policy_version_id for m in measures if m.rule_id)
+
+
+def test_it_seeds_venues_and_a_day_of_inspections(users, django_capture_on_commit_callbacks):
+    """#13: the demo county has venues of every sector, today's inspections with their findings, an
+    escalated overdue re-inspection and a closing order in force."""
+    from fangkong.sectors.choices import Finding, OrderStatus, VenueStatus
+    from fangkong.sectors.models import Inspection, Reinspection, Sector, SectorOrder, Venue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    assert set(Venue.objects.values_list("sector__code", flat=True)) == set(
+        Sector.objects.values_list("code", flat=True))
+    today = Inspection.objects.filter(inspected_at__date=timezone.localdate())
+    assert {i.finding for i in today} == {Finding.COMPLIANT, Finding.RECTIFY, Finding.SUSPEND}
+    assert all(i.inspector == users["regulator"] for i in today)
+    assert Reinspection.objects.filter(escalated_at__isnull=False).count() == 1
+    order = SectorOrder.objects.get(status=OrderStatus.ACTIVE)
+    assert order.sector.code == "script_game"
+    assert set(Venue.objects.filter(sector=order.sector).values_list("status", flat=True)) == {VenueStatus.CLOSED}

@@ -65,9 +65,10 @@ class Command(BaseCommand):
             rooms = self._rooms(sites, commander)
             tests = self._testing(rng, commander)
             sweeps = seed_sweeps(commander, rng)
+            venues = self._sectors(rng, commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 
@@ -258,6 +259,16 @@ class Command(BaseCommand):
                     actions.do_record_attempt(v, AttemptKind.NO_ANSWER, "首次拨打无人接听", acting_user=commander)
                 counts["pending"] += 1
         return counts
+
+    # sectors ---------------------------------------------------------------------------------
+
+    def _sectors(self, rng: random.Random, commander: User) -> str:
+        from fangkong.demo.sectors import seed_inspections, seed_venues
+
+        regulator = User.objects.filter(username="regulator").first()
+        venues = seed_venues(rng, regulator or commander)
+        counts = seed_inspections(rng, venues, regulator)
+        return f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家"
 
     # testing ---------------------------------------------------------------------------------
 

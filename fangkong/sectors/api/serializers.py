@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from fangkong.core.api.base import PiiSerializerMixin, ScopedModelSerializer
+from fangkong.core.identity import InvalidValue, clean_phone
+from fangkong.core.pii import mask_phone
+
+from ..choices import Answer, Finding, OrderKind
+from ..models import Checklist, ChecklistItem, Inspection, Reinspection, Sector, SectorOrder, Venue
+
+
+class SectorSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "code", "name", "aliases", "order"]
+
+
+class VenueSerializer(PiiSerializerMixin, ScopedModelSerializer):
+    """A venue; the internal manager's phone is masked unless `?full_pii=1` and the role may."""
+
+    pii_fields = {"manager_phone": mask_phone}
+    sector_name = serializers.CharField(source="sector.name", read_only=True)
+    grid_name = serializers.CharField(source="grid.name", read_only=True)
+
+    class Meta:
+        model = Venue
+        fields = ["id", "name", "credit_code", "sector", "sector_name", "address", "grid", "grid_name",
+                  "manager_name", "manager_phone", "regulator_unit", "regulator_name", "regulator_phone",
+                  "capacity", "status", "limit_percent", "status_since"]
+        read_only_fields = ["status_since"]
+
+    def validate_credit_code(self, value: str) -> str:
+        return value.strip().upper()
+
+    def _phone(self, value: str) -> str:
+        try:
+            return clean_phone(value) if value else ""
+        except InvalidValue as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate_manager_phone(self, value: str) -> str:
+        return self._phone(value)
+
+    def validate_regulator_phone(self, value: str) -> str:
+        return self._phone(value)
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "order", "text"]
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    items = ChecklistItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "sector", "version", "published_at", "note", "items"]
+
+
+class PublishChecklistSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.CharField(max_length=100), min_length=1)
+    note = serializers.CharField(max_length=200, required=False, default="")
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = ["id", "venue", "checklist", "inspector", "inspected_at", "answers", "note", "finding", "to_fix",
+                  "deadline", "answers_task"]
+
+
+class InspectInputSerializer(serializers.Serializer):
+    finding = serializers.ChoiceField(choices=Finding.choices)
+    answers = serializers.DictField(child=serializers.ChoiceField(choices=Answer.choices),
+                                    help_text="检查项编号 → 结果 / item id → answer")
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+    to_fix = serializers.CharField(required=False, default="", allow_blank=True)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    checklist = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                         help_text="检查表版本编号，缺省为现行版本 / checklist id, default the current one")
+
+
+class ReinspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reinspection
+        fields = ["id", "venue", "ordered_by", "due_on", "status", "assignee", "done_by", "escalated_at"]
+
+
+class SectorOrderSerializer(ScopedModelSerializer):
+    class Meta:
+        model = SectorOrder
+        fields = ["id", "sector", "division", "kind", "limit_percent", "starts_on", "reason", "status", "applied_at",
+                  "lifted_on", "created_by", "created_at"]
+        read_only_fields = ["status", "applied_at", "lifted_on", "created_by", "created_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("kind") == OrderKind.RESTRICT and not attrs.get("limit_percent"):
+            raise serializers.ValidationError({"limit_percent": "限流须填写1至99之间的比例"})
+        return attrs
+
+
+class LiftInputSerializer(serializers.Serializer):
+    lifted_on = serializers.DateField(required=False, allow_null=True, default=None)

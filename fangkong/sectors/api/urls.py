@@ -1,0 +1,11 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("sectors/sectors", views.SectorViewSet, basename="sectors-sector")
+router.register("sectors/venues", views.VenueViewSet, basename="sectors-venue")
+router.register("sectors/checklists", views.ChecklistViewSet, basename="sectors-checklist")
+router.register("sectors/inspections", views.InspectionViewSet, basename="sectors-inspection")
+router.register("sectors/reinspections", views.ReinspectionViewSet, basename="sectors-reinspection")
+router.register("sectors/orders", views.SectorOrderViewSet, basename="sectors-order")

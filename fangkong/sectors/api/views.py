@@ -1,0 +1,119 @@
+"""API of the sectors area: the same scoping, filtersets and audited actions as the pages."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from fangkong.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from fangkong.core.errors import api_call
+
+from .. import actions
+from ..filtersets import (
+    ChecklistFilterSet,
+    InspectionFilterSet,
+    ReinspectionFilterSet,
+    SectorFilterSet,
+    SectorOrderFilterSet,
+    VenueFilterSet,
+)
+from ..models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from . import serializers as S
+
+
+def _input(request, serializer_class):
+    ser = serializer_class(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return dict(ser.validated_data)
+
+
+class SectorViewSet(ScopedModelViewSet):
+    """行业 (the list is data); `publish_checklist` makes a new version of its checklist."""
+
+    queryset = Sector.objects.all()
+    serializer_class = S.SectorSerializer
+    filterset_class = SectorFilterSet
+
+    @extend_schema(request=S.PublishChecklistSerializer, responses=S.ChecklistSerializer)
+    @action(detail=True, methods=["post"])
+    def publish_checklist(self, request, pk=None):
+        sector = self.get_object()
+        d = _input(request, S.PublishChecklistSerializer)
+        checklist = api_call(actions.do_publish_checklist, sector, d["items"], note=d["note"], acting_user=request.user)
+        return Response(S.ChecklistSerializer(checklist).data, status=status.HTTP_201_CREATED)
+
+
+class VenueViewSet(ScopedModelViewSet):
+    """重点场所 in the user's scope; `inspect` records an inspection, `reopen` ends 停业整顿."""
+
+    queryset = Venue.objects.all()
+    serializer_class = S.VenueSerializer
+    filterset_class = VenueFilterSet
+    select_related = ("sector", "grid")
+
+    @extend_schema(request=S.InspectInputSerializer, responses=S.InspectionSerializer)
+    @action(detail=True, methods=["post"])
+    def inspect(self, request, pk=None):
+        venue = get_object_or_404(Venue.objects.restrict(request.user), pk=pk)
+        d = _input(request, S.InspectInputSerializer)
+        checklist_id = d.pop("checklist")
+        checklist = get_object_or_404(Checklist.objects.all(), pk=checklist_id) if checklist_id else None
+        inspection = api_call(actions.do_inspect, venue, checklist=checklist, acting_user=request.user, **d)
+        return Response(S.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=S.VenueSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        venue = get_object_or_404(Venue.objects.restrict(request.user, "change"), pk=pk)
+        venue = api_call(actions.do_reopen_venue, venue, acting_user=request.user)
+        return Response(S.VenueSerializer(venue, context=self.get_serializer_context()).data)
+
+
+class ChecklistViewSet(ScopedReadOnlyViewSet):
+    queryset = Checklist.objects.all()
+    serializer_class = S.ChecklistSerializer
+    filterset_class = ChecklistFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("items")
+
+
+class InspectionViewSet(ScopedReadOnlyViewSet):
+    queryset = Inspection.objects.all()
+    serializer_class = S.InspectionSerializer
+    filterset_class = InspectionFilterSet
+
+
+class ReinspectionViewSet(ScopedReadOnlyViewSet):
+    """复查任务; `?overdue=true` keeps those past their deadline."""
+
+    queryset = Reinspection.objects.all()
+    serializer_class = S.ReinspectionSerializer
+    filterset_class = ReinspectionFilterSet
+
+
+class SectorOrderViewSet(ScopedReadOnlyViewSet):
+    """关停令; POST issues one (applied at once when its day has come), `lift` lifts it."""
+
+    queryset = SectorOrder.objects.all()
+    serializer_class = S.SectorOrderSerializer
+    filterset_class = SectorOrderFilterSet
+    select_related = ("sector", "division")
+
+    def create(self, request):
+        ser = S.SectorOrderSerializer(data=request.data, context=self.get_serializer_context())
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        order = api_call(actions.do_issue_order, d.pop("sector"), d.pop("division"), acting_user=request.user, **d)
+        return Response(S.SectorOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=S.LiftInputSerializer, responses=S.SectorOrderSerializer)
+    @action(detail=True, methods=["post"])
+    def lift(self, request, pk=None):
+        order = get_object_or_404(SectorOrder.objects.restrict(request.user, "change"), pk=pk)
+        api_call(actions.do_lift_order, order, acting_user=request.user, **_input(request, S.LiftInputSerializer))
+        order.refresh_from_db()
+        return Response(S.SectorOrderSerializer(order).data)

@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VenueStatus(models.TextChoices):
+    OPEN = "venue_open", _("正常营业")
+    RESTRICTED = "venue_restricted", _("限流营业")
+    CLOSED = "venue_closed", _("暂停营业（关停令）")
+    SUSPENDED = "venue_suspended", _("停业整顿")
+
+
+class Finding(models.TextChoices):
+    COMPLIANT = "compliant", _("合格")
+    RECTIFY = "rectify", _("责令整改")
+    SUSPEND = "suspend", _("停业整顿")
+
+
+class Answer(models.TextChoices):
+    YES = "item_yes", _("符合")
+    NO = "item_no", _("不符合")
+    NA = "item_na", _("不涉及")
+
+
+class ReinspectionStatus(models.TextChoices):
+    DUE = "reinspect_due", _("待复查")
+    DONE = "reinspect_done", _("已复查")
+
+
+class OrderKind(models.TextChoices):
+    CLOSE = "order_close", _("暂停营业")
+    RESTRICT = "order_restrict", _("限流营业")
+
+
+class OrderStatus(models.TextChoices):
+    ACTIVE = "order_active", _("生效中")
+    LIFTED = "order_lifted", _("已解除")

@@ -1,0 +1,19 @@
+"""The sector list and checklists the platform starts with, seeded by the data migration
+`0002_seed_sectors`. `ensure_default_sectors` seeds them again into a database whose tables were
+emptied (a flushed test database, after a live-server test), never over data someone edited."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+
+
+def ensure_default_sectors() -> int:
+    """Seed the 19 sectors and their version-1 checklists when there is no sector at all; returns
+    how many sectors were made."""
+    Sector = apps.get_model("sectors", "Sector")
+    if Sector.objects.exists():
+        return 0
+    importlib.import_module("fangkong.sectors.migrations.0002_seed_sectors").seed(apps, None)
+    return Sector.objects.count()

@@ -1,0 +1,119 @@
+"""List filters of the sectors area, shared by the pages and the API (django-filter)."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.filtersets import SubtreeFilter
+
+from .choices import Finding, OrderKind, OrderStatus, ReinspectionStatus, VenueStatus
+from .models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class SectorFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label=_("行业名称 / 别名"))
+
+    class Meta:
+        model = Sector
+        fields = ["code", "q"]
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Q(name__contains=value) | Q(aliases__contains=value)) if value else qs
+
+
+class VenueFilterSet(filters.FilterSet):
+    """Venues; `inspected_from` / `inspected_to` / `finding` keep the venues inspected in that range
+    (with that finding): the lists the report's figures link to."""
+
+    division = SubtreeFilter(field_name="grid")
+    sector = filters.ModelMultipleChoiceFilter(queryset=Sector.objects.all(), label=_("行业"))
+    status = filters.MultipleChoiceFilter(choices=VenueStatus.choices, label=_("营业状态"))
+    q = filters.CharFilter(method="filter_q", label=_("场所名称 / 信用代码 / 地址"))
+    registered_by = filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("登记截止日期"),
+                                       widget=DATE)
+    inspected_from = filters.DateFilter(method="filter_inspected", label=_("检查起始日期"), widget=DATE)
+    inspected_to = filters.DateFilter(method="filter_inspected", label=_("检查截止日期"), widget=DATE)
+    finding = filters.ChoiceFilter(choices=Finding.choices, method="filter_inspected", label=_("检查结论"))
+
+    class Meta:
+        model = Venue
+        fields = ["division", "grid", "sector", "status", "credit_code", "q", "registered_by", "inspected_from",
+                  "inspected_to", "finding"]
+
+    def filter_inspected(self, qs: QuerySet, name: str, value: object) -> QuerySet:
+        return qs  # the three are applied together in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        qs = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        start, end, finding = data.get("inspected_from"), data.get("inspected_to"), data.get("finding")
+        if not (start or end or finding):
+            return qs
+        inspections = Inspection.objects.all()
+        if start:
+            inspections = inspections.filter(inspected_at__date__gte=start)
+        if end:
+            inspections = inspections.filter(inspected_at__date__lte=end)
+        if finding:
+            inspections = inspections.filter(finding=finding)
+        return qs.filter(pk__in=inspections.values("venue_id"))
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(credit_code=value.upper()) | Q(name__contains=value) | Q(address__contains=value))
+
+
+class ChecklistFilterSet(filters.FilterSet):
+    q = filters.CharFilter(field_name="note", lookup_expr="contains", label=_("说明"))
+
+    class Meta:
+        model = Checklist
+        fields = ["sector", "version", "q"]
+
+
+class InspectionFilterSet(filters.FilterSet):
+    division = SubtreeFilter(field_name="venue__grid")
+    sector = filters.ModelMultipleChoiceFilter(field_name="venue__sector", queryset=Sector.objects.all(),
+                                               label=_("行业"))
+    finding = filters.MultipleChoiceFilter(choices=Finding.choices, label=_("检查结论"))
+    date_from = filters.DateFilter(field_name="inspected_at", lookup_expr="date__gte", label=_("起始日期"), widget=DATE)
+    date_to = filters.DateFilter(field_name="inspected_at", lookup_expr="date__lte", label=_("截止日期"), widget=DATE)
+
+    class Meta:
+        model = Inspection
+        fields = ["division", "venue", "sector", "finding", "inspector", "date_from", "date_to"]
+
+
+class ReinspectionFilterSet(filters.FilterSet):
+    division = SubtreeFilter(field_name="venue__grid")
+    status = filters.MultipleChoiceFilter(choices=ReinspectionStatus.choices, label=_("状态"))
+    overdue = filters.BooleanFilter(method="filter_overdue", label=_("已超期"))
+
+    class Meta:
+        model = Reinspection
+        fields = ["division", "venue", "status", "assignee", "overdue"]
+
+    def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        from django.utils import timezone
+
+        if value is None:
+            return qs
+        late = Q(status=ReinspectionStatus.DUE, due_on__lt=timezone.localdate())
+        return qs.filter(late) if value else qs.exclude(late)
+
+
+class SectorOrderFilterSet(filters.FilterSet):
+    division = SubtreeFilter(field_name="division")
+    kind = filters.MultipleChoiceFilter(choices=OrderKind.choices, label=_("措施"))
+    status = filters.MultipleChoiceFilter(choices=OrderStatus.choices, label=_("状态"))
+
+    class Meta:
+        model = SectorOrder
+        fields = ["division", "sector", "kind", "status"]

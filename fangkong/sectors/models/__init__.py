@@ -1,0 +1,6 @@
+from .inspections import Checklist, ChecklistItem, Inspection, InspectionPhoto, Reinspection
+from .orders import SectorOrder
+from .venues import OTHER_SECTOR, Sector, Venue, validate_credit_code
+
+__all__ = ["OTHER_SECTOR", "Checklist", "ChecklistItem", "Inspection", "InspectionPhoto", "Reinspection", "Sector", "SectorOrder",
+           "Venue", "validate_credit_code"]

@@ -1,0 +1,16 @@
+"""Who may do what in the sectors area (重点场所、检查、关停令)."""
+
+from fangkong.core.choices import Role
+from fangkong.core.scoping import roles
+
+SECTOR_VIEWERS = roles(
+    Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER,
+    Role.CDC, Role.AUDITOR,
+)
+# Venues are registered and changed by the regulators, the command centre and township cadres.
+VENUE_EDITORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
+VENUE_DELETERS = roles(Role.COMMAND_CENTER)
+# Inspections are made by the regulators (外部行业责任人) and township cadres on patrol.
+INSPECTORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
+# The sector list, the checklists and closing orders are the command centre's and the regulators'.
+SECTOR_EDITORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR)

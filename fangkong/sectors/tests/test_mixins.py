@@ -1,0 +1,236 @@
+"""Every model of the sectors area through the shared mixins: scope and audited actions, the API
+(with its POST actions) and the generic pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from fangkong.core.actions import SYSTEM
+from fangkong.core.testkit import APITests, ScopeTests, ViewTests
+from fangkong.core.testkit.users import _serial, make_user
+from fangkong.core.testkit_pages import PageTests
+from fangkong.sectors.actions import do_issue_order, do_publish_checklist
+from fangkong.sectors.choices import Answer, Finding, OrderKind, VenueStatus
+from fangkong.sectors.models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+
+from .factories import answers_for, credit_code, inspect, make_venue, sector
+
+REG_IN = ("sector_regulator", "township")
+REG_OUT = ("sector_regulator", "village_other")
+
+
+class VenueData:
+    model = Venue
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+    op_users = {"delete": ("commander", ("command_center", "village_other"), REG_IN)}
+
+    def make_object(self) -> Venue:
+        return make_venue(self.users["grid"].division)
+
+    def create_data(self) -> dict[str, Any]:
+        return {"name": "测试新场所", "credit_code": credit_code(), "sector": sector("bar").pk, "address": "测试路9号",
+                "grid": self.users["grid"].division.pk, "status": VenueStatus.OPEN, "capacity": 80}
+
+    def update_data(self, obj: Venue) -> dict[str, Any]:
+        return {"address": "测试路10号"}
+
+
+class TestVenueScope(VenueData, ScopeTests.Full):
+    def create_fields(self) -> dict[str, Any]:
+        return {"name": "测试新场所", "credit_code": credit_code(), "sector": sector("bar"), "address": "测试路11号",
+                "grid": self.users["grid"].division}
+
+
+class TestVenueAPI(VenueData, APITests.Full, APITests.Actions):
+    api_basename = "sectors-venue"
+    api_actions = ("inspect",)
+
+    def action_data(self, action: str, obj: Venue) -> dict[str, Any]:
+        return {"finding": Finding.COMPLIANT, "answers": answers_for(obj, Answer.YES)}
+
+
+class TestVenueReopenAPI(VenueData, APITests.Actions):
+    """停业整顿 ends through the API (a suspended venue)."""
+
+    api_basename = "sectors-venue"
+    api_actions = ("reopen",)
+
+    def make_object(self) -> Venue:
+        venue = make_venue(self.users["grid"].division)
+        inspect(venue, Finding.SUSPEND, Answer.NO)
+        venue.refresh_from_db()
+        return venue
+
+
+class TestVenuePages(VenueData, PageTests.Full):
+    model = Venue
+
+    def edit_form_data(self, obj: Venue) -> dict[str, Any]:
+        fields = ("name", "credit_code", "sector", "grid", "manager_name", "manager_phone", "regulator_unit",
+                  "regulator_name", "regulator_phone", "capacity", "status")
+        return {**{f: getattr(obj, f"{f}_id", None) or getattr(obj, f) for f in fields}, "address": "测试路10号",
+                "limit_percent": ""}
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试"}
+
+    def create_data(self) -> dict[str, Any]:
+        return {**super().create_data(), "manager_phone": "", "limit_percent": ""}
+
+
+class NoDivision:
+    """Reference data ties to no division: the user "out of scope" is a regulator without a
+    division, who sees nothing (`restrict` needs a division)."""
+
+    def user(self, spec):
+        if not (isinstance(spec, str) and spec.startswith("nodivision")):
+            return super().user(spec)
+        if spec not in self._made:
+            role = spec.partition(":")[2] or "sector_regulator"
+            self._made[spec] = make_user(f"nodiv{next(_serial)}", None, role)
+        return self._made[spec]
+
+
+class SectorData(NoDivision):
+    model = Sector
+    user_in, user_out, user_none = "regulator", "nodivision", "lab"
+    op_users = {"delete": ("commander", "nodivision:command_center", "regulator")}
+
+    def make_object(self) -> Sector:
+        n = Sector.objects.count() + 1
+        return Sector.objects.create(code=f"test{n}", name=f"测试行业{n}", order=90 + n)
+
+    def create_data(self) -> dict[str, Any]:
+        n = Sector.objects.count() + 1
+        return {"code": f"new{n}", "name": f"新行业{n}", "aliases": "新叫法", "order": 80}
+
+    def update_data(self, obj: Sector) -> dict[str, Any]:
+        return {"aliases": "另一种叫法"}
+
+    def edit_form_data(self, obj: Sector) -> dict[str, Any]:
+        return {"code": obj.code, "name": obj.name, "order": obj.order, "aliases": "另一种叫法"}
+
+
+class TestSectorScope(SectorData, ScopeTests.Full):
+    def create_fields(self) -> dict[str, Any]:
+        n = Sector.objects.count() + 1
+        return {"code": f"scope{n}", "name": f"范围行业{n}", "order": 70}
+
+
+class TestSectorAPI(SectorData, APITests.Full, APITests.Actions):
+    api_basename = "sectors-sector"
+    api_actions = ("publish-checklist",)
+
+    def action_data(self, action: str, obj: Sector) -> dict[str, Any]:
+        return {"items": ["测温", "扫码"], "note": "测试"}
+
+
+class TestSectorPages(SectorData, PageTests.Full):
+    model = Sector
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试行业"}
+
+
+class ChecklistData(NoDivision):
+    model = Checklist
+    user_in, user_out, user_none = "regulator", "nodivision", "lab"
+
+    def make_object(self) -> Checklist:
+        return do_publish_checklist(sector("ktv"), ["测温", "扫码"], note="测试版本", acting_user=SYSTEM)
+
+
+class TestChecklistScope(ChecklistData, ScopeTests.Read):
+    pass
+
+
+class TestChecklistAPI(ChecklistData, APITests.ReadOnly):
+    api_basename = "sectors-checklist"
+
+
+class TestChecklistPages(ChecklistData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = Checklist
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试版本"}
+
+
+class InspectionData:
+    model = Inspection
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+
+    def make_object(self) -> Inspection:
+        return inspect(make_venue(self.users["grid"].division), Finding.COMPLIANT, Answer.YES)
+
+
+class TestInspectionScope(InspectionData, ScopeTests.Read):
+    pass
+
+
+class TestInspectionAPI(InspectionData, APITests.ReadOnly):
+    api_basename = "sectors-inspection"
+
+
+class TestInspectionPages(InspectionData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = Inspection
+
+    def list_params(self) -> dict[str, str]:
+        return {"finding": Finding.COMPLIANT}
+
+
+class ReinspectionData:
+    model = Reinspection
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+
+    def make_object(self) -> Reinspection:
+        venue = make_venue(self.users["grid"].division)
+        deadline = timezone.localdate() + dt.timedelta(days=3)
+        return inspect(venue, Finding.RECTIFY, Answer.NO, to_fix="补贴公示牌", deadline=deadline).reinspection
+
+
+class TestReinspectionScope(ReinspectionData, ScopeTests.Read):
+    pass
+
+
+class TestReinspectionAPI(ReinspectionData, APITests.ReadOnly):
+    api_basename = "sectors-reinspection"
+
+
+class TestReinspectionPages(ReinspectionData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = Reinspection
+
+    def list_params(self) -> dict[str, str]:
+        return {"status": ""}
+
+
+class OrderData:
+    model = SectorOrder
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+
+    def make_object(self) -> SectorOrder:
+        village = self.users["grid"].division.parent
+        return do_issue_order(sector("netbar"), village, kind=OrderKind.CLOSE, starts_on=timezone.localdate(),
+                              acting_user=SYSTEM)
+
+    def create_data(self) -> dict[str, Any]:
+        return {"sector": sector("bar").pk, "division": self.users["grid"].division.parent.pk,
+                "kind": OrderKind.RESTRICT, "limit_percent": 50, "starts_on": timezone.localdate().isoformat()}
+
+
+class TestOrderScope(OrderData, ScopeTests.Read):
+    pass
+
+
+class TestOrderAPI(OrderData, APITests.Get, APITests.List, APITests.Create, APITests.Actions):
+    api_basename = "sectors-order"
+    api_actions = ("lift",)
+
+
+class TestOrderPages(OrderData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = SectorOrder
+
+    def list_params(self) -> dict[str, str]:
+        return {"kind": OrderKind.CLOSE}

@@ -1,0 +1,24 @@
+"""Chinese names of the sectors area's audit verbs (shown on the audit pages)."""
+
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "create_sector": _("新增行业"),
+    "update_sector": _("修改行业"),
+    "delete_sector": _("删除行业"),
+    "create_venue": _("登记重点场所"),
+    "update_venue": _("修改重点场所"),
+    "delete_venue": _("删除重点场所"),
+    "import_venue": _("导入重点场所"),
+    "import_venues": _("导入重点场所名单"),
+    "publish_checklist": _("发布检查表"),
+    "inspect_venue": _("场所检查"),
+    "order_rectification": _("责令整改"),
+    "suspend_venue": _("停业整顿"),
+    "reopen_venue": _("恢复营业"),
+    "close_reinspection": _("完成复查"),
+    "escalate_reinspection": _("复查超期升级"),
+    "issue_sector_order": _("下达关停令"),
+    "apply_sector_order": _("执行关停令"),
+    "lift_sector_order": _("解除关停令"),
+}

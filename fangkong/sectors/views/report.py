@@ -1,0 +1,42 @@
+"""The county report's sentences on venues and inspections, for any date, each number a link to
+the list of what it counts (figures from `fangkong.metrics.sectors`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from fangkong.core.views.generic import ScopedView
+from fangkong.metrics import catalog
+from fangkong.metrics.sectors import inspection_figures, inspection_sentence, venue_figures, venue_sentence
+
+from ..models import Venue
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SectorReportView(ScopedView, View):
+    model = Venue
+    template_name = "sectors/report.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        form = DateForm(request.GET or None)
+        day = form.cleaned_data.get("date") if form.is_valid() else None
+        day = day or today
+        user = request.user
+        year = inspection_figures(user, dt.date(day.year, 1, 1), day)
+        return render(request, self.template_name, {
+            "form": form, "day": day,
+            "venues": venue_sentence(venue_figures(user, day)),
+            "inspections": inspection_sentence(inspection_figures(user, day, day), year, today=today),
+            "metrics": [catalog.get(n) for n in ("sectors.venues", "sectors.inspected", "sectors.rectify",
+                                                   "sectors.suspend")]})
