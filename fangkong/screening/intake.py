@@ -21,13 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.bulk import datetime_adapter, db_value, execute_in, insert_rows, reserve_ids
+from fangkong.core.bulk import datetime_adapter, db_value, execute_in, fetch_in, insert_rows, reserve_ids
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
 
 from . import rollups
-from .choices import Channel
+from .choices import Channel, LeadKind
 from .cleaning import (
     ABROAD_WORDS,
     CHUNK,
@@ -41,7 +41,17 @@ from .cleaning import (
     dedup_key,
     new_receipt_code,
 )
-from .models import DeadlinePolicy, Lead, LeadCount, MergeCandidate, OpenTaskCount, Person, Verification
+from .models import (
+    DeadlinePolicy,
+    Lead,
+    LeadCount,
+    MergeCandidate,
+    OpenTaskCount,
+    Person,
+    PersonCount,
+    PushCount,
+    Verification,
+)
 from .resolution import (
     OPEN_TASK_SQL,
     PERSON_SQL,
@@ -109,6 +119,13 @@ class Rows:
     # What the chunk adds to the board's roll-ups (`rollups.bump`): {key: n} per table.
     lead_counts: dict[tuple, int] = field(default_factory=dict)
     task_counts: dict[tuple, int] = field(default_factory=dict)
+    # 001's sentences: new persons and the leads of new tasks (`PersonCount`, `PushCount`); the leads
+    # of tasks open already, {(day, division, channel, module, task id): n}, take their task's state in `apply`; persons
+    # reopened or given a lead from abroad are counted again there (`rollups.person_keys`).
+    person_counts: dict[tuple, int] = field(default_factory=dict)
+    push_counts: dict[tuple, int] = field(default_factory=dict)
+    open_task_leads: dict[tuple, int] = field(default_factory=dict)
+    retally: list[int] = field(default_factory=list)
 
 
 def number(out: Plan, person_ids: Iterator[int], task_ids: Iterator[int], state: ResolveState) -> None:
@@ -144,7 +161,33 @@ def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: Deadli
                      for d, n in Counter(p.task.division_id for _, _, p in out.leads).items()},
         task_counts={(d, channel, module, located_at, False): n
                      for d, n in Counter(task.division_id for _, task, _, _ in out.new_tasks).items()},
+        **_sentence_counts(out, day),
     )
+
+
+def _sentence_counts(out: Plan, day: dt.date) -> dict:
+    """What the chunk adds to 001's sentences: each new person once, by their first lead (the
+    chunk's first for them: leads are written in this order) and any lead from abroad; each lead
+    of a new task as in progress."""
+    new_persons = set(out.new_persons)
+    new_tasks = {task.pk for _, task, _, _ in out.new_tasks}
+    first: dict[PersonRef, str] = {}
+    abroad: set[PersonRef] = set()
+    pushes: Counter = Counter()
+    on_open: Counter = Counter()
+    for _key, item, p in out.leads:
+        if item.kind == LeadKind.FROM_ABROAD:
+            abroad.add(p)
+        if p in new_persons:
+            first.setdefault(p, out.channel)
+        if p.task.pk in new_tasks:
+            pushes[(day, p.task.division_id, out.channel, out.module, False, False)] += 1
+        else:
+            on_open[(day, p.task.division_id, out.channel, out.module, p.task.pk)] += 1
+    persons = Counter((day, p.division_id, channel, p.module, p in abroad, False, "", "") for p, channel in first.items())
+    retally = {p.pk for p in out.reopened} | {p.pk for p in abroad - new_persons}
+    return {"person_counts": dict(persons), "push_counts": dict(pushes), "open_task_leads": dict(on_open),
+            "retally": sorted(retally)}
 
 
 def _audit_entries(out: Plan, batch_id: int | None) -> dict:
@@ -174,6 +217,7 @@ def _audit_entries(out: Plan, batch_id: int | None) -> dict:
 
 def apply(rows: Rows) -> None:
     """Insert and update a chunk's rows; the caller holds the transaction."""
+    retally = rollups.person_keys(rows.retally)  # where the persons counted again stood before
     insert_rows(Person, PERSON_COLUMNS, rows.persons)
     for pk, id_number in rows.adopted:  # rare: a phone-only person whose ID number now arrives
         Person.objects.filter(pk=pk).update(id_number=id_number)
@@ -188,6 +232,23 @@ def apply(rows: Rows) -> None:
     audit.record_many(AuditAction.UPDATE, verb=rows.verb, entries=rows.changed)
     rollups.bump(LeadCount, rows.lead_counts)  # last: see rollups.rebuild_board_rollups
     rollups.bump(OpenTaskCount, rows.task_counts)
+    people = Counter(rows.person_counts)
+    people.update(rollups.person_keys(rows.retally))
+    people.subtract(retally)
+    rollups.bump(PersonCount, people)
+    rollups.bump(PushCount, _push_counts(rows))
+
+
+def _push_counts(rows: Rows) -> Counter:
+    """The chunk's leads by where their task stands: new tasks' in progress, open ones' as they are."""
+    out = Counter(rows.push_counts)
+    if rows.open_task_leads:
+        state = {pk: rollups.push_state(status, located, answers) for pk, status, located, answers in fetch_in(
+            "SELECT id, status, located_at, no_answer_count FROM screening_verification WHERE {in}", "id",
+            {key[-1] for key in rows.open_task_leads})}
+        for (*lead, pk), n in rows.open_task_leads.items():
+            out[(*lead, *state[pk])] += n
+    return out
 
 
 def result_of(out: Plan) -> IngestResult:
