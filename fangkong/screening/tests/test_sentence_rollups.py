@@ -10,7 +10,12 @@ import datetime as dt
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind, Module
 from fangkong.core.models import Division
-from fangkong.metrics.screening import push_figures, push_figures_live, screening_figures, screening_figures_live
+from fangkong.metrics.screening import (
+    push_figures,
+    push_figures_live,
+    screening_figures,
+    screening_figures_live,
+)
 from fangkong.screening import actions, imports
 from fangkong.screening.choices import AttemptKind, Channel, LeadKind, Outcome, ReviewDecision
 from fangkong.screening.intake import LeadInput
