@@ -92,8 +92,7 @@ def screening_figures(user: User, start: dt.date, end: dt.date, *, division: Div
 def screening_figures_live(user: User, start: dt.date, end: dt.date, *, division: Division | None = None
                            ) -> ScreeningFigures:
     """`screening_figures` counted from the persons, leads and tasks themselves (`rollups.person_keys`)."""
-    persons = scoped(Person, user, division).values_list("pk", flat=True)
-    keys = person_keys(list(persons))
+    keys = person_keys(scoped(Person, user, division).values("pk"))
     return _persons(start, end, [(channel, abroad, settled, outcome, kind, n) for (
         day, _division, channel, _module, abroad, settled, outcome, kind), n in keys.items() if start <= day <= end])
 
