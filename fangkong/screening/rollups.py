@@ -213,21 +213,23 @@ def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
         if apps else (Person, Lead, Verification)
     leads = lead_m.objects.filter(person_id=OuterRef("pk"))
     first = leads.order_by("received_at", "id")
-    closed = task_m.objects.filter(person_id=OuterRef("pk"), status=VerificationStatus.CLOSED).order_by(
-        F("closed_at").desc(nulls_last=True), "-id")
+    # The task closed last comes first (an open one has no `closed_at` and sorts last; a person with
+    # one is not settled anyway): no condition on the status, only the index on person_id is used.
+    last = task_m.objects.filter(person_id=OuterRef("pk")).order_by(F("closed_at").desc(nulls_last=True), "-id")
     persons = person_m.objects.filter(merged_into__isnull=True)
     persons = persons if pids is None else persons.filter(pk__in=pids)
     rows = (persons.annotate(
         first_at=Subquery(first.values("received_at")[:1]), first_channel=Subquery(first.values("channel")[:1]),
         abroad=Exists(leads.filter(kind=LeadKind.FROM_ABROAD)),
         open=Exists(task_m.objects.filter(person_id=OuterRef("pk")).exclude(status=VerificationStatus.CLOSED)),
-        last_outcome=Subquery(closed.values("outcome")[:1]), last_kind=Subquery(closed.values("measure_kind")[:1]))
-        .filter(first_at__isnull=False)
+        last_outcome=Subquery(last.values("outcome")[:1]), last_kind=Subquery(last.values("measure_kind")[:1]))
         .values("first_at", "division_id", "first_channel", "module", "abroad", "open", "last_outcome", "last_kind")
         .annotate(n=Count("id")).order_by())
     day = functools.lru_cache(maxsize=65536)(timezone.localdate)
     out: Counter = Counter()
     for r in rows:
+        if r["first_at"] is None:  # no lead
+            continue
         settled = not r["open"] and r["last_outcome"] is not None
         outcome, kind = (r["last_outcome"], r["last_kind"]) if settled else ("", "")
         out[(day(r["first_at"]), r["division_id"], r["first_channel"], r["module"], bool(r["abroad"]), settled,
