@@ -246,8 +246,8 @@ def _push_counts(rows: Rows) -> Counter:
         state = {pk: rollups.push_state(status, located, answers) for pk, status, located, answers in fetch_in(
             "SELECT id, status, located_at, no_answer_count FROM screening_verification WHERE {in}", "id",
             {key[-1] for key in rows.open_task_leads})}
-        for (*lead, pk), n in rows.open_task_leads.items():
-            out[(*lead, *state[pk])] += n
+        for (*lead, pk), n in rows.open_task_leads.items():  # a task not read yet is new: in progress
+            out[(*lead, *state.get(pk, (False, False)))] += n
     return out
 
 
