@@ -14,13 +14,15 @@ from django.utils import timezone
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind
+from fangkong.core.testkit import ScopeTests
 from fangkong.metrics.control import control_figures, control_figures_live
 
 from .. import actions
-from ..choices import ContactType, RiskLevel, TestStatus
-from ..models import ActiveMeasureCount, MeasureDayCount
+from ..choices import ContactType, DayTally, RiskLevel, TestStatus
+from ..models import NO_SITE, ActiveMeasureCount, MeasureDayCount
 from ..rollups import live_counts, rebuild_control_rollups, stored_counts
 from . import factories as F
+from .test_mixins import InGrid
 
 D = dt.date
 USERS = ("commander", "township", "grid", "grid_other", "cdc", "site", "lab")
@@ -110,3 +112,23 @@ def test_a_rebuild_restores_the_dashboard_counts(db, users):
     call_command("rebuild_board_rollups", stdout=out)  # the one job and command rebuild every roll-up
     assert "activemeasurecount" in out.getvalue() and "personcount" in out.getvalue()
     assert stored_counts() == kept
+
+
+# The counts are read with the scope of the measures they count: a grid's counts are its grid worker's.
+
+class TestActiveMeasureCountScope(InGrid, ScopeTests.Restrict):
+    model = ActiveMeasureCount
+    scope_actions = ("view",)
+
+    def make_object(self) -> ActiveMeasureCount:
+        return ActiveMeasureCount.objects.create(division=self.grid(), kind=MeasureKind.HOME_ISOLATION,
+                                                 site_id=NO_SITE, ends_on=D(2022, 8, 12), n=1)
+
+
+class TestMeasureDayCountScope(InGrid, ScopeTests.Restrict):
+    model = MeasureDayCount
+    scope_actions = ("view",)
+
+    def make_object(self) -> MeasureDayCount:
+        return MeasureDayCount.objects.create(day=D(2022, 8, 5), what=DayTally.CHECK_IN, division=self.grid(),
+                                              kind=MeasureKind.HOME_ISOLATION, site_id=NO_SITE, n=1)

@@ -10,6 +10,7 @@ import datetime as dt
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind, Module
 from fangkong.core.models import Division
+from fangkong.core.testkit import ScopeTests
 from fangkong.metrics.screening import (
     push_figures,
     push_figures_live,
@@ -24,6 +25,7 @@ from fangkong.screening.models import MergeCandidate, PersonCount, PushCount, Ve
 from fangkong.screening.rollups import live_counts, rebuild_board_rollups, stored_counts
 
 from .helpers import csv_bytes, outsider_id, resident_of_grid
+from .test_mixins import InGrid
 from .test_rollups import DAY1, DAY2, _elsewhere
 
 USERS = ("commander", "township", "grid", "grid_other", "big_data_admin", "hard_to_find_admin", "lab")
@@ -139,3 +141,23 @@ def test_a_township_sees_the_persons_of_its_subtree(users):
     assert screening_figures(users["township"], day, day).total == 0
     assert screening_figures(users["commander"], day, day, division=Division.objects.get(
         pk=elsewhere.pk).parent.parent).total == 1
+
+
+# The counts are read with the scope of the rows they count: persons', and leads'.
+
+class TestPersonCountScope(InGrid, ScopeTests.Restrict):
+    model = PersonCount
+    scope_actions = ("view",)
+
+    def make_object(self) -> PersonCount:
+        return PersonCount.objects.create(day=DAY1.date(), division=self.grid(), channel=Channel.BIG_DATA,
+                                          module=Module.BIG_DATA, abroad=False, settled=False, n=1)
+
+
+class TestPushCountScope(InGrid, ScopeTests.Restrict):
+    model = PushCount
+    scope_actions = ("view",)
+
+    def make_object(self) -> PushCount:
+        return PushCount.objects.create(day=DAY1.date(), division=self.grid(), channel=Channel.BIG_DATA,
+                                        module=Module.BIG_DATA, verified=False, unreachable=True, n=1)
