@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
@@ -145,6 +146,7 @@ def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: Deadli
     located, sampled, due = (db_value(d) for d in policy.dues(now))
     day = timezone.localdate(now)
     adapt = datetime_adapter()
+    per_division = Counter(p.task.division_id for _, _, p in out.leads)
     return Rows(
         persons=[(p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
                   p.division_id, VERIFYING, p.module, None, at, at) for p in out.new_persons],
@@ -157,37 +159,37 @@ def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: Deadli
                 p.pk, p.task.pk, p.task.division_id) for k, i, p in out.leads],
         candidates=[(a.pk, b.pk, r, a.division_id, module) for a, b, r in out.candidates],
         **_audit_entries(out, batch_id),
-        lead_counts={(day, d, channel, module): n
-                     for d, n in Counter(p.task.division_id for _, _, p in out.leads).items()},
+        lead_counts={(day, d, channel, module): n for d, n in per_division.items()},
         task_counts={(d, channel, module, located_at, False): n
                      for d, n in Counter(task.division_id for _, task, _, _ in out.new_tasks).items()},
-        **_sentence_counts(out, day),
+        **_sentence_counts(out, day, per_division),
     )
 
 
-def _sentence_counts(out: Plan, day: dt.date) -> dict:
-    """What the chunk adds to 001's sentences: each new person once, by their first lead (the
-    chunk's first for them: leads are written in this order) and any lead from abroad; each lead
-    of a new task as in progress."""
-    new_persons = set(out.new_persons)
-    new_tasks = {task.pk for _, task, _, _ in out.new_tasks}
-    first: dict[PersonRef, str] = {}
+def _sentence_counts(out: Plan, day: dt.date, leads_per_division: Counter) -> dict:
+    """What the chunk adds to 001's sentences: each new person once (their first lead is in this
+    chunk, on its channel), from abroad if any of their leads is; each lead of a new task as in
+    progress. One pass over the leads, counted per division (no key built per row)."""
+    from_abroad = LeadKind.FROM_ABROAD.value
     abroad: set[PersonRef] = set()
-    pushes: Counter = Counter()
     on_open: Counter = Counter()
     for _key, item, p in out.leads:
-        if item.kind == LeadKind.FROM_ABROAD:
+        if item.kind == from_abroad:
             abroad.add(p)
-        if p in new_persons:
-            first.setdefault(p, out.channel)
-        if p.task.pk in new_tasks:
-            pushes[(day, p.task.division_id, out.channel, out.module, False, False)] += 1
-        else:
-            on_open[(day, p.task.division_id, out.channel, out.module, p.task.pk)] += 1
-    persons = Counter((day, p.division_id, channel, p.module, p in abroad, False, "", "") for p, channel in first.items())
-    retally = {p.pk for p in out.reopened} | {p.pk for p in abroad - new_persons}
-    return {"person_counts": dict(persons), "push_counts": dict(pushes), "open_task_leads": dict(on_open),
-            "retally": sorted(retally)}
+        if not p.task.new:
+            on_open[(p.task.division_id, p.task.pk)] += 1
+    on_new = Counter(leads_per_division)
+    for (d, _pk), n in on_open.items():
+        on_new[d] -= n
+    if abroad:
+        persons = Counter((p.division_id, p.module, p in abroad) for p in out.new_persons)
+    else:
+        persons = Counter((*k, False) for k in map(attrgetter("division_id", "module"), out.new_persons))
+    c, m = out.channel, out.module
+    return {"person_counts": {(day, d, c, module, a, False, "", ""): n for (d, module, a), n in persons.items()},
+            "push_counts": {(day, d, c, m, False, False): n for d, n in on_new.items() if n},
+            "open_task_leads": {(day, d, c, m, pk): n for (d, pk), n in on_open.items()},
+            "retally": sorted({p.pk for p in out.reopened} | {p.pk for p in abroad - set(out.new_persons)})}
 
 
 def _audit_entries(out: Plan, batch_id: int | None) -> dict:

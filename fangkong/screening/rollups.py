@@ -198,10 +198,14 @@ def _push_keys(leads: QuerySet[Lead]) -> Counter:
 
 def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
     """Where each person of `pids` (ids, or a queryset of them; every person when None) counts in
-    `PersonCount`: the day, channel and origin of their first lead (the earliest received; any
-    lead from abroad makes them 境外返回), their division and module, and their verification:
-    settled when no task is open, by the outcome and measure of the task closed last.
-    Merged-away persons and persons without a lead count nowhere.
+    `PersonCount`: the day and channel of their first lead, whether any lead of theirs is from
+    abroad (境外返回), their division and module, and their verification: settled when no task is
+    open, by the outcome and measure of the task closed last. Merged-away persons and persons
+    without a lead count nowhere.
+
+    The first lead is the first recorded (lowest id): an import stamps all its leads with its start,
+    so a self-report between two chunks is received later but recorded first, and a known person's
+    new lead is never their first (`intake` counts only new persons).
 
     One grouped query, each person's leads and tasks read through the indexes on `person_id`:
     nothing per person is held here, whatever the number of persons."""
@@ -212,7 +216,7 @@ def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
     person_m, lead_m, task_m = (apps.get_model("screening", n) for n in ("Person", "Lead", "Verification")) \
         if apps else (Person, Lead, Verification)
     leads = lead_m.objects.filter(person_id=OuterRef("pk"))
-    first = leads.order_by("received_at", "id")
+    first = leads.order_by("id")
     # The task closed last comes first (an open one has no `closed_at` and sorts last; a person with
     # one is not settled anyway): no condition on the status, only the index on person_id is used.
     last = task_m.objects.filter(person_id=OuterRef("pk")).order_by(F("closed_at").desc(nulls_last=True), "-id")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind, Module
 from fangkong.core.models import Division
@@ -51,7 +53,11 @@ def _import(users, ns, now, *, abroad=()):
 
 
 def _agree(users, step: str) -> None:
-    assert stored_counts() == live_counts(), step
+    kept, live = stored_counts(), live_counts()
+    for name in kept:
+        diff = {k: (kept[name].get(k), live[name].get(k)) for k in {*kept[name], *live[name]}
+                if kept[name].get(k) != live[name].get(k)}
+        assert not diff, (step, name, diff)
     township = users["grid"].division.parent.parent
     for name in USERS:
         for start, end in RANGES:
@@ -161,3 +167,36 @@ class TestPushCountScope(InGrid, ScopeTests.Restrict):
     def make_object(self) -> PushCount:
         return PushCount.objects.create(day=DAY1.date(), division=self.grid(), channel=Channel.BIG_DATA,
                                         module=Module.BIG_DATA, verified=False, unreachable=True, n=1)
+
+
+def test_a_chunked_import_keeps_the_sentence_counts(users, monkeypatch):
+    """Chunks planned ahead of their writing: persons met again in a later chunk (one now from
+    abroad, one given an ID number), a repeated row, and a self-report between chunks."""
+    r = resident_of_grid(users["grid"].division, 50)
+    header = ["姓名", "身份证号", "手机号", "来源地", "到达时间", "现住址", "推送时间", "是否境外"]
+    rows = [
+        [r.name, r.id_number, r.phone, "北京", "2022-07-01", "", "", "否"],
+        ["周二", "", "13811119002", "北京", "2022-07-01", "", "", "否"],
+        ["赵一", outsider_id(31), "", "北京", "2022-07-01", "", "", "否"],
+        [r.name, r.id_number, r.phone, "上海", "2022-07-02", "", "", "是"],
+        ["周二", outsider_id(21), "13811119002", "天津", "2022-07-02", "", "", "否"],
+        [r.name, r.id_number, r.phone, "北京", "2022-07-01", "", "", "否"],  # the first row again
+        ["钱二", outsider_id(32), "", "北京", "2022-07-01", "", "", "否"],
+    ]
+    monkeypatch.setattr(imports, "IMPORT_CHUNK", 2)
+    submitted = []
+
+    def self_report_meanwhile(batch):
+        if not submitted:
+            submitted.append(actions.do_submit_lead(LeadInput(name="钱二", id_number=outsider_id(32),
+                                                              phone="13811119032"),
+                                                    channel=Channel.SELF_REPORT, acting_user=SYSTEM))
+
+    data = csv_bytes(rows, header=header)
+    batch = imports.create_lead_batch(data=data, file_name="c.csv", channel=Channel.BIG_DATA, source="",
+                                      user=users["big_data_admin"], keep_file=False)
+    assert imports.run_lead_import(batch, data, progress=self_report_meanwhile)["imported"] == 6
+    _agree(users, "chunked import")
+    day = timezone.localdate()
+    f = screening_figures(users["commander"], day, day)
+    assert (f.total, f.by_channel["abroad"], f.by_channel["self"], f.by_channel["big_data"]) == (4, 1, 1, 2)
