@@ -52,6 +52,14 @@ class MeasureStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("已转换")
 
 
+class DayTally(models.TextChoices):
+    """What a day's roll-up counts of measures in force (管控总览's cards)."""
+
+    DOOR_CHECK = "door_check", _("当日已上门查看")
+    CHECK_IN = "check_in", _("当日已健康打卡")
+    TEST_DUE = "test_due", _("当日应检未检")
+
+
 
 
 class TestStatus(models.TextChoices):

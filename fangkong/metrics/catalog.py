@@ -48,7 +48,8 @@ register(
     Metric("board.rejected", _("审核退回"), TASKS, _("所选日期内被审核员退回重核的核查任务件数")),
     # 001's first sentence: persons, each counted once.
     Metric("screening.persons", _("排查涉疫风险人员"), PERSONS,
-           _("所选期间有线索推送的人数，每人只计一次，按首条线索的渠道归类（有境外返回线索的计入境外返回）")),
+           _("首条线索在所选期间接收的人数（首次推送，之后再推送的不重复计），每人只计一次，按首条线索的渠道归类"
+             "（有境外返回线索的计入境外返回），按人员的管理区划计入辖区")),
     Metric("screening.settled", _("已核查办结人员"), PERSONS, _("上述人员中核查任务已全部办结的人数")),
     Metric("screening.measured", _("落实管控措施人员"), PERSONS,
            _("已办结人员中最后办结的核查结果为落地管控或排除风险（健康监测）的人数，按核查时确定的措施分类，累计数，"

@@ -1,6 +1,7 @@
 """Risk screening's figures for 001's two sentences, and the sentences written from them.
 
-The figures are computed once (`screening_figures`, `push_figures`) and the sentences only
+The figures are computed once (`screening_figures`, `push_figures`, from the roll-up counts that
+writes keep: `screening.rollups`; `*_live` count the same from the rows) and the sentences only
 print them, so the API and the written report can give the same numbers, and a test can check
 that the parts of every sentence add up to its whole.
 """
@@ -11,17 +12,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from fangkong.core.bulk import fetch_in
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
-from fangkong.screening.choices import Channel, LeadKind, Outcome, VerificationStatus
-from fangkong.screening.models import Lead, Person
+from fangkong.screening.choices import Channel, Outcome, VerificationStatus
+from fangkong.screening.models import Lead, Person, PersonCount, PushCount
 from fangkong.screening.reports import day_bounds, scoped
+from fangkong.screening.rollups import person_keys
 
 # Every channel has a bucket, so the parts of the first sentence add up to its total. 001 names
 # the first four; the others are printed only when some person falls in them.
@@ -80,48 +81,53 @@ class PushFigures:
 
 def screening_figures(user: User, start: dt.date, end: dt.date, *, division: Division | None = None
                       ) -> ScreeningFigures:
-    """Each person once, by first lead (a lead from abroad wins); settled when every task is closed,
-    measured by the task closed last."""
-    lo, hi = day_bounds(start, end)
-    # Merged-away persons are few: left out here rather than joined to every lead of the range.
-    leads = (scoped(Lead, user, division).filter(received_at__gte=lo, received_at__lt=hi)
-             .order_by("received_at", "id").values_list("person_id", "channel", "kind"))
-    bucket: dict[int, str] = {}
-    for person_id, channel, kind in leads:
-        if kind == LeadKind.FROM_ABROAD:
-            bucket[person_id] = ABROAD
-        else:
-            bucket.setdefault(person_id, CHANNEL_BUCKET[channel])
-    for merged in Person.objects.filter(merged_into__isnull=False).values_list("pk", flat=True):
-        bucket.pop(merged, None)
-    open_ids: set[int] = set()
-    latest: dict[int, tuple[tuple, str, str]] = {}
-    for pid, vid, status, closed_at, outcome, kind in fetch_in(
-            "SELECT person_id, id, status, closed_at, outcome, measure_kind FROM screening_verification WHERE {in}",
-            "person_id", bucket):
-        order = (closed_at is not None, closed_at, vid)  # the last closed; a missing time sorts first
-        if status != VerificationStatus.CLOSED:
-            open_ids.add(pid)
-        elif pid not in latest or order > latest[pid][0]:
-            latest[pid] = (order, outcome, kind)
+    """Persons first pushed in the range, from their roll-up counts (`PersonCount`, a few hundred
+    rows whatever the county's size), with the scope of persons; equal to `screening_figures_live`."""
+    rows = (scoped(PersonCount, user, division).filter(day__gte=start, day__lte=end)
+            .values_list("channel", "abroad", "settled", "outcome", "measure_kind").annotate(total=Sum("n"))
+            .order_by())
+    return _persons(start, end, rows)
+
+
+def screening_figures_live(user: User, start: dt.date, end: dt.date, *, division: Division | None = None
+                           ) -> ScreeningFigures:
+    """`screening_figures` counted from the persons, leads and tasks themselves (`rollups.person_keys`)."""
+    keys = person_keys(scoped(Person, user, division).values("pk"))
+    return _persons(start, end, [(channel, abroad, settled, outcome, kind, n) for (
+        day, _division, channel, _module, abroad, settled, outcome, kind), n in keys.items() if start <= day <= end])
+
+
+def _persons(start: dt.date, end: dt.date, rows) -> ScreeningFigures:
+    """Each person once, in the bucket of their first lead (any lead from abroad: 境外返回); settled
+    when no task is open, measured by the task closed last."""
+    by_channel = Counter({k: 0 for k in ("self", "big_data", "assist", ABROAD, "contacts", "hard_to_find")})
     measures: Counter = Counter({k: 0 for k in ("central", "home_isolation", "monitoring")})
     settled = otherwise = 0
-    for pid in bucket:
-        if pid in open_ids or pid not in latest:
+    for channel, abroad, is_settled, outcome, kind, n in rows:
+        by_channel[ABROAD if abroad else CHANNEL_BUCKET[channel]] += n
+        if not is_settled:
             continue
-        settled += 1
-        _order, outcome, kind = latest[pid]
+        settled += n
         if outcome in MEASURED_OUTCOMES:
-            measures[MEASURE_BUCKET.get(kind, "monitoring")] += 1
+            measures[MEASURE_BUCKET.get(kind, "monitoring")] += n
         else:
-            otherwise += 1
-    by_channel = Counter({k: 0 for k in ("self", "big_data", "assist", ABROAD, "contacts", "hard_to_find")})
-    by_channel.update(bucket.values())
-    return ScreeningFigures(start, end, len(bucket), dict(by_channel), settled, dict(measures), otherwise)
+            otherwise += n
+    return ScreeningFigures(start, end, sum(by_channel.values()), dict(by_channel), settled, dict(measures), otherwise)
 
 
 def push_figures(user: User, start: dt.date, end: dt.date, *, division: Division | None = None,
                  channel: str = Channel.BIG_DATA) -> PushFigures:
+    """A channel's leads of the range by where their task stands, from `PushCount`; equal to
+    `push_figures_live`."""
+    agg = (scoped(PushCount, user, division).filter(channel=channel, day__gte=start, day__lte=end)
+           .aggregate(pushed=Sum("n"), verified=Sum("n", filter=Q(verified=True)),
+                      unreachable=Sum("n", filter=Q(unreachable=True))))
+    return PushFigures(start, end, str(channel), agg["pushed"] or 0, agg["verified"] or 0, agg["unreachable"] or 0)
+
+
+def push_figures_live(user: User, start: dt.date, end: dt.date, *, division: Division | None = None,
+                      channel: str = Channel.BIG_DATA) -> PushFigures:
+    """`push_figures` counted from the leads and their tasks."""
     lo, hi = day_bounds(start, end)
     leads = scoped(Lead, user, division).filter(channel=channel, received_at__gte=lo, received_at__lt=hi)
     agg = leads.aggregate(

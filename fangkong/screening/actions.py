@@ -30,7 +30,6 @@ from .choices import (
     AttemptKind,
     Channel,
     EscalationLevel,
-    MergeStatus,
     Outcome,
     PersonStatus,
     ReviewDecision,
@@ -38,6 +37,7 @@ from .choices import (
     VerificationStatus,
 )
 from .intake import LeadInput, ingest, new_receipt_code, notify_assignees
+from .merging import do_mark_not_duplicate, do_merge, do_unmerge  # noqa: F401 — one place to call actions from
 from .models import (
     AssistRequest,
     ClearanceItem,
@@ -45,7 +45,6 @@ from .models import (
     DailyClearance,
     DeadlinePolicy,
     Lead,
-    MergeCandidate,
     Person,
     Review,
     Verification,
@@ -155,7 +154,8 @@ def do_record_attempt(v: Verification, kind: str, note: str = "", *, acting_user
         policy = DeadlinePolicy.for_channel(v.channel)
         if v.no_answer_count >= policy.max_attempts and v.module != Module.HARD_TO_FIND:
             v.module = Module.HARD_TO_FIND
-            Person.objects.filter(pk=v.person_id).update(module=Module.HARD_TO_FIND)
+            with rollups.tracking_persons([v.person_id]):
+                Person.objects.filter(pk=v.person_id).update(module=Module.HARD_TO_FIND)
             _notify_module(Module.HARD_TO_FIND, f"转入难查数据:{v.person.name}",
                            f"连续{v.no_answer_count}次无人接听", v)
     _refresh_due(v, now)
@@ -299,7 +299,8 @@ def _reassign(v: Verification, division: Division, router: Router, acting_user: 
     if v.person.division_id != division.pk:
         audit.record(AuditAction.UPDATE, v.person, verb="reassign",
                      changes={"division_id": [v.person.division_id, division.pk]})
-    Person.objects.filter(pk=v.person_id).update(division_id=division.pk)
+    with rollups.tracking_persons([v.person_id]):
+        Person.objects.filter(pk=v.person_id).update(division_id=division.pk)
     with rollups.tracking_leads(v.leads):
         v.leads.update(division_id=division.pk)
     _save(v, before, "reassign")
@@ -334,80 +335,6 @@ def do_escalate(v: Verification, *, acting_user: Any, now: dt.datetime, router: 
         users = list(User.objects.filter(roles__role=Role.COMMAND_CENTER, is_active=True).distinct())
     notify(users, "screening.escalated", title, body, url=f"/screening/verifications/{v.pk}/", sms=True)
     return True
-
-
-# Merging -----------------------------------------------------------------------------------
-
-@action
-def do_merge(candidate: MergeCandidate, *, acting_user: Any, now: dt.datetime | None = None) -> MergeCandidate:
-    """Merge `other` into `person`: its leads and open work move over; undoable."""
-    now = now or timezone.now()
-    require(acting_user, candidate, CHANGE)
-    c = MergeCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if c.status != MergeStatus.PENDING:
-        raise ValidationError(_("该条已处理"))
-    keep, other = c.person, c.other
-    keep_open = keep.verifications.exclude(status=VerificationStatus.CLOSED).first()
-    other_open = list(other.verifications.exclude(status=VerificationStatus.CLOSED))
-    lead_ids = list(other.leads.values_list("pk", flat=True))
-    undo = {"leads": lead_ids, "lead_verifications": dict(other.leads.values_list("pk", "verification_id")),
-            "closed_verifications": [], "moved_verifications": [], "other_status": other.status}
-    with rollups.tracking([ov.pk for ov in other_open]):
-        for ov in other_open:
-            if keep_open is None:  # nothing open on the kept person: the task moves over
-                Verification.objects.filter(pk=ov.pk).update(person=keep)
-                keep_open = ov
-                undo["moved_verifications"].append(ov.pk)
-            else:
-                Verification.objects.filter(pk=ov.pk).update(
-                    status=VerificationStatus.CLOSED, outcome=Outcome.DUPLICATE, closed_at=now, next_due_at=None,
-                    escalate_at=None)
-                undo["closed_verifications"].append(ov.pk)
-    Lead.objects.filter(pk__in=lead_ids).update(
-        person=keep, **({"verification": keep_open} if keep_open else {}))
-    Person.objects.filter(pk=other.pk).update(merged_into=keep, status=PersonStatus.MERGED)
-    c.status, c.decided_by, c.decided_at, c.undo = MergeStatus.MERGED, _user(acting_user), now, undo
-    notices.settle_closed(undo["closed_verifications"])
-    c.save()
-    audit.record(AuditAction.UPDATE, c, verb="merge_persons", changes={"merged": [other.pk, keep.pk], **undo})
-    return c
-
-
-@action
-def do_unmerge(candidate: MergeCandidate, *, acting_user: Any, now: dt.datetime | None = None) -> MergeCandidate:
-    """Undo a merge exactly: leads, tasks and the other person's status go back."""
-    require(acting_user, candidate, CHANGE)
-    c = MergeCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if c.status != MergeStatus.MERGED:
-        raise ValidationError(_("只有已合并的记录可以撤销"))
-    u = c.undo
-    for lead_id, ver_id in u["lead_verifications"].items():
-        Lead.objects.filter(pk=int(lead_id)).update(person=c.other, verification_id=ver_id)
-    Verification.objects.filter(pk__in=u["moved_verifications"]).update(person=c.other)
-    with rollups.tracking(u["closed_verifications"]):
-        for ver in Verification.objects.filter(pk__in=u["closed_verifications"]):
-            ver.status, ver.outcome, ver.closed_at = VerificationStatus.OPEN, "", None
-            ver.next_due_at = ver.compute_next_due()
-            ver.escalate_at = ver.next_due_at
-            ver.save()
-    Person.objects.filter(pk=c.other_id).update(merged_into=None, status=u.get("other_status", PersonStatus.VERIFYING))
-    c.status, c.decided_by, c.decided_at = MergeStatus.UNDONE, _user(acting_user), now or timezone.now()
-    c.save()
-    audit.record(AuditAction.UPDATE, c, verb="unmerge_persons", changes={"restored": u})
-    return c
-
-
-@action
-def do_mark_not_duplicate(candidate: MergeCandidate, *, acting_user: Any) -> MergeCandidate:
-    """确认非同一人: the pair stays two persons and leaves the queue."""
-    require(acting_user, candidate, CHANGE)
-    before = audit.snapshot(candidate)
-    candidate.status, candidate.decided_by = MergeStatus.NOT_DUPLICATE, _user(acting_user)
-    candidate.decided_at = timezone.now()
-    candidate.save()
-    audit.record(AuditAction.UPDATE, candidate, verb="not_duplicate",
-                 changes=audit.diff(before, audit.snapshot(candidate)))
-    return candidate
 
 
 # Assist requests ---------------------------------------------------------------------------

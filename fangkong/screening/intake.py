@@ -16,18 +16,19 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
 
 from fangkong.core import audit
-from fangkong.core.bulk import datetime_adapter, db_value, execute_in, insert_rows, reserve_ids
+from fangkong.core.bulk import datetime_adapter, db_value, execute_in, fetch_in, insert_rows, reserve_ids
 from fangkong.core.choices import AuditAction, DivisionLevel
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
 
 from . import rollups
-from .choices import Channel
+from .choices import Channel, LeadKind
 from .cleaning import (
     ABROAD_WORDS,
     CHUNK,
@@ -41,7 +42,17 @@ from .cleaning import (
     dedup_key,
     new_receipt_code,
 )
-from .models import DeadlinePolicy, Lead, LeadCount, MergeCandidate, OpenTaskCount, Person, Verification
+from .models import (
+    DeadlinePolicy,
+    Lead,
+    LeadCount,
+    MergeCandidate,
+    OpenTaskCount,
+    Person,
+    PersonCount,
+    PushCount,
+    Verification,
+)
 from .resolution import (
     OPEN_TASK_SQL,
     PERSON_SQL,
@@ -112,6 +123,13 @@ class Rows:
     # What the chunk adds to the board's roll-ups (`rollups.bump`): {key: n} per table.
     lead_counts: dict[tuple, int] = field(default_factory=dict)
     task_counts: dict[tuple, int] = field(default_factory=dict)
+    # 001's sentences: new persons and the leads of new tasks (`PersonCount`, `PushCount`); the leads
+    # of tasks open already, {(day, division, channel, module, task id): n}, take their task's state in `apply`; persons
+    # reopened or given a lead from abroad are counted again there (`rollups.person_keys`).
+    person_counts: dict[tuple, int] = field(default_factory=dict)
+    push_counts: dict[tuple, int] = field(default_factory=dict)
+    open_task_leads: dict[tuple, int] = field(default_factory=dict)
+    retally: list[int] = field(default_factory=list)
 
 
 def number(out: Plan, person_ids: Iterator[int], task_ids: Iterator[int], state: ResolveState) -> None:
@@ -131,6 +149,7 @@ def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: Deadli
     located, sampled, due = (db_value(d) for d in policy.dues(now))
     day = timezone.localdate(now)
     adapt = datetime_adapter()
+    per_division = Counter(p.task.division_id for _, _, p in out.leads)
     return Rows(
         persons=[(p.pk, p.name, p.name_initials, p.name_pinyin, p.id_number, p.phone, p.address, p.resident_id,
                   p.division_id, VERIFYING, p.module, None, at, at) for p in out.new_persons],
@@ -143,11 +162,37 @@ def rows_of(out: Plan, *, batch_id: int | None, now: dt.datetime, policy: Deadli
                 p.pk, p.task.pk, p.task.division_id) for k, i, p in out.leads],
         candidates=[(a.pk, b.pk, r, a.division_id, module) for a, b, r in out.candidates],
         **_audit_entries(out, batch_id),
-        lead_counts={(day, d, channel, module): n
-                     for d, n in Counter(p.task.division_id for _, _, p in out.leads).items()},
+        lead_counts={(day, d, channel, module): n for d, n in per_division.items()},
         task_counts={(d, channel, module, located_at, False): n
                      for d, n in Counter(task.division_id for _, task, _, _ in out.new_tasks).items()},
+        **_sentence_counts(out, day, per_division),
     )
+
+
+def _sentence_counts(out: Plan, day: dt.date, leads_per_division: Counter) -> dict:
+    """What the chunk adds to 001's sentences: each new person once (their first lead is in this
+    chunk, on its channel), from abroad if any of their leads is; each lead of a new task as in
+    progress. One pass over the leads, counted per division (no key built per row)."""
+    from_abroad = LeadKind.FROM_ABROAD.value
+    abroad: set[PersonRef] = set()
+    on_open: Counter = Counter()
+    for _key, item, p in out.leads:
+        if item.kind == from_abroad:
+            abroad.add(p)
+        if not p.task.new:
+            on_open[(p.task.division_id, p.task.pk)] += 1
+    on_new = Counter(leads_per_division)
+    for (d, _pk), n in on_open.items():
+        on_new[d] -= n
+    if abroad:
+        persons = Counter((p.division_id, p.module, p in abroad) for p in out.new_persons)
+    else:
+        persons = Counter((*k, False) for k in map(attrgetter("division_id", "module"), out.new_persons))
+    c, m = out.channel, out.module
+    return {"person_counts": {(day, d, c, module, a, False, "", ""): n for (d, module, a), n in persons.items()},
+            "push_counts": {(day, d, c, m, False, False): n for d, n in on_new.items() if n},
+            "open_task_leads": {(day, d, c, m, pk): n for (d, pk), n in on_open.items()},
+            "retally": sorted({p.pk for p in out.reopened} | {p.pk for p in abroad - set(out.new_persons)})}
 
 
 def _audit_entries(out: Plan, batch_id: int | None) -> dict:
@@ -187,6 +232,7 @@ def _audit_entries(out: Plan, batch_id: int | None) -> dict:
 
 def apply(rows: Rows) -> None:
     """Insert and update a chunk's rows; the caller holds the transaction."""
+    retally = rollups.person_keys(rows.retally)  # where the persons counted again stood before
     insert_rows(Person, PERSON_COLUMNS, rows.persons)
     for pk, id_number in rows.adopted:  # rare: a phone-only person whose ID number now arrives
         Person.objects.filter(pk=pk).update(id_number=id_number)
@@ -205,6 +251,23 @@ def apply(rows: Rows) -> None:
     audit.record_many(AuditAction.UPDATE, verb=rows.verb, entries=rows.changed)
     rollups.bump(LeadCount, rows.lead_counts)  # last: see rollups.rebuild_board_rollups
     rollups.bump(OpenTaskCount, rows.task_counts)
+    people = Counter(rows.person_counts)
+    people.update(rollups.person_keys(rows.retally))
+    people.subtract(retally)
+    rollups.bump(PersonCount, people)
+    rollups.bump(PushCount, _push_counts(rows))
+
+
+def _push_counts(rows: Rows) -> Counter:
+    """The chunk's leads by where their task stands: new tasks' in progress, open ones' as they are."""
+    out = Counter(rows.push_counts)
+    if rows.open_task_leads:
+        state = {pk: rollups.push_state(status, located, answers) for pk, status, located, answers in fetch_in(
+            "SELECT id, status, located_at, no_answer_count FROM screening_verification WHERE {in}", "id",
+            {key[-1] for key in rows.open_task_leads})}
+        for (*lead, pk), n in rows.open_task_leads.items():  # a task not read yet is new: in progress
+            out[(*lead, *state.get(pk, (False, False)))] += n
+    return out
 
 
 def result_of(out: Plan) -> IngestResult:

@@ -42,8 +42,11 @@ def escalate_overdue_task() -> int:
 
 @task()
 def rebuild_board_rollups_task() -> dict[str, int]:
-    """Daily: the board's roll-up counts recomputed from the live rows (they are kept by every write;
-    this repairs rows written around the actions and imports, e.g. by hand in the database)."""
+    """Daily: the roll-up counts of the board, 001's sentences and 管控总览 recomputed from the live
+    rows (they are kept by every write; this repairs rows written around the actions and imports,
+    e.g. by hand in the database)."""
+    from fangkong.control.rollups import rebuild_control_rollups
+
     from .rollups import rebuild_board_rollups
 
-    return rebuild_board_rollups()
+    return {**rebuild_board_rollups(), **rebuild_control_rollups()}

@@ -19,10 +19,12 @@ from .routing import Router
 
 @dataclass(slots=True, eq=False)
 class TaskRef:
-    """An open verification: its id (None until written) and the division it is routed to."""
+    """An open verification: its id (None until written) and the division it is routed to; `new`
+    when this import's chunk creates it."""
 
     pk: int | None
     division_id: int
+    new: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -191,7 +193,7 @@ def plan(inputs: list[LeadInput], lookups: Lookups, state: ResolveState, *, chan
         person = resolver.resolve(item, module)
         if person.task is None:
             division = person.division_id
-            task = person.task = TaskRef(None, division)
+            task = person.task = TaskRef(None, division, True)
             out.new_tasks.append((person, task, router.township_of(division), router.assignee_for(division)))
             if person not in created:  # its status may have moved on since it was read
                 person.status = VERIFYING

@@ -7,6 +7,12 @@ the counts commit with the rows they count. Actions wrap the task or lead rows t
 `tracking` / `tracking_leads` (the delta is the counts of the rows after minus before); an import
 passes the counts of each chunk it writes (`intake.rows_of`). `rebuild_board_rollups` recomputes
 everything from the live rows; tests check it and the kept counts against a live count.
+
+001's sentences read two more: `PushCount` (a lead by where its task stands) moves with its task
+(`tracking`) and with the lead (`tracking_leads`); `PersonCount` (a person by first push and
+where their verification stands) with their tasks, their leads and the person row
+(`tracking_persons`). A person's key is computed from their rows (`person_keys`), a few indexed
+queries for the persons an action touches.
 """
 
 from __future__ import annotations
@@ -18,16 +24,39 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from .choices import Outcome, VerificationStatus
-from .models import NO_DEADLINE, ClosedTaskCount, Lead, LeadCount, OpenTaskCount, Verification
+from .choices import LeadKind, Outcome, VerificationStatus
+from .models import (
+    NO_DEADLINE,
+    ClosedTaskCount,
+    Lead,
+    LeadCount,
+    OpenTaskCount,
+    Person,
+    PersonCount,
+    PushCount,
+    Verification,
+)
 
-ROLLUPS = (LeadCount, ClosedTaskCount, OpenTaskCount)
+ROLLUPS = (LeadCount, ClosedTaskCount, OpenTaskCount, PersonCount, PushCount)
 TASK_FIELDS = ("status", "division_id", "channel", "module", "next_due_at", "no_answer_count", "located_at",
-               "closed_at", "outcome")
+               "closed_at", "outcome", "person_id", "measure_kind")
 LEAD_FIELDS = ("received_at", "division_id", "channel", "module")
+PUSH_FIELDS = (*LEAD_FIELDS, "verification__status", "verification__located_at", "verification__no_answer_count")
 Deltas = dict[type, Counter]
 BUMP_BATCH = 1000  # rows per upsert statement (6,000 parameters at most; SQLite takes 32,766)
 
@@ -92,17 +121,35 @@ def _task_states(pks: list[int]) -> list[dict]:
 
 
 @contextmanager
-def tracking(pks: Iterable[int]) -> Iterator[None]:
-    """Around a change of the tasks `pks`: their counts move from where they were to where they are."""
+def tracking(pks: Iterable[int], persons: Iterable[int] = ()) -> Iterator[None]:
+    """Around a change of the tasks `pks`: their counts move from where they were to where they are,
+    and so do their leads' (`PushCount`) and their persons' (`PersonCount`). `persons` names any
+    other person the change touches (a task moving to another person)."""
     pks = list(pks)
     before = _task_states(pks)
+    persons = {*persons, *(s["person_id"] for s in before)}
+    pushes, people = _push_keys(_task_leads(pks, persons)), person_keys(persons)
     yield
+    after = _task_states(pks)
     deltas: Deltas = {}
     for s in before:
         _add(deltas, task_keys(s), -1)
-    for s in _task_states(pks):
+    for s in after:
         _add(deltas, task_keys(s), +1)
+    deltas[PushCount] = _delta(pushes, _push_keys(_task_leads(pks, persons)))
+    deltas[PersonCount] = _delta(people, person_keys(persons))
     bump_all(deltas)
+
+
+def _task_leads(pks: list[int], persons: set[int]) -> QuerySet[Lead]:
+    """The tasks' leads, found through their persons' (indexed) leads."""
+    return Lead.objects.filter(person_id__in=persons, verification_id__in=pks)
+
+
+def _delta(before: Counter, after: Counter) -> Counter:
+    out = Counter(after)
+    out.subtract(before)
+    return out
 
 
 # Leads ------------------------------------------------------------------------------------------
@@ -112,9 +159,13 @@ def lead_key(received_at: dt.datetime, division_id: int, channel: str, module: s
 
 
 @contextmanager
-def tracking_leads(leads: QuerySet[Lead]) -> Iterator[None]:
-    """Around a change of the leads `leads` selects (before and after, e.g. a task's leads moving)."""
+def tracking_leads(leads: QuerySet[Lead], persons: Iterable[int] = ()) -> Iterator[None]:
+    """Around a change of the leads `leads` selects (before and after, e.g. a task's leads moving, or
+    a merge moving them to the persons `persons` names)."""
     before = list(leads.values_list(*LEAD_FIELDS))
+    pushes = _push_keys(leads)
+    persons = {*persons, *leads.values_list("person_id", flat=True)}
+    people = person_keys(persons)
     yield
     counts: Counter = Counter()
     for row in before:
@@ -122,15 +173,92 @@ def tracking_leads(leads: QuerySet[Lead]) -> Iterator[None]:
     for row in leads.values_list(*LEAD_FIELDS):
         counts[lead_key(*row)] += 1
     bump(LeadCount, counts)
+    bump(PushCount, _delta(pushes, _push_keys(leads)))
+    bump(PersonCount, _delta(people, person_keys(persons)))
+
+
+# 001's sentences --------------------------------------------------------------------------------
+
+def push_state(status: str | None, located_at: object, no_answer_count: int | None) -> tuple[bool, bool]:
+    """(verified, unreachable) of a lead whose task stands so: verified once located or no longer open
+    (a lead without a task counts as verified), else unreachable after an unanswered call."""
+    if status is None:
+        return True, False
+    verified = located_at is not None or status != VerificationStatus.OPEN
+    return verified, not verified and bool(no_answer_count)
+
+
+def push_key(received_at: dt.datetime, division_id: int, channel: str, module: str, *task: object) -> tuple:
+    return (*lead_key(received_at, division_id, channel, module), *push_state(*task))
+
+
+def _push_keys(leads: QuerySet[Lead]) -> Counter:
+    return Counter(push_key(*row) for row in leads.values_list(*PUSH_FIELDS))
+
+
+def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
+    """Where each person of `pids` (ids, or a queryset of them; every person when None) counts in
+    `PersonCount`: the day and channel of their first lead, whether any lead of theirs is from
+    abroad (境外返回), their division and module, and their verification: settled when no task is
+    open, by the outcome and measure of the task closed last. Merged-away persons and persons
+    without a lead count nowhere.
+
+    The first lead is the first recorded (lowest id): an import stamps all its leads with its start,
+    so a self-report between two chunks is received later but recorded first, and a known person's
+    new lead is never their first (`intake` counts only new persons).
+
+    One grouped query, each person's leads and tasks read through the indexes on `person_id`:
+    nothing per person is held here, whatever the number of persons."""
+    if pids is not None and not isinstance(pids, QuerySet):
+        pids = list(pids)
+        if not pids:
+            return Counter()
+    person_m, lead_m, task_m = (apps.get_model("screening", n) for n in ("Person", "Lead", "Verification")) \
+        if apps else (Person, Lead, Verification)
+    leads = lead_m.objects.filter(person_id=OuterRef("pk"))
+    first = leads.order_by("id")
+    # The task closed last comes first (an open one has no `closed_at` and sorts last; a person with
+    # one is not settled anyway): no condition on the status, only the index on person_id is used.
+    last = task_m.objects.filter(person_id=OuterRef("pk")).order_by(F("closed_at").desc(nulls_last=True), "-id")
+    persons = person_m.objects.filter(merged_into__isnull=True)
+    persons = persons if pids is None else persons.filter(pk__in=pids)
+    rows = (persons.annotate(
+        first_at=Subquery(first.values("received_at")[:1]), first_channel=Subquery(first.values("channel")[:1]),
+        abroad=Exists(leads.filter(kind=LeadKind.FROM_ABROAD)),
+        open=Exists(task_m.objects.filter(person_id=OuterRef("pk")).exclude(status=VerificationStatus.CLOSED)),
+        last_outcome=Subquery(last.values("outcome")[:1]), last_kind=Subquery(last.values("measure_kind")[:1]))
+        .values("first_at", "division_id", "first_channel", "module", "abroad", "open", "last_outcome", "last_kind")
+        .annotate(n=Count("id")).order_by())
+    day = functools.lru_cache(maxsize=65536)(timezone.localdate)
+    out: Counter = Counter()
+    for r in rows:
+        if r["first_at"] is None:  # no lead
+            continue
+        settled = not r["open"] and r["last_outcome"] is not None
+        outcome, kind = (r["last_outcome"], r["last_kind"]) if settled else ("", "")
+        out[(day(r["first_at"]), r["division_id"], r["first_channel"], r["module"], bool(r["abroad"]), settled,
+             outcome, kind)] += r["n"]
+    return out
+
+
+@contextmanager
+def tracking_persons(pids: Iterable[int]) -> Iterator[None]:
+    """Around a change of the persons `pids` (their row, e.g. division or module, or a merge)."""
+    pids = list(pids)
+    before = person_keys(pids)
+    yield
+    bump(PersonCount, _delta(before, person_keys(pids)))
 
 
 # Rebuild ----------------------------------------------------------------------------------------
 
 def live_counts(apps=None) -> dict[str, Counter]:
     """Every roll-up count computed from the live rows (grouped in the database), by model name.
-    `apps` is a migration's app registry (the counts are first filled by migration 0007)."""
+    `apps` is a migration's app registry (the counts are first filled by migrations 0007 and 0009):
+    only the tables it knows are counted."""
     lead_m, task_m = (apps.get_model("screening", n) for n in ("Lead", "Verification")) if apps else (Lead, Verification)
-    out: dict[str, Counter] = {"leadcount": Counter(), "closedtaskcount": Counter(), "opentaskcount": Counter()}
+    names = {m._meta.model_name for m, _current in _models(apps)}
+    out: dict[str, Counter] = {name: Counter() for name in names}
     # Grouped by the exact time and dated here: an import stamps its rows with one time, and no
     # per-row date function runs in the database (on SQLite one in Python per row).
     day = functools.lru_cache(maxsize=65536)(timezone.localdate)
@@ -150,6 +278,31 @@ def live_counts(apps=None) -> dict[str, Counter]:
     for r in open_:
         key = (r["division_id"], r["channel"], r["module"], r["next_due_at"] or NO_DEADLINE, bool(r["unreachable"]))
         out["opentaskcount"][key] += r["n"]
+    if "pushcount" in names:
+        located = Case(When(verification__located_at__isnull=False, then=Value(True)), default=Value(False),
+                       output_field=BooleanField())
+        pushes = (lead_m.objects.annotate(located=located)
+                  .values("received_at", "division_id", "channel", "module", "verification__status", "located",
+                          "verification__no_answer_count").annotate(n=Count("id")).order_by())
+        for r in pushes:
+            state = push_state(r["verification__status"], True if r["located"] else None,
+                               r["verification__no_answer_count"])
+            out["pushcount"][(day(r["received_at"]), r["division_id"], r["channel"], r["module"], *state)] += r["n"]
+    if "personcount" in names:
+        out["personcount"] = person_keys(None, apps)
+    return out
+
+
+def _models(apps) -> list[tuple[type, type]]:
+    """(model in `apps`, current model) of every roll-up table `apps` knows."""
+    if apps is None:
+        return [(m, m) for m in ROLLUPS]
+    out = []
+    for m in ROLLUPS:
+        try:
+            out.append((apps.get_model("screening", m._meta.model_name), m))
+        except LookupError:  # a table added by a later migration
+            continue
     return out
 
 
@@ -168,15 +321,15 @@ def rebuild_board_rollups(apps=None) -> dict[str, int]:
     On PostgreSQL the tables are locked first: a write that bumped them has committed (and is
     counted here) or waits, and adds its delta to the rebuilt counts once this commits.
     """
-    models = [apps.get_model("screening", m._meta.model_name) for m in ROLLUPS] if apps else ROLLUPS
+    pairs = _models(apps)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ROLLUPS)
+            tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m, _current in pairs)
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
         counts = live_counts(apps)
         done = {}
-        for model, current in zip(models, ROLLUPS, strict=True):
+        for model, current in pairs:
             model.objects.all().delete()
             rows = [model(**dict(zip(current.key_columns, key, strict=True)), n=n)
                     for key, n in counts[model._meta.model_name].items() if n]

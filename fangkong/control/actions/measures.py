@@ -19,7 +19,7 @@ from fangkong.core.scoping import ADD, CHANGE, VIEW
 from fangkong.registry.models import Resident
 from fangkong.screening.models import Person
 
-from .. import pending
+from .. import pending, rollups
 from .. import rules as R
 from ..alerts import raise_alert
 from ..choices import FEVER_THRESHOLD, MeasureStatus, TestStatus
@@ -99,6 +99,7 @@ def create_step(person: Any, exposure: Exposure | None, rule: Rule | None, versi
         ScheduledTest(measure=measure, person=person, day=day, due_on=due, kind=kind)
         for day, due in R.tests_in_step(test_days, chain, step)
     ])
+    rollups.added([measure.pk])
     pending.forget()
     return measure
 
@@ -161,10 +162,11 @@ def do_check_in(measure: Measure, *, source: str, temperature: Decimal | float |
         raise ValidationError("体温应在34℃到43℃之间,请核对")
     symptoms = list(symptoms or [])
     abnormal = bool(symptoms) or (temp is not None and temp >= Decimal(str(FEVER_THRESHOLD)))
-    checkin = CheckIn.objects.create(
-        measure=measure, on=timezone.localdate(at), at=at, temperature=temp, symptoms=symptoms, note=note,
-        source=source, recorded_by=stored_user(acting_user), abnormal=abnormal,
-    )
+    with rollups.tracking([measure.pk]):
+        checkin = CheckIn.objects.create(
+            measure=measure, on=timezone.localdate(at), at=at, temperature=temp, symptoms=symptoms, note=note,
+            source=source, recorded_by=stored_user(acting_user), abnormal=abnormal,
+        )
     audit.record(AuditAction.CREATE, checkin, verb="check_in", changes=audit.diff({}, audit.snapshot(checkin)))
     if abnormal:
         body = f"体温{temp or '未测'}℃,症状:{'、'.join(symptoms) or '无'}"
@@ -183,7 +185,8 @@ def do_record_test_result(test: ScheduledTest, *, result: str, sampled_at: dt.da
     test.status = TestStatus(result)
     test.sampled_at = sampled_at or timezone.now()
     test.recorded_at = timezone.now()
-    test.save(update_fields=["status", "sampled_at", "recorded_at"])
+    with rollups.tracking([test.measure_id]):
+        test.save(update_fields=["status", "sampled_at", "recorded_at"])
     audit.record(AuditAction.UPDATE, test, verb="record_test_result", changes=audit.diff(before, audit.snapshot(test)))
     if test.status == TestStatus.POSITIVE:
         alert_positive(test.measure)
@@ -196,7 +199,8 @@ def _close(measure: Measure, status: str, reason: str, acting_user: Any) -> dict
     measure.released_at = timezone.now()
     measure.released_by = stored_user(acting_user)
     measure.release_reason = reason
-    measure.save(update_fields=["status", "released_at", "released_by", "release_reason"])
+    with rollups.tracking([measure.pk]):
+        measure.save(update_fields=["status", "released_at", "released_by", "release_reason"])
     return audit.diff(before, audit.snapshot(measure))
 
 
@@ -256,14 +260,15 @@ def do_extend_measure(measure: Measure, *, days: int, reason: str, add_test: boo
     measure.ends_on += dt.timedelta(days=days)
     measure.extended_days += days
     measure.release_reason = ""
-    measure.save(update_fields=["ends_on", "extended_days", "release_reason"])
-    if add_test:
-        last = measure.ends_on - dt.timedelta(days=1)
-        day = (last - measure.plan_start_on).days + 1
-        ScheduledTest.objects.get_or_create(measure=measure, day=day, defaults={
-            "person": measure.person, "due_on": last,
-            "kind": measure.rule.test_kind if measure.rule_id else ScheduledTest._meta.get_field("kind").default})
-        pending.forget()
+    with rollups.tracking([measure.pk]):
+        measure.save(update_fields=["ends_on", "extended_days", "release_reason"])
+        if add_test:
+            last = measure.ends_on - dt.timedelta(days=1)
+            day = (last - measure.plan_start_on).days + 1
+            ScheduledTest.objects.get_or_create(measure=measure, day=day, defaults={
+                "person": measure.person, "due_on": last,
+                "kind": measure.rule.test_kind if measure.rule_id else ScheduledTest._meta.get_field("kind").default})
+    pending.forget()
     changes = audit.diff(before, audit.snapshot(measure))
     changes["reason"] = [None, reason.strip()]
     audit.record(AuditAction.ACTION, measure, verb="extend_measure", changes=changes)
@@ -277,7 +282,8 @@ def do_door_check(measure: Measure, *, outcome: str, note: str = "", at: dt.date
     require(acting_user, measure, CHANGE)
     if measure.kind not in HOME_KINDS:
         raise ValidationError("上门查看只适用于居家措施")
-    check = DoorCheck.objects.create(measure=measure, outcome=outcome, note=note, at=at or timezone.now(),
-                                     checked_by=stored_user(acting_user))
+    with rollups.tracking([measure.pk]):
+        check = DoorCheck.objects.create(measure=measure, outcome=outcome, note=note, at=at or timezone.now(),
+                                         checked_by=stored_user(acting_user))
     audit.record(AuditAction.CREATE, check, verb="door_check", changes=audit.diff({}, audit.snapshot(check)))
     return check

@@ -14,7 +14,7 @@ from fangkong.core.actions import action, require
 from fangkong.core.choices import AuditAction, MeasureKind
 from fangkong.core.scoping import ADD, CHANGE, DELETE
 
-from .. import pending
+from .. import pending, rollups
 from .. import rules as R
 from ..choices import MeasureStatus, PolicyStatus
 from ..models import Measure, PolicyVersion, Rule, RuleStep, ScheduledTest
@@ -130,16 +130,18 @@ def reapply_policy(version: PolicyVersion, on: dt.date, *, acting_user: Any) -> 
                       if due >= on])
     now, actor = timezone.now(), stored_user(acting_user)
     moved = [c["id"] for c in changed if c["id"] not in set(released)]
-    Measure.objects.filter(pk__in=moved).update(status=MeasureStatus.SUPERSEDED, released_at=now, released_by=actor,
-                                                release_reason=f"按第{version.number}版方案重新判定")
-    Measure.objects.filter(pk__in=released).update(status=MeasureStatus.RELEASED, released_at=now, released_by=actor,
-                                                   release_reason=f"按第{version.number}版方案解除")
+    by_id = {c["id"]: c for c in changed}
+    with rollups.tracking(by_id):
+        Measure.objects.filter(pk__in=moved).update(status=MeasureStatus.SUPERSEDED, released_at=now,
+                                                    released_by=actor, release_reason=f"按第{version.number}版方案重新判定")
+        Measure.objects.filter(pk__in=released).update(status=MeasureStatus.RELEASED, released_at=now,
+                                                       released_by=actor, release_reason=f"按第{version.number}版方案解除")
     Measure.objects.bulk_create(new_measures, batch_size=2000)
     ScheduledTest.objects.bulk_create(
         [ScheduledTest(measure=m, person_id=m.person_id, day=d, due_on=due, kind=kind)
          for m, specs in zip(new_measures, tests, strict=True) for d, due, kind in specs], batch_size=5000)
+    rollups.added([m.pk for m in new_measures])
     pending.forget()
-    by_id = {c["id"]: c for c in changed}
     # Only what the audit row needs (repr and division path): loading whole rows dominates here.
     touched = Measure.objects.filter(pk__in=by_id).select_related("person", "division").only(
         "id", "kind", "status", "person__name", "division__path")

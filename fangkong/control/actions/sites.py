@@ -16,6 +16,7 @@ from fangkong.core.choices import AuditAction, MeasureKind, Role
 from fangkong.core.models import User
 from fangkong.core.scoping import ADD, CHANGE, VIEW, in_subtree
 
+from .. import rollups
 from ..choices import RoomStatus, TransferStatus
 from ..models import Measure, QuarantineSite, Room, Transfer
 from ..roles import BROAD_ROLES
@@ -104,7 +105,8 @@ def do_assign_room(measure: Measure, room: Room, *, acting_user: Any) -> Measure
         raise ValidationError(f"房间{room.number}已满({room.beds}张床位)")
     before = audit.snapshot(measure)
     measure.site, measure.room = room.site, room
-    measure.save(update_fields=["site", "room"])
+    with rollups.tracking([measure.pk]):
+        measure.save(update_fields=["site", "room"])
     require(acting_user, measure, CHANGE)
     audit.record(AuditAction.ACTION, measure, verb="assign_room", changes=audit.diff(before, audit.snapshot(measure)))
     return measure
@@ -141,7 +143,8 @@ def do_advance_transfer(transfer: Transfer, *, at: dt.datetime | None = None, ac
         measure = transfer.measure
         if measure.site_id != transfer.site_id:
             measure.site, measure.room = transfer.site, None
-            measure.save(update_fields=["site", "room"])
+            with rollups.tracking([measure.pk]):
+                measure.save(update_fields=["site", "room"])
     else:
         raise ValidationError("该转运已结束")
     transfer.save()

@@ -3,9 +3,10 @@
 from .areas import RiskArea
 from .measures import CheckIn, DoorCheck, Exposure, Measure, ScheduledTest
 from .policies import PolicyVersion, Rule, RuleStep
+from .rollups import NO_SITE, ActiveMeasureCount, MeasureDayCount
 from .sites import QuarantineSite, Room, Transfer
 
 __all__ = [
-    "CheckIn", "DoorCheck", "Exposure", "Measure", "PolicyVersion", "QuarantineSite", "RiskArea", "Room",
-    "Rule", "RuleStep", "ScheduledTest", "Transfer",
+    "NO_SITE", "ActiveMeasureCount", "CheckIn", "DoorCheck", "Exposure", "Measure", "MeasureDayCount", "PolicyVersion",
+    "QuarantineSite", "RiskArea", "Room", "Rule", "RuleStep", "ScheduledTest", "Transfer",
 ]

@@ -62,10 +62,13 @@ def test_the_first_sentence_counts_each_person_by_first_lead_and_last_closed_tas
     assert _first(users["commander"], start, end, today=dt.date(2022, 7, 20)) == (
         "7月10日至7月11日，共排查涉疫风险人员3人（其中自主报备和基层排查0人、大数据推送2人、协查推送0人、境外返回1人），"
         "已落实相关管控措施1人（其中集中隔离1人、居家医学观察0人、健康监测0人），其余2人正在核查。")
+    # A person counts on the day of their first lead, in the bucket their leads give them now (the
+    # self-reporter pushed back from abroad the next day counts as 境外返回 on the first day too).
     assert _first(users["commander"], start, start, today=dt.date(2022, 7, 20)) == (
-        "7月10日，共排查涉疫风险人员3人（其中自主报备和基层排查1人、大数据推送2人、协查推送0人、境外返回0人），"
+        "7月10日，共排查涉疫风险人员3人（其中自主报备和基层排查0人、大数据推送2人、协查推送0人、境外返回1人），"
         "已落实相关管控措施1人（其中集中隔离1人、居家医学观察0人、健康监测0人），其余2人正在核查。")
     assert "共排查涉疫风险人员0人" in _first(users["grid_other"], start, end, today=end)
+    assert "共排查涉疫风险人员0人" in _first(users["commander"], end, end, today=end)  # none first pushed on d2
 
 
 def test_every_channel_and_every_outcome_has_a_part_so_the_sentence_adds_up(users):

@@ -4,11 +4,11 @@ from .assist import AssistRequest
 from .clearance import ClearanceItem, DailyClearance
 from .leads import Lead
 from .person import SCREENING_EDITORS, SCREENING_VIEWERS, MergeCandidate, Person
-from .rollups import NO_DEADLINE, ClosedTaskCount, LeadCount, OpenTaskCount
+from .rollups import NO_DEADLINE, ClosedTaskCount, LeadCount, OpenTaskCount, PersonCount, PushCount
 from .verification import ContactAttempt, DeadlinePolicy, Review, Verification
 
 __all__ = [
     "NO_DEADLINE", "SCREENING_EDITORS", "SCREENING_VIEWERS", "AssistRequest", "ClearanceItem", "ClosedTaskCount",
     "ContactAttempt", "DailyClearance", "DeadlinePolicy", "Lead", "LeadCount", "MergeCandidate", "OpenTaskCount",
-    "Person", "Review", "Verification",
+    "Person", "PersonCount", "PushCount", "Review", "Verification",
 ]

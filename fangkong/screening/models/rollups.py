@@ -14,10 +14,10 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.choices import Module
+from fangkong.core.choices import MeasureKind, Module
 from fangkong.core.scoping import ScopedModel, ScopedQuerySet
 
-from ..choices import Channel
+from ..choices import Channel, Outcome
 from .person import SCREENING_VIEWERS, module_refine
 
 # An open task without a deadline (submitted, awaiting review) counts as 在办未超时 at any time:
@@ -85,3 +85,42 @@ class OpenTaskCount(RollupCount):
         verbose_name = verbose_name_plural = _("在办核查计数")
         constraints = [models.UniqueConstraint(fields=["division", "channel", "module", "due_at", "unreachable"],
                                                name="opentaskcount_key")]
+
+
+class PersonCount(RollupCount):
+    """Persons (not merged away) per the local day of their first lead, the channel of that lead and
+    whether any lead of theirs is from abroad, and where their verification stands: 001's first
+    sentence. Keyed by the person's own division and module (the scope of persons).
+
+    `settled` when no task of theirs is open; `outcome` and `measure_kind` are then those of the
+    task closed last (blank while open)."""
+
+    day = models.DateField(_("首次推送日期"))
+    abroad = models.BooleanField(_("境外返回"))
+    settled = models.BooleanField(_("已全部办结"))
+    outcome = models.CharField(_("核查结果"), max_length=16, choices=Outcome.choices, blank=True)
+    measure_kind = models.CharField(_("管控措施"), max_length=32, choices=MeasureKind.choices, blank=True)
+
+    key_columns = ("day", "division_id", "channel", "module", "abroad", "settled", "outcome", "measure_kind")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("排查人员计数")
+        constraints = [models.UniqueConstraint(
+            fields=["day", "division", "channel", "module", "abroad", "settled", "outcome", "measure_kind"],
+            name="personcount_key")]
+
+
+class PushCount(RollupCount):
+    """Leads per local day received (`received_at`), by where their task stands: 001's push sentence.
+    `verified` (located or no longer open), else `unreachable` (unanswered), else in progress."""
+
+    day = models.DateField(_("日期"))
+    verified = models.BooleanField(_("已核实"))
+    unreachable = models.BooleanField(_("无人接听"))
+
+    key_columns = ("day", "division_id", "channel", "module", "verified", "unreachable")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("推送线索核查计数")
+        constraints = [models.UniqueConstraint(fields=["day", "division", "channel", "module", "verified",
+                                                       "unreachable"], name="pushcount_key")]
