@@ -184,6 +184,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports: the largest file accepted, and the most an xlsx may unpack to (its sheets' XML);
+# larger sheets are read streaming. See core.imports.reading.
+FANGKONG_IMPORT_MAX_MB = int(os.environ.get("FANGKONG_IMPORT_MAX_MB", "200"))
+FANGKONG_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("FANGKONG_IMPORT_MAX_UNPACKED_MB", "512"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {

@@ -35,8 +35,8 @@ from ..choices import BatchStatus, DivisionLevel
 from ..identity import InvalidValue
 from ..models import Batch, Division
 from ..scoping import ADD
-from .columns import Column
-from .reading import Source, _read_bytes, file_sha256
+from .columns import Column, ReadError
+from .reading import Source, _read_bytes, check_file, file_sha256
 from .rows import reasons_of
 
 log = logging.getLogger(__name__)
@@ -223,8 +223,15 @@ def import_file(kind: ImportKind, path: str | Path, *, user: Any = None, options
     """Import a local file of `kind` at once, as `user` (None: the system): the command line's
     route through the same lifecycle as a form or the API. The file is not copied."""
     path = Path(path)
-    data = path.read_bytes() if data is None else data
     fields = kind.fields(options or {}, user) if kind.fields else {}
+    try:
+        check_file(path if data is None else data)  # too large, or a zip bomb: refused unread
+    except ReadError as exc:
+        batch = do_create_batch(kind=kind.batch_kind, file_name=path.name, store=False, roles=tuple(kind.roles),
+                                acting_user=user or SYSTEM, **fields)
+        mark_failed(batch, str(exc))
+        return batch
+    data = path.read_bytes() if data is None else data
     batch = do_create_batch(kind=kind.batch_kind, file_name=path.name, content=data, store=False,
                             roles=tuple(kind.roles), acting_user=user or SYSTEM, **fields)
     return execute_batch(batch, data)
