@@ -25,6 +25,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("fangkong.control.jobs.alert_missed_tests_task", dt.timedelta(minutes=15), "漏检提醒"),
     Periodic("fangkong.testing.jobs.testing_tick", dt.timedelta(minutes=1), "上门单采超时与覆盖刷新"),
     Periodic("fangkong.core.jobs.prune_audit_log_task", dt.timedelta(days=1), "审计日志到期清理"),
+    Periodic("fangkong.core.jobs.fail_stale_batches_task", dt.timedelta(minutes=5), "中断的导入批次标为失败"),
     Periodic("fangkong.screening.jobs.rebuild_board_rollups_task", dt.timedelta(days=1), "日清日结看板计数重算"),
 )
 
