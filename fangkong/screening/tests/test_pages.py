@@ -9,6 +9,7 @@ from fangkong.core.testkit import assert_audited, client_for
 from fangkong.screening import actions
 from fangkong.screening.choices import Channel, VerificationStatus
 from fangkong.screening.intake import LeadInput
+from fangkong.screening.models import Verification
 
 from .helpers import resident_of_grid
 
@@ -87,3 +88,26 @@ def test_it_imports_from_the_page_and_offers_the_error_sheet(users):
     sheet = admin.get(resp["Location"] + "errors.xlsx")
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
     assert rows[0][-1] == "错误原因" and rows[1][0] == 2 and "科学计数法" in rows[1][-1]
+
+
+def test_door_screening_does_not_reveal_a_task_outside_the_users_scope(users):
+    """#17 probe: registering someone whose task is in another grid redirected to that task (its
+    404 told that it exists): now the list of the user's own tasks, saying no more than 已登记."""
+    from django.contrib.messages import get_messages
+
+    other = users["grid_other"].division
+    client_for(users["grid_other"]).post(reverse("screening:door_screening"), {
+        "phone": "13612340001", "name": "孙已登", "origin": "天津", "address": other.name})
+    foreign = Verification.objects.get(person__name="孙已登")
+    grid = client_for(users["grid"])
+
+    def register(phone: str, name: str):
+        resp = grid.post(reverse("screening:door_screening"), {
+            "phone": phone, "name": name, "origin": "天津", "address": other.name})
+        return resp["Location"], [str(m) for m in get_messages(resp.wsgi_request)]
+
+    known = register("13612340001", "孙已登")
+    assert known == (reverse("screening:my_tasks"), ["已登记"])
+    assert f"/{foreign.pk}/" not in known[0]
+    new = register("13612340002", "李新来")  # a new person: the user's own task, opened at once
+    assert new[0] == reverse("screening:verification", args=[Verification.objects.get(person__name="李新来").pk])

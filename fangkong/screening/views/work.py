@@ -245,9 +245,13 @@ def door_screening(request):
     if request.method == "POST" and form.is_valid():
         lead, created = actions.do_submit_lead(form.lead_input(), channel=Channel.GRID_SCREENING,
                                                acting_user=request.user)
-        messages.success(request, _("已登记,核查任务已生成") if created else _("该人员此前已登记"))
-        if lead and lead.verification_id:
+        if lead and lead.verification_id and Verification.objects.restrict(request.user).filter(
+                pk=lead.verification_id).exists():
+            messages.success(request, _("已登记,核查任务已生成") if created else _("该人员此前已登记"))
             return redirect("screening:verification", pk=lead.verification_id)
+        # No task the user may open (one outside their scope): the same answer as when the lead made
+        # no task, and no link to it (its 404 would tell that the person has a task elsewhere).
+        messages.success(request, _("已登记"))
         return redirect("screening:my_tasks")
     return render(request, "screening/door_screening.html", {"form": form})
 
