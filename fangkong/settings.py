@@ -124,6 +124,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    "fangkong.core.backends.AddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -150,6 +151,10 @@ AXES_RESET_ON_SUCCESS = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# Password spraying: besides each account's lock, a client address with this many failed logins
+# (any accounts) within the window may not log in at all until the window has passed.
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_ADDRESS_WINDOW_SECONDS = 15 * 60
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_COOKIE_AGE = 12 * 3600  # absolute cap; the idle limit is enforced by IdleTimeoutMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

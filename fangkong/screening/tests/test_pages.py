@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from fangkong.core.actions import SYSTEM
+from fangkong.core.models import AuditLog
 from fangkong.core.testkit import assert_audited, client_for
 from fangkong.screening import actions
 from fangkong.screening.choices import Channel, VerificationStatus
@@ -26,10 +27,13 @@ def test_it_lists_my_tasks_and_calls_with_an_audited_reveal(users):
     grid = client_for(users["grid"])
     page = grid.get(reverse("screening:my_tasks"))
     assert v.person.name in page.content.decode() and v.person.phone not in page.content.decode()
-    call = grid.get(reverse("screening:call", args=[v.pk]))
+    assert grid.get(reverse("screening:call", args=[v.pk])).status_code == 405  # a plain GET reveals nothing
+    assert not AuditLog.objects.filter(verb="view_pii", object_id=str(v.person.pk)).exists()
+    assert f'action="{reverse("screening:call", args=[v.pk])}"' in page.content.decode()  # a button, not a link
+    call = grid.post(reverse("screening:call", args=[v.pk]))
     assert call.status_code == 302 and call["Location"] == f"tel:{v.person.phone}"
     assert_audited("view_pii", v.person, actor=users["grid"])
-    assert client_for(users["grid_other"]).get(reverse("screening:call", args=[v.pk])).status_code == 404
+    assert client_for(users["grid_other"]).post(reverse("screening:call", args=[v.pk])).status_code == 404
     assert client_for(users["grid_other"]).get(reverse("screening:verification", args=[v.pk])).status_code == 404
 
 

@@ -160,8 +160,11 @@ def verification_detail(request, pk: int):
 
 
 @login_required
+@require_POST
 def call(request, pk: int):
-    """One tap to call: reveals the phone (audited) and hands it to the phone's dialler."""
+    """One tap to call: reveals the phone (audited) and hands it to the phone's dialler. A POST
+    (a button with the CSRF token), never a plain GET: a link followed by a prefetch, a crawler or
+    another site must not reveal a number."""
     v = _task(request, pk, "change")
     if not may_see_full_pii(request.user) or not v.person.phone:
         raise Http404
