@@ -218,7 +218,8 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums named after their choices class: no collisions as apps add `kind`, `status` …
-    "POSTPROCESSING_HOOKS": ["fangkong.core.api.schema.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": ["fangkong.core.api.schema.postprocess_schema_enums",
+                             "fangkong.core.api.schema.postprocess_errors_and_times"],
     # Self-contained UI (drf-spectacular-sidecar): a county network often cannot reach a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
