@@ -143,6 +143,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    "fangkong.core.backends.AddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -173,6 +174,10 @@ AXES_RESET_ON_SUCCESS = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# Password spraying: besides each account's lock, a client address with this many failed logins
+# (any accounts) within the window may not log in at all until the window has passed.
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_ADDRESS_WINDOW_SECONDS = 15 * 60
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_COOKIE_AGE = 12 * 3600  # absolute cap; the idle limit is enforced by IdleTimeoutMiddleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -207,6 +212,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports: the largest file accepted, and the most an xlsx may unpack to (its sheets' XML);
+# larger sheets are read streaming. See core.imports.reading.
+FANGKONG_IMPORT_MAX_MB = int(os.environ.get("FANGKONG_IMPORT_MAX_MB", "200"))
+FANGKONG_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("FANGKONG_IMPORT_MAX_UNPACKED_MB", "512"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
@@ -232,7 +241,8 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums named after their choices class: no collisions as apps add `kind`, `status` …
-    "POSTPROCESSING_HOOKS": ["fangkong.core.api.schema.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": ["fangkong.core.api.schema.postprocess_schema_enums",
+                             "fangkong.core.api.schema.postprocess_errors_and_times"],
     # Self-contained UI (drf-spectacular-sidecar): a county network often cannot reach a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

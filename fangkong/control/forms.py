@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.identity import InvalidValue, clean_id_number
+from fangkong.core.imports import ImportFileField
 from fangkong.core.models import User
 
 from .choices import CheckInSource, DoorCheckOutcome, Symptom, TestStatus
@@ -177,7 +178,7 @@ class RoomsForm(forms.Form):
 
 
 class AreaImportForm(forms.Form):
-    file = forms.FileField(label=_("名单文件(xlsx / csv)"), required=False)
+    file = ImportFileField(label=_("名单文件(xlsx / csv)"), required=False)
     text = forms.CharField(label=_("或粘贴名单"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
                            help_text=_("每行:省 市 县(区) 乡镇(街道) 村(社区) 风险等级 生效日期 [解除日期],用制表符或逗号分隔"))
     source = forms.CharField(label=_("来源"), max_length=128, required=False)

@@ -241,6 +241,36 @@ def locked_usernames(now: datetime | None = None) -> list[str]:
     ))
 
 
+def is_locked(username: str, now: datetime | None = None) -> bool:
+    """Whether logins of `username` are locked right now (as `locked_usernames`, for one name)."""
+    from axes.models import AccessAttempt
+
+    since = (now or timezone.now()) - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+                                        attempt_time__gte=since).exists()
+
+
+# Password spraying (a few tries at each of many accounts) never locks one account: failed logins
+# are counted per client address as well, in the shared store, and an address over the limit may
+# not log in to any account until its window has passed.
+def _address_key(address: str | None) -> str:
+    return f"login-failed:{address or 'unknown'}"
+
+
+def address_blocked(address: str | None) -> bool:
+    """Whether this client address made LOGIN_FAILURES_PER_ADDRESS failed logins in the window."""
+    from . import ratelimit
+
+    return ratelimit.exceeded(_address_key(address), limit=settings.LOGIN_FAILURES_PER_ADDRESS,
+                              window=settings.LOGIN_ADDRESS_WINDOW_SECONDS)
+
+
+def count_failed_login(address: str | None) -> None:
+    from . import ratelimit
+
+    ratelimit.hit(_address_key(address), window=settings.LOGIN_ADDRESS_WINDOW_SECONDS)
+
+
 @action
 def do_unlock(username: str, *, acting_user: User | SystemActor) -> int:
     """Clear the failed logins of `username` (axes reset). Security administrator only; a

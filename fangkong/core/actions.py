@@ -170,7 +170,32 @@ def do_update(obj: M, *, acting_user: Any, verb: str = "", full_clean: bool = Tr
 
 @action
 def do_delete(obj: models.Model, *, acting_user: Any, verb: str = "") -> None:
+    """Delete `obj`, audited with its old values — and so is what the database does with it:
+    each row whose link to it is cleared (SET_NULL: a household's members) or which is deleted
+    with it (CASCADE) gets its own audit row."""
     require(acting_user, obj, DELETE)
     before = audit.snapshot(obj)
     audit.record(AuditAction.DELETE, obj, verb=verb, changes=audit.diff(before, {}) or {"deleted": before})
+    _audit_side_effects(obj)
     obj.delete()
+
+
+def _audit_side_effects(obj: models.Model) -> None:
+    """Audit rows for what deleting `obj` changes elsewhere, found as Django's delete finds it."""
+    from django.db import router
+    from django.db.models.deletion import Collector
+
+    collector = Collector(using=router.db_for_write(obj.__class__, instance=obj))
+    collector.collect([obj])
+    for (field, value), groups in collector.field_updates.items():
+        for group in groups:
+            cleared = [o for o in group if getattr(o, field.attname) != value]
+            audit.record_many(AuditAction.UPDATE, cleared, changes_of=lambda o, f=field, v=value: {
+                f.attname: [audit.snapshot(o)[f.attname], v]})
+    deleted = [o for instances in collector.data.values() for o in instances if o is not obj]
+    deleted += [o for qs in collector.fast_deletes for o in qs]
+    by_model: dict[type, list[models.Model]] = {}
+    for o in deleted:
+        by_model.setdefault(type(o), []).append(o)
+    for objs in by_model.values():
+        audit.record_many(AuditAction.DELETE, objs, changes_of=lambda o: {"deleted": audit.snapshot(o)})

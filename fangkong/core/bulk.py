@@ -306,3 +306,33 @@ def analyze(*tables: str | type[models.Model]) -> None:
             return
         for name in names:
             cur.execute(f"ANALYZE {name}")
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this (forked) helper process end when the process that started it dies, even by
+    kill -9: on Linux the kernel sends it SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere, and if the
+    parent is already gone, a thread watching the parent's pid ends it."""
+    import ctypes
+    import os
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(1)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)  # it died before the signal was armed
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()

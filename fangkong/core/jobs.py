@@ -1,4 +1,5 @@
-"""Scheduled core work: the audit-log retention job (a django-task, also run by `prune_audit_log`)."""
+"""Scheduled core work: the audit-log retention job (a django-task, also run by `prune_audit_log`)
+and failing the import batches a dead process left running."""
 
 from __future__ import annotations
 
@@ -27,3 +28,11 @@ def prune_audit_log(now: dt.datetime | None = None) -> int:
 @task()
 def prune_audit_log_task() -> int:
     return prune_audit_log()
+
+
+@task()
+def fail_stale_batches_task() -> int:
+    """Batches left "running" by a process that died are failed with the reason."""
+    from .imports import fail_stale_batches
+
+    return fail_stale_batches()

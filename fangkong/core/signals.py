@@ -12,10 +12,11 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_save
 from django.dispatch import Signal, receiver
+from django.utils import timezone
 
 from . import audit
 from .choices import AuditAction, AuditSource
-from .middleware import client_ip
+from .middleware import IdleTimeoutMiddleware, client_ip
 from .models import UserRole
 
 # Screening → control. Sent on commit when a reviewer approves a verification with outcome
@@ -34,6 +35,9 @@ result_recorded = Signal()
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     with audit.audit_context(actor=user, source=AuditSource.WEB, ip=client_ip(request) if request else None):
         audit.record(AuditAction.LOGIN, user)
+    if request is not None and hasattr(request, "session"):
+        # The idle clock starts at the login, not at the first request after it.
+        request.session[IdleTimeoutMiddleware.key] = int(timezone.now().timestamp())
 
 
 @receiver(user_logged_out)
@@ -45,6 +49,10 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    if request is not None:
+        from .accounts import count_failed_login
+
+        count_failed_login(client_ip(request))
     with audit.audit_context(ip=client_ip(request) if request else None):
         audit.record(
             AuditAction.LOGIN_FAILED, None, object_type_="core.user",

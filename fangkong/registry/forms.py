@@ -5,25 +5,21 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.imports import ACCEPTED_SUFFIXES, Column
+from fangkong.core.imports import ACCEPTED_SUFFIXES, Column, ImportFileField
 from fangkong.core.pageforms import ScopedModelForm
 
 from .models import Household
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class ImportUploadForm(forms.Form):
     """Step 1 of an import: the file."""
 
-    file = forms.FileField(label=_("台账文件"), help_text=_("支持 xlsx、xls、csv;表头可在标题行下方"))
+    file = ImportFileField(label=_("台账文件"), help_text=_("支持 xlsx、xls、csv;表头可在标题行下方"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(_("不支持的文件类型,请上传 xlsx、xls 或 csv 文件"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大(最大200MB),请拆分后分批导入"))
         if not upload.size:
             raise forms.ValidationError(_("文件是空的"))
         return upload

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone
+from fangkong.core.imports import ImportFileField
 
 from .choices import AttemptKind, BigDataSource, Channel, LeadKind, Outcome, ReviewDecision
 from .intake import LeadInput
@@ -129,7 +130,7 @@ class ReviewForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("名单文件(xlsx / xls / csv)"))
+    file = ImportFileField(label=_("名单文件(xlsx / xls / csv)"))
     channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices, initial=Channel.BIG_DATA)
     source = forms.ChoiceField(label=_("数据来源"), choices=[("", "—"), *BigDataSource.choices], required=False)
 

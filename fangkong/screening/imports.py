@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
-from fangkong.core.bulk import analyze, import_session, reserve_ids, tune_for_import
+from fangkong.core.bulk import analyze, die_with_parent, import_session, reserve_ids, tune_for_import
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, Role
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import (
@@ -223,7 +223,8 @@ class _InlineWriter:
     def write(self, planned: Plan) -> None:
         write(planned, self.state, batch=self.batch, now=self.now, policy=self.policy, audit_rows=self.audit_leads)
         # Progress only: the bad rows are written once at the end, not rewritten every chunk.
-        self.batch.save(update_fields=PROGRESS_FIELDS)
+        self.batch.heartbeat_at = timezone.now()
+        self.batch.save(update_fields=(*PROGRESS_FIELDS, "heartbeat_at"))
 
 
 def _writer_process_allowed(data: bytes | None) -> bool:
@@ -255,7 +256,8 @@ class _WriterProcess(_InlineWriter):
         connections.close_all()  # the child must not share this process's connections
         context = multiprocessing.get_context("fork")
         self.pipe, child = context.Pipe()
-        self.process = context.Process(target=_write_chunks, args=(child, self.batch.pk, self.block), daemon=True)
+        self.process = context.Process(target=_write_chunks, args=(child, self.batch.pk, self.block, self.pipe,
+                                                                   os.getpid()), daemon=True)
         self.process.start()
         child.close()
         tune_for_import()  # this process's new connection reads as much as the writer writes
@@ -323,8 +325,15 @@ class _WriterProcess(_InlineWriter):
                 self.process.join()
 
 
-def _write_chunks(pipe, batch_id: int, block: int) -> None:
-    """The writer process: one transaction per chunk, until told to stop (None)."""
+def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: int = 0) -> None:
+    """The writer process: one transaction per chunk, until told to stop (None).
+
+    It ends with the planner: killed with it (`die_with_parent`), and, since it closes its copy
+    of the planner's end of the pipe, reading the end of the pipe when the planner is gone."""
+    if parent_end is not None:
+        parent_end.close()
+    if parent_pid:
+        die_with_parent(parent_pid)
     try:
         with import_session():
             while (message := pipe.recv()) is not None:
@@ -333,7 +342,7 @@ def _write_chunks(pipe, batch_id: int, block: int) -> None:
                     pipe.send(("ids", reserve_ids(Person, block), reserve_ids(Verification, block)))
                     if rows is not None:
                         apply(rows)
-                    Batch.objects.filter(pk=batch_id).update(**progress)
+                    Batch.objects.filter(pk=batch_id).update(**progress, heartbeat_at=timezone.now())
                 pipe.send(("committed",))
     except EOFError:  # the planner stopped (its own error): what is committed stays, as inline
         pass

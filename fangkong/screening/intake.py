@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.bulk import datetime_adapter, db_value, execute_in, fetch_in, insert_rows, reserve_ids
-from fangkong.core.choices import AuditAction, DivisionLevel
+from fangkong.core.choices import AuditAction
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
 
@@ -69,7 +69,7 @@ from .resolution import (
     lookup_request,
     plan,
 )
-from .routing import Router
+from .routing import Router, county_division
 
 __all__ = [  # what callers import from here, wherever it lives now
     "ABROAD_WORDS", "CHUNK", "DOMESTIC", "LEAD_COLUMNS", "OPEN", "OPEN_TASK_SQL", "PERSON_COLUMNS", "PERSON_SQL",
@@ -324,8 +324,3 @@ def notify_assignees(assigned: dict[int, int], channel: str) -> None:
             notify([user], "screening.assigned", f"新的核查任务{n}条({label})", "请按时限落地核查",
                    url="/screening/my/")
 
-
-def county_division():
-    from fangkong.core.models import Division
-
-    return Division.objects.get(level=DivisionLevel.COUNTY)

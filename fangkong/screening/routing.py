@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fangkong.core.choices import DivisionLevel, Role
+from fangkong.core.identity import InvalidValue
 from fangkong.core.models import Division, UserRole
 from fangkong.core.scoping import in_subtree
 
@@ -37,7 +38,7 @@ class Router:
 
     @classmethod
     def load(cls, county: Division | None = None) -> Router:
-        county = county or Division.objects.get(level=DivisionLevel.COUNTY)
+        county = county or county_division()
         router = cls(county=county)
         for pk, level, path, name in Division.objects.subtree(county).values_list("pk", "level", "path", "name"):
             router.level[pk], router.path[pk] = level, path
@@ -87,3 +88,14 @@ class Router:
     def township_cadres(self, division_id: int) -> list[int]:
         township = self.township_of(division_id)
         return self.cadres.get(township, []) if township else []
+
+
+NO_COUNTY = "尚未建立行政区划(县),无法导入或登记;请先导入行政区划"
+
+
+def county_division():
+    """The county; an empty database (no divisions yet) answers in Chinese (InvalidValue)."""
+    county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
+    if county is None:
+        raise InvalidValue(NO_COUNTY)
+    return county

@@ -3,11 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.imports import ImportFileField
+
 from .choices import POOL_SIZES, ExemptionReason, pool_label
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("结果文件(csv / xlsx)"))
+    file = ImportFileField(label=_("结果文件(csv / xlsx)"))
     lab = forms.CharField(label=_("检测机构"), max_length=100, required=False)
 
     def clean_file(self):
@@ -104,4 +106,4 @@ class KeyGroupMemberForm(forms.Form):
 
 
 class KeyGroupImportForm(forms.Form):
-    file = forms.FileField(label=_("人员名单(xlsx / xls / csv)"))
+    file = ImportFileField(label=_("人员名单(xlsx / xls / csv)"))

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,23 +44,30 @@ def _default_responsible(person: Any) -> User | None:
     return User.objects.filter(division=division, roles__role=Role.GRID_WORKER, is_active=True).first()
 
 
+NOT_FOUND = "人员库和常住人口中都没有此身份证号,请填写姓名"
+NOT_REGISTRABLE = "无法在您的辖区登记此身份证号的人员,请核对身份证号,或联系指挥中心"
+
+
 @action
 def do_find_or_create_person(id_number: str, *, name: str = "", acting_user: Any) -> Person:
     """The person at risk with this ID number: found in scope, made from a registered resident
     in scope, or created in the acting user's division when `name` is given."""
     person = Person.objects.filter(id_number=id_number).first()
-    if person is not None:
-        if not is_system(acting_user) and not person.is_in_scope(acting_user):
-            raise PermissionDenied("该人员不在您的管辖范围内")
+    # A person outside the user's scope is answered as one that does not exist: no message may
+    # tell that the ID number is known elsewhere (an existence oracle).
+    hidden = person is not None and not is_system(acting_user) and not person.is_in_scope(acting_user)
+    if person is not None and not hidden:
         return person
     residents = Resident.objects.all() if is_system(acting_user) else Resident.objects.restrict(acting_user)
     resident = residents.filter(id_number=id_number).first()
-    if resident is not None:
+    if resident is not None and not hidden:
         return do_create(Person, acting_user=acting_user, verb="create_person_for_control", name=resident.name,
                          id_number=resident.id_number, phone=resident.phone, address=resident.address,
                          resident=resident, division=resident.grid)
+    if hidden:  # it cannot be made again here (one person per ID number); say no more than that
+        raise ValidationError(NOT_FOUND if not name and resident is None else NOT_REGISTRABLE)
     if not name:
-        raise ValidationError("人员库和常住人口中都没有此身份证号,请填写姓名")
+        raise ValidationError(NOT_FOUND)
     division = None if is_system(acting_user) else acting_user.division
     if division is None:
         raise ValidationError("没有可登记的管理区划")

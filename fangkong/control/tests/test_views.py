@@ -240,3 +240,20 @@ def test_it_lists_risk_areas_in_force_on_a_day_on_the_page_and_the_api(db, users
     assert [r["id"] for r in api.get("/api/control/risk-areas/", {"on": on}).json()["results"]] == [lifted.pk]
     bad = api.get("/api/control/risk-areas/", {"on": "8月2日"})
     assert bad.status_code == 400 and "日期格式应为 YYYY-MM-DD" in bad.content.decode()
+
+
+def test_start_measure_answers_for_a_person_outside_scope_as_for_an_unknown_one(db, users):
+    """#17 probe: "该人员不在您的管辖范围内" told that the ID number was known in another grid."""
+    from fangkong.screening.models import Person
+
+    outsider = Resident.objects.exclude(grid=users["grid"].division).first()
+    F.person(resident=outsider)  # a person at risk in another grid
+    assert Person.objects.filter(id_number=outsider.id_number).exists()
+    unknown = "110101199003077774"  # valid, and no one has it
+    client = client_for(users["grid"])
+    answers = [client.post("/control/measures/start/", {"id_number": n, "contact_type": ContactType.CLOSE_CONTACT})
+               for n in (outsider.id_number, unknown)]
+    bodies = [a.content.decode() for a in answers]
+    assert all("人员库和常住人口中都没有此身份证号" in b for b in bodies)
+    assert not any("管辖范围" in b for b in bodies)
+    assert not Measure.objects.filter(person__id_number=outsider.id_number).exists()

@@ -11,8 +11,9 @@ from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication
+from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from fangkong.core import audit
@@ -28,10 +29,19 @@ def _as_actor(result: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>` for systems (rest_framework.authtoken)."""
+    """`Authorization: Token <key>` for systems (rest_framework.authtoken). A token stops working
+    while its account is inactive or its logins are locked (too many failed passwords)."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         return _as_actor(super().authenticate(request))
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        from fangkong.core.accounts import is_locked
+
+        user, token = super().authenticate_credentials(key)  # refuses an inactive account
+        if is_locked(user.get_username()):
+            raise exceptions.AuthenticationFailed(_("账号已锁定,请15分钟后再试或联系安全管理员解锁"))
+        return user, token
 
 
 class SessionAuthentication(authentication.SessionAuthentication):

@@ -1,4 +1,6 @@
-"""OpenAPI schema hooks: every TextChoices of every app's choices.py gets one stable enum name.
+"""OpenAPI schema hooks: every TextChoices of every app's choices.py gets one stable enum name;
+times of day are documented as DRF writes them; the error statuses every operation may answer
+(400, 401, 403, 404) are documented with their bodies.
 
 drf-spectacular names an enum after the field that uses it; as apps add `kind`, `status`,
 `channel` … with different choice sets, the names collide and the schema generates with
@@ -55,3 +57,56 @@ def postprocess_schema_enums(result: dict[str, Any], generator: Any, **kwargs: A
     finally:
         spectacular_settings.ENUM_NAME_OVERRIDES = original
         plumbing._load_enum_name_overrides.cache_clear()
+
+
+# DRF writes a TimeField as "08:00:00" (local time, no offset), which is not JSON Schema's "time"
+# (RFC 3339 full-time carries an offset): document it as the pattern it is.
+LOCAL_TIME = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$", "example": "08:00:00"}
+ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+         "description": "错误说明(中文)"}
+VALIDATION_ERRORS = {
+    "type": "object", "description": "每个字段(或 detail / non_field_errors)的错误说明(中文)",
+    "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "array"}, {"type": "object"}]},
+}
+ERROR_RESPONSES = {
+    "400": ("请求参数或内容有误", "ValidationErrors"),
+    "401": ("未登录或令牌无效", "Error"),
+    "403": ("没有权限(或账号已锁定)", "Error"),
+    "404": ("不存在,或不在您的管辖范围内", "Error"),
+}
+
+
+def _local_times(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            del node["format"]
+            node.update({k: v for k, v in LOCAL_TIME.items() if k != "type"})
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+def postprocess_errors_and_times(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Times of day as DRF writes them; 400 / 401 / 403 / 404 documented where they can happen:
+    404 on every path with an id, 400 on every write and every filtered list, 401 / 403 on all."""
+    _local_times(result.get("components", {}))
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", ERROR)
+    schemas.setdefault("ValidationErrors", VALIDATION_ERRORS)
+    for path, item in result.get("paths", {}).items():
+        for method, op in item.items():
+            if method not in ("get", "post", "put", "patch", "delete") or path == "/api/schema/":
+                continue
+            wanted = ["401", "403"]
+            if "{" in path:
+                wanted.append("404")
+            if method != "get" or op.get("parameters") and any(p.get("in") == "query" for p in op["parameters"]):
+                wanted.append("400")
+            responses = op.setdefault("responses", {})
+            for status in wanted:
+                description, component = ERROR_RESPONSES[status]
+                responses.setdefault(status, {"description": description, "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}})
+    return result

@@ -22,7 +22,7 @@ class BatchSerializer(serializers.ModelSerializer):
     """An import's outcome: counts, progress and the bad rows with their reasons."""
 
     progress = serializers.IntegerField(read_only=True)
-    created_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)  # None: imported by the system
 
     class Meta:
         model = Batch

@@ -13,6 +13,7 @@ built from the same pieces, one module per concern:
 - `batches`: the one batch lifecycle (`do_create_batch`, `start_batch`, `execute_batch`, the one
   background task `run_batch_task`), the registered kinds (`ImportKind`) and `batch_result`,
   the one JSON result.
+- `upload`: `ImportFileField`, every import form's file field (size and unpacked-size limits).
 - `sheet`: the one error sheet (`error_sheet`, `error_sheet_response`: masked by role, audited).
 """
 
@@ -25,6 +26,7 @@ from .batches import (
     create_batch,
     do_create_batch,
     execute_batch,
+    fail_stale_batches,
     import_file,
     kind_of,
     kinds,
@@ -54,6 +56,7 @@ from .reading import (
     SPREADSHEET_SUFFIXES,
     Source,
     Table,
+    check_file,
     file_sha256,
     read_table,
 )
@@ -70,12 +73,13 @@ from .rows import (
     run_import,
 )
 from .sheet import XLSX, error_sheet, error_sheet_response
+from .upload import ImportFileField
 
 __all__ = [
     "ACCEPTED_SUFFIXES", "BACKGROUND_BYTES", "CHUNK_ROWS", "HEADER_SCAN_ROWS", "MAX_STORED_ERRORS",
-    "SPREADSHEET_SUFFIXES", "XLSX", "BadRow", "ChunkResult", "Cleaner", "Column", "Handler", "ImportKind",
-    "ImportRow", "ReadError", "Source", "Table", "as_text", "bad_row", "batch_result", "choice", "clean_row",
-    "create_batch", "do_create_batch", "error_sheet", "error_sheet_response", "execute_batch", "file_sha256", "import_file",
+    "SPREADSHEET_SUFFIXES", "XLSX", "BadRow", "ChunkResult", "Cleaner", "Column", "Handler", "ImportFileField", "ImportKind",
+    "ImportRow", "ReadError", "Source", "Table", "as_text", "bad_row", "batch_result", "check_file", "choice", "clean_row",
+    "create_batch", "do_create_batch", "error_sheet", "error_sheet_response", "execute_batch", "fail_stale_batches", "file_sha256", "import_file",
     "is_blank", "kind_of", "kinds", "mark_failed", "mark_running", "match_headers", "normalize_header",
     "normalize_text", "parse_date", "parse_datetime", "previous_batch", "read_table", "reasons_of",
     "register_kind", "run_batch_task", "run_import", "start_batch", "text",

@@ -17,6 +17,7 @@ The kinds of import (`ImportKind`) are registered by the apps' `imports` modules
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules, import_string
 from django_tasks import task
@@ -35,8 +37,8 @@ from ..choices import BatchStatus, DivisionLevel
 from ..identity import InvalidValue
 from ..models import Batch, Division
 from ..scoping import ADD
-from .columns import Column
-from .reading import Source, _read_bytes, file_sha256
+from .columns import Column, ReadError
+from .reading import Source, _read_bytes, check_file, file_sha256
 from .rows import reasons_of
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,7 @@ def do_create_batch(*, kind: str, acting_user: Any, division: Division | None = 
         division = user.division if user is not None and user.division_id else _county()
     if division is None:
         raise PermissionDenied("尚未建立行政区划,无法导入")
+    _check_lengths(fields)
     batch = Batch(kind=kind, file_name=Path(file_name).name[:255] if file_name else "", division=division,
                   created_by=user, **fields)
     if content is not None:
@@ -133,6 +136,14 @@ def do_create_batch(*, kind: str, acting_user: Any, division: Division | None = 
             batch.file.save(Path(file_name).name or "upload", ContentFile(_read_bytes(content)), save=False)
     batch.save()
     return batch
+
+
+def _check_lengths(fields: dict[str, Any]) -> None:
+    """A batch field longer than its column (a 1 MB --source) is refused in Chinese, not by the database."""
+    for name, value in fields.items():
+        limit = getattr(Batch._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise InvalidValue(f"{Batch._meta.get_field(name).verbose_name}过长(最多{limit}个字)")
 
 
 def create_batch(*, kind: str, file_name: str, content: Source, division: Any, created_by: Any = None,
@@ -146,9 +157,9 @@ def mark_running(batch: Batch, *, rows: int = 0) -> None:
     """Running from now: counters and bad rows start at zero."""
     batch.status, batch.rows, batch.processed = BatchStatus.RUNNING, rows, 0
     batch.imported = batch.updated = batch.duplicates = batch.rejected = 0
-    batch.errors, batch.message = [], ""
+    batch.errors, batch.message, batch.heartbeat_at = [], "", timezone.now()
     batch.save(update_fields=["status", "rows", "processed", "imported", "updated", "duplicates", "rejected",
-                              "errors", "message"])
+                              "errors", "message", "heartbeat_at"])
 
 
 def mark_failed(batch: Batch, reason: str) -> None:
@@ -157,10 +168,25 @@ def mark_failed(batch: Batch, reason: str) -> None:
     Batch.objects.filter(pk=batch.pk).update(status=batch.status, message=reason, finished_at=batch.finished_at)
 
 
+INTERRUPTED = "导入进程意外中断,已导入的行保留;可重新导入整个文件,已有的行不会重复"
+STALE_AFTER = dt.timedelta(minutes=15)  # a running batch whose progress stopped this long ago is dead
+
+
+def fail_stale_batches(now: dt.datetime | None = None) -> int:
+    """Fail the batches left "running" by a process that died (kill -9, a crash, a restart):
+    no progress written for `STALE_AFTER` (every chunk writes its progress). Run by a job and
+    when a worker or the command line starts an import; returns how many were failed."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = Batch.objects.filter(status=BatchStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+    return stale.update(status=BatchStatus.FAILED, message=INTERRUPTED, finished_at=now or timezone.now())
+
+
 def execute_batch(batch: Batch, data: bytes | None = None, *, runner: Runner | None = None) -> Batch:
     """Run a pending batch with its kind's runner and see that it ends done or failed."""
+    fail_stale_batches()
     if batch.status == BatchStatus.RUNNING:
-        mark_failed(batch, "导入进程意外中断,已导入的行保留;可重新导入整个文件,已有的行不会重复")
+        mark_failed(batch, INTERRUPTED)
         return batch
     if batch.status != BatchStatus.PENDING:
         return batch  # already run: a retried task must not import twice
@@ -223,8 +249,15 @@ def import_file(kind: ImportKind, path: str | Path, *, user: Any = None, options
     """Import a local file of `kind` at once, as `user` (None: the system): the command line's
     route through the same lifecycle as a form or the API. The file is not copied."""
     path = Path(path)
-    data = path.read_bytes() if data is None else data
     fields = kind.fields(options or {}, user) if kind.fields else {}
+    try:
+        check_file(path if data is None else data)  # too large, or a zip bomb: refused unread
+    except ReadError as exc:
+        batch = do_create_batch(kind=kind.batch_kind, file_name=path.name, store=False, roles=tuple(kind.roles),
+                                acting_user=user or SYSTEM, **fields)
+        mark_failed(batch, str(exc))
+        return batch
+    data = path.read_bytes() if data is None else data
     batch = do_create_batch(kind=kind.batch_kind, file_name=path.name, content=data, store=False,
                             roles=tuple(kind.roles), acting_user=user or SYSTEM, **fields)
     return execute_batch(batch, data)

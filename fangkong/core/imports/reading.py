@@ -9,19 +9,76 @@ import hashlib
 import io
 import itertools
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from django.conf import settings
 
 from .columns import Column, ReadError, _cell, as_text, match_headers
 
 HEADER_SCAN_ROWS = 30  # title rows, notes and blank lines users put above the header
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 ACCEPTED_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".xls", ".csv", ".txt", ".tsv")
+# An xlsx is a zip: its sheets may unpack to far more than the file (a 1 MB file can hold
+# gigabytes of repeated XML). Its members' sizes are checked before anything is unpacked.
+MAX_RATIO = 100  # a real list compresses 10–20 : 1; a member over RATIO_FROM bytes beyond this is refused
+RATIO_FROM = 16 * 1024 * 1024
+# Sheets whose XML is larger than this are read streaming (openpyxl read_only, row by row)
+# instead of as one table in memory (calamine).
+STREAM_SHEET_BYTES = 32 * 1024 * 1024
 
 
 Source = str | Path | bytes | IO[bytes]
+
+
+def max_file_bytes() -> int:
+    """The largest file an import accepts (setting FANGKONG_IMPORT_MAX_MB)."""
+    return settings.FANGKONG_IMPORT_MAX_MB * 1024 * 1024
+
+
+def max_unpacked_bytes() -> int:
+    """The most an xlsx may unpack to, all members together (setting FANGKONG_IMPORT_MAX_UNPACKED_MB)."""
+    return settings.FANGKONG_IMPORT_MAX_UNPACKED_MB * 1024 * 1024
+
+
+def source_size(source: Source) -> int:
+    if isinstance(source, bytes):
+        return len(source)
+    if isinstance(source, str | Path):
+        return Path(source).stat().st_size
+    size = getattr(source, "size", None)
+    if size is None and hasattr(source, "seek"):
+        position = source.tell()
+        size = source.seek(0, io.SEEK_END)
+        source.seek(position)
+    return int(size or 0)
+
+
+def check_size(source: Source) -> None:
+    """Refuse a file larger than the import limit, before it is read (ReadError, Chinese)."""
+    limit = max_file_bytes()
+    if source_size(source) > limit:
+        raise ReadError(f"文件过大(超过{limit // (1024 * 1024)}MB),请拆分后分批导入")
+
+
+def zip_members(data: bytes | IO[bytes]) -> list[zipfile.ZipInfo]:
+    """The members of an xlsx, refused (ReadError) when they would unpack to more than the limit
+    or far more than their packed size: read from the zip's directory, nothing is unpacked."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data).infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReadError("无法读取Excel文件,文件可能已损坏或不是Excel格式") from exc
+    limit = max_unpacked_bytes()
+    if sum(m.file_size for m in members) > limit:
+        raise ReadError(f"Excel文件解压后超过{limit // (1024 * 1024)}MB,拒绝读取;请拆分文件或另存为CSV后导入")
+    for m in members:
+        if m.file_size > RATIO_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise ReadError(f"Excel文件的“{m.filename}”解压后是压缩前的{m.file_size // max(m.compress_size, 1)}倍,"
+                            "不像正常的表格,拒绝读取;请用Excel打开后另存为xlsx或CSV再导入")
+    return members
 
 
 def _read_bytes(source: Source) -> bytes:
@@ -96,6 +153,51 @@ def _filled(rows: Iterator[list[Any]], sheet: _Sheet) -> Iterator[list[Any]]:
                     row.extend([None] * (c + 1 - len(row)))
                 row[c] = seen.get((t, left))
         yield row
+
+
+def check_file(source: Source) -> None:
+    """What is refused before reading: a file over the size limit, an xlsx that would unpack to
+    too much. Cheap (the zip's directory only); raises ReadError with a Chinese message."""
+    check_size(source)
+    if _peek(source).startswith(b"PK\x03\x04"):
+        if isinstance(source, str | Path):
+            with open(source, "rb") as fh:
+                zip_members(fh)
+        else:
+            zip_members(source if isinstance(source, bytes) else _open_binary(source))
+            if hasattr(source, "seek"):
+                source.seek(0)
+
+
+def _xlsx_sheets(data: bytes) -> Iterator[_Sheet]:
+    """The sheets of an xlsx (or ods): checked first, large ones streamed."""
+    members = zip_members(data)
+    sheet_bytes = sum(m.file_size for m in members if m.filename.startswith("xl/worksheets/"))
+    if sheet_bytes > STREAM_SHEET_BYTES:
+        return _streamed_sheets(data)
+    return _calamine_sheets(data)
+
+
+def _streamed_sheets(data: bytes) -> Iterator[_Sheet]:
+    """Large sheets row by row (openpyxl read_only): memory stays that of a few rows.
+    Merged cells are not filled here (read_only mode does not see them)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ReadError(f"无法读取Excel文件,文件可能已损坏或不是Excel格式({exc})") from exc
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        rows = ([_streamed_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        yield _Sheet(name=sheet.title, rows=rows, total=sheet.max_row or 0)
+
+
+def _streamed_cell(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()  # as calamine reads a date without a time
+    return value
 
 
 def _calamine_sheets(data: bytes) -> Iterator[_Sheet]:
@@ -308,13 +410,14 @@ def read_table(source: Source, file_name: str, columns: Sequence[Column], *,
 
     The sheet chosen is the first visible one whose header names the most columns.
     """
+    check_size(source)
     kind = _kind(file_name, _peek(source))
     if kind == "csv":
         sheets: Iterable[_Sheet] = [_csv_sheet(source)]
     elif kind == "xls":
         sheets = _xls_sheets(_read_bytes(source))
     else:
-        sheets = _calamine_sheets(_read_bytes(source))
+        sheets = _xlsx_sheets(_read_bytes(source))
     best: tuple[int, _Sheet, list[list[Any]], int] | None = None
     for sheet in sheets:
         sheet.rows = _fill_merged(sheet)

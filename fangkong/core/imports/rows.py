@@ -118,6 +118,7 @@ def run_import(batch: Batch, rows: Iterable[tuple[int, dict[str, Any]]], handler
         Batch.objects.filter(pk=batch.pk).update(
             processed=batch.processed, imported=batch.imported, updated=batch.updated,
             duplicates=batch.duplicates, rejected=batch.rejected, rows=max(batch.rows, batch.processed),
+            heartbeat_at=timezone.now(),
         )
 
     chunk: list[ImportRow] = []

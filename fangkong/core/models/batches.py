@@ -26,6 +26,9 @@ class Batch(ScopedModel):
     )
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Written with each chunk's progress while running: a batch whose heartbeat stopped long ago
+    # was left running by a dead process (`core.imports.fail_stale_batches`).
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.PENDING)
     options = models.JSONField(_("选项"), default=dict, blank=True)
     rows = models.PositiveIntegerField(_("数据行数"), default=0)

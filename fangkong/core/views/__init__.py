@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from fangkong.core.accounts import address_blocked
+from fangkong.core.middleware import client_ip
 from fangkong.core.models import Notification
 from fangkong.core.notify import do_mark_read
 
@@ -30,6 +32,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if address_blocked(client_ip(request)):  # password spraying: this address tried too many accounts
+            return render(request, "registration/locked.html", {"address_blocked": True}, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class NotificationListView(LoginRequiredMixin, ListView):

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.core.api.base import PiiSerializerMixin, ScopedModelSerializer
 from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone
+from fangkong.registry.choices import Sex
 from fangkong.registry.models import Household, Resident
 
 
@@ -20,6 +22,8 @@ class ResidentSerializer(PiiSerializerMixin, ScopedModelSerializer):
     """A resident; `id_number` and `phone` are masked unless `?full_pii=1` and the role may."""
 
     grid_name = serializers.CharField(source="grid.name", read_only=True)
+    # Blank when the ID number does not tell it: the schema must allow "" beside the choices.
+    sex = serializers.ChoiceField(choices=Sex.choices, allow_blank=True, read_only=True, label=_("性别"))
 
     class Meta:
         model = Resident

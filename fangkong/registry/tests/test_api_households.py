@@ -35,3 +35,20 @@ class TestHouseholdScope(HouseholdData, ScopeTests.Full):
 
 class TestHouseholdAPI(HouseholdData, APITests.Full):
     api_basename = "household"
+
+
+def test_deleting_a_household_audits_each_member_whose_link_is_cleared(users):
+    from fangkong.core.actions import do_delete
+    from fangkong.core.models import AuditLog
+    from fangkong.registry.models import Resident
+
+    household = Household.objects.filter(members__isnull=False).distinct().first()
+    members, household_pk = sorted(household.members.values_list("pk", flat=True)), household.pk
+    assert len(members) >= 2
+    do_delete(household, acting_user=users["commander"])
+    assert not Resident.objects.filter(pk__in=members, household__isnull=False).exists()
+    rows = AuditLog.objects.filter(object_type="registry.resident", object_id__in=[str(pk) for pk in members],
+                                   action="update")
+    assert sorted(int(r.object_id) for r in rows) == members
+    assert all(r.changes == {"household_id": [household_pk, None]} and r.actor == users["commander"] for r in rows)
+    assert all(r.division_path for r in rows)  # scoped like the residents themselves

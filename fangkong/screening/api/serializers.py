@@ -99,7 +99,7 @@ class LeadRowSerializer(serializers.Serializer):
 
 class IngestSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
-    source = serializers.CharField(required=False, allow_blank=True, default="")
+    source = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     rows = LeadRowSerializer(many=True)
 
 

@@ -190,8 +190,14 @@ class VerificationActionView(ScopedViewSetMixin, APIView):
 
 def verification_action(verb: str):
     body_class = VERIFICATION_ACTIONS[verb][0]
-    view = type(f"Verification{verb.title()}View", (VerificationActionView,), {"verb": verb})
-    view.post = extend_schema(request=body_class, responses=s.VerificationSerializer)(view.post)
+
+    # A function of its own per verb: extend_schema marks the function it decorates, so decorating
+    # the inherited `post` would give all three actions the last verb's body in the schema.
+    def post(self, request: Request, pk: int) -> Response:
+        return VerificationActionView.post(self, request, pk)
+
+    post = extend_schema(request=body_class, responses=s.VerificationSerializer)(post)
+    view = type(f"Verification{verb.title()}View", (VerificationActionView,), {"verb": verb, "post": post})
     return view.as_view()
 
 

@@ -75,7 +75,8 @@ def test_it_goes_from_self_report_to_approved_control(restore_county, live_serve
             worker.add_cookies([_session_cookie(users["grid"], live_server)])
             tasks = worker.new_page()
             tasks.goto(f"{live_server.url}/screening/my/")
-            assert tasks.locator(".task", has_text=r.name).locator("a.call").get_attribute("href").endswith("/call/")
+            call_form = tasks.locator(".task", has_text=r.name).locator("form:has(button.call)")
+            assert call_form.get_attribute("action").endswith("/call/") and call_form.get_attribute("method") == "post"
             tasks.click(f"text={r.name}")
             tasks.select_option("#attempt-form select[name=kind]", "called")
             tasks.fill("#attempt-form input[name=note]", "本人接听,已在家")

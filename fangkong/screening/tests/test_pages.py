@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from fangkong.core.actions import SYSTEM
+from fangkong.core.models import AuditLog
 from fangkong.core.testkit import assert_audited, client_for
 from fangkong.screening import actions
 from fangkong.screening.choices import Channel, VerificationStatus
 from fangkong.screening.intake import LeadInput
+from fangkong.screening.models import Verification
 
 from .helpers import resident_of_grid
 
@@ -25,10 +27,13 @@ def test_it_lists_my_tasks_and_calls_with_an_audited_reveal(users):
     grid = client_for(users["grid"])
     page = grid.get(reverse("screening:my_tasks"))
     assert v.person.name in page.content.decode() and v.person.phone not in page.content.decode()
-    call = grid.get(reverse("screening:call", args=[v.pk]))
+    assert grid.get(reverse("screening:call", args=[v.pk])).status_code == 405  # a plain GET reveals nothing
+    assert not AuditLog.objects.filter(verb="view_pii", object_id=str(v.person.pk)).exists()
+    assert f'action="{reverse("screening:call", args=[v.pk])}"' in page.content.decode()  # a button, not a link
+    call = grid.post(reverse("screening:call", args=[v.pk]))
     assert call.status_code == 302 and call["Location"] == f"tel:{v.person.phone}"
     assert_audited("view_pii", v.person, actor=users["grid"])
-    assert client_for(users["grid_other"]).get(reverse("screening:call", args=[v.pk])).status_code == 404
+    assert client_for(users["grid_other"]).post(reverse("screening:call", args=[v.pk])).status_code == 404
     assert client_for(users["grid_other"]).get(reverse("screening:verification", args=[v.pk])).status_code == 404
 
 
@@ -87,3 +92,26 @@ def test_it_imports_from_the_page_and_offers_the_error_sheet(users):
     sheet = admin.get(resp["Location"] + "errors.xlsx")
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
     assert rows[0][-1] == "错误原因" and rows[1][0] == 2 and "科学计数法" in rows[1][-1]
+
+
+def test_door_screening_does_not_reveal_a_task_outside_the_users_scope(users):
+    """#17 probe: registering someone whose task is in another grid redirected to that task (its
+    404 told that it exists): now the list of the user's own tasks, saying no more than 已登记."""
+    from django.contrib.messages import get_messages
+
+    other = users["grid_other"].division
+    client_for(users["grid_other"]).post(reverse("screening:door_screening"), {
+        "phone": "13612340001", "name": "孙已登", "origin": "天津", "address": other.name})
+    foreign = Verification.objects.get(person__name="孙已登")
+    grid = client_for(users["grid"])
+
+    def register(phone: str, name: str):
+        resp = grid.post(reverse("screening:door_screening"), {
+            "phone": phone, "name": name, "origin": "天津", "address": other.name})
+        return resp["Location"], [str(m) for m in get_messages(resp.wsgi_request)]
+
+    known = register("13612340001", "孙已登")
+    assert known == (reverse("screening:my_tasks"), ["已登记"])
+    assert f"/{foreign.pk}/" not in known[0]
+    new = register("13612340002", "李新来")  # a new person: the user's own task, opened at once
+    assert new[0] == reverse("screening:verification", args=[Verification.objects.get(person__name="李新来").pk])

@@ -90,3 +90,29 @@ def test_it_refuses_an_address_longer_than_its_column_instead_of_cutting_it(clie
     assert resp.status_code == 200
     assert "现住址最多255个字" in resp.content.decode()
     assert not Lead.objects.exists()
+
+
+def _post_from(address: str, i: int, forwarded: str = "") -> int:
+    """One report as a new browser would send it, through a proxy at `address` when `forwarded`."""
+    client = Client(REMOTE_ADDR=address, **({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}))
+    return client.post(reverse("screening:self_report"), _form_data(client, phone=f"1391235{i:04d}")).status_code
+
+
+def test_its_rate_limit_is_shared_by_all_server_processes():
+    """Two gunicorn workers: a process's own memory (the local cache) is cleared between posts,
+    as if each came to another process; the address still has one quota of five."""
+    statuses = []
+    for i in range(6):
+        cache.clear()  # another process: nothing of the last one's memory
+        statuses.append(_post_from("203.0.113.7", i))
+    assert statuses == [302] * 5 + [429]
+    assert _post_from("203.0.113.8", 99) == 302  # another address has its own quota
+
+
+def test_its_rate_limit_is_keyed_on_the_real_client_behind_the_proxy(settings):
+    """Behind nginx every request comes from 127.0.0.1: the quota is the client's, not the county's."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    assert [_post_from("127.0.0.1", i, forwarded=f"198.51.100.{i}") for i in range(8)] == [302] * 8
+    assert [_post_from("127.0.0.1", 20 + i, forwarded="198.51.100.50") for i in range(6)] == [302] * 5 + [429]
+    # A client's own X-Forwarded-For (not from a trusted proxy) changes nothing.
+    assert [_post_from("192.0.2.9", 40 + i, forwarded=f"10.0.0.{i}") for i in range(6)] == [302] * 5 + [429]

@@ -6,7 +6,6 @@ import datetime as dt
 
 import segno
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 
 from fangkong.control.choices import MeasureStatus, TestStatus
-from fangkong.core import audit
+from fangkong.core import audit, ratelimit
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditAction, AuditSource
 from fangkong.core.middleware import client_ip
@@ -40,11 +39,13 @@ def _rate_key(request) -> str:
 @csrf_protect
 def self_report(request):
     """Phone-first form; the notice is shown above the submit button and must be accepted."""
-    limited = cache.get(_rate_key(request), 0) >= RATE_LIMIT
+    key = _rate_key(request)
+    limited = ratelimit.exceeded(key, limit=RATE_LIMIT, window=RATE_WINDOW)
     form = SelfReportForm(request.POST or None)
     if request.method == "POST" and not limited and form.is_valid():
-        cache.add(_rate_key(request), 0, RATE_WINDOW)
-        cache.incr(_rate_key(request))
+        # Counted in the database: every app-server process shares the address's one quota.
+        limited = not ratelimit.allow(key, limit=RATE_LIMIT, window=RATE_WINDOW)
+    if request.method == "POST" and not limited and form.is_valid():
         with audit.audit_context(source=AuditSource.WEB):
             lead, _created = do_submit_lead(form.lead_input(), channel=Channel.SELF_REPORT, acting_user=SYSTEM)
         request.session["last_receipt"] = lead.receipt_code if lead else ""
@@ -63,7 +64,7 @@ def receipt_status(request):
     """Look up a report by receipt code and the phone's last four digits (POST: neither travels in
     a URL, so neither lands in logs or browser history); shows masked data and what to do next."""
     key = f"screening:receipt:{client_ip(request) or 'unknown'}"
-    limited = request.method == "POST" and cache.get(key, 0) >= LOOKUP_LIMIT
+    limited = request.method == "POST" and ratelimit.exceeded(key, limit=LOOKUP_LIMIT, window=RATE_WINDOW)
     form = ReceiptLookupForm(request.POST if request.method == "POST" else None,
                              initial={"code": request.session.get("last_receipt", "")})
     found = None
@@ -71,8 +72,7 @@ def receipt_status(request):
         form.is_valid()
         form.add_error(None, _("查询次数过多，请一小时后再试"))
     elif form.is_bound and form.is_valid():
-        cache.add(key, 0, RATE_WINDOW)
-        cache.incr(key)
+        ratelimit.hit(key, window=RATE_WINDOW)
         lead = (Lead.objects.select_related("verification__person")
                 .filter(receipt_code=form.cleaned_data["code"].upper().strip()).first())
         if lead and lead.phone.endswith(form.cleaned_data["phone_tail"]):

@@ -160,8 +160,11 @@ def verification_detail(request, pk: int):
 
 
 @login_required
+@require_POST
 def call(request, pk: int):
-    """One tap to call: reveals the phone (audited) and hands it to the phone's dialler."""
+    """One tap to call: reveals the phone (audited) and hands it to the phone's dialler. A POST
+    (a button with the CSRF token), never a plain GET: a link followed by a prefetch, a crawler or
+    another site must not reveal a number."""
     v = _task(request, pk, "change")
     if not may_see_full_pii(request.user) or not v.person.phone:
         raise Http404
@@ -245,9 +248,13 @@ def door_screening(request):
     if request.method == "POST" and form.is_valid():
         lead, created = actions.do_submit_lead(form.lead_input(), channel=Channel.GRID_SCREENING,
                                                acting_user=request.user)
-        messages.success(request, _("已登记,核查任务已生成") if created else _("该人员此前已登记"))
-        if lead and lead.verification_id:
+        if lead and lead.verification_id and Verification.objects.restrict(request.user).filter(
+                pk=lead.verification_id).exists():
+            messages.success(request, _("已登记,核查任务已生成") if created else _("该人员此前已登记"))
             return redirect("screening:verification", pk=lead.verification_id)
+        # No task the user may open (one outside their scope): the same answer as when the lead made
+        # no task, and no link to it (its 404 would tell that the person has a task elsewhere).
+        messages.success(request, _("已登记"))
         return redirect("screening:my_tasks")
     return render(request, "screening/door_screening.html", {"form": form})
 

@@ -101,17 +101,20 @@ def latinize_data() -> int:
     representations) are data: on an English page they stay as entered. Made Latin, they can
     no longer hide the platform's own untranslated text. Returns the number of values changed.
     """
+    from fangkong.core.testkit.audit_trigger import audit_log_writable
+
     changed = 0
-    for model in apps.get_models():
-        if not model.__module__.startswith("fangkong.") or model._meta.proxy or model._meta.pk.name == "pk":
-            continue  # a composite key (the audit's narrow items) holds no text
-        for f in model._meta.concrete_fields:
-            if f.choices or f.primary_key:
+    with audit_log_writable():  # audit rows are rewritten too: test data, not a record
+        for model in apps.get_models():
+            if not model.__module__.startswith("fangkong.") or model._meta.proxy or model._meta.pk.name == "pk":
                 continue
-            if isinstance(f, (models.CharField, models.TextField)):
-                changed += _latinize_column(model, f)
-            elif isinstance(f, models.JSONField):
-                changed += _latinize_json(model, f)
+            for f in model._meta.concrete_fields:
+                if f.choices or f.primary_key:
+                    continue
+                if isinstance(f, (models.CharField, models.TextField)):
+                    changed += _latinize_column(model, f)
+                elif isinstance(f, models.JSONField):
+                    changed += _latinize_json(model, f)
     return changed
 
 
