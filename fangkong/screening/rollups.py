@@ -213,6 +213,8 @@ def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
         pids = list(pids)
         if not pids:
             return Counter()
+    if pids is None or isinstance(pids, QuerySet):
+        return _all_person_keys(pids)
     person_m, lead_m, task_m = (apps.get_model("screening", n) for n in ("Person", "Lead", "Verification")) \
         if apps else (Person, Lead, Verification)
     leads = lead_m.objects.filter(person_id=OuterRef("pk"))
@@ -238,6 +240,68 @@ def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
         outcome, kind = (r["last_outcome"], r["last_kind"]) if settled else ("", "")
         out[(day(r["first_at"]), r["division_id"], r["first_channel"], r["module"], bool(r["abroad"]), settled,
              outcome, kind)] += r["n"]
+    return out
+
+
+# Every person at once (the rebuild, a live count over a scope): one pass over each table with
+# window functions and hash joins. The per-person subqueries above, right for a few persons, made
+# PostgreSQL walk the lead table's primary key for each of a million persons.
+_ALL_PERSON_KEYS = """
+WITH firsts AS (
+    SELECT person_id, received_at, channel FROM (
+        SELECT person_id, received_at, channel, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY id) AS n
+        FROM screening_lead WHERE person_id IS NOT NULL) ranked
+    WHERE n = 1),
+abroad AS (SELECT DISTINCT person_id FROM screening_lead WHERE kind = %s AND person_id IS NOT NULL),
+still_open AS (SELECT DISTINCT person_id FROM screening_verification WHERE status <> %s),
+lasts AS (
+    SELECT person_id, outcome, measure_kind FROM (
+        SELECT person_id, outcome, measure_kind, ROW_NUMBER() OVER (
+            PARTITION BY person_id ORDER BY CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END, closed_at DESC, id DESC) AS n
+        FROM screening_verification) ranked
+    WHERE n = 1)
+SELECT f.received_at, p.division_id, f.channel, p.module, a.person_id IS NOT NULL, o.person_id IS NOT NULL,
+       l.outcome, l.measure_kind, COUNT(*)
+FROM screening_person p
+JOIN firsts f ON f.person_id = p.id
+LEFT JOIN abroad a ON a.person_id = p.id
+LEFT JOIN still_open o ON o.person_id = p.id
+LEFT JOIN lasts l ON l.person_id = p.id
+WHERE p.merged_into_id IS NULL {scope}
+GROUP BY f.received_at, p.division_id, f.channel, p.module, a.person_id IS NOT NULL, o.person_id IS NOT NULL,
+         l.outcome, l.measure_kind
+"""
+
+
+def _all_person_keys(pids: QuerySet | None) -> Counter:
+    """`person_keys` of every person, or of those a queryset of ids selects, set-based."""
+    from django.core.exceptions import EmptyResultSet
+    from django.utils.dateparse import parse_datetime
+
+    scope, params = "", [LeadKind.FROM_ABROAD, VerificationStatus.CLOSED]
+    if pids is not None:
+        try:
+            sql, scope_params = pids.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a scope that holds nobody
+            return Counter()
+        scope, params = f"AND p.id IN ({sql})", [*params, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(_ALL_PERSON_KEYS.format(scope=scope), params)
+        rows = cursor.fetchall()
+
+    @functools.lru_cache(maxsize=65536)
+    def day(value: dt.datetime | str) -> dt.date:
+        if isinstance(value, str):  # SQLite hands raw SQL its stored UTC, as text or naive
+            value = parse_datetime(value)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, dt.UTC)
+        return timezone.localdate(value)
+
+    out: Counter = Counter()
+    for first_at, division, channel, module, abroad, still_open, outcome, kind, n in rows:
+        settled = not still_open and outcome is not None
+        outcome, kind = (outcome, kind) if settled else ("", "")
+        out[(day(first_at), division, channel, module, bool(abroad), settled, outcome, kind)] += n
     return out
 
 
