@@ -213,7 +213,7 @@ def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
         pids = list(pids)
         if not pids:
             return Counter()
-    if pids is None or isinstance(pids, QuerySet):
+    if pids is None or isinstance(pids, QuerySet) or (apps is None and connection.vendor == "postgresql"):
         return _all_person_keys(pids)
     person_m, lead_m, task_m = (apps.get_model("screening", n) for n in ("Person", "Lead", "Verification")) \
         if apps else (Person, Lead, Verification)
@@ -250,15 +250,15 @@ _ALL_PERSON_KEYS = """
 WITH firsts AS (
     SELECT person_id, received_at, channel FROM (
         SELECT person_id, received_at, channel, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY id) AS n
-        FROM screening_lead WHERE person_id IS NOT NULL) ranked
+        FROM screening_lead WHERE person_id IS NOT NULL {lead_scope}) ranked
     WHERE n = 1),
-abroad AS (SELECT DISTINCT person_id FROM screening_lead WHERE kind = %s AND person_id IS NOT NULL),
-still_open AS (SELECT DISTINCT person_id FROM screening_verification WHERE status <> %s),
+abroad AS (SELECT DISTINCT person_id FROM screening_lead WHERE kind = %s {lead_scope}),
+still_open AS (SELECT DISTINCT person_id FROM screening_verification WHERE status <> %s {task_scope}),
 lasts AS (
     SELECT person_id, outcome, measure_kind FROM (
         SELECT person_id, outcome, measure_kind, ROW_NUMBER() OVER (
             PARTITION BY person_id ORDER BY CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END, closed_at DESC, id DESC) AS n
-        FROM screening_verification) ranked
+        FROM screening_verification WHERE person_id IS NOT NULL {task_scope}) ranked
     WHERE n = 1)
 SELECT f.received_at, p.division_id, f.channel, p.module, a.person_id IS NOT NULL, o.person_id IS NOT NULL,
        l.outcome, l.measure_kind, COUNT(*)
@@ -267,26 +267,34 @@ JOIN firsts f ON f.person_id = p.id
 LEFT JOIN abroad a ON a.person_id = p.id
 LEFT JOIN still_open o ON o.person_id = p.id
 LEFT JOIN lasts l ON l.person_id = p.id
-WHERE p.merged_into_id IS NULL {scope}
+WHERE p.merged_into_id IS NULL {person_scope}
 GROUP BY f.received_at, p.division_id, f.channel, p.module, a.person_id IS NOT NULL, o.person_id IS NOT NULL,
          l.outcome, l.measure_kind
 """
 
 
-def _all_person_keys(pids: QuerySet | None) -> Counter:
-    """`person_keys` of every person, or of those a queryset of ids selects, set-based."""
+def _all_person_keys(pids: QuerySet | list[int] | None) -> Counter:
+    """`person_keys` of every person, of those a queryset of ids selects, or (PostgreSQL) of a
+    list of ids, set-based: each table is read once for the persons in question."""
     from django.core.exceptions import EmptyResultSet
     from django.utils.dateparse import parse_datetime
 
-    scope, params = "", [LeadKind.FROM_ABROAD, VerificationStatus.CLOSED]
-    if pids is not None:
+    cond, cond_params = "", []
+    if isinstance(pids, QuerySet):
         try:
-            sql, scope_params = pids.values("pk").query.sql_with_params()
+            sql, sub_params = pids.values("pk").query.sql_with_params()
         except EmptyResultSet:  # a scope that holds nobody
             return Counter()
-        scope, params = f"AND p.id IN ({sql})", [*params, *scope_params]
+        cond, cond_params = f"IN ({sql})", list(sub_params)
+    elif pids is not None:
+        cond, cond_params = "= ANY(%s)", [list(pids)]
+    scoped = (lambda column: f"AND {column} {cond}") if cond else (lambda column: "")
+    sql = _ALL_PERSON_KEYS.format(lead_scope=scoped("person_id"), task_scope=scoped("person_id"),
+                                  person_scope=scoped("p.id"))
+    params = [*cond_params, LeadKind.FROM_ABROAD, *cond_params, VerificationStatus.CLOSED, *cond_params,
+              *cond_params, *cond_params]
     with connection.cursor() as cursor:
-        cursor.execute(_ALL_PERSON_KEYS.format(scope=scope), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
 
     @functools.lru_cache(maxsize=65536)
