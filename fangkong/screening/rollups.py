@@ -213,7 +213,7 @@ def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
         pids = list(pids)
         if not pids:
             return Counter()
-    if pids is None or isinstance(pids, QuerySet) or (apps is None and connection.vendor == "postgresql"):
+    if connection.vendor == "postgresql":
         return _all_person_keys(pids)
     person_m, lead_m, task_m = (apps.get_model("screening", n) for n in ("Person", "Lead", "Verification")) \
         if apps else (Person, Lead, Verification)
@@ -243,9 +243,10 @@ def person_keys(pids: Iterable[int] | QuerySet | None, apps=None) -> Counter:
     return out
 
 
-# Every person at once (the rebuild, a live count over a scope): one pass over each table with
-# window functions and hash joins. The per-person subqueries above, right for a few persons, made
-# PostgreSQL walk the lead table's primary key for each of a million persons.
+# PostgreSQL: one pass over each table with window functions and hash joins, for every person (the
+# rebuild), a scope (a live count) or a list (an import's recounts). The per-person subqueries
+# above made it walk the lead table's primary key for each person (minutes at a million), while
+# SQLite, which has no hash join, answers them through the person_id indexes faster than this.
 _ALL_PERSON_KEYS = """
 WITH firsts AS (
     SELECT person_id, received_at, channel FROM (
