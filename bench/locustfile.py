@@ -24,7 +24,7 @@ ACCOUNTS = json.loads(os.environ.get("BENCH_LOAD_ACCOUNTS", "{}"))
 PASSWORD = os.environ.get("BENCH_LOAD_PASSWORD", "")
 OUT = os.environ.get("BENCH_LOAD_OUT", "")
 RUN = os.environ.get("BENCH_LOAD_RUN", "0")
-SAMPLES: list[tuple[str, int, float]] = []
+SAMPLES: list[tuple[str, int, float, float]] = []  # kind, status, ms, when
 REPORTS: list[str] = []  # phone numbers of the self-reports the server accepted (302 to the receipt)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STARTED = re.compile(r'name="started" value="([^"]+)"')
@@ -43,7 +43,7 @@ def _keep(request_type, name, response_time, response_length, response=None, exc
     status = getattr(response, "status_code", 0) or 0
     if status == 302 and "/accounts/login/" in (response.headers.get("Location") or ""):
         status = 401  # sent back to the login page: not logged in, an error for the load
-    SAMPLES.append((name, int(status), float(response_time)))
+    SAMPLES.append((name, int(status), float(response_time), time.time()))
 
 
 @events.quitting.add_listener
@@ -61,14 +61,21 @@ class _Staff(HttpUser):
         self.address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
         self.headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": self.address}
         username = random.choice(ACCOUNTS[self.role])
+        for _attempt in range(6):  # a login turned away (503) is tried again, as a person would
+            if self._login(username):
+                return
+            time.sleep(random.uniform(2, 5))
+
+    def _login(self, username: str) -> bool:
         page = self.client.get("/accounts/login/", headers=self.headers, name="login_page").text
         token = TOKEN.search(page)
         _behind_tls(self.client)
-        self.client.post("/accounts/login/", name="login", allow_redirects=False, headers={
+        resp = self.client.post("/accounts/login/", name="login", allow_redirects=False, headers={
             **self.headers, "Referer": f"https://{self.host_name}/accounts/login/", "Origin": f"https://{self.host_name}"},
             data={"csrfmiddlewaretoken": token.group(1) if token else "", "username": username,
                   "password": PASSWORD})
         _behind_tls(self.client)
+        return resp.status_code == 302 and "/accounts/login/" not in resp.headers.get("Location", "")
 
     def get(self, path: str, name: str):
         resp = self.client.get(path, headers=self.headers, name=name, allow_redirects=False)
