@@ -67,12 +67,14 @@ class _Staff(HttpUser):
             time.sleep(random.uniform(2, 5))
 
     def _login(self, username: str) -> bool:
-        page = self.client.get("/accounts/login/", headers=self.headers, name="login_page").text
-        token = TOKEN.search(page)
+        page = self.client.get("/accounts/login/", headers=self.headers, name="login_page")
+        token = TOKEN.search(page.text)
         _behind_tls(self.client)
+        if page.status_code != 200 or not token:  # turned away: no form to send
+            return False
         resp = self.client.post("/accounts/login/", name="login", allow_redirects=False, headers={
             **self.headers, "Referer": f"https://{self.host_name}/accounts/login/", "Origin": f"https://{self.host_name}"},
-            data={"csrfmiddlewaretoken": token.group(1) if token else "", "username": username,
+            data={"csrfmiddlewaretoken": token.group(1), "username": username,
                   "password": PASSWORD})
         _behind_tls(self.client)
         return resp.status_code == 302 and "/accounts/login/" not in resp.headers.get("Location", "")
