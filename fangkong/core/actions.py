@@ -22,7 +22,7 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -173,10 +173,17 @@ def do_delete(obj: models.Model, *, acting_user: Any, verb: str = "") -> None:
     """Delete `obj`, audited with its old values — and so is what the database does with it:
     each row whose link to it is cleared (SET_NULL: a household's members) or which is deleted
     with it (CASCADE) gets its own audit row."""
+    from django.db.models import ProtectedError, RestrictedError
+
     require(acting_user, obj, DELETE)
     before = audit.snapshot(obj)
+    try:
+        _audit_side_effects(obj)  # finds, as Django's delete would, what still refers to it
+    except (ProtectedError, RestrictedError) as exc:
+        blocking = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+        users = sorted({str(o._meta.verbose_name) for o in blocking})
+        raise ValidationError(_("仍有%(what)s引用该记录，不能删除") % {"what": "、".join(users) or _("其他数据")}) from None
     audit.record(AuditAction.DELETE, obj, verb=verb, changes=audit.diff(before, {}) or {"deleted": before})
-    _audit_side_effects(obj)
     obj.delete()
 
 

@@ -52,3 +52,21 @@ def test_deleting_a_household_audits_each_member_whose_link_is_cleared(users):
     assert sorted(int(r.object_id) for r in rows) == members
     assert all(r.changes == {"household_id": [household_pk, None]} and r.actor == users["commander"] for r in rows)
     assert all(r.division_path for r in rows)  # scoped like the residents themselves
+
+
+def test_a_household_a_sweep_still_visits_is_refused_with_a_reason_not_a_500(users):
+    """Found by the API fuzzing (#17 item 5): DELETE of a household a sweep refers to answered 500."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fangkong.core.testkit import api_client_for
+    from fangkong.grid.actions.sweeps import do_start_sweep
+    from fangkong.grid.models import Visit
+
+    do_start_sweep(acting_user=users["commander"], name="排摸", areas=[users["village"].division],
+                   due_at=timezone.now() + dt.timedelta(days=1))
+    household = Visit.objects.first().household
+    response = api_client_for(users["commander"]).delete(f"/api/households/{household.pk}/")
+    assert response.status_code == 400 and "不能删除" in str(response.json())
+    assert Household.objects.filter(pk=household.pk).exists()
