@@ -49,8 +49,8 @@ def alert_missed_tests(now: dt.datetime | None = None) -> int:
     with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
         for user, items in by_user.items():
             names = "、".join(sorted({t.person.name for t in items})[:10])
-            notify([user], "alert", f"漏检提醒:{len(items)}人次未按时检测", names, reverse("control:overdue"))
-        raise_alert(f"漏检提醒:{len(claimed)}人次管控人员未按时检测", "", reverse("control:overdue"))
+            notify([user], "alert", f"漏检提醒：{len(items)}人次未按时检测", names, reverse("control:overdue"))
+        raise_alert(f"漏检提醒：{len(claimed)}人次管控人员未按时检测", "", reverse("control:overdue"))
     return len(claimed)
 
 

@@ -250,7 +250,7 @@ def do_review(v: Verification, decision: str, comment: str = "", *, acting_user:
         v.escalate_at = v.next_due_at
         _save(v, before, "reject")
         if v.assignee_id:
-            notify([v.assignee], "screening.rejected", f"审核退回:{v.person.name}", comment,
+            notify([v.assignee], "screening.rejected", f"审核退回：{v.person.name}", comment,
                    url=f"/screening/verifications/{v.pk}/")
     return review
 

@@ -321,6 +321,6 @@ def notify_assignees(assigned: dict[int, int], channel: str) -> None:
     with transaction.atomic():  # one commit for all of them
         for user in User.objects.filter(pk__in=list(assigned)):
             n = assigned[user.pk]
-            notify([user], "screening.assigned", f"新的核查任务{n}条({label})", "请按时限落地核查",
+            notify([user], "screening.assigned", f"新的核查任务{n}条（{label}）", "请按时限落地核查",
                    url="/screening/my/")
 

@@ -100,7 +100,7 @@ def _notify_workers(tasks: list[ResamplingTask], workers: dict[int, User]) -> No
     by_id = {u.pk: u for u in workers.values()}
     for uid, n in per_worker.items():
         notify([by_id[uid]], "alert", f"上门单采任务 {n} 人",
-               f"混管阳性或无效,请在 {RESAMPLE_HOURS} 小时内上门单采", url=reverse("testing:resampling"), sms=True)
+               f"混管阳性或无效，请在 {RESAMPLE_HOURS} 小时内上门单采", url=reverse("testing:resampling"), sms=True)
 
 
 def _alert_positives(sample_ids: list[int]) -> None:
@@ -108,7 +108,7 @@ def _alert_positives(sample_ids: list[int]) -> None:
     recipients = list(User.objects.filter(roles__role__in=[Role.COMMAND_CENTER, Role.CDC], is_active=True).distinct())
     for s in Sample.objects.filter(pk__in=sample_ids).prefetch_related("samplings"):
         people = "、".join(p.name or p.id_number[-4:] for p in s.samplings.all())
-        notify(recipients, "alert", f"核酸单管阳性:{people}",
+        notify(recipients, "alert", f"核酸单管阳性：{people}",
                f"采样管 {s.barcode},Ct值 ORF1ab {s.ct_orf1ab or '-'} / N {s.ct_n or '-'}",
                url=reverse("testing:round", args=[s.round_id]) if s.round_id else reverse("testing:home"), sms=True)
 
@@ -151,7 +151,7 @@ def do_flag_overdue_resampling(*, now: dt.datetime | None = None, acting_user: A
             continue  # another worker won
         cadres = User.objects.filter(roles__role=Role.VILLAGE_CADRE, division_id=t.division.parent_id)
         recipients = [u for u in (t.assignee, *cadres) if u is not None]  # a grid without a worker
-        notify(recipients, "alert", f"上门单采超时:{t.name or t.id_number[-4:]}",
+        notify(recipients, "alert", f"上门单采超时：{t.name or t.id_number[-4:]}",
                f"{t.division.name},时限 {timezone.localtime(t.due_at):%m-%d %H:%M}", url=reverse("testing:resampling"))
         audit.record(AuditAction.UPDATE, t, verb="flag_overdue_resampling", changes={"overdue_notified_at": now})
         flagged += 1

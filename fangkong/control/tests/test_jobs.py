@@ -23,7 +23,7 @@ def test_it_alerts_each_missed_test_once(db, users):
     assert [t.day for t in overdue_tests(today=D(2022, 8, 4))] == [1, 2, 3]
     assert alert_missed_tests(now) == 3
     assert alert_missed_tests(now) == 0  # already claimed
-    assert Notification.objects.filter(user=m.responsible, title__startswith="漏检提醒:3人次").exists()
+    assert Notification.objects.filter(user=m.responsible, title__startswith="漏检提醒：3人次").exists()
     assert Notification.objects.filter(user=users["commander"], title__startswith="漏检提醒").count() == 1
 
 

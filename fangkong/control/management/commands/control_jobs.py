@@ -6,7 +6,7 @@ from fangkong.control.jobs import alert_missed_tests
 
 
 class Command(BaseCommand):
-    help = "漏检提醒:为逾期未检测的管控人员发送提醒"
+    help = "漏检提醒：为逾期未检测的管控人员发送提醒"
 
     def handle(self, *args, **options) -> None:
         n = alert_missed_tests()
