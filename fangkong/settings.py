@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "fangkong.testing",
     "fangkong.grid",
     "fangkong.sectors",
+    "fangkong.tracing",
+    "fangkong.command",
     "fangkong.analytics",
     "fangkong.metrics",
     "fangkong.demo",

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommandConfig(AppConfig):
+    name = "fangkong.command"
+    label = "command"
+    verbose_name = _("指挥调度")
+
+    def ready(self) -> None:
+        from fangkong.core.verbs import register_verbs
+
+        from .verbs import VERBS
+
+        register_verbs(VERBS)

@@ -1,0 +1,1 @@
+"""The headquarters: its structure, dispatch, daily and zero reports, supervision, duty, supplies."""

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TracingConfig(AppConfig):
+    name = "fangkong.tracing"
+    label = "tracing"
+    verbose_name = _("病例与流调")
+
+    def ready(self) -> None:
+        from fangkong.core.verbs import register_verbs
+
+        from .verbs import VERBS
+
+        register_verbs(VERBS)

@@ -1,0 +1,1 @@
+"""Cases and tracing: protocol versions, cases, investigations, contacts, chains, co-presence."""
