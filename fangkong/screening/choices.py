@@ -16,6 +16,11 @@ class Channel(models.TextChoices):
     ASSIST_REQUEST = "assist_request", _("跨省协查")
     BIG_DATA = "big_data", _("大数据推送")
     HARD_TO_FIND = "hard_to_find", _("难查数据")
+    # The channels of the areas built on screening: each lands in one of the six modules of 001.
+    CHECKPOINT = "checkpoint", _("卡口登记")
+    SENTINEL = "sentinel", _("哨点监测")
+    CO_PRESENCE = "co_presence", _("时空伴随")
+    TIP_OFF = "tip_off", _("群众举报")
 
 
 CHANNEL_MODULE = {
@@ -26,6 +31,10 @@ CHANNEL_MODULE = {
     Channel.ASSIST_REQUEST: Module.ASSIST_REQUEST,
     Channel.BIG_DATA: Module.BIG_DATA,
     Channel.HARD_TO_FIND: Module.HARD_TO_FIND,
+    Channel.CHECKPOINT: Module.GRID_SCREENING,
+    Channel.SENTINEL: Module.GRID_SCREENING,
+    Channel.CO_PRESENCE: Module.BIG_DATA,
+    Channel.TIP_OFF: Module.SELF_REPORT,
 }
 
 

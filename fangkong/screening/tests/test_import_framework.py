@@ -74,8 +74,9 @@ def test_it_rejects_a_big_data_row_without_a_name(users):
 def test_it_offers_only_the_channels_the_role_may_import(users):
     page = client_for(users["big_data_admin"]).get(reverse("screening:import"))
     field = page.context["form"]["channel"]
-    assert [v for v, _ in field.field.choices if v] == [Channel.BIG_DATA]
-    assert field.value() == Channel.BIG_DATA  # the one channel is preselected, not 群众自报
+    # The channels of the big-data module (大数据推送, 时空伴随); never 群众自报 preselected.
+    assert [v for v, _ in field.field.choices if v] == [Channel.BIG_DATA, Channel.CO_PRESENCE]
+    assert field.value() != Channel.SELF_REPORT
     refused = client_for(users["big_data_admin"]).post(reverse("screening:import"), {
         "file": SimpleUploadedFile("a.csv", csv_bytes([["丁", outsider_id(10), "", "北京", "", "", ""]])),
         "channel": Channel.SELF_REPORT})
