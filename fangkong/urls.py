@@ -33,3 +33,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# The API answers in JSON even where no route matched (an id that is not a number) or a view crashed.
+handler404 = "fangkong.core.errors.page_not_found"
+handler500 = "fangkong.core.errors.server_error"

@@ -6,7 +6,7 @@ what the user sees:
 =======================================  ==========================  ===========================
 exception                                page                        API
 =======================================  ==========================  ===========================
-ValidationError                          the form's errors, or a     400 `{"detail": [...]}` or
+ValidationError, InvalidValue            the form's errors, or a     400 `{"detail": [...]}` or
                                          message; Chinese text       `{field: [...]}`
 PermissionDenied (role refused)          403                         403
 ObjectDoesNotExist, Http404 (scope)      404                         404
@@ -27,14 +27,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .actions import MissingActor
+from .identity import InvalidValue
 
 logger = logging.getLogger("fangkong.errors")
 
 T = TypeVar("T")
+
+NOT_FOUND = _("不存在，或不在您的管辖范围内")
+SERVER_ERROR = _("服务器出错，已记录，请稍后重试")
 
 
 def messages_of(exc: ValidationError) -> list[str]:
@@ -65,9 +70,10 @@ def call_action(request: HttpRequest, fn: Callable[..., T], *args: Any, success:
     """
     try:
         result = fn(*args, **kwargs)
-    except ValidationError as exc:
-        show_validation_error(request, exc, form)
-        raise ActionFailed(exc) from exc
+    except (ValidationError, InvalidValue) as exc:
+        error = exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+        show_validation_error(request, error, form)
+        raise ActionFailed(error) from exc
     except ObjectDoesNotExist as exc:
         raise _not_found(exc) from exc
     except MissingActor:
@@ -96,6 +102,8 @@ def show_validation_error(request: HttpRequest, exc: ValidationError, form: form
 
 def to_api_error(exc: Exception) -> Exception:
     """The DRF exception for a domain exception (unchanged if DRF already knows it)."""
+    if isinstance(exc, InvalidValue):  # a value refused in Chinese (an ID number, a too-long source)
+        return drf.ValidationError({"detail": [str(exc)]})
     if isinstance(exc, ValidationError):
         if hasattr(exc, "error_dict"):
             return drf.ValidationError({k: [str(m) for m in ValidationError(v).messages]
@@ -112,7 +120,7 @@ def api_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run an action for an API view, mapping its errors to DRF's (400 / 403 / 404)."""
     try:
         return fn(*args, **kwargs)
-    except (ValidationError, PermissionDenied, ObjectDoesNotExist) as exc:
+    except (ValidationError, InvalidValue, PermissionDenied, ObjectDoesNotExist) as exc:
         raise to_api_error(exc) from exc
     except MissingActor:
         logger.exception("action called without an acting user: %s", getattr(fn, "__qualname__", fn))
@@ -125,3 +133,26 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Any:
         logger.error("action called without an acting user in %s", context.get("view"), exc_info=exc)
         return None  # re-raised by DRF: a 500, never a silent success
     return drf_exception_handler(to_api_error(exc), context)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") and not request.path.startswith("/api/docs/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> Any:
+    """404: a URL no route matches (an id that is not a number) answers the API in JSON too."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if _wants_json(request):
+        return JsonResponse({"detail": str(NOT_FOUND)}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> Any:
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if _wants_json(request):
+        return JsonResponse({"detail": str(SERVER_ERROR)}, status=500)
+    return defaults.server_error(request)

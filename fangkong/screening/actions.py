@@ -371,7 +371,11 @@ def do_create_assist(direction: str, *, acting_user: Any, region: str, name: str
                                                   origin=region, note=reason, source=reference),
                                         channel=Channel.ASSIST_REQUEST, acting_user=acting_user, now=now)
         if lead is not None:
-            ar.lead, ar.person, ar.verification, ar.division_id = lead, lead.person, lead.verification, lead.division_id
+            # A second request about a person already asked about: the same person and task, but the
+            # lead stays with the first request (one request per lead).
+            if not AssistRequest.objects.filter(lead=lead).exists():
+                ar.lead = lead
+            ar.person, ar.verification, ar.division_id = lead.person, lead.verification, lead.division_id
             ar.save()
     audit.record(AuditAction.CREATE, ar, verb="create_assist", changes=audit.diff({}, audit.snapshot(ar)))
     return ar

@@ -90,7 +90,7 @@ def _local_times(node: Any) -> None:
 
 def postprocess_errors_and_times(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     """Times of day as DRF writes them; 400 / 401 / 403 / 404 documented where they can happen:
-    404 on every path with an id, 400 on every write and every filtered list, 401 / 403 on all."""
+    404 on every path with an id and every paginated list, 400 on every write and every filtered list, 401 / 403 on all."""
     _local_times(result.get("components", {}))
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR)
@@ -100,9 +100,10 @@ def postprocess_errors_and_times(result: dict[str, Any], generator: Any, **kwarg
             if method not in ("get", "post", "put", "patch", "delete") or path == "/api/schema/":
                 continue
             wanted = ["401", "403"]
-            if "{" in path:
+            query = [p.get("name") for p in op.get("parameters", []) if p.get("in") == "query"]
+            if "{" in path or "page" in query:  # an object not found, or a page past the last
                 wanted.append("404")
-            if method != "get" or op.get("parameters") and any(p.get("in") == "query" for p in op["parameters"]):
+            if method != "get" or query:
                 wanted.append("400")
             responses = op.setdefault("responses", {})
             for status in wanted:
