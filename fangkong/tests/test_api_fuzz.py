@@ -34,6 +34,21 @@ CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance,
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the WSGI application itself, whose end-of-request signal closes the
+    database connection — and with it the test's transaction (PostgreSQL). Django's test client
+    keeps it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=FUZZ_USERS)
 def fuzz_user(request, users):
     from rest_framework.authtoken.models import Token
