@@ -10,6 +10,8 @@ trigger on PostgreSQL, no parent lookup on SQLite), each row carries its checkpo
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +79,14 @@ class CheckpointShift(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.checkpoint} {self.starts_at:%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Kept in UTC in memory too, as read back from the database (the audit row compares them).
+        for name in ("starts_at", "ends_at"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is not None:
+                setattr(self, name, value.astimezone(dt.UTC))
+        super().save(*args, **kwargs)
 
     def staff_list(self) -> list[str]:
         import re
