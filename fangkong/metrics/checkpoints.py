@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Division, User
 from fangkong.sectors.choices import CheckpointKind
 from fangkong.sectors.models import Checkpoint, PersonCheck, VehicleCheck
@@ -87,7 +88,7 @@ def checkpoint_figures(user: User, start: dt.date, end: dt.date, *, kind: str | 
         t = counts.setdefault(cp, Traffic())
         t.people, t.risk = n, risk
     out = CheckpointFigures(start, end)
-    townships = {d.path: d for d in Division.objects.filter(level="township")}
+    townships = {d.path: d for d in Division.objects.filter(level=DivisionLevel.TOWNSHIP)}
     per_township: dict[str, Traffic] = {}
     for cp in checkpoints:
         t = counts.get(cp.pk, Traffic())
