@@ -68,7 +68,11 @@ class CheckpointFigures:
 
 
 def _range(qs, start: dt.date, end: dt.date):
-    return qs.filter(registered_at__date__gte=start, registered_at__date__lte=end)
+    """Rows registered on local days [start, end], as a range of instants (the index is used;
+    a `__date` lookup would cast every row)."""
+    from fangkong.sectors.filtersets_checkpoints import day_start
+
+    return qs.filter(registered_at__gte=day_start(start), registered_at__lt=day_start(end + dt.timedelta(days=1)))
 
 
 def checkpoint_figures(user: User, start: dt.date, end: dt.date, *, kind: str | None = None) -> CheckpointFigures:

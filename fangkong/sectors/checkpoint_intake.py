@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -36,6 +37,7 @@ from .models import Checkpoint, PersonCheck, VehicleCheck
 VEHICLE_COLUMNS = ("id", "checkpoint_id", "division_id", "registered_at", "plate", "vehicle_type", "occupants", "cargo",
                    "origin", "stopovers", "transit", "exit_checkpoint_id", "exited_at", "from_risk", "risk_area",
                    "batch_id", "registered_by_id", "dedup_key")
+TRANSIT, NOT_TRANSIT = TransitStatus.IN_TRANSIT.value, TransitStatus.NOT_TRANSIT.value
 PERSON_COLUMNS = ("id", "checkpoint_id", "division_id", "vehicle_id", "registered_at", "name", "id_number", "phone",
                   "origin", "destination", "destination_division_id", "health_code", "itinerary", "test_result",
                   "tested_on", "from_risk", "risk_area", "lead_id", "batch_id", "registered_by_id", "dedup_key")
@@ -87,18 +89,8 @@ class Written:
     assigned: dict[int, int] = field(default_factory=dict)
 
 
-def _minute(at: dt.datetime) -> str:
-    return str(int(at.timestamp()) // 60)
-
-
-def vehicle_key(checkpoint_id: int, plate: str, at: dt.datetime) -> str:
-    return hashlib.sha1(f"v\x1f{checkpoint_id}\x1f{plate}\x1f{_minute(at)}".encode(),
-                        usedforsecurity=False).hexdigest()
-
-
-def person_key(checkpoint_id: int, p: PersonIn, at: dt.datetime) -> str:
-    who = p.id_number or f"{p.phone}\x1f{p.name}"
-    return hashlib.sha1(f"p\x1f{checkpoint_id}\x1f{who}\x1f{_minute(at)}".encode(), usedforsecurity=False).hexdigest()
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 class Writer:
@@ -113,6 +105,7 @@ class Writer:
         self.assigned: dict[int, int] = {}
         self.adapt = datetime_adapter()
         self.paths: dict[int, str] = {}
+        self.stamps: dict[dt.datetime, tuple[str, dt.date]] = {}
 
     def write(self, passages: list[Passage]) -> Written:
         """Write one chunk in one transaction; rows already written count as duplicates."""
@@ -123,58 +116,71 @@ class Writer:
             self.assigned[user_id] = self.assigned.get(user_id, 0) + n
         return out
 
+    def _stamp(self, at: dt.datetime) -> tuple[str, dt.date]:
+        """(minute since the epoch, local day) of a time, memoised: a list repeats the same minutes."""
+        out = self.stamps.get(at)
+        if out is None:
+            if len(self.stamps) > 200_000:
+                self.stamps.clear()
+            out = self.stamps[at] = (str(int(at.timestamp()) // 60), timezone.localdate(at))
+        return out
+
     def _write(self, passages: list[Passage], out: Written) -> None:
-        vkeys = {vehicle_key(p.checkpoint.pk, p.vehicle.plate, p.at): p for p in passages if p.vehicle}
+        # Each row's keys and day once: (passage, vehicle key or None, person key or None, day).
+        rows = []
+        for p in passages:
+            minute, day = self._stamp(p.at)
+            cp = p.checkpoint.pk
+            vkey = _digest(f"v\x1f{cp}\x1f{p.vehicle.plate}\x1f{minute}") if p.vehicle else None
+            pkey = None
+            if p.person:
+                who = p.person.id_number or f"{p.person.phone}\x1f{p.person.name}"
+                pkey = _digest(f"p\x1f{cp}\x1f{who}\x1f{minute}")
+            rows.append((p, vkey, pkey, day))
+        vkeys = {vkey: (p, day) for p, vkey, _pkey, day in rows if vkey}
         known = dict(fetch_in("SELECT dedup_key, id FROM sectors_vehiclecheck WHERE {in}", "dedup_key", vkeys))
-        new_vehicles = {k: p for k, p in vkeys.items() if k not in known}
+        new_vehicles = {k: v for k, v in vkeys.items() if k not in known}
         ids = iter(reserve_ids(VehicleCheck, len(new_vehicles)))
         vehicle_ids, vehicle_risk = dict(known), {}
-        riders: dict[str, int] = {}
-        for p in passages:
-            if p.vehicle and p.person:
-                k = vehicle_key(p.checkpoint.pk, p.vehicle.plate, p.at)
-                riders[k] = riders.get(k, 0) + 1
+        riders = Counter(vkey for _p, vkey, pkey, _day in rows if vkey and pkey)
         vehicles = []
         user_id = self.user.pk if self.user is not None else None
         batch_id = self.batch.pk if self.batch is not None else None
-        for key, p in new_vehicles.items():
+        for key, (p, day) in new_vehicles.items():
             v, cp = p.vehicle, p.checkpoint
-            area = self.matcher.check(v.origin, v.stopovers, timezone.localdate(p.at))
+            area = self.matcher.check(v.origin, v.stopovers, day)
             pk = vehicle_ids[key] = next(ids)
             vehicle_risk[pk] = area
             occupants = v.occupants if v.occupants is not None else max(riders.get(key, 0), 1)
-            transit = TransitStatus.IN_TRANSIT.value if v.transit else TransitStatus.NOT_TRANSIT.value
+            transit = TRANSIT if v.transit else NOT_TRANSIT
             vehicles.append((pk, cp.pk, cp.division_id, self.adapt(p.at), v.plate, v.vehicle_type, occupants,
                              v.cargo, v.origin, v.stopovers, transit, None, None, area is not None,
                              area.label[:200] if area else "", batch_id, user_id, key))
-        pkeys = {person_key(p.checkpoint.pk, p.person, p.at): p for p in passages if p.person}
+        pkeys = {pkey: (p, vkey, day) for p, vkey, pkey, day in rows if pkey}
         seen = {k for (k,) in fetch_in("SELECT dedup_key FROM sectors_personcheck WHERE {in}", "dedup_key", pkeys)}
-        fresh = [(k, p) for k, p in pkeys.items() if k not in seen]
+        fresh = [(k, *v) for k, v in pkeys.items() if k not in seen]
         # A row adds something when its person (or, without one, its vehicle) is new: one row each.
-        out.imported = len(fresh) + sum(1 for k, p in new_vehicles.items() if not riders.get(k))
+        out.imported = len(fresh) + sum(1 for k in new_vehicles if not riders.get(k))
         out.duplicates = len(passages) - out.imported
         risky, areas = [], {}
-        for k, p in fresh:
-            vkey = vehicle_key(p.checkpoint.pk, p.vehicle.plate, p.at) if p.vehicle else None
-            on = timezone.localdate(p.at)
-            area = self.matcher.match(p.person.origin, on) if p.person.origin else None
+        match, check = self.matcher.match, self.matcher.check
+        for k, p, vkey, day in fresh:
+            area = match(p.person.origin, day) if p.person.origin else None
             if area is None and vkey is not None:
                 vid = vehicle_ids.get(vkey)
-                area = vehicle_risk.get(vid) if vid in vehicle_risk else (
-                    self.matcher.check(p.vehicle.origin, p.vehicle.stopovers, on))
+                area = vehicle_risk[vid] if vid in vehicle_risk else check(p.vehicle.origin, p.vehicle.stopovers, day)
             areas[k] = area
             if area is not None:
                 risky.append((k, p, area))
         leads = self._leads(risky)
         pids = iter(reserve_ids(PersonCheck, len(fresh)))
         persons = []
-        for k, p in fresh:
+        for k, p, vkey, _day in fresh:
             x, cp, area = p.person, p.checkpoint, areas[k]
-            vid = vehicle_ids.get(vehicle_key(cp.pk, p.vehicle.plate, p.at)) if p.vehicle else None
-            persons.append((next(pids), cp.pk, cp.division_id, vid, self.adapt(p.at), x.name, x.id_number, x.phone,
-                            x.origin, x.destination, x.destination_division_id, x.health_code, x.itinerary,
-                            x.test_result, x.tested_on, area is not None, area.label[:200] if area else "",
-                            leads.get(k), batch_id, user_id, k))
+            persons.append((next(pids), cp.pk, cp.division_id, vehicle_ids.get(vkey) if vkey else None,
+                            self.adapt(p.at), x.name, x.id_number, x.phone, x.origin, x.destination,
+                            x.destination_division_id, x.health_code, x.itinerary, x.test_result, x.tested_on,
+                            area is not None, area.label[:200] if area else "", leads.get(k), batch_id, user_id, k))
         insert_rows(VehicleCheck, VEHICLE_COLUMNS, vehicles)
         insert_rows(PersonCheck, PERSON_COLUMNS, persons)
         out.vehicles = [r[0] for r in vehicles]
