@@ -22,7 +22,7 @@ from fangkong.core.imports import import_file, kind_of
 from fangkong.core.models import Division
 from fangkong.sectors.actions_checkpoints import do_record_exit, do_register_passage
 from fangkong.sectors.checkpoint_intake import PersonIn, VehicleIn
-from fangkong.sectors.choices import CheckpointKind
+from fangkong.sectors.choices import CheckpointKind, TransitStatus
 from fangkong.sectors.models import Checkpoint, CheckpointShift, VehicleCheck
 
 ORIGINS = ("江苏省南京市", "浙江省杭州市", "安徽省合肥市", "河北省石家庄市藁城区", "上海市浦东新区张江镇",
@@ -46,7 +46,7 @@ def seed_checkpoints(rng: random.Random, acting_user: Any) -> list[Checkpoint]:
     townships = list(Division.objects.filter(level=DivisionLevel.TOWNSHIP).order_by("path")[:4])
     made = []
     for n, township in enumerate(townships, 1):
-        grid = Division.objects.filter(level=DivisionLevel.GRID, path__startswith=township.path).order_by("path").first()
+        grid = Division.objects.subtree(township).filter(level=DivisionLevel.GRID).order_by("path").first()
         if grid is None:
             continue
         specs = [(f"XJ{n:02d}", f"{township.name}县界卡口", CheckpointKind.COUNTY_BORDER, f"G{200 + n}国道入县口")]
@@ -107,7 +107,7 @@ def seed_checkpoint_traffic(rng: random.Random, checkpoints: list[Checkpoint], a
     written = do_register_passage(border, vehicle=VehicleIn("冀A12321", origin="河北省石家庄市藁城区"), persons=[
         PersonIn(name, _id(rng, "130182"), origin="河北省石家庄市藁城区", destination=f"{grid.name}家中",
                  destination_division_id=grid.pk) for name in ("刘建国", "刘芳", "刘小明")], acting_user=acting_user)
-    out = VehicleCheck.objects.filter(transit="in_transit", checkpoint_id=border.pk).order_by("registered_at").first()
+    out = VehicleCheck.objects.filter(transit=TransitStatus.IN_TRANSIT, checkpoint_id=border.pk).order_by("registered_at").first()
     exits = [c for c in checkpoints if c.kind == CheckpointKind.COUNTY_BORDER and c.pk != border.pk]
     if out is not None and exits:
         do_record_exit(out.plate, exits[0], acting_user=acting_user, at=max(out.registered_at, timezone.now()))
