@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division, User
-from fangkong.screening.choices import Channel, Outcome, VerificationStatus
+from fangkong.screening.choices import CHANNEL_MODULE, Channel, Outcome, VerificationStatus
 from fangkong.screening.models import Lead, Person, PersonCount, PushCount
 from fangkong.screening.reports import day_bounds, scoped
 from fangkong.screening.rollups import person_keys
@@ -31,6 +31,8 @@ CHANNEL_BUCKET = {
     Channel.ASSIST_REQUEST: "assist", Channel.CLOSE_CONTACT: "contacts", Channel.SECONDARY_CONTACT: "contacts",
     Channel.HARD_TO_FIND: "hard_to_find",
 }
+# The channels of the areas built on screening (卡口登记, 哨点, 时空伴随, 群众举报) count where their module does.
+CHANNEL_BUCKET.update({c: CHANNEL_BUCKET[Channel(m)] for c, m in CHANNEL_MODULE.items() if c not in CHANNEL_BUCKET})
 ABROAD = "abroad"
 MEASURE_BUCKET = {
     MeasureKind.CENTRAL_QUARANTINE: "central", MeasureKind.HOME_ISOLATION: "home_isolation",

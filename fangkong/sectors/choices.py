@@ -34,3 +34,46 @@ class OrderKind(models.TextChoices):
 class OrderStatus(models.TextChoices):
     ACTIVE = "order_active", _("生效中")
     LIFTED = "order_lifted", _("已解除")
+
+
+# 卡口 (checkpoints, issue #13 item 3) ------------------------------------------------------
+
+class CheckpointKind(models.TextChoices):
+    COUNTY_BORDER = "county_border", _("外省市交通卡口")
+    VILLAGE_GATE = "village_gate", _("村口卡口")
+    COMPOUND_GATE = "compound_gate", _("小区卡口")
+
+
+class VehicleType(models.TextChoices):
+    CAR = "car", _("小型客车")
+    BUS = "bus", _("大中型客车")
+    TRUCK = "truck", _("货车")
+    MOTORCYCLE = "motorcycle", _("摩托车")
+    OTHER = "other_vehicle", _("其他车辆")
+
+
+class HealthCode(models.TextChoices):
+    GREEN = "green", _("绿码")
+    YELLOW = "yellow", _("黄码")
+    RED = "red", _("红码")
+    UNKNOWN = "code_unknown", _("未出示")
+
+
+class ItineraryCode(models.TextChoices):
+    NORMAL = "trip_normal", _("行程卡正常")
+    STARRED = "trip_starred", _("行程卡带星")
+    UNKNOWN = "trip_unknown", _("未出示")
+
+
+class TestResult(models.TextChoices):
+    NEGATIVE = "test_negative", _("阴性")
+    POSITIVE = "test_positive", _("阳性")
+    NONE = "test_none", _("无检测结果")
+
+
+class TransitStatus(models.TextChoices):
+    """过境车辆: not in transit, in transit (entered, not yet out), or exited the county."""
+
+    NOT_TRANSIT = "not_transit", _("非过境")
+    IN_TRANSIT = "in_transit", _("过境未出")
+    EXITED = "exited", _("已出县")

@@ -235,3 +235,7 @@ KIND = register_kind(ImportKind(
     name="venues", batch_kind=BATCH_KIND, label="重点场所名单", columns=COLUMNS, run=run_venue_batch,
     roles=tuple(VENUE_EDITORS), object_type="sectors.venue", aliases=("import_venues",),
 ))
+
+
+# 卡口登记名单 (checkpoint registrations): its own module, registered with the framework here.
+from . import imports_checkpoints  # noqa: E402, F401

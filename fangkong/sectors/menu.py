@@ -23,3 +23,24 @@ register(
         order=45,
     )
 )
+
+# 卡口 (checkpoints)
+from .actions_checkpoints import may_register  # noqa: E402
+from .imports_checkpoints import may_import as may_import_checkpoints  # noqa: E402
+from .models import Checkpoint, CheckpointShift, PersonCheck, VehicleCheck  # noqa: E402
+
+register(
+    MenuArea(
+        _("卡口"),
+        [
+            MenuItem(_("卡口登记"), "sectors:checkpoint_register_pick", check=may_register, phone=True),
+            MenuItem(_("卡口数据"), "sectors:checkpoint_report", model=Checkpoint),
+            MenuItem(_("车辆登记"), "sectors:vehiclecheck_list", model=VehicleCheck),
+            MenuItem(_("人员登记"), "sectors:personcheck_list", model=PersonCheck),
+            MenuItem(_("卡口"), "sectors:checkpoint_list", model=Checkpoint),
+            MenuItem(_("卡口班次"), "sectors:checkpointshift_list", model=CheckpointShift),
+            MenuItem(_("卡口登记导入"), "sectors:checkpoint_import", check=may_import_checkpoints),
+        ],
+        order=44,
+    )
+)

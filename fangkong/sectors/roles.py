@@ -14,3 +14,12 @@ VENUE_DELETERS = roles(Role.COMMAND_CENTER)
 INSPECTORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
 # The sector list, the checklists and closing orders are the command centre's and the regulators'.
 SECTOR_EDITORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR)
+
+# 卡口: everyone on the ground may see a checkpoint's traffic in their scope; the cadres and
+# grid workers who staff the gates register it; the command centre and townships set checkpoints up.
+CHECKPOINT_VIEWERS = roles(
+    Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC, Role.AUDITOR,
+)
+CHECKPOINT_STAFF = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
+CHECKPOINT_EDITORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE)
+CHECKPOINT_DELETERS = roles(Role.COMMAND_CENTER)

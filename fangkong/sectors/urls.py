@@ -21,3 +21,18 @@ urlpatterns = [
     *inspections.ReinspectionPages.urls("reinspections"),
     *orders.SectorOrderPages.urls("orders"),
 ]
+
+# 卡口 (checkpoints)
+from .views import checkpoints  # noqa: E402
+
+urlpatterns += [
+    path("checkpoints/register/", checkpoints.RegisterPickView.as_view(), name="checkpoint_register_pick"),
+    path("checkpoints/<int:pk>/register/", checkpoints.RegisterView.as_view(), name="checkpoint_register"),
+    path("checkpoints/<int:pk>/exit/", checkpoints.ExitView.as_view(), name="checkpoint_exit"),
+    path("checkpoints/report/", checkpoints.CheckpointReportView.as_view(), name="checkpoint_report"),
+    path("checkpoints/import/", checkpoints.CheckpointImportView.as_view(), name="checkpoint_import"),
+    *checkpoints.CheckpointPages.urls("checkpoints"),
+    *checkpoints.CheckpointShiftPages.urls("checkpoint-shifts"),
+    *checkpoints.VehicleCheckPages.urls("checkpoint-vehicles"),
+    *checkpoints.PersonCheckPages.urls("checkpoint-people"),
+]

@@ -22,3 +22,17 @@ VERBS = {
     "apply_sector_order": _("执行关停令"),
     "lift_sector_order": _("解除关停令"),
 }
+
+# 卡口 (checkpoints)
+VERBS |= {
+    "create_checkpoint": _("新增卡口"),
+    "update_checkpoint": _("修改卡口"),
+    "delete_checkpoint": _("删除卡口"),
+    "create_checkpoint_shift": _("新增卡口班次"),
+    "update_checkpoint_shift": _("修改卡口班次"),
+    "delete_checkpoint_shift": _("删除卡口班次"),
+    "register_checkpoint_passage": _("卡口登记"),
+    "import_checkpoint_registrations": _("导入卡口登记"),
+    "import_checkpoint_list": _("导入卡口登记名单"),
+    "record_transit_exit": _("过境车辆出县登记"),
+}

@@ -9,3 +9,13 @@ router.register("sectors/checklists", views.ChecklistViewSet, basename="sectors-
 router.register("sectors/inspections", views.InspectionViewSet, basename="sectors-inspection")
 router.register("sectors/reinspections", views.ReinspectionViewSet, basename="sectors-reinspection")
 router.register("sectors/orders", views.SectorOrderViewSet, basename="sectors-order")
+
+# 卡口 (checkpoints)
+from . import checkpoints  # noqa: E402
+
+router.register("sectors/checkpoints", checkpoints.CheckpointViewSet, basename="sectors-checkpoint")
+router.register("sectors/checkpoint-shifts", checkpoints.CheckpointShiftViewSet, basename="sectors-checkpointshift")
+router.register("sectors/checkpoint-vehicles", checkpoints.VehicleCheckViewSet, basename="sectors-vehiclecheck")
+router.register("sectors/checkpoint-people", checkpoints.PersonCheckViewSet, basename="sectors-personcheck")
+router.register("sectors/checkpoint-registrations", checkpoints.CheckpointIntakeViewSet,
+                basename="sectors-checkpoint-registration")

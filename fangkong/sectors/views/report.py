@@ -39,4 +39,19 @@ class SectorReportView(ScopedView, View):
             "venues": venue_sentence(venue_figures(user, day)),
             "inspections": inspection_sentence(inspection_figures(user, day, day), year, today=today),
             "metrics": [catalog.get(n) for n in ("sectors.venues", "sectors.inspected", "sectors.rectify",
-                                                   "sectors.suspend")]})
+                                                   "sectors.suspend")],
+            **checkpoint_context(user, day)})
+
+
+def checkpoint_context(user, day: dt.date) -> dict:
+    """001's sentence on the first line of defence, since the first of the selected day's month."""
+    from fangkong.core.scoping import user_may
+    from fangkong.metrics.checkpoints import border_figures, border_sentence
+
+    from ..models import Checkpoint
+
+    if not user_may(Checkpoint, user, "view"):  # a regulator: venues only, no link to lists they may not open
+        return {}
+    return {"checkpoints": border_sentence(border_figures(user, day.replace(day=1), day)),
+            "checkpoint_metrics": [catalog.get(n) for n in ("checkpoints.border", "checkpoints.vehicles",
+                                                              "checkpoints.people")]}

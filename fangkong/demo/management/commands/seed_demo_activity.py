@@ -66,6 +66,7 @@ class Command(BaseCommand):
             tests = self._testing(rng, commander)
             sweeps = seed_sweeps(commander, rng)
             venues = self._sectors(rng, commander)
+            venues += self._checkpoints(rng, commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
                           f"{tests}, {sweeps}, {venues} — {secs:.1f} s")
@@ -269,6 +270,13 @@ class Command(BaseCommand):
         venues = seed_venues(rng, regulator or commander)
         counts = seed_inspections(rng, venues, regulator)
         return f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家"
+
+    def _checkpoints(self, rng: random.Random, commander: User) -> str:
+        from fangkong.demo.checkpoints import seed_checkpoint_traffic, seed_checkpoints
+
+        checkpoints = seed_checkpoints(rng, commander)
+        counts = seed_checkpoint_traffic(rng, checkpoints, commander)
+        return f", 卡口 {len(checkpoints)} 个, 今日登记 {counts['rows']} 人次, 来自风险区 {counts['leads']} 人"
 
     # testing ---------------------------------------------------------------------------------
 

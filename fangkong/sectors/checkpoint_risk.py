@@ -1,0 +1,114 @@
+"""Is a place people write at a checkpoint ("河北省石家庄市藁城区", "上海浦东新区张江镇") a risk area
+on a day? Control's risk-area history (`control.RiskArea`, by date) read once per registration
+or import, matched in memory.
+
+A listed area matches a written place when each of its name parts (province, city, county,
+township, community; an empty part matches anything) occurs in the text, its administrative
+suffix dropped (上海市 → 上海, 浦东新区 → 浦东新), so "上海浦东新区" and "上海市浦东新区" both match;
+a text that names no province at all ("石家庄市藁城区") is matched on its lower parts. Where an
+area was in force is a date range (`effective_from` ≤ day < `lifted_on`): the origin is checked
+on the day of arrival, a vehicle's stopovers on any day of the 14 before it (`STOPOVER_DAYS`).
+Which areas a text names is worked out once per distinct text (lists repeat the same places);
+the day is then a check over those few areas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+STOPOVER_DAYS = 14
+SUFFIXES = ("特别行政区", "自治区", "自治州", "省", "市", "区", "县", "旗", "盟", "镇", "乡", "街道", "社区", "村")
+PROVINCE_WORDS = re.compile(r"省|自治区|特别行政区|^(北京|天津|上海|重庆)")
+STOPOVER_SPLIT = re.compile(r"[、,，;；/|\s]+")
+
+
+def stem(name: str) -> str:
+    """A place name without its administrative suffix, when at least two characters remain."""
+    name = re.sub(r"\s", "", name or "")
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def split_stopovers(text: str) -> list[str]:
+    return [p for p in STOPOVER_SPLIT.split(text or "") if p]
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    parts: tuple[str, ...]  # stems of province, city, county, township, community ("" = any)
+    label: str
+    level: str
+    rank: int
+    start: dt.date
+    end: dt.date | None  # the first day no longer in force
+
+    @property
+    def level_label(self) -> str:
+        from fangkong.control.choices import RiskLevel
+
+        return str(RiskLevel(self.level).label)
+
+    def in_force(self, first: dt.date, last: dt.date) -> bool:
+        """In force on some day of [first, last]."""
+        return self.start <= last and (self.end is None or self.end > first)
+
+
+class RiskMatcher:
+    """The risk areas in force between `start - 14 days` and `end` (all of them without dates),
+    matched against written places."""
+
+    def __init__(self, start: dt.date | None = None, end: dt.date | None = None) -> None:
+        from fangkong.control.models import RiskArea
+        from fangkong.control.models.areas import NAME_FIELDS
+
+        rows = RiskArea.objects.all()  # a list's dates are known once it is read: all periods (a small table)
+        if start is not None and end is not None:
+            first = start - dt.timedelta(days=STOPOVER_DAYS)
+            rows = rows.filter(effective_from__lte=end).filter(Q(lifted_on__isnull=True) | Q(lifted_on__gt=first))
+        self.areas = [Area(tuple(stem(getattr(a, f)) for f in NAME_FIELDS), a.place, a.level, a.rank,
+                           a.effective_from, a.lifted_on) for a in rows]
+        self._named: dict[str, list[Area]] = {}
+
+    def named(self, text: str) -> list[Area]:
+        """The areas whose names `text` contains, worst first (memoised per text)."""
+        found = self._named.get(text)
+        if found is None:
+            flat = re.sub(r"\s", "", text or "")
+            bare = not PROVINCE_WORDS.search(flat)
+            found = []
+            if flat:
+                for area in self.areas:
+                    province, *rest = area.parts
+                    if province and province not in flat and not (bare and any(rest)):
+                        continue
+                    if all(p in flat for p in rest if p):
+                        found.append(area)
+                found.sort(key=lambda a: -a.rank)
+            if len(self._named) > 200_000:
+                self._named.clear()
+            self._named[text] = found
+        return found
+
+    def match(self, text: str, on: dt.date, *, days_before: int = 0) -> Area | None:
+        """The worst area named by `text` in force on `on` (or on any of the `days_before` before it)."""
+        first = on - dt.timedelta(days=days_before)
+        for area in self.named(text):
+            if area.in_force(first, on):
+                return area
+        return None
+
+    def check(self, origin: str, stopovers: str, on: dt.date) -> Area | None:
+        """A trip's risk: its origin on the day of arrival, else any stopover in the 14 days before."""
+        area = self.match(origin, on) if origin else None
+        if area is None:
+            for place in split_stopovers(stopovers):
+                area = self.match(place, on, days_before=STOPOVER_DAYS)
+                if area is not None:
+                    break
+        return area

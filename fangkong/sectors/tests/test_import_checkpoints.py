@@ -1,0 +1,96 @@
+"""`fangkong import checkpoint-registrations FILE [--json]`: the province's checkpoint lists in
+bulk, the one JSON result (rows, imported, duplicates, rejected, errors with row and Chinese
+reasons), arrivals from risk areas as leads of channel 卡口登记, and a re-import that adds nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from fangkong.core.imports import batch_result
+from fangkong.core.models import AuditItem, AuditLog, Batch
+from fangkong.screening.choices import Channel
+from fangkong.screening.models import Lead, Verification
+from fangkong.sectors.models import PersonCheck, VehicleCheck
+
+from .factories_checkpoints import make_checkpoint, make_risk_area, outsider_id
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "卡口名称,核查时间,姓名,身份证号码,联系电话,来源地,目的地,网格编码,健康码,行程卡,核酸结果,车牌,车型,途经地,过境\n"
+
+
+def _file(tmp_path, users, name: str = "卡口.csv"):
+    grid = users["grid"].division
+    cp = make_checkpoint(grid, name="东门卡口")
+    make_risk_area("上海市", "", "浦东新区")
+    at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    ids = [outsider_id(n) for n in (901, 902, 903, 904)]
+    rows = [
+        f"东门卡口,{at},甲测试,{ids[0]},13900000011,上海市浦东新区,宾馆,{grid.code},绿码,正常,阴性,浙A11111,小车,,否",
+        f"东门卡口,{at},乙测试,{ids[1]},,上海市浦东新区,宾馆,{grid.code},绿,带星,阴性,浙A11111,小车,,否",
+        f"东门卡口,{at},丙测试,{ids[2]},,江苏省南京市,,,绿码,正常,无,,,,",
+        f"东门卡口,{at},,,,,,,,,,苏E22222,货车,江苏省南京市,是",
+        f"东门卡口,{at},丁测试,110105198501010010,,江苏省南京市,,,绿码,正常,阴性,,,,",  # check digit wrong
+        f"西门卡口,{at},戊测试,{ids[3]},,江苏省南京市,,,绿码,正常,阴性,,,,",  # no such checkpoint
+        f"东门卡口,{at},己测试,,,江苏省南京市,,,紫码,正常,阴性,,,,",  # no ID, no phone; unknown colour
+        f"东门卡口,,庚测试,{ids[3]},,江苏省南京市,,,绿码,正常,阴性,,,,",  # no time
+    ]
+    path = tmp_path / name
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path, cp
+
+
+def _run(capsys, path, *args: str) -> dict:
+    call_command("import", "checkpoint-registrations", str(path), "--json", *args)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_it_imports_a_list_with_the_one_json_shape(tmp_path, users, capsys):
+    path, cp = _file(tmp_path, users)
+    out = _run(capsys, path, "--user", "township")
+    assert set(out) == set(batch_result(Batch(kind="leads")))
+    assert (out["status"], out["rows"], out["imported"], out["duplicates"], out["rejected"]) == ("done", 8, 4, 0, 4)
+    reasons = {e["row"]: " ".join(e["reasons"]) for e in out["errors"]}
+    assert "校验" in reasons[6]
+    assert "卡口“西门卡口”不存在" in reasons[7]
+    assert "健康码“紫码”无法识别" in reasons[8] and "身份证号和手机号至少填写一项" in reasons[8]
+    assert "登记时间为空" in reasons[9]
+    assert "110105198501010010" not in json.dumps(out, ensure_ascii=False)  # no personal values
+
+    assert VehicleCheck.objects.filter(checkpoint_id=cp.pk).count() == 2
+    car = VehicleCheck.objects.get(plate="浙A11111")
+    assert car.occupants == 2
+    truck = VehicleCheck.objects.get(plate="苏E22222")
+    assert truck.transit == "in_transit" and truck.vehicle_type == "truck"
+    people = PersonCheck.objects.filter(checkpoint_id=cp.pk)
+    assert people.count() == 3 and people.filter(vehicle_id=car.pk).count() == 2
+    risky = people.filter(from_risk=True)
+    assert risky.count() == 2
+    leads = Lead.objects.filter(pk__in=risky.values("lead_id"))
+    assert leads.count() == 2 and set(leads.values_list("channel", flat=True)) == {Channel.CHECKPOINT}
+    grid = users["grid"].division
+    assert set(Verification.objects.filter(pk__in=leads.values("verification_id"))
+               .values_list("division_id", flat=True)) == {grid.pk}
+    batch = Batch.objects.get(pk=out["batch"])
+    assert AuditItem.objects.filter(object_type="sectors.personcheck").count() >= 3
+    assert AuditLog.objects.filter(verb="import_checkpoint_list", object_id=str(batch.pk)).exists()
+
+
+def test_a_reimport_adds_nothing(tmp_path, users, capsys):
+    path, cp = _file(tmp_path, users)
+    _run(capsys, path, "--user", "township")
+    before = (VehicleCheck.objects.count(), PersonCheck.objects.count(), Lead.objects.count())
+    again = _run(capsys, path, "--user", "township")
+    assert (again["imported"], again["duplicates"], again["rejected"]) == (0, 4, 4)
+    assert (VehicleCheck.objects.count(), PersonCheck.objects.count(), Lead.objects.count()) == before
+
+
+def test_rows_of_a_checkpoint_out_of_scope_are_refused(tmp_path, users, capsys):
+    path, cp = _file(tmp_path, users)
+    out = _run(capsys, path, "--user", "grid_other")
+    assert out["imported"] == 0
+    assert any("不在您的管辖范围内" in " ".join(e["reasons"]) for e in out["errors"])
