@@ -18,7 +18,7 @@ PROTOCOL_PRIORITY = 1  # contact-category rules are tried before the general one
 def on_protocol_published(sender: Any, code: str, title: str, categories: list[dict], actor: Any,
                           **kwargs: Any) -> PolicyVersion:
     current = PolicyVersion.in_force()
-    draft = actions.do_create_draft(current, title=f"{title}（{code}）", acting_user=actor)
+    draft = actions.do_create_draft(current, title=title if code in title else f"{title}（{code}）", acting_user=actor)
     for cat in categories:
         rule = (Rule.objects.filter(version=draft, contact_type=cat["contact_type"], channel="", origin_level="")
                 .order_by("priority", "id").first()) or Rule(version=draft, contact_type=cat["contact_type"])

@@ -17,10 +17,11 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class ProtocolVersionFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ProtocolStatus.choices, label=_("状态"))
+    q = filters.CharFilter(field_name="title", lookup_expr="contains", label=_("方案名称"))
 
     class Meta:
         model = ProtocolVersion
-        fields = ["status", "code"]
+        fields = ["status", "code", "q"]
 
 
 class CaseFilterSet(filters.FilterSet):

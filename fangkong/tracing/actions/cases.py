@@ -67,7 +67,7 @@ def do_open_case(*, name: str, division: Division, classification: str, reported
     """立案: the case, its first classification and its investigation with the milestone
     deadlines of the protocol in force, counted from the report time."""
     protocol = in_force()
-    reported_at = reported_at or timezone.now()
+    reported_at = (reported_at or timezone.now()).astimezone(dt.UTC)  # as the database gives it back
     if finding is not None:
         require(acting_user, finding, CHANGE)
         if finding.case_id:

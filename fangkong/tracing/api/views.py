@@ -36,9 +36,12 @@ def _drf(exc: DjangoValidationError) -> serializers.ValidationError:
 class ProtocolVersionViewSet(ScopedModelViewSet):
     """方案版本; `categories` sets what a category gets (drafts), `activate` puts it in force."""
 
-    queryset = ProtocolVersion.objects.prefetch_related("categories")
+    queryset = ProtocolVersion.objects.all()
     serializer_class = S.ProtocolVersionSerializer
     filterset_class = ProtocolVersionFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("categories")
 
     @extend_schema(request=S.CategoryInputSerializer, responses=S.ProtocolVersionSerializer)
     @action(detail=True, methods=["post"])
@@ -58,10 +61,14 @@ class ProtocolVersionViewSet(ScopedModelViewSet):
 class CaseViewSet(ScopedModelViewSet):
     """病例 in scope; POST opens a case (立案) with its investigation; `classify` reclassifies."""
 
-    queryset = Case.objects.prefetch_related("classifications").select_related("investigation")
+    queryset = Case.objects.all()
     serializer_class = S.CaseSerializer
     filterset_class = CaseFilterSet
+    select_related = ("investigation",)
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("classifications")
 
     def perform_create(self, serializer) -> None:
         try:
@@ -95,9 +102,13 @@ class PositiveFindingViewSet(ScopedReadOnlyViewSet):
 class InvestigationViewSet(ScopedReadOnlyViewSet):
     """流调 in scope, with milestones and itinerary; POST actions record what the epidemiologist finds."""
 
-    queryset = Investigation.objects.select_related("case").prefetch_related("milestones", "segments")
+    queryset = Investigation.objects.all()
     serializer_class = S.InvestigationSerializer
     filterset_class = InvestigationFilterSet
+    select_related = ("case",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("milestones", "segments")
 
     def _reply(self, request, investigation, code=status.HTTP_200_OK):
         investigation = self.get_queryset().get(pk=investigation.pk)
@@ -150,9 +161,10 @@ class InvestigationViewSet(ScopedReadOnlyViewSet):
 class ContactViewSet(ScopedReadOnlyViewSet):
     """接触者 in scope with their current plan; `upgrade` makes a secondary contact a close one."""
 
-    queryset = Contact.objects.select_related("plan__protocol")
+    queryset = Contact.objects.all()
     serializer_class = S.ContactSerializer
     filterset_class = ContactFilterSet
+    select_related = ("plan__protocol",)
 
     @extend_schema(request=None, responses=S.ContactSerializer)
     @action(detail=True, methods=["post"])
