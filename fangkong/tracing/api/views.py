@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from fangkong.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
+from fangkong.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from fangkong.core.errors import api_call
 
 from .. import actions
@@ -58,14 +58,14 @@ class ProtocolVersionViewSet(ScopedModelViewSet):
         return Response(S.ProtocolVersionSerializer(version, context={"request": request}).data)
 
 
-class CaseViewSet(ScopedModelViewSet):
+class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                  mixins.ListModelMixin, viewsets.GenericViewSet):
     """病例 in scope; POST opens a case (立案) with its investigation; `classify` reclassifies."""
 
     queryset = Case.objects.all()
     serializer_class = S.CaseSerializer
     filterset_class = CaseFilterSet
     select_related = ("investigation",)
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("classifications")
