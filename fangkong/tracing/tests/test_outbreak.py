@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from fangkong.control.choices import MeasureStatus
 from fangkong.control.models import Measure, PolicyVersion
-from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind
 from fangkong.screening import actions as screening
 from fangkong.screening.choices import Channel, Outcome, ReviewDecision
