@@ -66,9 +66,10 @@ class Command(BaseCommand):
             tests = self._testing(rng, commander)
             sweeps = seed_sweeps(commander, rng)
             venues = self._sectors(rng, commander)
+            outbreak = self._tracing(rng, commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps}, {venues} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues}, {outbreak} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 
@@ -269,6 +270,15 @@ class Command(BaseCommand):
         venues = seed_venues(rng, regulator or commander)
         counts = seed_inspections(rng, venues, regulator)
         return f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家"
+
+    # tracing (cases, investigations, contacts) ----------------------------------------------
+
+    def _tracing(self, rng: random.Random, commander: User) -> str:
+        from fangkong.demo.tracing import seed_outbreak
+        from fangkong.sectors.models import Venue
+
+        cdc = User.objects.filter(username="cdc").first() or commander
+        return seed_outbreak(rng, cdc, list(Venue.objects.order_by("id")[:1]))
 
     # testing ---------------------------------------------------------------------------------
 
