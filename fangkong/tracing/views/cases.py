@@ -3,6 +3,7 @@ hand), and the positives waiting for a case."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,7 +19,7 @@ from django.views import View
 from fangkong.core.actions import may
 from fangkong.core.errors import ActionFailed, call_action
 from fangkong.core.scoping import ADD, CHANGE
-from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView
+from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView, ObjectListView
 
 from .. import actions
 from ..filtersets import CaseFilterSet, PositiveFindingFilterSet
@@ -43,6 +44,22 @@ class CaseDetailView(ObjectDetailView):
             if editable else None, **self.links(case)})
 
 
+class CaseListView(ObjectListView):
+    """The case list, with the button to open a case and the figure of the last seven days."""
+
+    template_name = "tracing/case_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from fangkong.metrics import catalog
+        from fangkong.metrics.tracing import contacts_controlled_figures
+
+        ctx = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        ctx.update(may_open=may(self.request.user, Case, ADD), metric=catalog.get("tracing.contacts_controlled_24h"),
+                   figure=contacts_controlled_figures(self.request.user, today - dt.timedelta(days=6), today))
+        return ctx
+
+
 class CasePages(ModelPages):
     model = Case
     table = CaseTable
@@ -51,7 +68,9 @@ class CasePages(ModelPages):
     @classmethod
     def views(cls) -> dict[str, Any]:
         out = super().views()
-        out["detail"] = type("CasePagesDetail", (CaseDetailView,), {"model": Case, "table": CaseTable})
+        base = {"model": Case, "table": CaseTable}
+        out["list"] = type("CasePagesList", (CaseListView,), {**base, "filterset_class": CaseFilterSet})
+        out["detail"] = type("CasePagesDetail", (CaseDetailView,), base)
         return out
 
 
