@@ -65,7 +65,7 @@ class ProtocolVersion(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.code}）"
+        return self.title if self.code in self.title else f"{self.title}（{self.code}）"
 
     @classmethod
     def in_force(cls) -> ProtocolVersion | None:
