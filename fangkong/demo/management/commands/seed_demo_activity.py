@@ -274,10 +274,11 @@ class Command(BaseCommand):
     # tracing (cases, investigations, contacts) ----------------------------------------------
 
     def _tracing(self, rng: random.Random, commander: User) -> str:
+        from fangkong.core.choices import Role
         from fangkong.demo.tracing import seed_outbreak
         from fangkong.sectors.models import Venue
 
-        cdc = User.objects.filter(username="cdc").first() or commander
+        cdc = User.objects.filter(roles__role=Role.CDC, is_active=True).order_by("id").first() or commander
         return seed_outbreak(rng, cdc, list(Venue.objects.order_by("id")[:1]))
 
     # testing ---------------------------------------------------------------------------------
