@@ -27,9 +27,14 @@ def _minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute
 
 
-def flag_segments(segments: Iterable[Segment]) -> list[Row]:
-    """Each segment with its flags: overlapping the one before, or a gap of over two hours."""
+def flag_segments(segments: Iterable[Segment], window: tuple[dt.date, dt.date] | None = None) -> list[Row]:
+    """Each segment with its flags: overlapping the one before, a gap of over two hours, or (given
+    the look-back `window`) a day outside it."""
     rows = [Row(s) for s in sorted(segments, key=lambda s: (s.on, s.start, s.end, s.pk or 0))]
+    if window is not None:
+        for row in rows:
+            if not window[0] <= row.segment.on <= window[1]:
+                row.flags.append(_("不在追溯期内"))
     for prev, row in zip(rows, rows[1:], strict=False):
         a, b = prev.segment, row.segment
         if a.on != b.on:
@@ -44,10 +49,16 @@ def flag_segments(segments: Iterable[Segment]) -> list[Row]:
     return rows
 
 
+def look_back(investigation: Investigation) -> tuple[dt.date, dt.date]:
+    """The days to trace: from the look-back's first day to the index date (or the report day)."""
+    case = investigation.case
+    return case.look_back_from, case.index_date or case.reported_at.date()
+
+
 def missing_days(investigation: Investigation, segments: Iterable[Segment]) -> list[dt.date]:
     """Days of the look-back (up to the index date, or today) without any segment."""
     case = investigation.case
-    last = case.index_date or case.reported_at.date()
+    last = look_back(investigation)[1]
     covered = {s.on for s in segments}
     days, day = [], case.look_back_from
     while day <= last:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import ReportKind
-from .itinerary import flag_segments
+from .itinerary import flag_segments, look_back
 from .models import Investigation
 
 TEMPLATE = Path(__file__).parent / "templates" / "tracing" / "report.docx"
@@ -31,7 +31,7 @@ def report_context(investigation: Investigation, kind: str) -> dict:
         "transport": " ".join(filter(None, [r.segment.get_transport_display() if r.segment.transport else "",
                                             r.segment.transport_detail])),
         "evidence": r.segment.get_evidence_display(), "flags": ("　⚠" + "；".join(r.flags)) if r.flags else ""}
-        for r in flag_segments(investigation.segments.select_related("venue"))]
+        for r in flag_segments(investigation.segments.select_related("venue"), look_back(investigation))]
     contacts = list(case.contacts.select_related("plan__protocol").order_by("category", "id"))
     counts: dict[str, int] = {}
     for c in contacts:

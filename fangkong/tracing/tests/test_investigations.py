@@ -62,6 +62,9 @@ def test_it_flags_gaps_overlaps_and_days_without_an_itinerary(users):
     rows = {r.segment.pk: r.flags for r in itinerary.flag_segments([c, b, a])}
     assert rows[a.pk] == ["与下一段（菜市场）时间重叠"] and rows[b.pk] == ["与上一段（家）时间重叠"]
     assert rows[c.pk] == ["与上一段之间有4.0小时空白"]
+    early = F.segment(case, day=-1, start="08:00", end="09:00", place="车站")
+    flags = {r.segment.pk: r.flags for r in itinerary.flag_segments([a, early], itinerary.look_back(case.investigation))}
+    assert flags[early.pk] == ["不在追溯期内"] and flags[a.pk] == []
     missing = itinerary.missing_days(case.investigation, [a, b, c])
     assert a.on not in missing and case.look_back_from in missing and case.index_date in missing
 

@@ -41,7 +41,7 @@ class Workspace:
         return {
             "object": investigation, "case": case, "now": timezone.now(), "editable": editable,
             "milestones": investigation.milestones.all(),
-            "rows": itinerary.flag_segments(segments), "missing_days": itinerary.missing_days(investigation, segments),
+            "rows": itinerary.flag_segments(segments, itinerary.look_back(investigation)), "missing_days": itinerary.missing_days(investigation, segments),
             "contacts": case.contacts.select_related("plan__protocol", "via").order_by("category", "id"),
             "facts_form": forms_.get("facts_form") or (FactsForm(instance=investigation) if editable else None),
             "segment_form": forms_.get("segment_form") or (SegmentForm(user=user, initial={
