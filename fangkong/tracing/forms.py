@@ -103,6 +103,7 @@ class ContactForm(forms.Form):
     last_exposure_at = forms.DateTimeField(label=_("末次接触时间"), widget=DATETIME)
     evidence = forms.ChoiceField(label=_("判定依据"), choices=EvidenceSource.choices)
     via = forms.ModelChoiceField(label=_("所接触的密接（次密接填写）"), queryset=Contact.objects.none(), required=False)
+    named = forms.BooleanField(label=_("病例提供的人员"), required=False)
 
     def __init__(self, *args: Any, investigation: Investigation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,7 +20,7 @@ from fangkong.core.testkit import client_for
 
 from .. import itinerary
 from ..actions import do_complete_milestone, do_publish_itinerary, do_record_positive
-from ..choices import CaseClass, ContactCategory, MilestoneKind
+from ..choices import CaseClass, ContactCategory, ContactSource, MilestoneKind
 from ..jobs import escalate_overdue_milestones
 from ..models import Case, Contact, Milestone
 from . import factories as F
@@ -180,9 +180,10 @@ def test_the_workspace_records_a_segment_and_a_contact_and_refuses_bad_input_in_
     seg = inv.segments.get()
     ok = client.post(reverse("tracing:investigation_contact", args=[inv.pk]), {
         "category": ContactCategory.CLOSE, "name": "同游者", "phone": "13911112222", "segment": seg.pk,
-        "last_exposure_at": f"{on}T11:00", "evidence": "self"})
+        "last_exposure_at": f"{on}T11:00", "evidence": "self", "named": "on"})
     assert ok.status_code == 302
     contact = Contact.objects.get(phone="13911112222")
+    assert contact.source == ContactSource.NAMED
     assert contact.place == "人民公园" and contact.plan.plan_start_on == case.look_back_from + dt.timedelta(days=1)
     bad = client.post(reverse("tracing:investigation_contact", args=[inv.pk]), {
         "category": ContactCategory.SECONDARY, "name": "某某", "phone": "123", "last_exposure_at": f"{on}T11:00",

@@ -126,9 +126,10 @@ class AddContact(_WorkspacePost):
         if not form.is_valid():
             return self.again(investigation, contact_form=form)
         data = dict(form.cleaned_data)
+        source = ContactSource.NAMED if data.pop("named") else ContactSource.INVESTIGATION
         try:
             call_action(request, actions.do_add_contact, investigation.case, acting_user=request.user, form=form,
-                        source=ContactSource.INVESTIGATION, success=_("已判定并推送核查"), **data)
+                        source=source, success=_("已判定并推送核查"), **data)
         except ActionFailed:
             return self.again(investigation, contact_form=form)
         return self.done(investigation)
