@@ -19,3 +19,10 @@ class ControlConfig(AppConfig):
 
         person_controlled.connect(on_person_controlled, dispatch_uid="control.person_controlled")
         result_recorded.connect(on_result_recorded, dispatch_uid="control.result_recorded")
+
+        # Tracing's protocol versions become policy versions (appended by the tracing area).
+        from fangkong.core.signals import protocol_published
+
+        from .protocols import on_protocol_published
+
+        protocol_published.connect(on_protocol_published, dispatch_uid="control.protocol_published")

@@ -96,15 +96,30 @@ def field_length(name: str) -> int:
     return Exposure._meta.get_field(name).max_length
 
 
+def asked_exposure(person: Any) -> dict | None:
+    """The latest exposure another area (tracing) knows for the person, or None."""
+    from fangkong.core.signals import exposure_asked
+
+    answers = [a for _r, a in exposure_asked.send(sender=Measure, person=person)
+               if isinstance(a, dict) and isinstance(a.get("exposed_on"), dt.date)]
+    return max(answers, key=lambda a: a["exposed_on"]) if answers else None
+
+
 def on_person_controlled(sender: Any, person: Any, measure_kind: str, verification: Any = None,
                          actor: Any = None, **kwargs: Any) -> None:
     on = timezone.localdate()
+    fields = exposure_fields(verification)
+    answer = asked_exposure(person)
+    if answer:
+        # A traced contact: the plan counts from the day after the last exposure (never later than today).
+        on = min(on, answer["exposed_on"] + dt.timedelta(days=1))
+        if answer.get("contact_type") in ContactType.values:
+            fields["contact_type"] = answer["contact_type"]
     # The reviewer acted; the measure is started by the platform on their behalf.
     with audit.audit_context(source=AuditSource.JOB):
         try:
             with transaction.atomic():
-                exposure = actions.do_record_exposure(person, on=on, acting_user=SYSTEM,
-                                                      **exposure_fields(verification))
+                exposure = actions.do_record_exposure(person, on=timezone.localdate(), acting_user=SYSTEM, **fields)
                 actions.do_start_measure(
                     person, on=on, exposure=exposure, kind=measure_kind, verb="start_measure_on_verify",
                     context={"verified_by": getattr(actor, "username", None), "reviewer_kind": str(measure_kind),

@@ -30,6 +30,25 @@ person_controlled = Signal()
 # kind ("pcr_test" / "antigen_test"), sample (the testing object).
 result_recorded = Signal()
 
+# Testing → tracing. Sent on commit for each person of an individual positive tube, known to
+# screening or not (a new case is usually nobody's lead yet). kwargs: id_number (str), name (str),
+# phone (str), sampled_at (datetime or None), division (core.Division where the sample was taken),
+# source (str: the tube and where it was taken).
+positive_found = Signal()
+
+# Tracing → control. Sent inside the action that puts a protocol version (防控方案版本) in force,
+# so control's policy rules apply it; a receiver's exception undoes the activation.
+# kwargs: code (str), title (str), categories (list of {"contact_type": control's ContactType
+# value, "name": str, "plan": [(MeasureKind value, days)], "test_days": [int], "test_kind": str}),
+# actor (the user who activated it).
+protocol_published = Signal()
+
+# Control → tracing (a question). Sent when control starts the measure of a person a reviewer
+# verified as controlled; kwargs: person (screening.Person). A receiver answers None or
+# {"exposed_on": date, "contact_type": str, "protocol": str}: a contact's plan counts from the
+# day after their last exposure, not from the day they were found.
+exposure_asked = Signal()
+
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -19,7 +19,7 @@ from fangkong.core.actions import action, is_system, require_role
 from fangkong.core.choices import AuditAction, DivisionLevel, Role
 from fangkong.core.models import User
 from fangkong.core.notify import notify
-from fangkong.core.signals import result_recorded
+from fangkong.core.signals import positive_found, result_recorded
 
 from .alerts import alert_pool_positives
 from .choices import ResamplingCause, Result, SampleKind, TaskStatus
@@ -40,6 +40,8 @@ def after_results(changed: list[tuple[int, str, str]], now: dt.datetime, *, acti
     tasks = do_create_resampling(bad_pools + bad_singles, now=now, acting_user=acting_user)
     if positives:
         _alert_positives(positives)
+        if positive_found.has_listeners():  # tracing offers to open a case for each
+            transaction.on_commit(lambda: send_positive_signals(positives))
     alert_pool_positives(changed)  # 混管阳性 → the command centre and the CDC
     personal = [sid for sid, kind, res in changed if kind == SampleKind.SINGLE or res == Result.NEGATIVE]
     if personal and result_recorded.has_listeners():
@@ -156,3 +158,15 @@ def do_flag_overdue_resampling(*, now: dt.datetime | None = None, acting_user: A
         audit.record(AuditAction.UPDATE, t, verb="flag_overdue_resampling", changes={"overdue_notified_at": now})
         flagged += 1
     return flagged
+
+
+def send_positive_signals(sample_ids: list[int]) -> int:
+    """positive_found for each person of the given individual positive tubes (called on commit)."""
+    sent = 0
+    for sp in Sampling.objects.filter(sample_id__in=sample_ids).select_related("sample", "sample__site", "division"):
+        positive_found.send(sender=Sampling, id_number=sp.id_number or "", name=sp.name or "", phone=sp.phone or "",
+                            sampled_at=sp.sampled_at, division=sp.division,
+                            source=_("采样管 %(barcode)s（%(where)s）") % {"barcode": sp.sample.barcode,
+                                                                          "where": sp.sample.site or sp.division})
+        sent += 1
+    return sent

@@ -1,3 +1,33 @@
 """Chinese names of the tracing audit verbs (shown on the audit pages)."""
 
-VERBS: dict = {}
+VERBS: dict = {
+    # Protocol versions (the disease as configuration).
+    "create_protocol": "新建方案版本",
+    "update_protocol": "修改方案版本",
+    "delete_protocol": "删除方案版本",
+    "save_protocol_category": "设置人员类别管控要求",
+    "delete_protocol_category": "删除人员类别管控要求",
+    "activate_protocol": "启用方案版本",
+    "retire_protocol": "停用方案版本",
+    # Cases.
+    "record_positive": "登记阳性待立案",
+    "open_case": "立案",
+    "classify_case": "病例订正分类",
+    "update_case": "修改病例信息",
+    # Investigations.
+    "complete_milestone": "完成流调节点",
+    "escalate_milestone": "流调超时升级",
+    "save_investigation": "填写流调信息",
+    "add_segment": "录入活动轨迹",
+    "delete_segment": "删除活动轨迹",
+    "close_investigation": "流调结案",
+    "generate_report": "生成流调报告",
+    "publish_itinerary": "发布公开轨迹",
+    # Contacts.
+    "add_contact": "判定接触者",
+    "push_contact": "接触者推送核查",
+    "plan_contact": "计算接触者管控计划",
+    "upgrade_contact": "次密接升级为密接",
+    "contact_controlled": "接触者落地管控",
+    "import_contacts": "导入接触者名单",
+}

@@ -75,3 +75,26 @@ def test_it_seeds_venues_and_a_day_of_inspections(users, django_capture_on_commi
     order = SectorOrder.objects.get(status=OrderStatus.ACTIVE)
     assert order.sector.code == "script_game"
     assert set(Venue.objects.filter(sector=order.sector).values_list("status", flat=True)) == {VenueStatus.CLOSED}
+
+
+def test_it_seeds_a_small_outbreak(users, django_capture_on_commit_callbacks):
+    """#14: cases with investigations on the clock, itineraries, contacts pushed as leads, a positive
+    waiting for its case."""
+    from fangkong.screening.models import Lead
+    from fangkong.tracing.choices import CaseClass, ContactCategory, ContactStatus
+    from fangkong.tracing.models import Case, Contact, Milestone, PositiveFinding, ProtocolVersion
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    assert ProtocolVersion.in_force().code == "第九版"
+    cases = list(Case.objects.order_by("reported_at"))
+    assert [c.classification for c in cases] == [CaseClass.CONFIRMED, CaseClass.ASYMPTOMATIC, CaseClass.CONFIRMED]
+    assert cases[2].classifications.count() == 2  # 疑似 → 确诊
+    assert cases[0].investigation.segments.filter(venue__isnull=False).exists()
+    assert {c.category for c in Contact.objects.all()} == {ContactCategory.CLOSE, ContactCategory.SECONDARY,
+                                                           ContactCategory.GENERAL}
+    assert Contact.objects.filter(status=ContactStatus.CASE).count() == 1  # the second case was a close contact
+    pushed = Contact.objects.exclude(category=ContactCategory.GENERAL)
+    assert Lead.objects.filter(pk__in=pushed.values("lead_id")).count() == pushed.count()
+    assert Milestone.objects.filter(escalated_at__isnull=False).exists()
+    assert PositiveFinding.objects.filter(case=None).count() == 1

@@ -67,9 +67,10 @@ class Command(BaseCommand):
             sweeps = seed_sweeps(commander, rng)
             venues = self._sectors(rng, commander)
             venues += self._checkpoints(rng, commander)
+            outbreak = self._tracing(rng, commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps}, {venues} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues}, {outbreak} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 
@@ -277,6 +278,15 @@ class Command(BaseCommand):
         checkpoints = seed_checkpoints(rng, commander)
         counts = seed_checkpoint_traffic(rng, checkpoints, commander)
         return f", 卡口 {len(checkpoints)} 个, 今日登记 {counts['rows']} 人次, 来自风险区 {counts['leads']} 人"
+    # tracing (cases, investigations, contacts) ----------------------------------------------
+
+    def _tracing(self, rng: random.Random, commander: User) -> str:
+        from fangkong.core.choices import Role
+        from fangkong.demo.tracing import seed_outbreak
+        from fangkong.sectors.models import Venue
+
+        cdc = User.objects.filter(roles__role=Role.CDC, is_active=True).order_by("id").first() or commander
+        return seed_outbreak(rng, cdc, list(Venue.objects.order_by("id")[:1]))
 
     # testing ---------------------------------------------------------------------------------
 

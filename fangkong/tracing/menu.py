@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.navigation import MenuArea, MenuItem, register
+
+from .imports import may_import
+from .models import Case, Contact, Investigation, PositiveFinding, ProtocolVersion
+
+register(
+    MenuArea(
+        _("病例与流调"),
+        [
+            MenuItem(_("病例"), "tracing:case_list", model=Case),
+            MenuItem(_("阳性待立案"), "tracing:positivefinding_list", model=PositiveFinding),
+            MenuItem(_("流调"), "tracing:investigation_list", model=Investigation),
+            MenuItem(_("接触者"), "tracing:contact_list", model=Contact),
+            MenuItem(_("接触者名单导入"), "tracing:contact_import", check=may_import),
+            MenuItem(_("方案版本"), "tracing:protocolversion_list", model=ProtocolVersion),
+        ],
+        order=35,
+    )
+)
