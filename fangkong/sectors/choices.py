@@ -34,3 +34,18 @@ class OrderKind(models.TextChoices):
 class OrderStatus(models.TextChoices):
     ACTIVE = "order_active", _("生效中")
     LIFTED = "order_lifted", _("已解除")
+
+
+class EventKind(models.TextChoices):
+    """红白事: a wedding is reported ahead, a funeral at once."""
+
+    WEDDING = "wedding", _("婚事（喜事）")
+    FUNERAL = "funeral", _("丧事")
+    OTHER = "other_event", _("其他聚集性家宴")
+
+
+class EventStatus(models.TextChoices):
+    REPORTED = "event_reported", _("已报备")
+    SUPERVISING = "event_supervising", _("已指派督导")
+    CHECKED = "event_checked", _("已现场检查")
+    CANCELLED = "event_cancelled", _("已取消")

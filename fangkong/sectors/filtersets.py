@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.filtersets import SubtreeFilter
 
-from .choices import Finding, OrderKind, OrderStatus, ReinspectionStatus, VenueStatus
-from .models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from .choices import EventKind, EventStatus, Finding, OrderKind, OrderStatus, ReinspectionStatus, VenueStatus
+from .models import Checklist, EventCheck, FamilyEvent, Inspection, Reinspection, Sector, SectorOrder, Venue
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -117,3 +117,38 @@ class SectorOrderFilterSet(filters.FilterSet):
     class Meta:
         model = SectorOrder
         fields = ["division", "sector", "kind", "status"]
+
+
+class FamilyEventFilterSet(filters.FilterSet):
+    """红白事; `flagged` keeps the reports that broke a rule (the report page's figure links here)."""
+
+    division = SubtreeFilter(field_name="division")
+    kind = filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("类别"))
+    status = filters.MultipleChoiceFilter(choices=EventStatus.choices, label=_("状态"))
+    date_from = filters.DateFilter(field_name="event_date", lookup_expr="gte", label=_("举办日期起"), widget=DATE)
+    date_to = filters.DateFilter(field_name="event_date", lookup_expr="lte", label=_("举办日期止"), widget=DATE)
+    flagged = filters.BooleanFilter(method="filter_flagged", label=_("超出规定"))
+    q = filters.CharFilter(method="filter_q", label=_("事主 / 地点"))
+
+    class Meta:
+        model = FamilyEvent
+        fields = ["division", "kind", "status", "date_from", "date_to", "flagged", "q"]
+
+    def filter_flagged(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.exclude(flags=[]) if value else qs.filter(flags=[])
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Q(host_name__contains=value) | Q(place__contains=value)) if value else qs
+
+
+class EventCheckFilterSet(filters.FilterSet):
+    division = SubtreeFilter(field_name="event__division")
+    compliant = filters.BooleanFilter(label=_("符合防控要求"))
+    checked_from = filters.DateFilter(field_name="checked_at", lookup_expr="date__gte", label=_("检查日期起"), widget=DATE)
+    checked_to = filters.DateFilter(field_name="checked_at", lookup_expr="date__lte", label=_("检查日期止"), widget=DATE)
+
+    class Meta:
+        model = EventCheck
+        fields = ["division", "event", "compliant", "checked_from", "checked_to"]

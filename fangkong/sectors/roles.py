@@ -14,3 +14,7 @@ VENUE_DELETERS = roles(Role.COMMAND_CENTER)
 INSPECTORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
 # The sector list, the checklists and closing orders are the command centre's and the regulators'.
 SECTOR_EDITORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR)
+# 红白事: reported through the village (its cadres and grid workers) or the township; a township
+# officer supervises and checks on site.
+EVENT_REPORTERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
+EVENT_SUPERVISORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.tables import Column, Phone, Table
 
-from .models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from .models import Checklist, EventCheck, FamilyEvent, Inspection, Reinspection, Sector, SectorOrder, Venue
 
 
 def local_time(value: datetime | None) -> str:
@@ -68,3 +68,28 @@ class SectorOrderTable(Table):
     columns = (Column("sector.name", _("行业"), link=True), Column("division.name", _("范围")), Column("kind"),
                Column("limit_percent"), Column("starts_on"), Column("status"), Column("lifted_on"), Column("reason"))
     select_related = ("sector", "division")
+
+
+def _flags(event) -> str:
+    return "；".join(event.flags or [])
+
+
+class FamilyEventTable(Table):
+    model = FamilyEvent
+    columns = (
+        Column("host_name", link=True), Phone("host_phone", _("事主电话")), Column("kind"), Column("event_date"), Column("division.name", _("村（社区）")),
+        Column("place"), Column("guests"), Column("tables"), Column("outside_guests"), Column("outside_origins"),
+        Column("status"), Column("supervisor.full_name", _("督导人")), Column("flags", _("超出规定"), getter=_flags),
+        Column("reported_at", _("报备时间"), getter=lambda e: local_time(e.reported_at)),
+    )
+    select_related = ("division", "supervisor")
+
+
+class EventCheckTable(Table):
+    model = EventCheck
+    columns = (
+        Column("checked_at", _("检查时间"), link=True, getter=lambda c: local_time(c.checked_at)),
+        Column("event.host_name", _("事主")), Column("event.division.name", _("村（社区）")),
+        Column("checker.full_name", _("检查人")), Column("actual_people"), Column("compliant"), Column("note"),
+    )
+    select_related = ("event__division", "checker")

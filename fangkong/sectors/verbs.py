@@ -22,3 +22,10 @@ VERBS = {
     "apply_sector_order": _("执行关停令"),
     "lift_sector_order": _("解除关停令"),
 }
+VERBS |= {
+    "report_family_event": _("红白事报备"),
+    "assign_event_supervisor": _("指派红白事督导人"),
+    "check_family_event": _("红白事现场检查"),
+    "cancel_family_event": _("取消红白事报备"),
+    "set_event_rules": _("修改红白事报备规则"),
+}

@@ -9,7 +9,17 @@ from fangkong.core.identity import InvalidValue, clean_phone
 from fangkong.core.pii import mask_phone
 
 from ..choices import Answer, Finding, OrderKind
-from ..models import Checklist, ChecklistItem, Inspection, Reinspection, Sector, SectorOrder, Venue
+from ..models import (
+    Checklist,
+    ChecklistItem,
+    EventCheck,
+    FamilyEvent,
+    Inspection,
+    Reinspection,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 
 class SectorSerializer(ScopedModelSerializer):
@@ -106,3 +116,38 @@ class SectorOrderSerializer(ScopedModelSerializer):
 
 class LiftInputSerializer(serializers.Serializer):
     lifted_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class FamilyEventSerializer(PiiSerializerMixin, ScopedModelSerializer):
+    """红白事; the host's phone is masked unless `?full_pii=1` and the role may. `flags`: the rules
+    the report broke when it was made."""
+
+    pii_fields = {"host_phone": mask_phone}
+
+    class Meta:
+        model = FamilyEvent
+        fields = ["id", "kind", "host_name", "host_phone", "division", "place", "event_date", "tables", "guests",
+                  "outside_guests", "outside_origins", "measures", "status", "flags", "supervisor", "reported_by",
+                  "reported_at"]
+        read_only_fields = ["status", "flags", "supervisor", "reported_by", "reported_at"]
+
+
+class EventCheckSerializer(ScopedModelSerializer):
+    class Meta:
+        model = EventCheck
+        fields = ["id", "event", "checked_at", "checker", "actual_people", "compliant", "note"]
+        read_only_fields = fields
+
+
+class EventCheckInputSerializer(serializers.Serializer):
+    actual_people = serializers.IntegerField(min_value=0)
+    compliant = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class EventSupervisorInputSerializer(serializers.Serializer):
+    supervisor = serializers.IntegerField()
+
+
+class EventCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)

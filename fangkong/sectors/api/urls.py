@@ -9,3 +9,5 @@ router.register("sectors/checklists", views.ChecklistViewSet, basename="sectors-
 router.register("sectors/inspections", views.InspectionViewSet, basename="sectors-inspection")
 router.register("sectors/reinspections", views.ReinspectionViewSet, basename="sectors-reinspection")
 router.register("sectors/orders", views.SectorOrderViewSet, basename="sectors-order")
+router.register("sectors/family-events", views.FamilyEventViewSet, basename="sectors-familyevent")
+router.register("sectors/event-checks", views.EventCheckViewSet, basename="sectors-eventcheck")

@@ -5,22 +5,26 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
 from fangkong.core.errors import api_call
+from fangkong.core.models import User
 
-from .. import actions
+from .. import actions, actions_events
 from ..filtersets import (
     ChecklistFilterSet,
+    EventCheckFilterSet,
+    FamilyEventFilterSet,
     InspectionFilterSet,
     ReinspectionFilterSet,
     SectorFilterSet,
     SectorOrderFilterSet,
     VenueFilterSet,
 )
-from ..models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from ..models import Checklist, EventCheck, FamilyEvent, Inspection, Reinspection, Sector, SectorOrder, Venue
 from . import serializers as S
 
 
@@ -117,3 +121,57 @@ class SectorOrderViewSet(ScopedReadOnlyViewSet):
         api_call(actions.do_lift_order, order, acting_user=request.user, **_input(request, S.LiftInputSerializer))
         order.refresh_from_db()
         return Response(S.SectorOrderSerializer(order).data)
+
+
+class FamilyEventViewSet(ScopedReadOnlyViewSet):
+    """红白事: POST reports one (flagged by the rules in force); `supervisor`, `check`, `cancel`."""
+
+    queryset = FamilyEvent.objects.all()
+    serializer_class = S.FamilyEventSerializer
+    filterset_class = FamilyEventFilterSet
+    select_related = ("division", "supervisor")
+
+    def create(self, request):
+        ser = S.FamilyEventSerializer(data=request.data, context=self.get_serializer_context())
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        event = api_call(actions_events.do_report_event, d.pop("division"), acting_user=request.user, **d)
+        return Response(S.FamilyEventSerializer(event, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    def _changeable(self, pk) -> FamilyEvent:
+        return get_object_or_404(FamilyEvent.objects.restrict(self.request.user, "change"), pk=pk)
+
+    @extend_schema(request=S.EventSupervisorInputSerializer, responses=S.FamilyEventSerializer)
+    @action(detail=True, methods=["post"])
+    def supervisor(self, request, pk=None):
+        event = self._changeable(pk)
+        d = _input(request, S.EventSupervisorInputSerializer)
+        user = User.objects.filter(pk=d["supervisor"], is_active=True).first()
+        if user is None:
+            raise ValidationError({"supervisor": ["督导人不存在或已停用"]})
+        api_call(actions_events.do_assign_event_supervisor, event, user, acting_user=request.user)
+        return Response(S.FamilyEventSerializer(event, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=S.EventCheckInputSerializer, responses=S.EventCheckSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        event = self._changeable(pk)
+        check = api_call(actions_events.do_check_event, event, acting_user=request.user,
+                         **_input(request, S.EventCheckInputSerializer))
+        return Response(S.EventCheckSerializer(check).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=S.EventCancelInputSerializer, responses=S.FamilyEventSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        event = self._changeable(pk)
+        api_call(actions_events.do_cancel_event, event, acting_user=request.user,
+                 **_input(request, S.EventCancelInputSerializer))
+        return Response(S.FamilyEventSerializer(event, context=self.get_serializer_context()).data)
+
+
+class EventCheckViewSet(ScopedReadOnlyViewSet):
+    queryset = EventCheck.objects.all()
+    serializer_class = S.EventCheckSerializer
+    filterset_class = EventCheckFilterSet
+    select_related = ("event",)
