@@ -67,4 +67,5 @@ class CancelEventForm(forms.Form):
 class EventRulesForm(forms.ModelForm):
     class Meta:
         model = EventRules
-        fields = ["max_people", "max_tables", "wedding_notice_days", "funeral_notice_hours", "outside_guests_allowed"]
+        fields = ["max_people", "max_tables", "wedding_notice_days", "funeral_notice_hours", "outside_guests_allowed",
+                  "weddings_postponed", "funeral_no_banquet"]

@@ -25,6 +25,9 @@ class EventRules(ScopedModel):
     funeral_notice_hours = models.PositiveSmallIntegerField(_("丧事报备时限（小时）"), default=24,
                                                            help_text=_("丧事须在办事前报备；办事当日起超过此时限仍未报备即为迟报"))
     outside_guests_allowed = models.BooleanField(_("允许县外来宾"), default=True)
+    weddings_postponed = models.BooleanField(_("红事缓办"), default=False,
+                                             help_text=_("开启后，所有喜事报备均提示“现行规定红事缓办”"))
+    funeral_no_banquet = models.BooleanField(_("白事不办席"), default=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     scope_division_field = None  # one set of rules for the county
@@ -93,6 +96,10 @@ class FamilyEvent(ScopedModel):
                 out.append(f"丧事报备晚于办事当日起{rules.funeral_notice_hours}小时")
         elif (self.event_date - reported.date()).days < rules.wedding_notice_days:
             out.append(f"未提前{rules.wedding_notice_days}天报备")
+        if self.kind == EventKind.WEDDING and rules.weddings_postponed:
+            out.append("现行规定红事缓办")
+        if self.kind == EventKind.FUNERAL and rules.funeral_no_banquet and self.tables:
+            out.append(f"白事不办席，报备有{self.tables}桌")
         if self.outside_guests and not rules.outside_guests_allowed:
             out.append(f"有县外来宾{self.outside_guests}人（现行规定不允许）")
         return out

@@ -57,10 +57,17 @@ def test_a_wedding_must_be_reported_three_days_ahead(users, days_ahead, flagged)
 
 def test_a_funeral_is_reported_at_once_and_late_only_after_the_notice_hours(users):
     today = timezone.localdate()
-    in_time = _report(users["village"], kind=EventKind.FUNERAL, days_ahead=0, now=_at(today, dt.time(23, 59)))
+    in_time = _report(users["village"], kind=EventKind.FUNERAL, days_ahead=0, now=_at(today, dt.time(23, 59)),
+                      tables=0)
     assert in_time.flags == []  # the same day, within 24 hours of its start
-    late = _report(users["village"], kind=EventKind.FUNERAL, days_ahead=-2, now=_at(today))
+    late = _report(users["village"], kind=EventKind.FUNERAL, days_ahead=-2, now=_at(today), tables=0)
     assert late.flags == ["丧事报备晚于办事当日起24小时"]
+
+
+def test_a_funeral_holds_no_banquet_and_weddings_can_be_postponed(users):
+    assert _report(users["village"], kind=EventKind.FUNERAL, days_ahead=0, tables=2).flags == ["白事不办席，报备有2桌"]
+    do_set_event_rules(weddings_postponed=True, acting_user=users["commander"])
+    assert _report(users["village"]).flags == ["现行规定红事缓办"]
 
 
 @pytest.mark.parametrize(("guests", "flags"), [(50, []), (51, ["预计51人，超过50人上限"])])
