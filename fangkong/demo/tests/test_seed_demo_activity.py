@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.core.management import call_command
@@ -75,3 +76,19 @@ def test_it_seeds_venues_and_a_day_of_inspections(users, django_capture_on_commi
     order = SectorOrder.objects.get(status=OrderStatus.ACTIVE)
     assert order.sector.code == "script_game"
     assert set(Venue.objects.filter(sector=order.sector).values_list("status", flat=True)) == {VenueStatus.CLOSED}
+
+
+def test_it_seeds_a_week_of_family_events(users, django_capture_on_commit_callbacks):
+    """#13 item 5: weddings and funerals, supervised and checked, one too big, one still unsupervised."""
+    from fangkong.metrics.events import event_figures
+    from fangkong.sectors.choices import EventStatus
+    from fangkong.sectors.models import FamilyEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    statuses = set(FamilyEvent.objects.values_list("status", flat=True))
+    assert {EventStatus.REPORTED, EventStatus.SUPERVISING, EventStatus.CHECKED} <= statuses
+    assert FamilyEvent.objects.exclude(flags=[]).exists()
+    today = timezone.localdate()
+    week = event_figures(users["commander"], today - dt.timedelta(days=6), today)
+    assert week.total >= 5 and week.checked >= 3 and week.flagged >= 1

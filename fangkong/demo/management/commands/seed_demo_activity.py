@@ -263,12 +263,14 @@ class Command(BaseCommand):
     # sectors ---------------------------------------------------------------------------------
 
     def _sectors(self, rng: random.Random, commander: User) -> str:
+        from fangkong.demo.events import seed_events
         from fangkong.demo.sectors import seed_inspections, seed_venues
 
         regulator = User.objects.filter(username="regulator").first()
         venues = seed_venues(rng, regulator or commander)
         counts = seed_inspections(rng, venues, regulator)
-        return f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家"
+        events = seed_events(rng)
+        return f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家, 红白事 {events} 起"
 
     # testing ---------------------------------------------------------------------------------
 
