@@ -49,3 +49,15 @@ class EventStatus(models.TextChoices):
     SUPERVISING = "event_supervising", _("已指派督导")
     CHECKED = "event_checked", _("已现场检查")
     CANCELLED = "event_cancelled", _("已取消")
+
+
+class ResumptionStatus(models.TextChoices):
+    """复工复产申请: applied, then decided after the regulator's on-site check."""
+
+    APPLIED = "resume_applied", _("待验收")
+    APPROVED = "resume_approved", _("准予复工")
+    CONDITIONAL = "resume_conditional", _("有条件复工")
+    REFUSED = "resume_refused", _("不予复工")
+
+
+DECISIONS = (ResumptionStatus.APPROVED, ResumptionStatus.CONDITIONAL, ResumptionStatus.REFUSED)

@@ -1,4 +1,4 @@
-"""Forms of family events (红白事): the report, the supervisor, the on-site check, the rules."""
+"""Forms of family events (红白事) and work resumption (复工复产)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.models import Division, User
 from fangkong.core.pageforms import scoped_choices
 
+from .choices import DECISIONS
 from .models import EventRules, FamilyEvent
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -69,3 +70,42 @@ class EventRulesForm(forms.ModelForm):
         model = EventRules
         fields = ["max_people", "max_tables", "wedding_notice_days", "funeral_notice_hours", "outside_guests_allowed",
                   "weddings_postponed", "funeral_no_banquet"]
+
+
+class ResumptionForm(forms.Form):
+    """复工复产申请: the staff list one person a line — 姓名，身份证号，电话，14天内行程，闭环（是/否）."""
+
+    venue = forms.ModelChoiceField(label=_("申请单位"), queryset=None)
+    applicant_name = forms.CharField(label=_("申请人"), max_length=40)
+    applicant_phone = forms.CharField(label=_("申请人电话"), max_length=20, required=False,
+                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    plan = forms.CharField(label=_("防控方案"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    closed_loop = forms.CharField(label=_("闭环管理安排"), max_length=500, required=False)
+    staff = forms.CharField(label=_("复工人员名单"), widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text=_("每行一人：姓名，身份证号，电话，14天内行程，是否闭环（是/否）"))
+    every_days = forms.IntegerField(label=_("复工后检查周期（天）"), min_value=1, max_value=90, initial=7)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from .models import Venue
+
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.restrict(user).select_related("sector").order_by("name")
+
+    def clean_staff(self) -> list[dict[str, Any]]:
+        import re
+
+        rows = []
+        for line in (self.cleaned_data.get("staff") or "").splitlines():
+            cells = [c.strip() for c in re.split(r"[,，\t]", line)]
+            if not any(cells):
+                continue
+            cells += [""] * (5 - len(cells))
+            rows.append({"name": cells[0], "id_number": cells[1], "phone": cells[2], "whereabouts": cells[3],
+                         "closed_loop": cells[4] in ("是", "闭环", "y", "Y", "1")})
+        return rows
+
+
+class DecideResumptionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("验收结论"), widget=forms.RadioSelect,
+                                 choices=[(d.value, d.label) for d in DECISIONS])
+    conditions = forms.CharField(label=_("复工条件 / 不予复工理由"), max_length=500, required=False)

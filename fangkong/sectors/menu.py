@@ -11,6 +11,8 @@ from .models import (
     FamilyEvent,
     Inspection,
     Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
     Sector,
     SectorOrder,
     Venue,
@@ -33,6 +35,8 @@ register(
             MenuItem(_("红白事"), "sectors:familyevent_list", model=FamilyEvent),
             MenuItem(_("红白事现场检查"), "sectors:eventcheck_list", model=EventCheck),
             MenuItem(_("红白事报备规则"), "sectors:event_rules", model=EventRules, action="change"),
+            MenuItem(_("复工复产申请"), "sectors:resumptionapplication_list", model=ResumptionApplication),
+            MenuItem(_("复工人员"), "sectors:resumptionstaff_list", model=ResumptionStaff),
         ],
         order=45,
     )

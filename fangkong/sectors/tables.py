@@ -7,9 +7,20 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.tables import Column, Phone, Table
+from fangkong.core.tables import Column, IdNumber, Phone, Table
 
-from .models import Checklist, EventCheck, FamilyEvent, Inspection, Reinspection, Sector, SectorOrder, Venue
+from .models import (
+    Checklist,
+    EventCheck,
+    FamilyEvent,
+    Inspection,
+    Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 
 def local_time(value: datetime | None) -> str:
@@ -93,3 +104,22 @@ class EventCheckTable(Table):
         Column("checker.full_name", _("检查人")), Column("actual_people"), Column("compliant"), Column("note"),
     )
     select_related = ("event__division", "checker")
+
+
+class ResumptionTable(Table):
+    model = ResumptionApplication
+    columns = (
+        Column("venue.name", _("申请单位"), link=True), Column("venue.sector.name", _("行业")),
+        Column("applicant_name"), Column("status"), Column("conditions"),
+        Column("applied_at", _("申请时间"), getter=lambda a: local_time(a.applied_at)),
+        Column("decided_by.full_name", _("验收人")),
+        Column("decided_at", _("验收时间"), getter=lambda a: local_time(a.decided_at)), Column("every_days"),
+    )
+    select_related = ("venue__sector", "decided_by")
+
+
+class ResumptionStaffTable(Table):
+    model = ResumptionStaff
+    columns = (Column("name", link=True), IdNumber("id_number", _("身份证号")), Phone("phone", _("联系电话")),
+               Column("whereabouts"), Column("closed_loop"), Column("application.venue.name", _("单位")))
+    select_related = ("application__venue",)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import events, inspections, orders, report, venues
+from .views import events, inspections, orders, report, resumption, venues
 
 app_name = "sectors"
 urlpatterns = [
@@ -27,4 +27,8 @@ urlpatterns = [
     path("events/<int:pk>/cancel/", events.CancelEvent.as_view(), name="event_cancel"),
     *events.FamilyEventPages.urls("events"),
     *events.EventCheckPages.urls("event-checks"),
+    path("resumption/add/", resumption.ApplyResumptionView.as_view(), name="resumptionapplication_add"),
+    path("resumption/<int:pk>/decide/", resumption.DecideResumption.as_view(), name="resumption_decide"),
+    *resumption.ResumptionPages.urls("resumption"),
+    *resumption.ResumptionStaffPages.urls("resumption-staff"),
 ]

@@ -29,3 +29,7 @@ VERBS |= {
     "cancel_family_event": _("取消红白事报备"),
     "set_event_rules": _("修改红白事报备规则"),
 }
+VERBS |= {
+    "apply_resumption": _("复工复产申请"),
+    "decide_resumption": _("复工复产验收"),
+}

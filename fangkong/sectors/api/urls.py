@@ -11,3 +11,5 @@ router.register("sectors/reinspections", views.ReinspectionViewSet, basename="se
 router.register("sectors/orders", views.SectorOrderViewSet, basename="sectors-order")
 router.register("sectors/family-events", views.FamilyEventViewSet, basename="sectors-familyevent")
 router.register("sectors/event-checks", views.EventCheckViewSet, basename="sectors-eventcheck")
+router.register("sectors/resumptions", views.ResumptionViewSet, basename="sectors-resumption")
+router.register("sectors/resumption-staff", views.ResumptionStaffViewSet, basename="sectors-resumptionstaff")

@@ -14,7 +14,8 @@ from fangkong.core.testkit.users import _serial, make_user
 from fangkong.core.testkit_pages import PageTests
 from fangkong.sectors.actions import do_issue_order, do_publish_checklist
 from fangkong.sectors.actions_events import do_check_event, do_report_event
-from fangkong.sectors.choices import Answer, EventKind, Finding, OrderKind, VenueStatus
+from fangkong.sectors.actions_resumption import do_apply_resumption
+from fangkong.sectors.choices import Answer, EventKind, Finding, OrderKind, ResumptionStatus, VenueStatus
 from fangkong.sectors.models import (
     Checklist,
     EventCheck,
@@ -22,6 +23,8 @@ from fangkong.sectors.models import (
     FamilyEvent,
     Inspection,
     Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
     Sector,
     SectorOrder,
     Venue,
@@ -315,3 +318,68 @@ class TestEventRulesScope(NoDivision, ScopeTests.Read):
 
     def make_object(self) -> EventRules:
         return EventRules.objects.create(max_people=40)
+
+
+class ResumptionData:
+    model = ResumptionApplication
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+
+    def staff(self) -> list[dict[str, Any]]:
+        from fangkong.screening.tests.helpers import outsider_id
+
+        return [{"name": "测试员工", "id_number": outsider_id(77), "phone": "", "whereabouts": "未离县", "closed_loop": True}]
+
+    def make_object(self) -> ResumptionApplication:
+        venue = make_venue(self.users["grid"].division, sector_code="factory")
+        app = do_apply_resumption(venue, applicant_name="测试申请人", plan="测试方案", staff=self.staff(),
+                                  acting_user=SYSTEM)
+        inspect(venue, Finding.COMPLIANT, Answer.YES)  # the on-site inspection its decision needs
+        return app
+
+    def create_data(self) -> dict[str, Any]:
+        venue = make_venue(self.users["grid"].division, sector_code="factory")
+        return {"venue": venue.pk, "applicant_name": "新申请人", "plan": "新方案", "staff": self.staff()}
+
+
+class TestResumptionScope(ResumptionData, ScopeTests.Read):
+    pass
+
+
+class TestResumptionAPI(ResumptionData, APITests.Get, APITests.List, APITests.Create, APITests.Actions):
+    api_basename = "sectors-resumption"
+    api_actions = ("decide",)
+
+    def action_data(self, action: str, obj: ResumptionApplication) -> dict[str, Any]:
+        return {"decision": ResumptionStatus.APPROVED}
+
+
+class TestResumptionPages(ResumptionData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = ResumptionApplication
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试申请人"}
+
+
+class ResumptionStaffData:
+    model = ResumptionStaff
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+
+    def make_object(self) -> ResumptionStaff:
+        return ResumptionData.make_object(self).staff.get()
+
+    staff = ResumptionData.staff
+
+
+class TestResumptionStaffScope(ResumptionStaffData, ScopeTests.Read):
+    pass
+
+
+class TestResumptionStaffAPI(ResumptionStaffData, APITests.ReadOnly):
+    api_basename = "sectors-resumptionstaff"
+
+
+class TestResumptionStaffPages(ResumptionStaffData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = ResumptionStaff
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试员工"}
