@@ -60,3 +60,45 @@ def seed_events(rng: random.Random) -> int:
             do_check_event(event, actual_people=min(guests, 50), compliant=guests <= 50,
                            note="测温验码、来宾登记到位" if guests <= 50 else "人数超出规定，已劝减", acting_user=officer)
     return made
+
+
+def seed_resumption(rng: random.Random, regulator: User | None) -> int:
+    """复工复产: factories and shops that applied this month — most approved after their on-site
+    check (their staff in the key group), one with conditions, one refused, two waiting, and one
+    resumed ten days ago now due for its periodic inspection."""
+    from fangkong.registry.models import Resident
+    from fangkong.sectors.actions_resumption import do_apply_resumption, do_decide_resumption
+    from fangkong.sectors.choices import Finding, ResumptionStatus
+    from fangkong.sectors.models import Venue
+
+    from .sectors import inspect_venue
+
+    actor = regulator or SYSTEM
+    # Factories and sites first: the one resumed ten days ago must not be in today's round of inspections.
+    codes = ["factory", "construction", "supermarket", "shop", "small_restaurant", "restaurant"]
+    venues = sorted(Venue.objects.filter(sector__code__in=codes).exclude(status="venue_closed").select_related("sector"),
+                    key=lambda v: (codes.index(v.sector.code), v.pk))[:7]
+    people = list(Resident.objects.exclude(id_number=None).exclude(id_number="").order_by("id")
+                  .values_list("name", "id_number")[:70])
+    now = timezone.now()
+    plan = [(10, ResumptionStatus.APPROVED), (0, None), (2, ResumptionStatus.CONDITIONAL), (1, ResumptionStatus.REFUSED),
+            (3, ResumptionStatus.APPROVED), (2, ResumptionStatus.APPROVED), (0, None)]
+    made = 0
+    for k, (venue, (days, decision)) in enumerate(zip(venues, plan, strict=False)):
+        staff = [{"name": name, "id_number": number, "whereabouts": rng.choice(["未离县", "未离县", "市内"]),
+                  "closed_loop": rng.random() < 0.5} for name, number in people[k * 10:(k + 1) * 10]]
+        applied = now - dt.timedelta(days=days, hours=2)
+        app = do_apply_resumption(venue, applicant_name=f"{rng.choice(SURNAMES)}经理", plan="员工每日抗原检测，进出测温扫码，"
+                                  "分区作业、错峰就餐，每日消杀并登记", closed_loop="员工集中住宿，上下班点对点接送",
+                                  staff=staff, acting_user=actor, now=applied)
+        made += 1
+        if decision is None:
+            continue
+        compliant = decision != ResumptionStatus.REFUSED
+        check = inspect_venue(rng, venue, Finding.COMPLIANT if compliant else Finding.RECTIFY,
+                              applied + dt.timedelta(hours=1), actor, deadline=timezone.localdate() + dt.timedelta(days=3),
+                              no=0 if compliant else 2)
+        do_decide_resumption(app, decision=decision, inspection=check, acting_user=actor,
+                             conditions={ResumptionStatus.CONDITIONAL: "限流50%，员工每日抗原",
+                                         ResumptionStatus.REFUSED: "员工检测台账缺失，消杀记录不全"}.get(decision, ""))
+    return made

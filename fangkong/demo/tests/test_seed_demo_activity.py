@@ -92,3 +92,17 @@ def test_it_seeds_a_week_of_family_events(users, django_capture_on_commit_callba
     today = timezone.localdate()
     week = event_figures(users["commander"], today - dt.timedelta(days=6), today)
     assert week.total >= 5 and week.checked >= 3 and week.flagged >= 1
+
+
+def test_it_seeds_work_resumption_with_every_outcome(users, django_capture_on_commit_callbacks):
+    """#13 item 6: applications approved (staff in the key group), conditional, refused, waiting, one due."""
+    from fangkong.sectors.actions_resumption import STAFF_GROUP, resumption_due
+    from fangkong.sectors.choices import ResumptionStatus
+    from fangkong.sectors.models import ResumptionApplication
+    from fangkong.testing.models import KeyGroupMember
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    assert set(ResumptionApplication.objects.values_list("status", flat=True)) == set(ResumptionStatus.values)
+    assert KeyGroupMember.objects.filter(group__name=STAFF_GROUP).exists()
+    assert resumption_due(ResumptionApplication.objects.all(), timezone.localdate()).count() == 1

@@ -15,6 +15,7 @@ from django.views import View
 from fangkong.core.views.generic import ScopedView
 from fangkong.metrics import catalog
 from fangkong.metrics.events import event_figures, event_sentence
+from fangkong.metrics.resumption import resumption_figures, resumption_sentence
 from fangkong.metrics.sectors import inspection_figures, inspection_sentence, venue_figures, venue_sentence
 
 from ..models import Venue
@@ -41,6 +42,8 @@ class SectorReportView(ScopedView, View):
             "inspections": inspection_sentence(inspection_figures(user, day, day), year, today=today),
             # 红白事: the week up to the chosen day
             "events": event_sentence(event_figures(user, day - dt.timedelta(days=6), day)),
+            "resumption": resumption_sentence(resumption_figures(user, dt.date(day.year, 1, 1), day)),
             "metrics": [catalog.get(n) for n in ("sectors.venues", "sectors.inspected", "sectors.rectify",
                                                    "sectors.suspend", "events.reported", "events.supervised",
-                                                   "events.checked", "events.flagged")]})
+                                                   "events.checked", "events.flagged", "resumption.applied",
+                                                   "resumption.due")]})
