@@ -49,6 +49,11 @@ protocol_published = Signal()
 # day after their last exposure, not from the day they were found.
 exposure_asked = Signal()
 
+# Sectors → testing. Sent on commit when a business's resumption (复工复产) is approved: its staff
+# join a key group tested on its own rhythm. kwargs: group_name (str), employer (str), division
+# (core.Division, where the group is kept), members (list of dicts: name, id_number, phone).
+staff_listed = Signal()
+
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

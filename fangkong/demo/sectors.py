@@ -20,7 +20,7 @@ from fangkong.core.models import Division, User
 from fangkong.sectors.actions import current_checklist, do_inspect, do_issue_order
 from fangkong.sectors.choices import Answer, Finding, OrderKind
 from fangkong.sectors.jobs import escalate_overdue
-from fangkong.sectors.models import Sector, Venue
+from fangkong.sectors.models import Inspection, Sector, Venue
 
 # (sector code, how many per ten grids, names to draw from)
 MIX = (
@@ -81,6 +81,19 @@ def seed_venues(rng: random.Random, acting_user: Any) -> list[Venue]:
     return venues
 
 
+def inspect_venue(rng: random.Random, venue: Venue, finding: str, at: dt.datetime, actor: Any,
+                  deadline: dt.date | None = None, no: int = 0) -> Inspection:
+    """An inspection with the sector's checklist: `no` items answered 不符合, the rest 符合."""
+    checklist = current_checklist(venue.sector)
+    items = list(checklist.items.all())
+    wrong = {i.pk for i in rng.sample(items, no)} if no else set()
+    answers = {str(i.pk): Answer.NO if i.pk in wrong else Answer.YES for i in items}
+    to_fix = "、".join(i.text for i in items if i.pk in wrong) if finding != Finding.COMPLIANT else ""
+    return do_inspect(venue, finding=finding, answers=answers, to_fix=to_fix and f"整改：{to_fix}",
+                      deadline=deadline if finding == Finding.RECTIFY else None, note="演示检查", inspected_at=at,
+                      acting_user=actor)
+
+
 def seed_inspections(rng: random.Random, venues: list[Venue], regulator: User | None) -> Counter[str]:
     """Today's round of inspections, an escalated overdue re-inspection and a closing order."""
     actor = regulator or SYSTEM
@@ -94,13 +107,7 @@ def seed_inspections(rng: random.Random, venues: list[Venue], regulator: User | 
         by_sector.setdefault(v.sector.code, []).append(v)
 
     def inspect(venue: Venue, finding: str, at: dt.datetime, deadline: dt.date | None = None, no: int = 0) -> None:
-        checklist = current_checklist(venue.sector)
-        items = list(checklist.items.all())
-        wrong = {i.pk for i in rng.sample(items, no)} if no else set()
-        answers = {str(i.pk): Answer.NO if i.pk in wrong else Answer.YES for i in items}
-        to_fix = "、".join(i.text for i in items if i.pk in wrong) if finding != Finding.COMPLIANT else ""
-        do_inspect(venue, finding=finding, answers=answers, to_fix=to_fix and f"整改：{to_fix}", deadline=deadline,
-                   note="演示检查", inspected_at=at, acting_user=actor)
+        inspect_venue(rng, venue, finding, at, actor, deadline=deadline, no=no)
         if timezone.localdate(at) == today:
             counts["inspections"] += 1
             counts[finding] += 1

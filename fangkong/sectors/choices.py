@@ -77,3 +77,30 @@ class TransitStatus(models.TextChoices):
     NOT_TRANSIT = "not_transit", _("非过境")
     IN_TRANSIT = "in_transit", _("过境未出")
     EXITED = "exited", _("已出县")
+
+
+class EventKind(models.TextChoices):
+    """红白事: a wedding is reported ahead, a funeral at once."""
+
+    WEDDING = "wedding", _("婚事（喜事）")
+    FUNERAL = "funeral", _("丧事")
+    OTHER = "other_event", _("其他聚集性家宴")
+
+
+class EventStatus(models.TextChoices):
+    REPORTED = "event_reported", _("已报备")
+    SUPERVISING = "event_supervising", _("已指派督导")
+    CHECKED = "event_checked", _("已现场检查")
+    CANCELLED = "event_cancelled", _("已取消")
+
+
+class ResumptionStatus(models.TextChoices):
+    """复工复产申请: applied, then decided after the regulator's on-site check."""
+
+    APPLIED = "resume_applied", _("待验收")
+    APPROVED = "resume_approved", _("准予复工")
+    CONDITIONAL = "resume_conditional", _("有条件复工")
+    REFUSED = "resume_refused", _("不予复工")
+
+
+DECISIONS = (ResumptionStatus.APPROVED, ResumptionStatus.CONDITIONAL, ResumptionStatus.REFUSED)

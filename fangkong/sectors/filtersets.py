@@ -9,8 +9,28 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.filtersets import SubtreeFilter
 
-from .choices import Finding, OrderKind, OrderStatus, ReinspectionStatus, VenueStatus
-from .models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from .choices import (
+    EventKind,
+    EventStatus,
+    Finding,
+    OrderKind,
+    OrderStatus,
+    ReinspectionStatus,
+    ResumptionStatus,
+    VenueStatus,
+)
+from .models import (
+    Checklist,
+    EventCheck,
+    FamilyEvent,
+    Inspection,
+    Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -117,3 +137,78 @@ class SectorOrderFilterSet(filters.FilterSet):
     class Meta:
         model = SectorOrder
         fields = ["division", "sector", "kind", "status"]
+
+
+class FamilyEventFilterSet(filters.FilterSet):
+    """红白事; `flagged` keeps the reports that broke a rule (the report page's figure links here)."""
+
+    division = SubtreeFilter(field_name="division")
+    kind = filters.MultipleChoiceFilter(choices=EventKind.choices, label=_("类别"))
+    status = filters.MultipleChoiceFilter(choices=EventStatus.choices, label=_("状态"))
+    date_from = filters.DateFilter(field_name="event_date", lookup_expr="gte", label=_("举办日期起"), widget=DATE)
+    date_to = filters.DateFilter(field_name="event_date", lookup_expr="lte", label=_("举办日期止"), widget=DATE)
+    flagged = filters.BooleanFilter(method="filter_flagged", label=_("超出规定"))
+    q = filters.CharFilter(method="filter_q", label=_("事主 / 地点"))
+
+    class Meta:
+        model = FamilyEvent
+        fields = ["division", "kind", "status", "date_from", "date_to", "flagged", "q"]
+
+    def filter_flagged(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.exclude(flags=[]) if value else qs.filter(flags=[])
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Q(host_name__contains=value) | Q(place__contains=value)) if value else qs
+
+
+class EventCheckFilterSet(filters.FilterSet):
+    division = SubtreeFilter(field_name="event__division")
+    compliant = filters.BooleanFilter(label=_("符合防控要求"))
+    checked_from = filters.DateFilter(field_name="checked_at", lookup_expr="date__gte", label=_("检查日期起"), widget=DATE)
+    checked_to = filters.DateFilter(field_name="checked_at", lookup_expr="date__lte", label=_("检查日期止"), widget=DATE)
+
+    class Meta:
+        model = EventCheck
+        fields = ["division", "event", "compliant", "checked_from", "checked_to"]
+
+
+class ResumptionFilterSet(filters.FilterSet):
+    """复工复产申请; `due=true` keeps the resumed businesses due for their periodic inspection today."""
+
+    division = SubtreeFilter(field_name="venue__grid")
+    sector = filters.ModelMultipleChoiceFilter(field_name="venue__sector", queryset=Sector.objects.all(), label=_("行业"))
+    status = filters.MultipleChoiceFilter(choices=ResumptionStatus.choices, label=_("状态"))
+    applied_from = filters.DateFilter(field_name="applied_at", lookup_expr="date__gte", label=_("申请日期起"), widget=DATE)
+    applied_to = filters.DateFilter(field_name="applied_at", lookup_expr="date__lte", label=_("申请日期止"), widget=DATE)
+    venue = filters.NumberFilter(field_name="venue_id", label=_("场所编号"))
+    due = filters.BooleanFilter(method="filter_due", label=_("今日应检查"))
+    q = filters.CharFilter(method="filter_q", label=_("单位名称 / 申请人"))
+
+    class Meta:
+        model = ResumptionApplication
+        fields = ["division", "venue", "sector", "status", "applied_from", "applied_to", "due", "q"]
+
+    def filter_due(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        from django.utils import timezone
+
+        from .actions_resumption import resumption_due
+
+        return resumption_due(qs, timezone.localdate()) if value else qs
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Q(venue__name__contains=value) | Q(applicant_name__contains=value)) if value else qs
+
+
+class ResumptionStaffFilterSet(filters.FilterSet):
+    division = SubtreeFilter(field_name="application__venue__grid")
+    application = filters.NumberFilter(field_name="application_id", label=_("申请编号"))
+    q = filters.CharFilter(method="filter_q", label=_("姓名 / 身份证号"))
+
+    class Meta:
+        model = ResumptionStaff
+        fields = ["division", "application", "closed_loop", "q"]
+
+    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(Q(name__contains=value) | Q(id_number=value.strip().upper())) if value else qs

@@ -4,7 +4,19 @@ from fangkong.core.navigation import MenuArea, MenuItem, register
 
 from .actions import may_inspect
 from .imports import may_import
-from .models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from .models import (
+    Checklist,
+    EventCheck,
+    EventRules,
+    FamilyEvent,
+    Inspection,
+    Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 register(
     MenuArea(
@@ -19,6 +31,12 @@ register(
             MenuItem(_("检查表"), "sectors:checklist_list", model=Checklist),
             MenuItem(_("行业"), "sectors:sector_list", model=Sector),
             MenuItem(_("场所导入"), "sectors:venue_import", check=may_import),
+            MenuItem(_("红白事报备"), "sectors:familyevent_add", model=FamilyEvent, action="add", phone=True),
+            MenuItem(_("红白事"), "sectors:familyevent_list", model=FamilyEvent),
+            MenuItem(_("红白事现场检查"), "sectors:eventcheck_list", model=EventCheck),
+            MenuItem(_("红白事报备规则"), "sectors:event_rules", model=EventRules, action="change"),
+            MenuItem(_("复工复产申请"), "sectors:resumptionapplication_list", model=ResumptionApplication),
+            MenuItem(_("复工人员"), "sectors:resumptionstaff_list", model=ResumptionStaff),
         ],
         order=45,
     )

@@ -23,3 +23,10 @@ CHECKPOINT_VIEWERS = roles(
 CHECKPOINT_STAFF = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
 CHECKPOINT_EDITORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE)
 CHECKPOINT_DELETERS = roles(Role.COMMAND_CENTER)
+# 红白事: reported through the village (its cadres and grid workers) or the township; a township
+# officer supervises and checks on site.
+EVENT_REPORTERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER)
+EVENT_SUPERVISORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE)
+# 复工复产: applications are entered by the regulators and townships (or posted by other systems),
+# decided by those who inspect.
+RESUMPTION_EDITORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)

@@ -7,9 +7,20 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.tables import Column, Phone, Table
+from fangkong.core.tables import Column, IdNumber, Phone, Table
 
-from .models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from .models import (
+    Checklist,
+    EventCheck,
+    FamilyEvent,
+    Inspection,
+    Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 
 def local_time(value: datetime | None) -> str:
@@ -68,3 +79,47 @@ class SectorOrderTable(Table):
     columns = (Column("sector.name", _("行业"), link=True), Column("division.name", _("范围")), Column("kind"),
                Column("limit_percent"), Column("starts_on"), Column("status"), Column("lifted_on"), Column("reason"))
     select_related = ("sector", "division")
+
+
+def _flags(event) -> str:
+    return "；".join(event.flags or [])
+
+
+class FamilyEventTable(Table):
+    model = FamilyEvent
+    columns = (
+        Column("host_name", link=True), Phone("host_phone", _("事主电话")), Column("kind"), Column("event_date"), Column("division.name", _("村（社区）")),
+        Column("place"), Column("guests"), Column("tables"), Column("outside_guests"), Column("outside_origins"),
+        Column("status"), Column("supervisor.full_name", _("督导人")), Column("flags", _("超出规定"), getter=_flags),
+        Column("reported_at", _("报备时间"), getter=lambda e: local_time(e.reported_at)),
+    )
+    select_related = ("division", "supervisor")
+
+
+class EventCheckTable(Table):
+    model = EventCheck
+    columns = (
+        Column("checked_at", _("检查时间"), link=True, getter=lambda c: local_time(c.checked_at)),
+        Column("event.host_name", _("事主")), Column("event.division.name", _("村（社区）")),
+        Column("checker.full_name", _("检查人")), Column("actual_people"), Column("compliant"), Column("note"),
+    )
+    select_related = ("event__division", "checker")
+
+
+class ResumptionTable(Table):
+    model = ResumptionApplication
+    columns = (
+        Column("venue.name", _("申请单位"), link=True), Column("venue.sector.name", _("行业")),
+        Column("applicant_name"), Column("status"), Column("conditions"),
+        Column("applied_at", _("申请时间"), getter=lambda a: local_time(a.applied_at)),
+        Column("decided_by.full_name", _("验收人")),
+        Column("decided_at", _("验收时间"), getter=lambda a: local_time(a.decided_at)), Column("every_days"),
+    )
+    select_related = ("venue__sector", "decided_by")
+
+
+class ResumptionStaffTable(Table):
+    model = ResumptionStaff
+    columns = (Column("name", link=True), IdNumber("id_number", _("身份证号")), Phone("phone", _("联系电话")),
+               Column("whereabouts"), Column("closed_loop"), Column("application.venue.name", _("单位")))
+    select_related = ("application__venue",)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import inspections, orders, report, venues
+from .views import events, inspections, orders, report, resumption, venues
 
 app_name = "sectors"
 urlpatterns = [
@@ -20,6 +20,17 @@ urlpatterns = [
     *inspections.InspectionPages.urls("inspections"),
     *inspections.ReinspectionPages.urls("reinspections"),
     *orders.SectorOrderPages.urls("orders"),
+    path("events/add/", events.ReportEventView.as_view(), name="familyevent_add"),
+    path("events/rules/", events.EventRulesView.as_view(), name="event_rules"),
+    path("events/<int:pk>/supervisor/", events.AssignSupervisor.as_view(), name="event_supervisor"),
+    path("events/<int:pk>/check/", events.CheckEvent.as_view(), name="event_check"),
+    path("events/<int:pk>/cancel/", events.CancelEvent.as_view(), name="event_cancel"),
+    *events.FamilyEventPages.urls("events"),
+    *events.EventCheckPages.urls("event-checks"),
+    path("resumption/add/", resumption.ApplyResumptionView.as_view(), name="resumptionapplication_add"),
+    path("resumption/<int:pk>/decide/", resumption.DecideResumption.as_view(), name="resumption_decide"),
+    *resumption.ResumptionPages.urls("resumption"),
+    *resumption.ResumptionStaffPages.urls("resumption-staff"),
 ]
 
 # 卡口 (checkpoints)

@@ -36,3 +36,14 @@ VERBS |= {
     "import_checkpoint_list": _("导入卡口登记名单"),
     "record_transit_exit": _("过境车辆出县登记"),
 }
+VERBS |= {
+    "report_family_event": _("红白事报备"),
+    "assign_event_supervisor": _("指派红白事督导人"),
+    "check_family_event": _("红白事现场检查"),
+    "cancel_family_event": _("取消红白事报备"),
+    "set_event_rules": _("修改红白事报备规则"),
+}
+VERBS |= {
+    "apply_resumption": _("复工复产申请"),
+    "decide_resumption": _("复工复产验收"),
+}

@@ -8,9 +8,12 @@ class TestingConfig(AppConfig):
     verbose_name = _("核酸检测")
 
     def ready(self) -> None:
+        from fangkong.core.signals import staff_listed
         from fangkong.core.verbs import register_verbs
 
         from . import menu  # noqa: F401 — registers the menu area
+        from .receivers import on_staff_listed
         from .verbs import VERBS
 
         register_verbs(VERBS)
+        staff_listed.connect(on_staff_listed, dispatch_uid="testing.staff_listed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from django.core.management import call_command
@@ -98,3 +99,31 @@ def test_it_seeds_a_small_outbreak(users, django_capture_on_commit_callbacks):
     assert Lead.objects.filter(pk__in=pushed.values("lead_id")).count() == pushed.count()
     assert Milestone.objects.filter(escalated_at__isnull=False).exists()
     assert PositiveFinding.objects.filter(case=None).count() == 1
+def test_it_seeds_a_week_of_family_events(users, django_capture_on_commit_callbacks):
+    """#13 item 5: weddings and funerals, supervised and checked, one too big, one still unsupervised."""
+    from fangkong.metrics.events import event_figures
+    from fangkong.sectors.choices import EventStatus
+    from fangkong.sectors.models import FamilyEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    statuses = set(FamilyEvent.objects.values_list("status", flat=True))
+    assert {EventStatus.REPORTED, EventStatus.SUPERVISING, EventStatus.CHECKED} <= statuses
+    assert FamilyEvent.objects.exclude(flags=[]).exists()
+    today = timezone.localdate()
+    week = event_figures(users["commander"], today - dt.timedelta(days=6), today)
+    assert week.total >= 5 and week.checked >= 3 and week.flagged >= 1
+
+
+def test_it_seeds_work_resumption_with_every_outcome(users, django_capture_on_commit_callbacks):
+    """#13 item 6: applications approved (staff in the key group), conditional, refused, waiting, one due."""
+    from fangkong.sectors.actions_resumption import STAFF_GROUP, resumption_due
+    from fangkong.sectors.choices import ResumptionStatus
+    from fangkong.sectors.models import ResumptionApplication
+    from fangkong.testing.models import KeyGroupMember
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    assert set(ResumptionApplication.objects.values_list("status", flat=True)) == set(ResumptionStatus.values)
+    assert KeyGroupMember.objects.filter(group__name=STAFF_GROUP).exists()
+    assert resumption_due(ResumptionApplication.objects.all(), timezone.localdate()).count() == 1

@@ -8,8 +8,20 @@ from fangkong.core.api.base import PiiSerializerMixin, ScopedModelSerializer
 from fangkong.core.identity import InvalidValue, clean_phone
 from fangkong.core.pii import mask_phone
 
-from ..choices import Answer, Finding, OrderKind
-from ..models import Checklist, ChecklistItem, Inspection, Reinspection, Sector, SectorOrder, Venue
+from ..choices import DECISIONS, Answer, Finding, OrderKind
+from ..models import (
+    Checklist,
+    ChecklistItem,
+    EventCheck,
+    FamilyEvent,
+    Inspection,
+    Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 
 class SectorSerializer(ScopedModelSerializer):
@@ -106,3 +118,78 @@ class SectorOrderSerializer(ScopedModelSerializer):
 
 class LiftInputSerializer(serializers.Serializer):
     lifted_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class FamilyEventSerializer(PiiSerializerMixin, ScopedModelSerializer):
+    """红白事; the host's phone is masked unless `?full_pii=1` and the role may. `flags`: the rules
+    the report broke when it was made."""
+
+    pii_fields = {"host_phone": mask_phone}
+
+    class Meta:
+        model = FamilyEvent
+        fields = ["id", "kind", "host_name", "host_phone", "division", "place", "event_date", "tables", "guests",
+                  "outside_guests", "outside_origins", "measures", "status", "flags", "supervisor", "reported_by",
+                  "reported_at"]
+        read_only_fields = ["status", "flags", "supervisor", "reported_by", "reported_at"]
+
+
+class EventCheckSerializer(ScopedModelSerializer):
+    class Meta:
+        model = EventCheck
+        fields = ["id", "event", "checked_at", "checker", "actual_people", "compliant", "note"]
+        read_only_fields = fields
+
+
+class EventCheckInputSerializer(serializers.Serializer):
+    actual_people = serializers.IntegerField(min_value=0)
+    compliant = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class EventSupervisorInputSerializer(serializers.Serializer):
+    supervisor = serializers.IntegerField()
+
+
+class EventCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ResumptionStaffSerializer(PiiSerializerMixin, ScopedModelSerializer):
+    class Meta:
+        model = ResumptionStaff
+        fields = ["id", "application", "name", "id_number", "phone", "whereabouts", "closed_loop"]
+        read_only_fields = fields
+
+
+class StaffInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    id_number = serializers.CharField(max_length=18)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    whereabouts = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    closed_loop = serializers.BooleanField(required=False, default=False)
+
+
+class ResumptionSerializer(PiiSerializerMixin, ScopedModelSerializer):
+    """复工复产申请; POST takes the staff list in `staff` (written once, read through
+    /api/sectors/resumption-staff/?application=<id>)."""
+
+    pii_fields = {"applicant_phone": mask_phone}
+    staff = StaffInputSerializer(many=True, write_only=True)
+    staff_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResumptionApplication
+        fields = ["id", "venue", "applicant_name", "applicant_phone", "plan", "closed_loop", "every_days", "staff",
+                  "staff_count", "applied_at", "status", "inspection", "conditions", "decided_by", "decided_at"]
+        read_only_fields = ["applied_at", "status", "inspection", "conditions", "decided_by", "decided_at"]
+
+    def get_staff_count(self, obj: ResumptionApplication) -> int:
+        annotated = getattr(obj, "staff_n", None)  # the list's annotation: no query per row
+        return obj.staff.count() if annotated is None else annotated
+
+
+class DecideResumptionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[(d.value, d.label) for d in DECISIONS])
+    conditions = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    inspection = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -19,3 +19,7 @@ router.register("sectors/checkpoint-vehicles", checkpoints.VehicleCheckViewSet, 
 router.register("sectors/checkpoint-people", checkpoints.PersonCheckViewSet, basename="sectors-personcheck")
 router.register("sectors/checkpoint-registrations", checkpoints.CheckpointIntakeViewSet,
                 basename="sectors-checkpoint-registration")
+router.register("sectors/family-events", views.FamilyEventViewSet, basename="sectors-familyevent")
+router.register("sectors/event-checks", views.EventCheckViewSet, basename="sectors-eventcheck")
+router.register("sectors/resumptions", views.ResumptionViewSet, basename="sectors-resumption")
+router.register("sectors/resumption-staff", views.ResumptionStaffViewSet, basename="sectors-resumptionstaff")

@@ -13,8 +13,22 @@ from fangkong.core.testkit import APITests, ScopeTests, ViewTests
 from fangkong.core.testkit.users import _serial, make_user
 from fangkong.core.testkit_pages import PageTests
 from fangkong.sectors.actions import do_issue_order, do_publish_checklist
-from fangkong.sectors.choices import Answer, Finding, OrderKind, VenueStatus
-from fangkong.sectors.models import Checklist, Inspection, Reinspection, Sector, SectorOrder, Venue
+from fangkong.sectors.actions_events import do_check_event, do_report_event
+from fangkong.sectors.actions_resumption import do_apply_resumption
+from fangkong.sectors.choices import Answer, EventKind, Finding, OrderKind, ResumptionStatus, VenueStatus
+from fangkong.sectors.models import (
+    Checklist,
+    EventCheck,
+    EventRules,
+    FamilyEvent,
+    Inspection,
+    Reinspection,
+    ResumptionApplication,
+    ResumptionStaff,
+    Sector,
+    SectorOrder,
+    Venue,
+)
 
 from .factories import answers_for, credit_code, inspect, make_venue, sector
 
@@ -234,3 +248,138 @@ class TestOrderPages(OrderData, PageTests.Forbidden, PageTests.Export, ViewTests
 
     def list_params(self) -> dict[str, str]:
         return {"kind": OrderKind.CLOSE}
+
+
+EVENT_IN = ("township_cadre", "township")
+EVENT_OUT = ("township_cadre", "village_other")
+
+
+class FamilyEventData:
+    model = FamilyEvent
+    user_in, user_out, user_none = EVENT_IN, EVENT_OUT, "lab"
+
+    def make_object(self) -> FamilyEvent:
+        return do_report_event(self.users["village"].division, kind=EventKind.WEDDING, host_name="测试事主",
+                               host_phone="13800000009", place="测试村广场",
+                               event_date=timezone.localdate() + dt.timedelta(days=5), guests=20, acting_user=SYSTEM)
+
+    def create_data(self) -> dict[str, Any]:
+        return {"kind": EventKind.FUNERAL, "host_name": "测试新事主", "division": self.users["village"].division.pk,
+                "place": "测试地点", "event_date": timezone.localdate().isoformat(), "guests": 15}
+
+
+class TestFamilyEventScope(FamilyEventData, ScopeTests.Read):
+    pass
+
+
+class TestFamilyEventAPI(FamilyEventData, APITests.Get, APITests.List, APITests.Create, APITests.Actions):
+    api_basename = "sectors-familyevent"
+    api_actions = ("supervisor", "check", "cancel")
+
+    def action_data(self, action: str, obj: FamilyEvent) -> dict[str, Any]:
+        return {"supervisor": {"supervisor": self.users["township"].pk}, "check": {"actual_people": 12, "compliant": True},
+                "cancel": {"reason": "改期"}}[action]
+
+
+class TestFamilyEventPages(FamilyEventData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = FamilyEvent
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试事主"}
+
+
+class EventCheckData:
+    model = EventCheck
+    user_in, user_out, user_none = EVENT_IN, EVENT_OUT, "lab"
+
+    def make_object(self) -> EventCheck:
+        return do_check_event(FamilyEventData.make_object(self), actual_people=18, compliant=True, note="测试检查",
+                              acting_user=SYSTEM)
+
+
+class TestEventCheckScope(EventCheckData, ScopeTests.Read):
+    pass
+
+
+class TestEventCheckAPI(EventCheckData, APITests.ReadOnly):
+    api_basename = "sectors-eventcheck"
+
+
+class TestEventCheckPages(EventCheckData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = EventCheck
+
+    def list_params(self) -> dict[str, str]:
+        return {"compliant": "true"}
+
+
+class TestEventRulesScope(NoDivision, ScopeTests.Read):
+    model = EventRules
+    user_in, user_out, user_none = "regulator", "nodivision", "lab"
+
+    def make_object(self) -> EventRules:
+        return EventRules.objects.create(max_people=40)
+
+
+class ResumptionData:
+    model = ResumptionApplication
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+
+    def staff(self) -> list[dict[str, Any]]:
+        from fangkong.screening.tests.helpers import outsider_id
+
+        return [{"name": "测试员工", "id_number": outsider_id(77), "phone": "", "whereabouts": "未离县", "closed_loop": True}]
+
+    def make_object(self) -> ResumptionApplication:
+        venue = make_venue(self.users["grid"].division, sector_code="factory")
+        app = do_apply_resumption(venue, applicant_name="测试申请人", plan="测试方案", staff=self.staff(),
+                                  acting_user=SYSTEM)
+        inspect(venue, Finding.COMPLIANT, Answer.YES)  # the on-site inspection its decision needs
+        return app
+
+    def create_data(self) -> dict[str, Any]:
+        venue = make_venue(self.users["grid"].division, sector_code="factory")
+        return {"venue": venue.pk, "applicant_name": "新申请人", "plan": "新方案", "staff": self.staff()}
+
+
+class TestResumptionScope(ResumptionData, ScopeTests.Read):
+    pass
+
+
+class TestResumptionAPI(ResumptionData, APITests.Get, APITests.List, APITests.Create, APITests.Actions):
+    api_basename = "sectors-resumption"
+    api_actions = ("decide",)
+
+    def action_data(self, action: str, obj: ResumptionApplication) -> dict[str, Any]:
+        return {"decision": ResumptionStatus.APPROVED}
+
+
+class TestResumptionPages(ResumptionData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = ResumptionApplication
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试申请人"}
+
+
+class ResumptionStaffData:
+    model = ResumptionStaff
+    user_in, user_out, user_none = REG_IN, REG_OUT, "lab"
+
+    def make_object(self) -> ResumptionStaff:
+        return ResumptionData.make_object(self).staff.get()
+
+    staff = ResumptionData.staff
+
+
+class TestResumptionStaffScope(ResumptionStaffData, ScopeTests.Read):
+    pass
+
+
+class TestResumptionStaffAPI(ResumptionStaffData, APITests.ReadOnly):
+    api_basename = "sectors-resumptionstaff"
+
+
+class TestResumptionStaffPages(ResumptionStaffData, PageTests.Forbidden, PageTests.Export, ViewTests.Detail):
+    model = ResumptionStaff
+
+    def list_params(self) -> dict[str, str]:
+        return {"q": "测试员工"}

@@ -14,6 +14,8 @@ from django.views import View
 
 from fangkong.core.views.generic import ScopedView
 from fangkong.metrics import catalog
+from fangkong.metrics.events import event_figures, event_sentence
+from fangkong.metrics.resumption import resumption_figures, resumption_sentence
 from fangkong.metrics.sectors import inspection_figures, inspection_sentence, venue_figures, venue_sentence
 
 from ..models import Venue
@@ -38,8 +40,13 @@ class SectorReportView(ScopedView, View):
             "form": form, "day": day,
             "venues": venue_sentence(venue_figures(user, day)),
             "inspections": inspection_sentence(inspection_figures(user, day, day), year, today=today),
+            # 红白事: the week up to the chosen day
+            "events": event_sentence(event_figures(user, day - dt.timedelta(days=6), day)),
+            "resumption": resumption_sentence(resumption_figures(user, dt.date(day.year, 1, 1), day)),
             "metrics": [catalog.get(n) for n in ("sectors.venues", "sectors.inspected", "sectors.rectify",
-                                                   "sectors.suspend")],
+                                                   "sectors.suspend", "events.reported", "events.supervised",
+                                                   "events.checked", "events.flagged", "resumption.applied",
+                                                   "resumption.due")],
             **checkpoint_context(user, day)})
 
 

@@ -265,12 +265,16 @@ class Command(BaseCommand):
     # sectors ---------------------------------------------------------------------------------
 
     def _sectors(self, rng: random.Random, commander: User) -> str:
+        from fangkong.demo.events import seed_events, seed_resumption
         from fangkong.demo.sectors import seed_inspections, seed_venues
 
         regulator = User.objects.filter(username="regulator").first()
         venues = seed_venues(rng, regulator or commander)
         counts = seed_inspections(rng, venues, regulator)
-        return f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家"
+        events = seed_events(rng)
+        resumed = seed_resumption(rng, regulator)
+        return (f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家, 红白事 {events} 起, "
+                f"复工复产申请 {resumed} 家")
 
     def _checkpoints(self, rng: random.Random, commander: User) -> str:
         from fangkong.demo.checkpoints import seed_checkpoint_traffic, seed_checkpoints
