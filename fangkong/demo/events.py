@@ -68,7 +68,7 @@ def seed_resumption(rng: random.Random, regulator: User | None) -> int:
     resumed ten days ago now due for its periodic inspection."""
     from fangkong.registry.models import Resident
     from fangkong.sectors.actions_resumption import do_apply_resumption, do_decide_resumption
-    from fangkong.sectors.choices import Finding, ResumptionStatus
+    from fangkong.sectors.choices import Finding, ResumptionStatus, VenueStatus
     from fangkong.sectors.models import Venue
 
     from .sectors import inspect_venue
@@ -76,7 +76,7 @@ def seed_resumption(rng: random.Random, regulator: User | None) -> int:
     actor = regulator or SYSTEM
     # Factories and sites first: the one resumed ten days ago must not be in today's round of inspections.
     codes = ["factory", "construction", "supermarket", "shop", "small_restaurant", "restaurant"]
-    venues = sorted(Venue.objects.filter(sector__code__in=codes).exclude(status="venue_closed").select_related("sector"),
+    venues = sorted(Venue.objects.filter(sector__code__in=codes).exclude(status=VenueStatus.CLOSED).select_related("sector"),
                     key=lambda v: (codes.index(v.sector.code), v.pk))[:7]
     people = list(Resident.objects.exclude(id_number=None).exclude(id_number="").order_by("id")
                   .values_list("name", "id_number")[:70])
