@@ -68,3 +68,17 @@ def escalate_overdue_sweeps(now: dt.datetime | None = None) -> int:
 @task()
 def escalate_overdue_sweeps_task() -> int:
     return escalate_overdue_sweeps()
+
+
+def open_arrival_tasks(today: dt.date | None = None) -> int:
+    """返县报备 due today (or in the last week) without a confirmed arrival: a check for the grid
+    worker, once per report (`grid.actions.do_open_arrival_tasks`)."""
+    from .actions import do_open_arrival_tasks
+
+    with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
+        return do_open_arrival_tasks(acting_user=SYSTEM, today=today)
+
+
+@task()
+def open_arrival_tasks_task() -> int:
+    return open_arrival_tasks()

@@ -1,0 +1,165 @@
+"""The people-away ledger's actions: contact logs, tasks, and what control's and screening's events
+open (a call when a place becomes a risk area; an alert when a watch-listed person shows up)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core import audit
+from fangkong.core.actions import action, is_system, require
+from fangkong.core.choices import AuditAction
+from fangkong.core.models import User
+from fangkong.core.notify import notify
+from fangkong.core.scoping import ADD, CHANGE
+from fangkong.screening.choices import Channel
+
+from ..away import away_in, default_liaison, village_cadres, worse
+from ..choices import AwayTaskKind, AwayTaskStatus, ContactAdvice
+from ..models import AwayTask, ContactLog, PersonAway
+
+LEVEL_WORDS = {"high": _("高风险区"), "medium": _("中风险区"), "low": _("低风险区")}
+
+
+def _user(acting_user: Any) -> User | None:
+    return None if is_system(acting_user) else acting_user
+
+
+def open_task(*, kind: str, key: str, division_id: int, assignee: User | None, reason: str,
+              due_on: dt.date, person: PersonAway | None = None, report: Any = None) -> AwayTask | None:
+    """A task once per key (a second event, a late tick: nothing new); audited when created."""
+    if AwayTask.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            task = AwayTask.objects.create(kind=kind, key=key, division_id=division_id, assignee=assignee,
+                                           reason=reason[:255], due_on=due_on, person=person, report=report)
+    except IntegrityError:  # a concurrent event made it first
+        return None
+    audit.record(AuditAction.CREATE, task, verb="open_away_task", changes=audit.diff({}, audit.snapshot(task)))
+    return task
+
+
+@action
+def do_log_contact(person: PersonAway, *, acting_user: Any, advice: str, method: str = "", note: str = "",
+                   plan: str = "", plan_return_on: dt.date | None = None, watch: bool | None = None) -> ContactLog:
+    """联系记录: what the liaison told them (劝返 / 留在远端); what they said updates the ledger,
+    and the open call tasks for them are done."""
+    require(acting_user, person, CHANGE)
+    require(acting_user, ContactLog, ADD)
+    log = ContactLog(person=person, advice=advice, note=note, by=_user(acting_user))
+    if method:
+        log.method = method
+    log.full_clean()
+    log.save()
+    audit.record(AuditAction.CREATE, log, verb="log_away_contact", changes=audit.diff({}, audit.snapshot(log)))
+    before = audit.snapshot(person)
+    if plan:
+        person.plan = plan
+    if plan_return_on is not None:
+        person.plan_return_on = plan_return_on
+    if watch is not None:
+        person.watch = watch
+    if plan or plan_return_on is not None or watch is not None:
+        person.full_clean()
+        person.save()
+        changes = audit.diff(before, audit.snapshot(person))
+        changes.pop("updated_at", None)
+        if changes:
+            audit.record(AuditAction.UPDATE, person, verb="update_person_away", changes=changes)
+    if advice != ContactAdvice.NOT_REACHED:
+        for task in person.tasks.filter(kind=AwayTaskKind.CALL, status=AwayTaskStatus.OPEN):
+            _close(task, acting_user, log.get_advice_display())
+    return log
+
+
+def _close(task: AwayTask, acting_user: Any, result: str) -> AwayTask:
+    before = audit.snapshot(task)
+    task.status, task.result = AwayTaskStatus.DONE, result[:255]
+    task.closed_at, task.closed_by = timezone.now(), _user(acting_user)
+    task.save()
+    audit.record(AuditAction.UPDATE, task, verb="close_away_task", changes=audit.diff(before, audit.snapshot(task)))
+    return task
+
+
+@action
+def do_close_away_task(task: AwayTask, *, acting_user: Any, result: str = "") -> AwayTask:
+    """办结: the call was made, the arrival checked, the watch-listed person found."""
+    require(acting_user, task, CHANGE)
+    if task.status == AwayTaskStatus.DONE:
+        return task
+    return _close(task, acting_user, result or _("已办结"))
+
+
+@action
+def do_open_call_tasks(areas: list[dict[str, Any]], *, acting_user: Any) -> int:
+    """A place became a risk area: each person away there gets a task for their liaison to call
+    them (once per person and area), and the ledger shows their place's new level."""
+    require(acting_user, AwayTask, CHANGE)
+    today = timezone.localdate()
+    opened: dict[User, list[AwayTask]] = defaultdict(list)
+    for person in away_in(areas).select_related("grid", "liaison").order_by("pk"):
+        matching = [a for a in areas if _names(person, a)]
+        level = person.risk_level
+        for area in matching:
+            level = worse(area["level"], level)
+        if level != person.risk_level:
+            audit.record(AuditAction.UPDATE, person, verb="refresh_away_risk",
+                         changes={"risk_level": [person.risk_level, level]})
+            PersonAway.objects.filter(pk=person.pk).update(risk_level=level)
+        liaison = person.liaison or default_liaison(person.grid, person.resident.household_id if person.resident_id
+                                                    and person.resident else None)
+        for area in matching:
+            place = "".join(area.get(f, "") for f in ("province", "city", "county", "township", "community"))
+            reason = _("所在地%(place)s已列为%(level)s，请电话联系，告知防控要求（劝其留在当地或返县前报备）") % {
+                "place": place, "level": LEVEL_WORDS.get(area["level"], area["level"])}
+            task = open_task(kind=AwayTaskKind.CALL, key=f"call:{person.pk}:{area['id']}", division_id=person.grid_id,
+                             assignee=liaison, reason=reason, due_on=today, person=person)
+            if task is not None and liaison is not None:
+                opened[liaison].append(task)
+    for user, tasks in opened.items():
+        notify([user], "grid.away_call", _("县外人员所在地列为风险区：请联系%(n)s人") % {"n": len(tasks)},
+               "、".join(t.person.name for t in tasks[:10]), reverse("grid:awaytask_list") + "?status=open", sms=True)
+    return sum(len(t) for t in opened.values())
+
+
+def _names(person: PersonAway, area: dict[str, Any]) -> bool:
+    if person.province != area["province"]:
+        return False
+    return all(not area.get(f) or not getattr(person, f) or getattr(person, f) == area[f]
+               for f in ("city", "county", "township"))
+
+
+@action
+def do_alert_watch_seen(people: list[tuple], channel: str, *, acting_user: Any) -> int:
+    """A watch-listed person (口头答应不返县) appeared in a channel: an alert to their village (its
+    cadres and their liaison), once per person and day; returns how many were alerted."""
+    ids = {p[0] for p in people if p[0]}
+    phones = {p[1] for p in people if p[1]}
+    if not ids and not phones:
+        return 0
+    from django.db.models import Q
+
+    watched = PersonAway.objects.filter(watch=True).filter(Q(id_number__in=ids) | Q(phone__in=phones)) \
+        .exclude(id_number="", phone="").select_related("grid", "liaison")
+    today = timezone.localdate()
+    n = 0
+    for person in watched:
+        reason = _("重点关注人员%(name)s（曾表示不返县）出现在“%(channel)s”数据中，可能已私自返县，请立即核实") % {
+            "name": person.name, "channel": Channel(channel).label if channel in Channel.values else channel}
+        task = open_task(kind=AwayTaskKind.SEEN, key=f"seen:{person.pk}:{today.isoformat()}:{channel}"[:80],
+                         division_id=person.grid_id, assignee=person.liaison, reason=reason, due_on=today,
+                         person=person)
+        if task is None:
+            continue
+        n += 1
+        users = {u.pk: u for u in [*village_cadres(person.grid), person.liaison] if u is not None}
+        notify(users.values(), "grid.watch_seen", _("重点关注人员可能已返县：%(name)s") % {"name": person.name},
+               reason, reverse("grid:personaway", args=[person.pk]), sms=True)
+    return n
