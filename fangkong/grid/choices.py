@@ -67,10 +67,10 @@ class ReturnPlan(models.TextChoices):
 
 
 class ContactMethod(models.TextChoices):
-    PHONE = "phone", _("电话")
-    WECHAT = "wechat", _("微信")
-    SMS = "sms", _("短信")
-    FAMILY = "family", _("通过家属")
+    PHONE = "by_phone", _("电话")
+    WECHAT = "by_wechat", _("微信")
+    SMS = "by_sms", _("短信")
+    FAMILY = "via_family", _("通过家属")
 
 
 class ContactAdvice(models.TextChoices):
@@ -104,3 +104,11 @@ class ReturnStatus(models.TextChoices):
     EXPECTED = "expected", _("待返县")
     ARRIVED = "arrived", _("已到达")
     CANCELLED = "cancelled", _("已取消")
+
+
+class ArrivalDue(models.TextChoices):
+    """The return-report list's filter by arrival day (the board's figures click through to it)."""
+
+    TODAY = "today", _("今日到达")
+    TOMORROW = "tomorrow", _("明日到达")
+    OVERDUE = "overdue", _("已过到达日未确认")

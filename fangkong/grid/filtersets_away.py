@@ -14,6 +14,7 @@ from fangkong.control.choices import OriginLevel
 from fangkong.core.filtersets import SubtreeFilter
 
 from .choices import (
+    ArrivalDue,
     AwayStatus,
     AwayTaskKind,
     AwayTaskStatus,
@@ -23,8 +24,6 @@ from .choices import (
     ReturnStatus,
 )
 from .models import AwayTask, ContactLog, PersonAway, ReturnReport
-
-DUE_CHOICES = (("today", _("今日到达")), ("tomorrow", _("明日到达")), ("overdue", _("已过到达日未确认")))
 
 
 class PersonAwayFilterSet(filters.FilterSet):
@@ -45,7 +44,7 @@ class ReturnReportFilterSet(filters.FilterSet):
     division = SubtreeFilter(field_name="division")
     status = filters.ChoiceFilter(label=_("状态"), choices=ReturnStatus.choices, empty_label=_("全部"))
     filed_by = filters.ChoiceFilter(label=_("报备人类别"), choices=ReporterKind.choices, empty_label=_("全部"))
-    due = filters.ChoiceFilter(label=_("到达日"), choices=DUE_CHOICES, empty_label=_("全部"), method="filter_due")
+    due = filters.ChoiceFilter(label=_("到达日"), choices=ArrivalDue.choices, empty_label=_("全部"), method="filter_due")
     arrive_on = filters.DateFilter(label=_("预计到达日期"), widget=filters.widgets.forms.DateInput(attrs={"type": "date"}))
     risk_level = filters.ChoiceFilter(label=_("出发地风险等级"), choices=OriginLevel.choices, empty_label=_("全部"))
     q = filters.CharFilter(label=_("姓名 / 回执码 / 用工单位"), method="filter_q")
@@ -56,11 +55,11 @@ class ReturnReportFilterSet(filters.FilterSet):
 
     def filter_due(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         today = timezone.localdate()
-        if value == "today":  # as the figures count them: cancelled reports are not due
+        if value == ArrivalDue.TODAY:  # as the figures count them: cancelled reports are not due
             return qs.filter(arrive_on=today).exclude(status=ReturnStatus.CANCELLED)
-        if value == "tomorrow":
+        if value == ArrivalDue.TOMORROW:
             return qs.filter(arrive_on=today + dt.timedelta(days=1)).exclude(status=ReturnStatus.CANCELLED)
-        if value == "overdue":
+        if value == ArrivalDue.OVERDUE:
             return qs.filter(arrive_on__lt=today, status=ReturnStatus.EXPECTED)
         return qs
 

@@ -15,6 +15,7 @@ from fangkong.core.choices import DivisionLevel
 from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone
 from fangkong.core.models import Division, User
 from fangkong.core.pageforms import ScopedModelForm
+from fangkong.core.scoping import in_subtree
 
 from .actions import ReturnInput
 from .away import default_liaison, risk_level
@@ -45,10 +46,10 @@ class PersonAwayForm(ScopedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         here = self.user.division if self.user is not None and self.user.is_authenticated else None
-        township = here.path[:9] if here is not None else "-"
         # Cadres of the user's township (or the county's, for the county): the three-level liaison.
-        self.fields["liaison"].queryset = User.objects.filter(is_active=True, division__path__startswith=township[:9]) \
-            .order_by("username") if here is not None else User.objects.none()
+        base = Division.objects.filter(path=here.path[:9]).first() if here is not None else None
+        self.fields["liaison"].queryset = in_subtree(User.objects.filter(is_active=True), "division", base) \
+            .order_by("username") if base is not None else User.objects.none()
         self.fields["liaison"].help_text = _("不选则按三级分包自动指定（包户干部、村干部、包村乡镇干部）")
 
     def clean_id_number(self) -> str:

@@ -66,7 +66,7 @@ class ReturnImporter:
     def __post_init__(self) -> None:
         places = Division.objects.filter(level__in=[DivisionLevel.VILLAGE, DivisionLevel.GRID])
         if self.user is not None and self.user.division is not None:
-            places = places.filter(path__startswith=self.user.division.path)
+            places = places.subtree(self.user.division)
         self.by_code: dict[str, Division] = {}
         self.by_name: dict[str, list[Division]] = {}
         for d in places:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.control.choices import OriginLevel
 from fangkong.core.models import User
-from fangkong.grid.choices import AwayStatus, ReturnStatus
+from fangkong.grid.choices import ArrivalDue, AwayStatus, ReturnStatus
 from fangkong.grid.models import PersonAway, ReturnReport
 
 from .catalog import PERSONS, Metric, register
@@ -93,12 +93,12 @@ def away_figures(user: User, today: dt.date | None = None) -> AwayFigures:
     list_url = "grid:returnreport_list"
     out.returns = [
         Figure("returns.due_today", str(gettext_lazy("今日应到")), reports.filter(arrive_on=today).count(),
-               _url(list_url, due="today")),
+               _url(list_url, due=ArrivalDue.TODAY)),
         Figure("returns.due_tomorrow", str(gettext_lazy("明日应到")), reports.filter(arrive_on=tomorrow).count(),
-               _url(list_url, due="tomorrow")),
+               _url(list_url, due=ArrivalDue.TOMORROW)),
         Figure("returns.arrived", str(gettext_lazy("已确认到达")), reports.filter(status=ReturnStatus.ARRIVED).count(),
                _url(list_url, status=ReturnStatus.ARRIVED)),
         Figure("returns.overdue", str(gettext_lazy("逾期未确认到达")),
-               reports.filter(arrive_on__lt=today, status=ReturnStatus.EXPECTED).count(), _url(list_url, due="overdue")),
+               reports.filter(arrive_on__lt=today, status=ReturnStatus.EXPECTED).count(), _url(list_url, due=ArrivalDue.OVERDUE)),
     ]
     return out

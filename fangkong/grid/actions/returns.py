@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.control.advice import Facts, advise
+from fangkong.control.choices import OriginLevel
 from fangkong.core import audit
 from fangkong.core.actions import action, is_system, require
 from fangkong.core.choices import AuditAction
@@ -64,7 +65,7 @@ def receipt_of(item: ReturnInput) -> tuple[str, str, list[str]]:
     day = timezone.localdate(item.arrive_at)
     advice = advise(Facts(place=item.place(), on=day, left_on=item.left_on, from_abroad=item.from_abroad))
     lines = advice.lines()
-    if advice.level != "none":
+    if advice.level != OriginLevel.NONE:
         lines.insert(0, _("您的出发地%(place)s在%(day)s为%(level)s。") % {
             "place": "".join(item.place().values()), "day": day.strftime("%m月%d日"), "level": advice.level_label})
     lines.append(_("请在%(when)s前后到达，抵达后网格员将与您联系核实；行程有变请重新报备。") % {

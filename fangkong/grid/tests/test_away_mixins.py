@@ -16,7 +16,6 @@ from . import factories_away as F
 from .test_mixins import InGrid
 
 
-
 class TestPersonAwayMixins(InGrid, APITests.ReadOnly, APITests.Pii, ScopeTests.Restrict, ViewTests.List,
                            ViewTests.Detail, ViewTests.Create, ViewTests.Edit):
     model = PersonAway
