@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,11 +76,11 @@ def do_log_contact(person: PersonAway, *, acting_user: Any, advice: str, method:
             audit.record(AuditAction.UPDATE, person, verb="update_person_away", changes=changes)
     if advice != ContactAdvice.NOT_REACHED:
         for task in person.tasks.filter(kind=AwayTaskKind.CALL, status=AwayTaskStatus.OPEN):
-            _close(task, acting_user, log.get_advice_display())
+            close_task(task, acting_user, log.get_advice_display())
     return log
 
 
-def _close(task: AwayTask, acting_user: Any, result: str) -> AwayTask:
+def close_task(task: AwayTask, acting_user: Any, result: str) -> AwayTask:
     before = audit.snapshot(task)
     task.status, task.result = AwayTaskStatus.DONE, result[:255]
     task.closed_at, task.closed_by = timezone.now(), _user(acting_user)
@@ -94,7 +95,7 @@ def do_close_away_task(task: AwayTask, *, acting_user: Any, result: str = "") ->
     require(acting_user, task, CHANGE)
     if task.status == AwayTaskStatus.DONE:
         return task
-    return _close(task, acting_user, result or _("已办结"))
+    return close_task(task, acting_user, result or _("已办结"))
 
 
 @action
@@ -144,8 +145,6 @@ def do_alert_watch_seen(people: list[tuple], channel: str, *, acting_user: Any) 
     phones = {p[1] for p in people if p[1]}
     if not ids and not phones:
         return 0
-    from django.db.models import Q
-
     watched = PersonAway.objects.filter(watch=True).filter(Q(id_number__in=ids) | Q(phone__in=phones)) \
         .exclude(id_number="", phone="").select_related("grid", "liaison")
     today = timezone.localdate()

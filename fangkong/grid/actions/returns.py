@@ -26,7 +26,7 @@ from ..away import new_code, responsible
 from ..choices import AwayStatus, AwayTaskKind, AwayTaskStatus, ReporterKind, ReturnPlan, ReturnStatus
 from ..models import AwayTask, PersonAway, ReturnReport
 from ..models.away import PLACE_FIELDS
-from .away import _close, _user, open_task
+from .away import _user, close_task, open_task
 
 
 @dataclass
@@ -137,7 +137,7 @@ def do_confirm_arrival(report: ReturnReport, *, acting_user: Any, at: dt.datetim
         audit.record(AuditAction.UPDATE, person, verb="update_person_away",
                      changes={"status": [AwayStatus.AWAY.value, AwayStatus.RETURNED.value]})
     for task in report.tasks.filter(kind=AwayTaskKind.ARRIVAL, status=AwayTaskStatus.OPEN):
-        _close(task, acting_user, _("已确认到达"))
+        close_task(task, acting_user, _("已确认到达"))
     resolve(url=reverse("grid:returnreport", args=[report.pk]))
     return report
 
@@ -153,7 +153,7 @@ def do_cancel_return_report(report: ReturnReport, *, acting_user: Any) -> Return
     audit.record(AuditAction.UPDATE, report, verb="cancel_return_report",
                  changes=audit.diff(before, audit.snapshot(report)))
     for task in report.tasks.filter(status=AwayTaskStatus.OPEN):
-        _close(task, acting_user, _("报备已取消"))
+        close_task(task, acting_user, _("报备已取消"))
     return report
 
 
