@@ -21,8 +21,8 @@ from fangkong.core.notify import notify
 from fangkong.core.scoping import ADD, CHANGE
 from fangkong.screening.choices import Channel
 
-from ..away import away_in, default_liaison, village_cadres, worse
-from ..choices import AwayTaskKind, AwayTaskStatus, ContactAdvice
+from ..away import away_in, default_liaison, risk_level, village_cadres, worse
+from ..choices import AwayStatus, AwayTaskKind, AwayTaskStatus, ContactAdvice
 from ..models import AwayTask, ContactLog, PersonAway
 
 LEVEL_WORDS = {"high": _("高风险区"), "medium": _("中风险区"), "low": _("低风险区")}
@@ -162,3 +162,28 @@ def do_alert_watch_seen(people: list[tuple], channel: str, *, acting_user: Any) 
         notify(users.values(), "grid.watch_seen", _("重点关注人员可能已返县：%(name)s") % {"name": person.name},
                reason, reverse("grid:personaway", args=[person.pk]), sms=True)
     return n
+
+
+@action
+def do_refresh_away_risk(*, acting_user: Any, today: dt.date | None = None) -> int:
+    """Each person away gets the risk level of their place today (a list lifted, a level lowered:
+    what the event of a new list does not say); audited per person whose level changed."""
+    require(acting_user, AwayTask, CHANGE)
+    today = today or timezone.localdate()
+    levels: dict[tuple, str] = {}
+    changed: dict[str, list[int]] = defaultdict(list)
+    old: dict[int, str] = {}
+    for pk, level, *place in PersonAway.objects.filter(status=AwayStatus.AWAY).values_list(
+            "pk", "risk_level", "province", "city", "county", "township").iterator():
+        key = tuple(place)
+        if key not in levels:
+            levels[key] = risk_level(dict(zip(("province", "city", "county", "township"), key, strict=True)), today)
+        if levels[key] != level:
+            changed[levels[key]].append(pk)
+            old[pk] = level
+    for level, pks in changed.items():
+        PersonAway.objects.filter(pk__in=pks).update(risk_level=level)
+    if old:
+        audit.record_many(AuditAction.UPDATE, PersonAway.objects.filter(pk__in=list(old)).select_related("grid"),
+                          verb="refresh_away_risk", changes_of=lambda p: {"risk_level": [old[p.pk], p.risk_level]})
+    return len(old)

@@ -156,3 +156,21 @@ def test_the_form_fills_the_risk_level_and_the_liaison(users, grid, django_captu
     r = c.post("/grid/away/add/", {"name": "李", "phone": "12345", "grid": grid.pk, "province": "北京市",
                                    "plan": ReturnPlan.UNDECIDED, "status": "away"})
     assert r.status_code == 200 and "手机号" in r.content.decode()
+
+
+def test_the_job_lowers_the_level_once_an_area_is_lifted(users, grid, django_capture_on_commit_callbacks):
+    from fangkong.control.models import RiskArea
+
+    from ..jobs import refresh_away_risk
+
+    p = F.away(grid)
+    listed(users["commander"], (("河北省", "石家庄市", "藁城区", "", ""), RiskLevel.HIGH),
+           capture=django_capture_on_commit_callbacks)
+    p.refresh_from_db()
+    assert p.risk_level == "high"
+    assert refresh_away_risk() == 0  # nothing changed
+    RiskArea.objects.update(lifted_on=timezone.localdate())
+    assert refresh_away_risk() == 1
+    p.refresh_from_db()
+    assert p.risk_level == "none"
+    assert AuditLog.objects.filter(verb="refresh_away_risk", object_id=str(p.pk)).count() == 2
