@@ -18,10 +18,9 @@ from fangkong.registry.models import Liaison
 
 from .choices import AwayStatus
 from .models import PersonAway
-from .models.away import NO_RISK, PLACE_FIELDS
+from .models.away import PLACE_FIELDS
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-RISK_RANK = {"high": 3, "medium": 2, "low": 1, NO_RISK: 0}
 
 
 def new_code(prefix: str = "FX") -> str:
@@ -93,6 +92,3 @@ def away_in(areas: Iterable[dict[str, Any]]) -> QuerySet[PersonAway]:
         q |= area_q(area)
     return PersonAway.objects.filter(q, status=AwayStatus.AWAY) if q else PersonAway.objects.none()
 
-
-def worse(a: str, b: str) -> str:
-    return a if RISK_RANK.get(a, 0) >= RISK_RANK.get(b, 0) else b

@@ -8,11 +8,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.control.choices import OriginLevel
 from fangkong.core import audit
 from fangkong.core.actions import action, is_system, require
 from fangkong.core.choices import AuditAction
@@ -21,11 +21,9 @@ from fangkong.core.notify import notify
 from fangkong.core.scoping import ADD, CHANGE
 from fangkong.screening.choices import Channel
 
-from ..away import away_in, default_liaison, risk_level, village_cadres, worse
+from ..away import away_in, default_liaison, risk_level, village_cadres
 from ..choices import AwayStatus, AwayTaskKind, AwayTaskStatus, ContactAdvice
 from ..models import AwayTask, ContactLog, PersonAway
-
-LEVEL_WORDS = {"high": _("高风险区"), "medium": _("中风险区"), "low": _("低风险区")}
 
 
 def _user(acting_user: Any) -> User | None:
@@ -107,9 +105,7 @@ def do_open_call_tasks(areas: list[dict[str, Any]], *, acting_user: Any) -> int:
     opened: dict[User, list[AwayTask]] = defaultdict(list)
     for person in away_in(areas).select_related("grid", "liaison").order_by("pk"):
         matching = [a for a in areas if _names(person, a)]
-        level = person.risk_level
-        for area in matching:
-            level = worse(area["level"], level)
+        level = risk_level(person.place_names(), today)
         if level != person.risk_level:
             audit.record(AuditAction.UPDATE, person, verb="refresh_away_risk",
                          changes={"risk_level": [person.risk_level, level]})
@@ -119,7 +115,7 @@ def do_open_call_tasks(areas: list[dict[str, Any]], *, acting_user: Any) -> int:
         for area in matching:
             place = "".join(area.get(f, "") for f in ("province", "city", "county", "township", "community"))
             reason = _("所在地%(place)s已列为%(level)s，请电话联系，告知防控要求（劝其留在当地或返县前报备）") % {
-                "place": place, "level": LEVEL_WORDS.get(area["level"], area["level"])}
+                "place": place, "level": OriginLevel(area["level"]).label if area["level"] in OriginLevel.values else ""}
             task = open_task(kind=AwayTaskKind.CALL, key=f"call:{person.pk}:{area['id']}", division_id=person.grid_id,
                              assignee=liaison, reason=reason, due_on=today, person=person)
             if task is not None and liaison is not None:
@@ -145,8 +141,9 @@ def do_alert_watch_seen(people: list[tuple], channel: str, *, acting_user: Any) 
     phones = {p[1] for p in people if p[1]}
     if not ids and not phones:
         return 0
-    watched = PersonAway.objects.filter(watch=True).filter(Q(id_number__in=ids) | Q(phone__in=phones)) \
-        .exclude(id_number="", phone="").select_related("grid", "liaison")
+    # The watch list is a few rows; a chunk of leads may be 50,000: compare in memory, not in SQL.
+    watched = [p for p in PersonAway.objects.filter(watch=True, status=AwayStatus.AWAY).select_related("grid", "liaison")
+               if (p.id_number and p.id_number in ids) or (p.phone and p.phone in phones)]
     today = timezone.localdate()
     n = 0
     for person in watched:
