@@ -41,7 +41,9 @@ def open_task(*, kind: str, key: str, division_id: int, assignee: User | None, r
                                            reason=reason[:255], due_on=due_on, person=person, report=report)
     except IntegrityError:  # a concurrent event made it first
         return None
-    audit.record(AuditAction.CREATE, task, verb="open_away_task", changes=audit.diff({}, audit.snapshot(task)))
+    changes = audit.diff({}, audit.snapshot(task))
+    changes.pop("key", None)  # the machine's idempotency key, not something a reader checks
+    audit.record(AuditAction.CREATE, task, verb="open_away_task", changes=changes)
     return task
 
 
