@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 
 from fangkong.core import audit, imports
@@ -20,6 +21,7 @@ from fangkong.core.actions import action, require
 from fangkong.core.choices import AuditAction
 from fangkong.core.identity import InvalidValue
 from fangkong.core.scoping import ADD
+from fangkong.core.signals import risk_areas_listed
 
 from .choices import RiskLevel
 from .models import Exposure, RiskArea
@@ -174,11 +176,13 @@ def do_apply_risk_areas(plan: AreaPlan, *, source: str, full_list_on: dt.date | 
     from .rules import refresh_origin_levels
 
     require(acting_user, RiskArea, ADD)
+    listed: list[RiskArea] = []
     for row in plan.new:
         area = RiskArea(**dict(zip(NAME_FIELDS, row.names, strict=True)), level=row.level, code=row.code,
                         effective_from=row.effective_from, lifted_on=row.lifted_on, source=source)
         area.full_clean()
         area.save()
+        listed.append(area)
         audit.record(AuditAction.CREATE, area, verb="import_risk_area", changes=audit.diff({}, audit.snapshot(area)))
     for row, old in plan.level_changed:
         _lift(old, row.effective_from)
@@ -186,6 +190,7 @@ def do_apply_risk_areas(plan: AreaPlan, *, source: str, full_list_on: dt.date | 
                                        code=row.code or old.code, effective_from=row.effective_from,
                                        lifted_on=row.lifted_on, source=source)
         audit.record(AuditAction.CREATE, area, verb="change_risk_level", changes={"level": [old.level, area.level]})
+        listed.append(area)
     for row, old in plan.lifted:
         _lift(old, row.lifted_on if row else full_list_on)
     # Only exposures from the provinces this list touched can change level.
@@ -193,7 +198,17 @@ def do_apply_risk_areas(plan: AreaPlan, *, source: str, full_list_on: dt.date | 
         old.province for _, old in plan.lifted}
     if provinces:
         refresh_origin_levels(Exposure.objects.filter(origin_province__in=provinces))
+    _announce(listed, acting_user)
     return plan.change_count
+
+
+def _announce(listed: list[RiskArea], acting_user: Any) -> None:
+    """Tell the other areas, once committed, which places became (or changed level as) risk areas
+    still in force (core.signals.risk_areas_listed)."""
+    areas = [{"id": a.pk, **{f: getattr(a, f) for f in NAME_FIELDS}, "level": a.level,
+              "effective_from": a.effective_from} for a in listed if a.lifted_on is None]
+    if areas:
+        transaction.on_commit(lambda: risk_areas_listed.send_robust(sender=RiskArea, areas=areas, actor=acting_user))
 
 
 def _lift(area: RiskArea, on: dt.date | None) -> None:

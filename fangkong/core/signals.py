@@ -54,6 +54,16 @@ exposure_asked = Signal()
 # (core.Division, where the group is kept), members (list of dicts: name, id_number, phone).
 staff_listed = Signal()
 
+# Control → others. Sent on commit when a risk-area list is applied and places became (or changed
+# level as) risk areas. kwargs: areas (a list of dicts: id, province, city, county, township,
+# community, level, effective_from), actor.
+risk_areas_listed = Signal()
+
+# Screening → others. Sent on commit for every chunk of leads written, whatever the channel (a
+# form, the API, an import, a checkpoint, a scan, a push). kwargs: channel (str), people (a list
+# of (id_number, phone, name, division_id) tuples, one per lead; id_number or phone may be empty).
+leads_received = Signal()
+
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

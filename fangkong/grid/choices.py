@@ -49,3 +49,66 @@ class DiffKind(models.TextChoices):
     CHANGED = "changed", _("有变化")
     NEW = "new", _("本轮新登记")
     MISSING = "missing", _("本轮未登记")
+
+
+# --- 县外人员底数 and 返县报备 ---------------------------------------------------------------
+
+class AwayStatus(models.TextChoices):
+    AWAY = "away", _("在县外")
+    RETURNED = "returned", _("已返县")
+
+
+class ReturnPlan(models.TextChoices):
+    """What a person away said about coming back."""
+
+    UNDECIDED = "undecided", _("未定")
+    WILL_RETURN = "will_return", _("计划返县")
+    STAYING = "staying", _("留在当地")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "by_phone", _("电话")
+    WECHAT = "by_wechat", _("微信")
+    SMS = "by_sms", _("短信")
+    FAMILY = "via_family", _("通过家属")
+
+
+class ContactAdvice(models.TextChoices):
+    """What the liaison told them (劝返 / 留在远端)."""
+
+    STAY = "stay", _("劝其留在当地（留在远端）")
+    RETURN = "return", _("劝返")
+    REPORT_FIRST = "report_first", _("告知须提前报备")
+    NOT_REACHED = "not_reached", _("未联系上")
+
+
+class AwayTaskKind(models.TextChoices):
+    CALL = "call", _("风险地联系")
+    ARRIVAL = "arrival", _("到达核验")
+    SEEN = "seen", _("重点关注人员出现")
+
+
+class AwayTaskStatus(models.TextChoices):
+    OPEN = "open", _("待办")
+    DONE = "done", _("已办结")
+
+
+class ReporterKind(models.TextChoices):
+    SELF = "self", _("本人")
+    FAMILY = "family", _("家属")
+    CADRE = "cadre", _("村干部（包联干部）")
+    EMPLOYER = "employer", _("用工单位（返岗）")
+
+
+class ReturnStatus(models.TextChoices):
+    EXPECTED = "expected", _("待返县")
+    ARRIVED = "arrived", _("已到达")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ArrivalDue(models.TextChoices):
+    """The return-report list's filter by arrival day (the board's figures click through to it)."""
+
+    TODAY = "today", _("今日到达")
+    TOMORROW = "tomorrow", _("明日到达")
+    OVERDUE = "overdue", _("已过到达日未确认")

@@ -68,3 +68,30 @@ def escalate_overdue_sweeps(now: dt.datetime | None = None) -> int:
 @task()
 def escalate_overdue_sweeps_task() -> int:
     return escalate_overdue_sweeps()
+
+
+def refresh_away_risk(today: dt.date | None = None) -> int:
+    """The people away's risk levels as of today (`grid.actions.do_refresh_away_risk`)."""
+    from .actions import do_refresh_away_risk
+
+    with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
+        return do_refresh_away_risk(acting_user=SYSTEM, today=today)
+
+
+@task()
+def refresh_away_risk_task() -> int:
+    return refresh_away_risk()
+
+
+def open_arrival_tasks(today: dt.date | None = None) -> int:
+    """返县报备 due today (or in the last week) without a confirmed arrival: a check for the grid
+    worker, once per report (`grid.actions.do_open_arrival_tasks`)."""
+    from .actions import do_open_arrival_tasks
+
+    with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
+        return do_open_arrival_tasks(acting_user=SYSTEM, today=today)
+
+
+@task()
+def open_arrival_tasks_task() -> int:
+    return open_arrival_tasks()

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.navigation import MenuArea, MenuItem, register
 
-from .models import MemberAnswer, Questionnaire, Sweep, Visit
+from .models import AwayTask, ContactLog, MemberAnswer, PersonAway, Questionnaire, ReturnReport, Sweep, Visit
 from .roles import WALKERS
 
 register(
@@ -17,5 +17,20 @@ register(
             MenuItem(_("排摸问卷"), "grid:questionnaire_list", model=Questionnaire),
         ],
         order=25,
+    )
+)
+register(
+    MenuArea(
+        _("县外人员"),
+        [
+            MenuItem(_("县外人员与返县报备"), "grid:away_board", model=PersonAway),
+            MenuItem(_("县外人员底数"), "grid:personaway_list", model=PersonAway),
+            MenuItem(_("县外人员任务"), "grid:awaytask_list", model=AwayTask, phone=True),
+            MenuItem(_("联系记录"), "grid:contactlog_list", model=ContactLog),
+            MenuItem(_("返县报备"), "grid:returnreport_list", model=ReturnReport, phone=True),
+            MenuItem(_("代为返县报备"), "grid:returnreport_add", model=ReturnReport, action="add"),
+            MenuItem(_("返岗人员导入"), "grid:returnreport_import", model=ReturnReport, action="add"),
+        ],
+        order=26,
     )
 )

@@ -13,3 +13,8 @@ VISITORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, R
 QUESTIONNAIRE_EDITORS = roles(Role.COMMAND_CENTER)
 # Whose own households a sweep lists on the phone ("我的排摸").
 WALKERS = roles(Role.GRID_WORKER, Role.VILLAGE_CADRE)
+
+# 县外人员底数 and 返县报备: the cadres of the three-level liaison keep the ledger; everyone on the
+# grid line sees it in their area.
+AWAY_VIEWERS = GRID_VIEWERS
+AWAY_EDITORS = VISITORS

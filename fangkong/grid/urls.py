@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import sweeps, walk
+from .views import away, returns, sweeps, walk
 
 app_name = "grid"
 urlpatterns = [
@@ -21,4 +21,19 @@ urlpatterns = [
     path("answers/<int:pk>/", walk.MemberAnswerDetailView.as_view(), name="memberanswer"),
     path("questionnaires/", sweeps.QuestionnaireListView.as_view(), name="questionnaire_list"),
     path("questionnaires/<int:pk>/", sweeps.QuestionnaireDetailView.as_view(), name="questionnaire"),
+    # 县外人员底数 and 返县报备
+    path("away/board/", away.AwayBoardView.as_view(), name="away_board"),
+    *away.PersonAwayPages.urls("away"),
+    path("away/<int:pk>/contact/", away.LogContact.as_view(), name="personaway_contact"),
+    *away.ContactLogPages.urls("away-contacts"),
+    path("away-tasks/", away.AwayTaskListView.as_view(), name="awaytask_list"),
+    path("away-tasks/<int:pk>/", away.AwayTaskDetailView.as_view(), name="awaytask"),
+    path("away-tasks/<int:pk>/close/", away.CloseAwayTask.as_view(), name="awaytask_close"),
+    path("returns/add/", returns.ReturnReportAddView.as_view(), name="returnreport_add"),
+    path("returns/import/", returns.ReturnImportView.as_view(), name="returnreport_import"),
+    *returns.ReturnReportPages.urls("returns"),
+    path("returns/<int:pk>/confirm/", returns.ConfirmArrival.as_view(), name="returnreport_confirm"),
+    path("returns/<int:pk>/cancel/", returns.CancelReturnReport.as_view(), name="returnreport_cancel"),
+    path("return/", returns.public_return, name="public_return"),
+    path("return/done/", returns.public_return_done, name="public_return_done"),
 ]

@@ -12,3 +12,15 @@ VERBS = {
     "new_questionnaire_version": _("新增排摸问卷版本"),
     "escalate_sweep_grid": _("排摸超时升级"),
 }
+VERBS.update({
+    "create_person_away": _("登记县外人员"),
+    "update_person_away": _("修改县外人员信息"),
+    "refresh_away_risk": _("更新县外人员所在地风险等级"),
+    "log_away_contact": _("县外人员联系记录"),
+    "open_away_task": _("生成县外人员任务"),
+    "close_away_task": _("办结县外人员任务"),
+    "file_return_report": _("返县报备"),
+    "confirm_arrival": _("确认返县人员到达"),
+    "cancel_return_report": _("取消返县报备"),
+    "import_return_reports": _("批量导入返岗人员报备"),
+})

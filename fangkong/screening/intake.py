@@ -26,6 +26,7 @@ from fangkong.core.bulk import datetime_adapter, db_value, execute_in, fetch_in,
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import Batch
 from fangkong.core.notify import notify
+from fangkong.core.signals import leads_received
 
 from . import rollups
 from .choices import Channel, LeadKind
@@ -256,6 +257,20 @@ def apply(rows: Rows) -> None:
     people.subtract(retally)
     rollups.bump(PersonCount, people)
     rollups.bump(PushCount, _push_counts(rows))
+    _announce(rows)
+
+
+_PEOPLE = tuple(LEAD_COLUMNS.index(c) for c in ("id_number", "phone", "name", "division_id"))
+
+
+def _announce(rows: Rows) -> None:
+    """Tell the other areas, once committed, whom these leads name (core.signals.leads_received):
+    a watch-listed person away from the county appearing in any channel is an alert."""
+    if not rows.leads:
+        return
+    people = [tuple(lead[i] for i in _PEOPLE) for lead in rows.leads]
+    channel = rows.channel
+    transaction.on_commit(lambda: leads_received.send_robust(sender=Rows, channel=channel, people=people))
 
 
 def _push_counts(rows: Rows) -> Counter:

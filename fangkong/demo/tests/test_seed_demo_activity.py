@@ -36,6 +36,13 @@ def test_it_seeds_screening_control_and_testing_once(users, django_capture_on_co
     in_progress = Sweep.objects.get(status="open")
     assert in_progress.previous is not None and Visit.objects.filter(sweep=in_progress, status="visited").exists()
     assert MemberAnswer.objects.filter(visit__sweep=in_progress, risk=True, lead__isnull=False).exists()
+    from fangkong.grid.models import AwayTask, PersonAway, ReturnReport
+
+    assert PersonAway.objects.filter(watch=True).exists() and PersonAway.objects.filter(risk_level="high").exists()
+    assert set(AwayTask.objects.values_list("kind", flat=True)) == {"call", "seen", "arrival"}
+    assert ReturnReport.objects.filter(status="arrived").exists()
+    assert ReturnReport.objects.filter(filed_by="employer", arrive_on=timezone.localdate()
+                                       + timezone.timedelta(days=1)).exists()
     before = (Lead.objects.count(), Sample.objects.count(), Measure.objects.count())
     call_command("seed_demo_activity", "--if-empty", verbosity=0)
     assert (Lead.objects.count(), Sample.objects.count(), Measure.objects.count()) == before

@@ -1,9 +1,13 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, views_away
 
 router = DefaultRouter()
 router.register("grid/questionnaires", views.QuestionnaireViewSet, basename="grid-questionnaire")
 router.register("grid/sweeps", views.SweepViewSet, basename="grid-sweep")
 router.register("grid/visits", views.VisitViewSet, basename="grid-visit")
 router.register("grid/answers", views.MemberAnswerViewSet, basename="grid-answer")
+router.register("grid/away", views_away.PersonAwayViewSet, basename="grid-away")
+router.register("grid/away-contacts", views_away.ContactLogViewSet, basename="grid-awaycontact")
+router.register("grid/returns", views_away.ReturnReportViewSet, basename="grid-returnreport")
+router.register("grid/away-tasks", views_away.AwayTaskViewSet, basename="grid-awaytask")

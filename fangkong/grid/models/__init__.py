@@ -1,4 +1,6 @@
+from .away import AwayTask, ContactLog, PersonAway, ReturnReport
 from .questionnaire import Questionnaire
 from .sweeps import MemberAnswer, Sweep, SweepGrid, Visit
 
-__all__ = ["MemberAnswer", "Questionnaire", "Sweep", "SweepGrid", "Visit"]
+__all__ = ["AwayTask", "ContactLog", "MemberAnswer", "PersonAway", "Questionnaire", "ReturnReport", "Sweep",
+           "SweepGrid", "Visit"]

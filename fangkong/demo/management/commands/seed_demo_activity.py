@@ -18,6 +18,7 @@ from fangkong.core.choices import AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
 from fangkong.demo.areas import seed_risk_areas
+from fangkong.demo.away import seed_people_away, seed_return_reports
 from fangkong.demo.sweeps import seed_sweeps
 from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Resident
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         start = time.perf_counter()
         with audit.audit_context(actor=commander, source=AuditSource.CLI):
             self._policy(commander)
+            seed_people_away(commander, rng)  # before the list: publishing it calls the people there
             seed_risk_areas(timezone.localdate(), acting_user=commander)  # before any lead arrives
             sites = self._quarantine_sites(commander)
             leads = self._leads(rng, commander)
@@ -68,9 +70,10 @@ class Command(BaseCommand):
             venues = self._sectors(rng, commander)
             venues += self._checkpoints(rng, commander)
             outbreak = self._tracing(rng, commander)
+            away = seed_return_reports(commander, rng)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps}, {venues}, {outbreak} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues}, {outbreak}, {away} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 

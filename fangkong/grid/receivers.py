@@ -1,0 +1,36 @@
+"""Receivers of other areas' events (core.signals): a place listed as a risk area opens calls to
+the people away there; a lead naming a watch-listed person alerts their village."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fangkong.core import audit
+from fangkong.core.actions import SYSTEM
+from fangkong.core.choices import AuditSource
+
+from . import actions
+from .models import PersonAway
+
+log = logging.getLogger(__name__)
+
+
+def on_risk_areas_listed(sender: Any, areas: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+    if not areas or not PersonAway.objects.exists():
+        return
+    with audit.audit_context(source=AuditSource.JOB):
+        try:
+            actions.do_open_call_tasks(list(areas), acting_user=SYSTEM)
+        except Exception:  # the list is applied already; a failure here must not break it
+            log.exception("call tasks for %s risk areas not opened", len(areas))
+
+
+def on_leads_received(sender: Any, channel: str = "", people: list[tuple] | None = None, **kwargs: Any) -> None:
+    if not people or not PersonAway.objects.filter(watch=True).exists():
+        return
+    with audit.audit_context(source=AuditSource.JOB):
+        try:
+            actions.do_alert_watch_seen(list(people), channel, acting_user=SYSTEM)
+        except Exception:
+            log.exception("watch-list alerts for %s leads not sent", len(people))
