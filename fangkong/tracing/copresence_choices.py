@@ -22,5 +22,5 @@ class RunStatus(models.TextChoices):
 # and the CDC see them, import them and run the join (they are never shown row by row on a page).
 COPRESENCE_VIEWERS = roles(Role.COMMAND_CENTER, Role.CDC, Role.AUDITOR)
 COPRESENCE_RUNNERS = roles(Role.COMMAND_CENTER, Role.CDC)
-SCAN_BATCH_KIND = "co_scans"
-LOCATION_BATCH_KIND = "co_locations"
+SCAN_BATCH_KIND = "scans"
+LOCATION_BATCH_KIND = "locations"
