@@ -257,10 +257,10 @@ def refresh_yield(run: CoPresenceRun) -> int:
     positive_by_phone: dict[str, dt.datetime] = {}
     positive_by_id: dict[str, dt.datetime] = {}
     sampled = Sampling.objects.filter(sample__result=Result.POSITIVE, sampled_at__gte=first)
-    for phone, id_number, at in sampled.filter(phone__in=phones).values_list("phone", "id_number", "sampled_at"):
+    for phone, at in sampled.filter(phone__in=phones).values_list("phone", "sampled_at"):
         positive_by_phone[phone] = max(at, positive_by_phone.get(phone, at))
     if ids:
-        for phone, id_number, at in sampled.filter(id_number__in=ids).values_list("phone", "id_number", "sampled_at"):
+        for id_number, at in sampled.filter(id_number__in=ids).values_list("id_number", "sampled_at"):
             positive_by_id[id_number] = max(at, positive_by_id.get(id_number, at))
     hits, people = [], set()
     for pk, phone, id_number, at in matches:

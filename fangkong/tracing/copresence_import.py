@@ -124,7 +124,6 @@ LOCATIONS = RecordKind("locations", LOCATION_BATCH_KIND, "位置记录", Locatio
 
 def cleaning_sql(kind: RecordKind) -> str:
     """One statement over the chunk `raw`: every column cleaned, `reasons` listing what is wrong."""
-    labels = {c.key: c.label for c in kind.columns}
     selects, checks = ["_row"], []
     for c in kind.columns:
         raw = f"nullif(trim(\"{c.key}\"), '')"
