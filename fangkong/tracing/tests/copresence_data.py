@@ -3,11 +3,19 @@ one person (phone) per edge, against the index person 13800000001."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 
+import pyarrow as pa
 from django.core.management import call_command
 
 INDEX = "13800000001"
+
+
+def naive(*parts: int) -> dt.datetime:
+    """A wall-clock time without zone, as the engine's input tables and spreadsheets hold them."""
+    return dt.datetime(*parts, tzinfo=dt.UTC).replace(tzinfo=None)
 SCAN_HEADER = "场所码编号,场所名称,姓名,证件号码,手机号,扫码时间\n"
 LOCATION_HEADER = "手机号码,网格编号,进入时间,离开时间\n"
 
@@ -74,3 +82,26 @@ def by_phone(matches: list[dict]) -> dict[str, list[dict]]:
     for m in matches:
         out.setdefault(m["phone"], []).append(m)
     return out
+
+
+def random_records(seed: int = 14, people: int = 300, days: int = 3) -> dict[str, pa.Table]:
+    rng = random.Random(seed)
+    start = naive(2022, 7, 1)
+    phones = [f"139{n:08d}" for n in range(people)]
+    loc = {"phone": [], "cell": [], "entered_at": [], "left_at": []}
+    scans = {"phone": [], "venue_code": [], "venue_name": [], "name": [], "id_number": [], "scanned_at": []}
+    for phone in phones:
+        for _ in range(days * 3):
+            t = start + dt.timedelta(minutes=rng.randrange(days * 24 * 60))
+            loc["phone"].append(phone)
+            loc["cell"].append(f"G{rng.randrange(12):03d}")
+            loc["entered_at"].append(t)
+            loc["left_at"].append(t + dt.timedelta(minutes=rng.choice([0, 5, 9, 10, 11, 30, 90, 400, 800])))
+        for _ in range(days * 2):
+            scans["phone"].append(phone)
+            scans["venue_code"].append(f"V{rng.randrange(15):03d}")
+            scans["venue_name"].append("超市")
+            scans["name"].append("")
+            scans["id_number"].append("")
+            scans["scanned_at"].append(start + dt.timedelta(minutes=rng.randrange(days * 24 * 60)))
+    return {"scans": pa.table(scans), "locations": pa.table(loc)}

@@ -21,6 +21,8 @@ from fangkong.core.models import AuditLog, Batch
 from fangkong.tracing.copresence_jobs import purge_expired_records
 from fangkong.tracing.models import LocationRecord, ScanRecord
 
+from .copresence_data import naive
+
 pytestmark = pytest.mark.django_db
 
 SCANS = ("场所码编号,场所名称,姓名,证件号码,手机号,扫码时间\n"
@@ -62,7 +64,7 @@ def test_scans_from_csv_with_the_json_shape_of_import_leads(tmp_path, capsys):
     first = rows["13800000001"]
     assert (first.venue_code, first.venue_name, first.name, first.id_number) == (
         "V001", "老街超市", "张三", "130724199001011234")
-    assert timezone.localtime(first.scanned_at).replace(tzinfo=None) == dt.datetime(2022, 7, 1, 8, 0)  # local time
+    assert timezone.localtime(first.scanned_at).replace(tzinfo=None) == naive(2022, 7, 1, 8, 0)  # local time
     assert first.scanned_at == dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC)
     again = _run(capsys, "import_scans", path)
     assert (again["imported"], again["duplicates"], again["rejected"]) == (0, 3, 4)
@@ -113,7 +115,7 @@ def test_scans_from_xlsx_with_a_title_row_and_excel_times(tmp_path, capsys):
     sheet = book.active
     sheet.append(["某县场所码扫码记录（2022年7月1日）"])
     sheet.append(["场所码编号", "场所名称", "姓名", "证件号码", "手机号码", "扫码时间"])
-    sheet.append(["V001", "老街超市", "张三", "", 13800000001, dt.datetime(2022, 7, 1, 8, 0)])
+    sheet.append(["V001", "老街超市", "张三", "", 13800000001, naive(2022, 7, 1, 8, 0)])
     sheet.append(["V001", "老街超市", "李四", "", "13900000002", "2022-07-01 08:20"])
     sheet.append(["V001", "老街超市", "王五", "", "13900000003", "8点20"])
     path = tmp_path / "场所码.xlsx"
@@ -128,9 +130,9 @@ def test_locations_from_parquet_with_typed_columns(tmp_path, capsys):
     table = pa.table({
         "手机号": pa.array([13800000001, 13900000002, 13900000003], pa.int64()),
         "网格编号": ["G001", "G001", "G002"],
-        "进入时间": pa.array([dt.datetime(2022, 7, 1, 8), dt.datetime(2022, 7, 1, 8, 30), dt.datetime(2022, 7, 1, 9)],
+        "进入时间": pa.array([naive(2022, 7, 1, 8), naive(2022, 7, 1, 8, 30), naive(2022, 7, 1, 9)],
                          pa.timestamp("s")),
-        "离开时间": pa.array([dt.datetime(2022, 7, 1, 9), dt.datetime(2022, 7, 1, 8, 0), dt.datetime(2022, 7, 1, 10)],
+        "离开时间": pa.array([naive(2022, 7, 1, 9), naive(2022, 7, 1, 8, 0), naive(2022, 7, 1, 10)],
                          pa.timestamp("s")),
     })
     path = tmp_path / "位置.parquet"

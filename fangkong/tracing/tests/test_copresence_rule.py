@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from .copresence_data import INDEX, by_phone, copresence, import_all
+from .copresence_data import INDEX, by_phone, copresence, import_all, naive, random_records
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,43 @@ def test_bad_input_exits_with_a_chinese_reason(capsys, args, message):
         call_command("copresence", *args, "--json")
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "failed" and message in out["message"]
+
+
+def _reference(inputs, index, start, end, min_overlap, window):
+    """The rule written plainly, pair by pair: what the engine's bucketed joins must equal."""
+    loc = [r for r in inputs["locations"].to_pylist() if start <= r["entered_at"] < end]
+    scans = [r for r in inputs["scans"].to_pylist() if start <= r["scanned_at"] < end]
+    best: dict[tuple, tuple] = {}
+    for i in (r for r in loc if r["phone"] in index):
+        for r in loc:
+            if r["cell"] != i["cell"] or r["phone"] == i["phone"]:
+                continue
+            seconds = (min(r["left_at"], i["left_at"]) - max(r["entered_at"], i["entered_at"])).total_seconds()
+            if seconds > 0 and seconds >= min_overlap * 60:
+                key = ("cell", r["phone"], i["phone"], i["cell"], i["entered_at"], i["left_at"])
+                value = (-seconds, r["entered_at"], max(r["entered_at"], i["entered_at"]))
+                best[key] = min(best.get(key, value), value)
+    for i in (s for s in scans if s["phone"] in index):
+        for s in scans:
+            seconds = abs((s["scanned_at"] - i["scanned_at"]).total_seconds())
+            if s["venue_code"] == i["venue_code"] and s["phone"] != i["phone"] and seconds <= window * 60:
+                key = ("venue", s["phone"], i["phone"], i["venue_code"], i["scanned_at"], i["scanned_at"])
+                value = (seconds, s["scanned_at"], s["scanned_at"])
+                best[key] = min(best.get(key, value), value)
+    return sorted((k[0], k[1], k[2], k[3], v[2], abs(int(v[0]))) for k, v in best.items())
+
+
+@pytest.mark.parametrize(("min_overlap", "window"), [(10, 30), (0, 0), (45, 5)])
+def test_the_bucketed_joins_equal_the_rule_written_pair_by_pair(min_overlap, window):
+    """Random records with short, long (> 6 h, joined on the cell alone) and empty stays."""
+
+    from fangkong.analytics import copresence as job
+
+    inputs = random_records(seed=min_overlap + window)
+    index = {f"139{n:08d}" for n in range(0, 300, 7)}
+    start, end = naive(2022, 7, 1, 6), naive(2022, 7, 3, 18)
+    out = job.compute_matches(inputs, sorted(index), start=start, end=end, min_overlap=min_overlap,
+                              scan_window=window)
+    got = sorted((r["kind"], r["phone"], r["index_phone"], r["place"], r["at"], r["seconds"])
+                 for r in out.to_pylist())
+    assert got == _reference(inputs, index, start, end, min_overlap, window) and len(got) > 20

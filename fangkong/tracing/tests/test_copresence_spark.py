@@ -4,9 +4,6 @@ One test, so that the test process starts one JVM. Skipped only where Java is mi
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-
 import pyarrow as pa
 import pytest
 
@@ -14,7 +11,7 @@ from fangkong.analytics import copresence as job
 from fangkong.analytics import engine
 from fangkong.analytics import spark as fk_spark
 
-from .copresence_data import INDEX, copresence, import_all
+from .copresence_data import INDEX, copresence, import_all, naive, random_records
 
 pytestmark = [
     pytest.mark.spark,
@@ -22,29 +19,6 @@ pytestmark = [
     pytest.mark.skipif(fk_spark.java_home() is None,
                        reason="Java 未安装（apt-get install openjdk-17-jre-headless，scripts/setup test 会安装）"),
 ]
-
-
-def random_records(seed: int = 14, people: int = 300, days: int = 3) -> dict[str, pa.Table]:
-    rng = random.Random(seed)
-    start = dt.datetime(2022, 7, 1)
-    phones = [f"139{n:08d}" for n in range(people)]
-    loc = {"phone": [], "cell": [], "entered_at": [], "left_at": []}
-    scans = {"phone": [], "venue_code": [], "venue_name": [], "name": [], "id_number": [], "scanned_at": []}
-    for phone in phones:
-        for _ in range(days * 3):
-            t = start + dt.timedelta(minutes=rng.randrange(days * 24 * 60))
-            loc["phone"].append(phone)
-            loc["cell"].append(f"G{rng.randrange(12):03d}")
-            loc["entered_at"].append(t)
-            loc["left_at"].append(t + dt.timedelta(minutes=rng.choice([0, 5, 9, 10, 11, 30, 90, 400, 800])))
-        for _ in range(days * 2):
-            scans["phone"].append(phone)
-            scans["venue_code"].append(f"V{rng.randrange(15):03d}")
-            scans["venue_name"].append("超市")
-            scans["name"].append("")
-            scans["id_number"].append("")
-            scans["scanned_at"].append(start + dt.timedelta(minutes=rng.randrange(days * 24 * 60)))
-    return {"scans": pa.table(scans), "locations": pa.table(loc)}
 
 
 def _rows(table: pa.Table) -> list[tuple]:
@@ -60,7 +34,7 @@ def test_spark_gives_the_same_matches_as_duckdb(tmp_path, capsys):
 
     inputs = random_records()
     index = [f"139{n:08d}" for n in range(0, 300, 10)]
-    start, end = dt.datetime(2022, 7, 1, 6), dt.datetime(2022, 7, 3, 18)
+    start, end = naive(2022, 7, 1, 6), naive(2022, 7, 3, 18)
     out = {}
     for kind in engine.ENGINES:
         con = engine.connect(kind=kind)
