@@ -9,6 +9,7 @@ from fangkong.registry.api.urls import router as registry_router
 from fangkong.screening.api.urls import urlpatterns as screening_api
 from fangkong.sectors.api.urls import router as sectors_router
 from fangkong.testing.api.urls import urlpatterns as testing_api
+from fangkong.tracing.api.urls import router as tracing_router
 
 urlpatterns = [
     path("", include(core_router.urls)),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("", include(testing_api)),
     path("", include(grid_router.urls)),
     path("", include(sectors_router.urls)),
+    path("", include(tracing_router.urls)),
 ]

@@ -142,11 +142,14 @@ class CoPresenceMatch(ScopedModel):
         """The match in one Chinese sentence: which index record, where, how long."""
         from django.utils import timezone
 
+        from fangkong.core.pii import mask_phone
+
         local = timezone.localtime
+        index = mask_phone(self.index_phone)
         minutes = f"{self.overlap_minutes:g}"
         if self.kind == MatchKind.CELL:
-            return (f"与{self.index_phone}在网格{self.place}重叠{minutes}分钟"
+            return (f"与{index}在网格{self.place}重叠{minutes}分钟"
                     f"（对方{local(self.index_start):%m-%d %H:%M}至{local(self.index_end):%H:%M}，"
                     f"本人{local(self.record_start):%m-%d %H:%M}至{local(self.record_end):%H:%M}）")
-        return (f"与{self.index_phone}先后扫场所码{self.place}{'（' + self.place_name + '）' if self.place_name else ''}，"
+        return (f"与{index}先后扫场所码{self.place}{'（' + self.place_name + '）' if self.place_name else ''}，"
                 f"相隔{minutes}分钟（对方{local(self.index_start):%m-%d %H:%M}，本人{local(self.record_start):%m-%d %H:%M}）")
