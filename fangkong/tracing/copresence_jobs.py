@@ -12,8 +12,9 @@ from django_tasks import task
 
 from fangkong.core import audit
 from fangkong.core.choices import AuditAction, AuditSource
+from fangkong.core.models import Batch
 
-from .copresence_choices import RunStatus
+from .copresence_choices import LOCATION_BATCH_KIND, SCAN_BATCH_KIND, RunStatus
 from .models import CoPresenceRun, LocationRecord, ScanRecord
 
 DELETE_CHUNK = 200_000
@@ -46,11 +47,25 @@ def purge_expired_records(now: dt.datetime | None = None, days: int | None = Non
     cutoff = retention_cutoff(now, days)
     out = {"scans": _delete_before(ScanRecord, "scanned_at", cutoff),
            "locations": _delete_before(LocationRecord, "entered_at", cutoff)}
+    _forget_bad_rows(cutoff)
     if out["scans"] or out["locations"]:
         with audit.audit_context(source=AuditSource.JOB):
             audit.record(AuditAction.DELETE, None, verb="purge_copresence_records", object_type_="tracing.scanrecord",
                          changes={**out, "before": cutoff.isoformat()})
     return out
+
+
+def _forget_bad_rows(cutoff: dt.datetime) -> int:
+    """The values of rejected rows (names, ID numbers, phones as written) are personal data too:
+    record batches older than the period keep only each bad row's number and reasons."""
+    n = 0
+    old = Batch.objects.filter(kind__in=(SCAN_BATCH_KIND, LOCATION_BATCH_KIND), created_at__lt=cutoff)
+    for batch in old.exclude(errors=[]).only("pk", "errors"):
+        if any(e.get("values") for e in batch.errors):
+            errors = [{"row": e.get("row"), "reasons": e.get("reasons", [])} for e in batch.errors]
+            Batch.objects.filter(pk=batch.pk).update(errors=errors)
+            n += 1
+    return n
 
 
 def refresh_recent_yields(now: dt.datetime | None = None) -> int:

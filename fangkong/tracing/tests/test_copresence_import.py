@@ -166,6 +166,18 @@ def test_records_past_the_retention_period_are_deleted(tmp_path, capsys, setting
     assert purge_expired_records(now) == {"scans": 1, "locations": 1}
 
 
+def test_the_values_of_bad_rows_are_forgotten_after_the_retention_period(tmp_path, capsys):
+    path = tmp_path / "场所码.csv"
+    path.write_text(SCANS, encoding="utf-8")
+    out = _run(capsys, "import_scans", path)
+    batch = Batch.objects.get(pk=out["batch"])
+    assert any(e["values"] for e in batch.errors)  # the error sheet shows what was written, for a while
+    purge_expired_records(timezone.now() + dt.timedelta(days=22))
+    batch.refresh_from_db()
+    assert [set(e) for e in batch.errors] == [{"row", "reasons"}] * 4
+    assert batch_result(batch)["errors"] == out["errors"]
+
+
 def test_the_retention_job_is_scheduled():
     from fangkong.core.schedule import SCHEDULE
 
