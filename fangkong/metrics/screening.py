@@ -30,6 +30,7 @@ CHANNEL_BUCKET = {
     Channel.SELF_REPORT: "self", Channel.GRID_SCREENING: "self", Channel.BIG_DATA: "big_data",
     Channel.ASSIST_REQUEST: "assist", Channel.CLOSE_CONTACT: "contacts", Channel.SECONDARY_CONTACT: "contacts",
     Channel.HARD_TO_FIND: "hard_to_find",
+    Channel.CO_PRESENCE: "big_data",  # 时空伴随: leads of the big-data module (screening.choices)
 }
 ABROAD = "abroad"
 MEASURE_BUCKET = {
