@@ -88,7 +88,8 @@ class RecordBatchListView(_Guarded):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         batches = Batch.objects.restrict(request.user).filter(kind__in=list(KINDS)).order_by("-created_at")[:200]
-        return render(request, "tracing/copresence_batches.html", {"batches": batches, "kinds": KINDS})
+        return render(request, "tracing/copresence_batches.html", {"batches": batches, "kinds": KINDS,
+                                                                    "may_import": may_run(request.user)})
 
 
 class RunForm(forms.Form):

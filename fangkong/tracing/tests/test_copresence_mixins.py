@@ -148,5 +148,7 @@ def test_the_pages_import_run_and_explain(tmp_path, users):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "在网格G001重叠10分钟" in page and "138****0001" in page and INDEX not in page
+    audited = client_for(users["auditor"]).get(reverse("tracing:copresence_batches"))
+    assert audited.status_code == 200 and reverse("tracing:copresence_import") not in audited.content.decode()
     assert client_for(users["grid"]).get(reverse("tracing:copresence_new")).status_code == 403
     assert client_for(users["grid"]).get(reverse("tracing:copresence_import")).status_code == 403
