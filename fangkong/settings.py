@@ -267,6 +267,13 @@ FANGKONG_SPARK_EXECUTOR_MEMORY = os.environ.get("FANGKONG_SPARK_EXECUTOR_MEMORY"
 FANGKONG_SPARK_PARTITIONS = int(os.environ.get("FANGKONG_SPARK_PARTITIONS", "4"))
 FANGKONG_SPARK_JAVA_OPTIONS = os.environ.get("FANGKONG_SPARK_JAVA_OPTIONS", "")  # extra JVM flags of the driver
 
+# Co-presence (时空伴随, tracing): the rule's defaults — one location record overlapping one index
+# record in the same cell by at least this many minutes, or a scan of the same venue code within
+# this many minutes of an index scan — and how long venue scans and location records are kept (PIPL).
+FANGKONG_COPRESENCE_MIN_OVERLAP = int(os.environ.get("FANGKONG_COPRESENCE_MIN_OVERLAP", "10"))
+FANGKONG_COPRESENCE_SCAN_WINDOW = int(os.environ.get("FANGKONG_COPRESENCE_SCAN_WINDOW", "30"))
+FANGKONG_COPRESENCE_RETENTION_DAYS = int(os.environ.get("FANGKONG_COPRESENCE_RETENTION_DAYS", "21"))
+
 # SMS goes through a pluggable gateway; the default only logs.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "fangkong.core.notify.LoggingSmsGateway")
 

@@ -32,6 +32,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("fangkong.core.jobs.prune_audit_log_task", dt.timedelta(days=1), "审计日志到期清理"),
     Periodic("fangkong.core.jobs.fail_stale_batches_task", dt.timedelta(minutes=5), "中断的导入批次标为失败"),
     Periodic("fangkong.screening.jobs.rebuild_board_rollups_task", dt.timedelta(days=1), "日清日结看板计数重算"),
+    Periodic("fangkong.tracing.copresence_jobs.copresence_tick", dt.timedelta(days=1),
+             "时空伴随记录到期删除（默认21天）与研判阳性检出核对"),
 )
 
 

@@ -30,6 +30,7 @@ CHANNEL_BUCKET = {
     Channel.SELF_REPORT: "self", Channel.GRID_SCREENING: "self", Channel.BIG_DATA: "big_data",
     Channel.ASSIST_REQUEST: "assist", Channel.CLOSE_CONTACT: "contacts", Channel.SECONDARY_CONTACT: "contacts",
     Channel.HARD_TO_FIND: "hard_to_find",
+    Channel.CO_PRESENCE: "big_data",  # 时空伴随: leads of the big-data module (screening.choices)
 }
 # The channels of the areas built on screening (卡口登记, 哨点, 时空伴随, 群众举报) count where their module does.
 CHANNEL_BUCKET.update({c: CHANNEL_BUCKET[Channel(m)] for c, m in CHANNEL_MODULE.items() if c not in CHANNEL_BUCKET})

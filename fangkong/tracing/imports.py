@@ -134,3 +134,6 @@ KIND = register_kind(ImportKind(
     name="contacts", batch_kind=BATCH_KIND, label="外地协查接触者名单", columns=COLUMNS, run=run_contact_batch,
     roles=tuple(TRACERS), object_type="tracing.contact",
 ))
+
+# Co-presence (时空伴随), #14 item 6: venue scans and location records.
+from . import copresence_import  # noqa: E402, F401

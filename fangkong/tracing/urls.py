@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import copresence_views
 from .views import cases, contacts, investigations, protocols
 
 app_name = "tracing"
@@ -25,4 +26,10 @@ urlpatterns = [
     *investigations.InvestigationPages.urls("investigations"),
     *contacts.ContactPages.urls("contacts"),
     *protocols.ProtocolVersionPages.urls("protocols"),
+    # Co-presence (时空伴随), #14 item 6.
+    path("copresence/records/", copresence_views.RecordBatchListView.as_view(), name="copresence_batches"),
+    path("copresence/records/import/", copresence_views.RecordImportView.as_view(), name="copresence_import"),
+    path("copresence/runs/new/", copresence_views.RunNewView.as_view(), name="copresence_new"),
+    *copresence_views.CoPresenceRunPages.urls("copresence/runs"),
+    *copresence_views.CoPresenceMatchPages.urls("copresence/matches"),
 ]

@@ -31,3 +31,11 @@ VERBS: dict = {
     "contact_controlled": "接触者落地管控",
     "import_contacts": "导入接触者名单",
 }
+VERBS.update({
+    # Co-presence (时空伴随), #14 item 6.
+    "import_scans": "导入场所码扫码记录",
+    "import_locations": "导入位置记录",
+    "start_copresence_run": "发起时空伴随研判",
+    "finish_copresence_run": "完成时空伴随研判",
+    "purge_copresence_records": "到期删除时空伴随记录",
+})

@@ -30,6 +30,7 @@ ENDPOINTS_WITHOUT_MIXINS = {
 ACTIONS_WITHOUT_MIXINS = {
     "control-measure-start": "control: starting a measure, tested in control/tests/test_api.py",
     "screening-lead-ingest": "screening: a list of leads as one batch, tested in screening/tests/test_mixins.py",
+    "tracing-copresencerun-start": "tracing: a co-presence run, tested in tracing/tests/test_copresence_mixins.py",
 }
 
 

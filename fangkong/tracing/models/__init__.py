@@ -4,6 +4,8 @@ from .cases import Case, CaseClassification, PositiveFinding
 from .contacts import Contact, ContactPlan
 from .investigations import Investigation, Milestone, Segment
 from .protocols import ProtocolCategory, ProtocolVersion
+from .records import CoPresenceMatch, CoPresenceRun, LocationRecord, ScanRecord
 
-__all__ = ["Case", "CaseClassification", "Contact", "ContactPlan", "Investigation", "Milestone",
-           "PositiveFinding", "ProtocolCategory", "ProtocolVersion", "Segment"]
+__all__ = ["Case", "CaseClassification", "CoPresenceMatch", "CoPresenceRun", "Contact", "ContactPlan", "Investigation",
+           "LocationRecord", "Milestone", "PositiveFinding", "ProtocolCategory", "ProtocolVersion", "ScanRecord",
+           "Segment"]

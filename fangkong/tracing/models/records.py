@@ -1,0 +1,155 @@
+"""Co-presence (时空伴随): venue scans and location records kept for the retention period, the
+runs of the join and their matches.
+
+Records arrive in bulk (`copresence_import`) and are written set-based (COPY / executemany),
+never as ORM objects; each carries a 64-bit digest of its values (`key`), unique with its time
+(the tables' one index, in time order), so importing the same file again adds nothing. Phones are stored normalised (plain 11 digits). Records are
+deleted when older than the retention period (`copresence_jobs.purge_expired_records`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.scoping import ScopedModel
+
+from ..copresence_choices import COPRESENCE_RUNNERS, COPRESENCE_VIEWERS, MatchKind, RunStatus
+
+
+class ScanRecord(ScopedModel):
+    """场所码扫码记录: one scan of a venue code (a scan has no exit time)."""
+
+    key = models.BigIntegerField(_("记录摘要"))
+    batch = models.ForeignKey("core.Batch", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+", verbose_name=_("导入批次"))
+    division = models.ForeignKey("core.Division", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 related_name="+", verbose_name=_("所属区划"))
+    venue_code = models.CharField(_("场所码编号"), max_length=64)
+    venue_name = models.CharField(_("场所名称"), max_length=100, blank=True)
+    name = models.CharField(_("姓名"), max_length=40, blank=True)
+    id_number = models.CharField(_("证件号码"), max_length=32, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20)
+    scanned_at = models.DateTimeField(_("扫码时间"))
+
+    scope_roles = {"view": COPRESENCE_VIEWERS, "add": COPRESENCE_RUNNERS}
+
+    class Meta:
+        ordering = ["scanned_at"]
+        verbose_name = _("场所码扫码记录")
+        verbose_name_plural = _("场所码扫码记录")
+        # The one index: in time order (imports append, windows and retention read ranges), and
+        # with the digest the same record twice (re-import) is refused.
+        constraints = [models.UniqueConstraint(fields=["scanned_at", "key"], name="scanrecord_once")]
+
+
+class LocationRecord(ScopedModel):
+    """位置记录: a phone in a cell (an 800 m grid cell or a station cell id) from entry to exit."""
+
+    key = models.BigIntegerField(_("记录摘要"))
+    batch = models.ForeignKey("core.Batch", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                              related_name="+", verbose_name=_("导入批次"))
+    division = models.ForeignKey("core.Division", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                 related_name="+", verbose_name=_("所属区划"))
+    phone = models.CharField(_("手机号"), max_length=20)
+    cell = models.CharField(_("网格编号"), max_length=64)
+    entered_at = models.DateTimeField(_("进入时间"))
+    left_at = models.DateTimeField(_("离开时间"))
+
+    scope_roles = {"view": COPRESENCE_VIEWERS, "add": COPRESENCE_RUNNERS}
+
+    class Meta:
+        ordering = ["entered_at"]
+        verbose_name = _("位置记录")
+        verbose_name_plural = _("位置记录")
+        constraints = [models.UniqueConstraint(fields=["entered_at", "key"], name="locationrecord_once")]
+
+
+class CoPresenceRun(ScopedModel):
+    """One run of the join: its index people, window and rule, engine, and what came of it."""
+
+    division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("所属区划"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    index_phones = models.JSONField(_("指示病例手机号"), default=list)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    min_overlap = models.PositiveIntegerField(_("最短重叠（分钟）"), default=10)
+    scan_window = models.PositiveIntegerField(_("扫码前后（分钟）"), default=30)
+    engine = models.CharField(_("计算引擎"), max_length=16, default="duckdb")
+    status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    seconds = models.FloatField(_("计算耗时（秒）"), null=True, blank=True)
+    matches_count = models.PositiveIntegerField(_("伴随记录数"), default=0)
+    people = models.PositiveIntegerField(_("时空伴随者人数"), default=0)
+    leads_created = models.PositiveIntegerField(_("生成线索"), default=0)
+    positives = models.PositiveIntegerField(_("其后阳性人数"), default=0)
+    yield_checked_at = models.DateTimeField(_("阳性检出核对时间"), null=True, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+
+    scope_roles = {"view": COPRESENCE_VIEWERS, "add": COPRESENCE_RUNNERS, "change": COPRESENCE_RUNNERS}
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("时空伴随研判")
+        verbose_name_plural = _("时空伴随研判")
+
+    def __str__(self) -> str:
+        return f"时空伴随研判 #{self.pk}（{self.starts_on}至{self.ends_on}）"
+
+    @property
+    def yield_rate(self) -> float | None:
+        return self.positives / self.people if self.people else None
+
+
+class CoPresenceMatch(ScopedModel):
+    """One co-present person against one index record, with what explains it."""
+
+    scope_division_field = "run__division"
+
+    run = models.ForeignKey(CoPresenceRun, on_delete=models.CASCADE, related_name="matches", verbose_name=_("研判"))
+    phone = models.CharField(_("手机号"), max_length=20, db_index=True)
+    name = models.CharField(_("姓名"), max_length=40, blank=True)
+    id_number = models.CharField(_("证件号码"), max_length=32, blank=True)
+    kind = models.CharField(_("伴随方式"), max_length=8, choices=MatchKind.choices)
+    index_phone = models.CharField(_("指示病例手机号"), max_length=20)
+    place = models.CharField(_("地点"), max_length=64, help_text=_("网格/基站编号或场所码编号"))
+    place_name = models.CharField(_("场所名称"), max_length=100, blank=True)
+    at = models.DateTimeField(_("伴随时间"))
+    overlap_minutes = models.FloatField(_("时长（分钟）"))
+    index_start = models.DateTimeField(_("指示记录开始"))
+    index_end = models.DateTimeField(_("指示记录结束"))
+    record_start = models.DateTimeField(_("本人记录开始"))
+    record_end = models.DateTimeField(_("本人记录结束"))
+    lead = models.ForeignKey("screening.Lead", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("线索"))
+    tested_positive = models.BooleanField(_("其后阳性"), default=False)
+
+    scope_roles = {"view": COPRESENCE_VIEWERS}
+
+    class Meta:
+        ordering = ["run", "phone", "at"]
+        verbose_name = _("时空伴随记录")
+        verbose_name_plural = _("时空伴随记录")
+
+    def __str__(self) -> str:
+        return f"{self.phone} ↔ {self.index_phone}（{self.place}）"
+
+    def explanation(self) -> str:
+        """The match in one Chinese sentence: which index record, where, how long."""
+        from django.utils import timezone
+
+        from fangkong.core.pii import mask_phone
+
+        local = timezone.localtime
+        index = mask_phone(self.index_phone)
+        minutes = f"{self.overlap_minutes:g}"
+        if self.kind == MatchKind.CELL:
+            return (f"与{index}在网格{self.place}重叠{minutes}分钟"
+                    f"（对方{local(self.index_start):%m-%d %H:%M}至{local(self.index_end):%H:%M}，"
+                    f"本人{local(self.record_start):%m-%d %H:%M}至{local(self.record_end):%H:%M}）")
+        return (f"与{index}先后扫场所码{self.place}{'（' + self.place_name + '）' if self.place_name else ''}，"
+                f"相隔{minutes}分钟（对方{local(self.index_start):%m-%d %H:%M}，本人{local(self.record_start):%m-%d %H:%M}）")

@@ -1,0 +1,184 @@
+"""`fangkong import-scans` / `fangkong import-locations`: csv, xlsx and parquet with Chinese
+headers, the JSON shape of `import-leads`, bad rows rejected with the row the user sees and a
+Chinese reason, re-import adds nothing; records deleted after the retention period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from fangkong.cli import main as fangkong
+from fangkong.core.choices import AuditAction
+from fangkong.core.imports import batch_result
+from fangkong.core.models import AuditLog, Batch
+from fangkong.tracing.copresence_jobs import purge_expired_records
+from fangkong.tracing.models import LocationRecord, ScanRecord
+
+from .copresence_data import naive
+
+pytestmark = pytest.mark.django_db
+
+SCANS = ("场所码编号,场所名称,姓名,证件号码,手机号,扫码时间\n"
+         "V001,老街超市,张三,130724199001011234,+86 138-0000-0001,2022-07-01 08:00:00\n"
+         "V001,老街超市,李四,,１３９００００００02,2022/7/1 8:30\n"
+         "V002,新华书店,王五,,13900000003,昨天下午\n"
+         "V002,新华书店,赵六,,12345,2022-07-01 09:00\n"
+         ",新华书店,钱七,,13900000004,2022-07-01 09:00\n"
+         "V002,新华书店,孙八,,,\n"
+         "V001,老街超市,张三,130724199001011234,13800000001,2022-07-01 08:00\n")  # row 2 again: a duplicate
+LOCATIONS = ("手机号码,网格编号,进入时间,离开时间\n"
+             "13800000001,G001,2022-07-01 08:00,2022-07-01 09:00\n"
+             "13900000002,G001,2022-07-01 09:10,2022-07-01 09:00\n"
+             "13900000003,,2022-07-01 09:10,2022-07-01 10:00\n"
+             "13900000004,G002,2022-07-01 25:10,2022-07-01 10:00\n"
+             "13900000005,G002,2022-07-01 10:00,2022-07-01 10:00\n")
+
+
+def _run(capsys, command: str, path) -> dict:
+    call_command(command, str(path), "--json")
+    return json.loads(capsys.readouterr().out)
+
+
+def test_scans_from_csv_with_the_json_shape_of_import_leads(tmp_path, capsys):
+    path = tmp_path / "场所码.csv"
+    path.write_text(SCANS, encoding="utf-8")
+    out = _run(capsys, "import_scans", path)
+    assert set(out) == set(batch_result(Batch(kind="leads")))
+    assert (out["kind"], out["status"], out["rows"], out["imported"], out["duplicates"], out["rejected"]) == (
+        "scans", "done", 7, 2, 1, 4)
+    assert {e["row"]: e["reasons"] for e in out["errors"]} == {
+        4: ["扫码时间“昨天下午”无法识别，应为“2022-07-01 08:30:00”这样的时间"],
+        5: ["手机号“12345”格式不正确，应为11位手机号或带区号的固定电话"],
+        6: ["场所码编号为空"],
+        7: ["手机号为空", "扫码时间为空"],
+    }
+    rows = {r.phone: r for r in ScanRecord.objects.all()}
+    assert set(rows) == {"13800000001", "13900000002"}  # +86, dashes, spaces, full-width digits normalised
+    first = rows["13800000001"]
+    assert (first.venue_code, first.venue_name, first.name, first.id_number) == (
+        "V001", "老街超市", "张三", "130724199001011234")
+    assert timezone.localtime(first.scanned_at).replace(tzinfo=None) == naive(2022, 7, 1, 8, 0)  # local time
+    assert first.scanned_at == dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC)
+    again = _run(capsys, "import_scans", path)
+    assert (again["imported"], again["duplicates"], again["rejected"]) == (0, 3, 4)
+    assert ScanRecord.objects.count() == 2
+    batch = Batch.objects.get(pk=out["batch"])
+    assert AuditLog.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk), verb="import_scans").count() == 1
+
+
+def test_locations_reject_a_departure_before_arrival(tmp_path, capsys):
+    path = tmp_path / "位置.csv"
+    path.write_text(LOCATIONS, encoding="utf-8")
+    out = _run(capsys, "import_locations", path)
+    assert (out["kind"], out["rows"], out["imported"], out["rejected"]) == ("locations", 5, 2, 3)
+    assert {e["row"]: e["reasons"] for e in out["errors"]} == {
+        3: ["离开时间早于进入时间"],
+        4: ["网格编号为空"],
+        5: ["进入时间“2022-07-01 25:10”无法识别，应为“2022-07-01 08:30:00”这样的时间"],
+    }
+    zero = LocationRecord.objects.get(phone="13900000005")
+    assert zero.entered_at == zero.left_at  # no time spent there: kept, overlaps nothing
+    assert _run(capsys, "import_locations", path)["imported"] == 0
+
+
+def test_the_fangkong_command_with_hyphens_and_its_exit_codes(tmp_path, capsys):
+    path = tmp_path / "位置.csv"
+    path.write_text(LOCATIONS, encoding="utf-8")
+    assert fangkong(["fangkong", "import-locations", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["imported"] == 2
+    with pytest.raises(SystemExit) as exit_:
+        fangkong(["fangkong", "import-locations", str(tmp_path / "无此文件.csv"), "--json"])
+    assert exit_.value.code == 1
+    assert json.loads(capsys.readouterr().out) == {"status": "failed", "message": f"文件不存在:{tmp_path / '无此文件.csv'}"}
+
+
+def test_a_file_without_a_required_column_fails_with_the_reason(tmp_path, capsys):
+    path = tmp_path / "位置.csv"
+    path.write_text("手机号码,进入时间,离开时间\n13800000001,2022-07-01 08:00,2022-07-01 09:00\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="网格编号"):
+        call_command("import_locations", str(path), "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "failed" and "网格编号" in out["message"]
+
+
+def test_scans_from_xlsx_with_a_title_row_and_excel_times(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["某县场所码扫码记录（2022年7月1日）"])
+    sheet.append(["场所码编号", "场所名称", "姓名", "证件号码", "手机号码", "扫码时间"])
+    sheet.append(["V001", "老街超市", "张三", "", 13800000001, naive(2022, 7, 1, 8, 0)])
+    sheet.append(["V001", "老街超市", "李四", "", "13900000002", "2022-07-01 08:20"])
+    sheet.append(["V001", "老街超市", "王五", "", "13900000003", "8点20"])
+    path = tmp_path / "场所码.xlsx"
+    book.save(path)
+    out = _run(capsys, "import_scans", path)
+    assert (out["rows"], out["imported"], out["rejected"]) == (3, 2, 1)
+    assert out["errors"][0]["row"] == 5  # the row in the sheet, under the title and the header
+    assert ScanRecord.objects.get(phone="13800000001").scanned_at == dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC)
+
+
+def test_locations_from_parquet_with_typed_columns(tmp_path, capsys):
+    table = pa.table({
+        "手机号": pa.array([13800000001, 13900000002, 13900000003], pa.int64()),
+        "网格编号": ["G001", "G001", "G002"],
+        "进入时间": pa.array([naive(2022, 7, 1, 8), naive(2022, 7, 1, 8, 30), naive(2022, 7, 1, 9)],
+                         pa.timestamp("s")),
+        "离开时间": pa.array([naive(2022, 7, 1, 9), naive(2022, 7, 1, 8, 0), naive(2022, 7, 1, 10)],
+                         pa.timestamp("s")),
+    })
+    path = tmp_path / "位置.parquet"
+    pq.write_table(table, path)
+    out = _run(capsys, "import_locations", path)
+    assert (out["rows"], out["imported"], out["rejected"]) == (3, 2, 1)
+    assert out["errors"] == [{"row": 3, "reasons": ["离开时间早于进入时间"]}]
+    record = LocationRecord.objects.get(phone="13800000001")
+    assert (record.cell, record.entered_at) == ("G001", dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC))
+    assert _run(capsys, "import_locations", path)["duplicates"] == 2
+
+
+def test_records_past_the_retention_period_are_deleted(tmp_path, capsys, settings):
+    now = timezone.now()
+    local = timezone.localtime(now)
+    old, fresh = local - dt.timedelta(days=21, hours=1), local - dt.timedelta(days=20)
+    path = tmp_path / "位置.csv"
+    path.write_text("手机号码,网格编号,进入时间,离开时间\n" + "".join(
+        f"1390000000{i},G001,{t:%Y-%m-%d %H:%M:%S},{t + dt.timedelta(hours=1):%Y-%m-%d %H:%M:%S}\n"
+        for i, t in enumerate((old, fresh))), encoding="utf-8")
+    _run(capsys, "import_locations", path)
+    scans = tmp_path / "场所码.csv"
+    scans.write_text(f"场所码编号,手机号,扫码时间\nV001,13900000001,{old:%Y-%m-%d %H:%M:%S}\n"
+                     f"V001,13900000002,{fresh:%Y-%m-%d %H:%M:%S}\n", encoding="utf-8")
+    _run(capsys, "import_scans", scans)
+    assert purge_expired_records(now) == {"scans": 1, "locations": 1}
+    assert list(LocationRecord.objects.values_list("phone", flat=True)) == ["13900000001"]
+    assert list(ScanRecord.objects.values_list("phone", flat=True)) == ["13900000002"]
+    assert AuditLog.objects.filter(verb="purge_copresence_records").exists()
+    settings.FANGKONG_COPRESENCE_RETENTION_DAYS = 7  # configurable
+    assert purge_expired_records(now) == {"scans": 1, "locations": 1}
+
+
+def test_the_values_of_bad_rows_are_forgotten_after_the_retention_period(tmp_path, capsys):
+    path = tmp_path / "场所码.csv"
+    path.write_text(SCANS, encoding="utf-8")
+    out = _run(capsys, "import_scans", path)
+    batch = Batch.objects.get(pk=out["batch"])
+    assert any(e["values"] for e in batch.errors)  # the error sheet shows what was written, for a while
+    purge_expired_records(timezone.now() + dt.timedelta(days=22))
+    batch.refresh_from_db()
+    assert [set(e) for e in batch.errors] == [{"row", "reasons"}] * 4
+    assert batch_result(batch)["errors"] == out["errors"]
+
+
+def test_the_retention_job_is_scheduled():
+    from fangkong.core.schedule import SCHEDULE
+
+    assert "fangkong.tracing.copresence_jobs.copresence_tick" in {p.task for p in SCHEDULE}
