@@ -10,6 +10,7 @@ class CommandConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.core.verbs import register_verbs
 
+        from . import menu  # noqa: F401 — registers the menu area
         from .verbs import VERBS
 
         register_verbs(VERBS)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.scoping import ScopedModel
 
-from ..choices import DispatchSource, DispatchStatus, OPEN_TASK_STATUSES, ReplyKind, TaskStatus
+from ..choices import OPEN_TASK_STATUSES, DispatchSource, DispatchStatus, ReplyKind, TaskStatus
 from ..roles import DISPATCH_VIEWERS, DISPATCHERS, TASK_HANDLERS, TASK_VIEWERS
 from .structure import Unit, sees_all
 
