@@ -81,7 +81,7 @@ def do_dispatch(*, acting_user: Actor, title: str, content: str, units: Iterable
         sender_unit=sender_unit, created_by=_user(acting_user), due_at=due_at)
     require(acting_user, dispatch, ADD)
     tasks = DispatchTask.objects.bulk_create([DispatchTask(dispatch=dispatch, unit=u, due_at=due_at) for u in units])
-    audit.record(AuditAction.CREATE, dispatch, verb="dispatch", changes=audit.diff({}, audit.snapshot(dispatch)))
+    audit.record(AuditAction.CREATE, dispatch, verb="dispatch", changes=audit.diff({}, audit.snapshot(Dispatch.objects.get(pk=dispatch.pk))))
     audit.record_many(AuditAction.CREATE, tasks, verb="dispatch",
                       changes_of=lambda t: {"unit": t.unit.name, "due_at": timezone.localtime(t.due_at).isoformat()})
     for task in tasks:

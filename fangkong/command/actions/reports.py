@@ -62,5 +62,5 @@ def do_file_report(unit: Unit, day: dt.date, *, acting_user: Actor, nothing_to_r
                                         figures=_figures(figures), filed_by=None if is_system(acting_user) else acting_user)
     require(acting_user, report, ADD)
     audit.record(AuditAction.CREATE, report, verb="file_zero_report" if nothing_to_report else "file_daily_report",
-                 changes=audit.diff({}, audit.snapshot(report)))
+                 changes=audit.diff({}, audit.snapshot(DailyReport.objects.get(pk=report.pk))))
     return report

@@ -104,14 +104,14 @@ class DispatchTaskViewSet(ScopedReadOnlyViewSet):
         return self._done(task)
 
     @extend_schema(request=S.TextInputSerializer, responses=S.DispatchTaskSerializer)
-    @action(detail=True, methods=["post"], url_path="sign-off")
+    @action(detail=True, methods=["post"], url_path="sign-off", url_name="sign-off")
     def sign_off(self, request, pk=None):
         task = self._task(request, pk, SIGN_OFF)
         api_call(actions.do_sign_off, task, acting_user=request.user, **_input(request, S.TextInputSerializer))
         return self._done(task)
 
     @extend_schema(request=S.ReturnInputSerializer, responses=S.DispatchTaskSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         task = self._task(request, pk, SIGN_OFF)
         api_call(actions.do_return, task, acting_user=request.user, **_input(request, S.ReturnInputSerializer))
