@@ -18,6 +18,7 @@ from fangkong.core.choices import AuditSource, DivisionLevel, MeasureKind
 from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
 from fangkong.demo.areas import seed_risk_areas
+from fangkong.demo.command import seed_command
 from fangkong.demo.sweeps import seed_sweeps
 from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Resident
@@ -66,9 +67,10 @@ class Command(BaseCommand):
             tests = self._testing(rng, commander)
             sweeps = seed_sweeps(commander, rng)
             venues = self._sectors(rng, commander)
+            command = seed_command(rng, commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps}, {venues} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues}, {command} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 
