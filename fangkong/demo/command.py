@@ -56,7 +56,7 @@ TASK_FORCES = (
 SURNAMES = "王李张刘陈杨赵黄周吴"
 
 
-def WEEK_AGO() -> dt.date:  # noqa: N802 — read as a constant, computed when the demo runs
+def week_ago() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=6)
 
 
@@ -86,7 +86,7 @@ def seed_structure(rng: random.Random, commander: User) -> Unit | None:
     for k, (name, short, duties, leader, seconded, modules) in enumerate(TASK_FORCES, 10):
         force = do_create(Unit, acting_user=commander, verb="create_unit", name=name, short_name=short,
                           kind=UnitKind.TASK_FORCE, division=county, parent=hq, duties=duties, modules=modules,
-                          reports_daily=k < 12, reports_since=WEEK_AGO() if k < 12 else None, order=k)
+                          reports_daily=k < 12, reports_since=week_ago() if k < 12 else None, order=k)
         _staff(rng, force, leader, seconded, commander)
         if leader == "regulator" and regulator is not None:
             from fangkong.sectors.models import Sector
@@ -94,7 +94,7 @@ def seed_structure(rng: random.Random, commander: User) -> Unit | None:
             do_set_coverage(force, sectors=Sector.objects.filter(code__in=["ktv", "netbar", "bar", "script_game"]),
                             acting_user=commander)
     for unit in do_add_township_units(hq, acting_user=commander):
-        do_update(unit, reports_since=WEEK_AGO(), verb="update_unit", acting_user=commander)
+        do_update(unit, reports_since=week_ago(), verb="update_unit", acting_user=commander)
     return hq
 
 

@@ -8,12 +8,12 @@ import itertools
 
 from django.utils import timezone
 
-from fangkong.core.actions import SYSTEM
-from fangkong.core.choices import DivisionLevel
-from fangkong.core.models import Division, User
 from fangkong.command.actions import do_add_member, do_dispatch, do_file_report
 from fangkong.command.choices import MemberPosition, UnitKind
 from fangkong.command.models import DailyReport, Dispatch, Unit
+from fangkong.core.actions import SYSTEM
+from fangkong.core.choices import DivisionLevel
+from fangkong.core.models import Division, User
 
 _serial = itertools.count(1)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
