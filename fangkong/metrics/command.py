@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.command.actions import deadline
 from fangkong.command.choices import OPEN_TASK_STATUSES, ReportState
 from fangkong.command.models import DailyReport, DispatchTask, Unit
+from fangkong.command.models.structure import sees_all
 from fangkong.core.models import User
 
 from .catalog import Metric, register
@@ -38,8 +39,10 @@ register(
 
 
 def reporting_units(user: User):
-    """The units that report daily, in the user's scope."""
-    return Unit.objects.restrict(user).filter(reports_daily=True).select_related("division")
+    """The units that report daily whose reports the user may see: every one in scope for the
+    command centre and auditors, else the user's own units."""
+    units = Unit.objects.restrict(user).filter(reports_daily=True).select_related("division")
+    return units if sees_all(user) else units.filter(pk__in=Unit.of_member(user).values("pk"))
 
 
 def state_of(unit: Unit, day: dt.date, report: DailyReport | None, now: dt.datetime) -> str | None:
