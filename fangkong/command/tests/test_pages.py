@@ -20,7 +20,9 @@ from .factories import PNG, dispatch_to, hq, make_unit, township_unit
 def test_the_command_centre_sends_a_dispatch_from_the_form(users):
     town = township_unit(users["township"].division)
     client = client_for(users["commander"])
-    assert client.get(reverse("command:dispatch_create")).status_code == 200
+    page = client.get(reverse("command:dispatch_create"), {"source": "source_sentinel", "title": "哨点预警核查",
+                                                           "units": [town.pk]})
+    assert page.status_code == 200 and page.context["form"].initial["title"] == "哨点预警核查"
     due = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(reverse("command:dispatch_create"), {
         "title": "核查哨点预警", "content": "请核查某药店购买退烧药人员", "units": [town.pk], "due_at": due,

@@ -183,7 +183,11 @@ class DispatchCreateView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        initial = {"due_at": (timezone.localtime() + timezone.timedelta(days=1)).replace(second=0, microsecond=0)}
+        # A link from an alert or a supervision finding prefills what it knows (?source=…&title=…&units=…).
+        initial: dict[str, Any] = {k: request.GET[k] for k in ("title", "content", "source", "source_note", "evidence")
+                                   if request.GET.get(k)}
+        initial["units"] = [u for u in request.GET.getlist("units") if u.isdigit()]
+        initial["due_at"] = (timezone.localtime() + timezone.timedelta(days=1)).replace(second=0, microsecond=0)
         return render(request, self.template_name, {"form": DispatchForm(user=request.user, initial=initial)})
 
     def post(self, request: HttpRequest) -> HttpResponse:
