@@ -19,6 +19,8 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from fangkong.core import audit
@@ -31,7 +33,7 @@ from .choices import OPEN_TASK_STATUSES, ReplyKind
 from .models import DispatchReply, DispatchTask
 
 ESCALATION_STEPS = (dt.timedelta(0), dt.timedelta(hours=24), dt.timedelta(hours=72))
-STEP_LABELS = ("承办单位负责人", "上级单位负责人", "指挥部")
+STEP_LABELS = (gettext_lazy("承办单位负责人"), gettext_lazy("上级单位负责人"), gettext_lazy("指挥部"))
 
 
 def due_level(task: DispatchTask, now: dt.datetime) -> int:
@@ -78,16 +80,18 @@ def do_escalate_overdue_tasks(*, acting_user: Any, now: dt.datetime | None = Non
             continue
         if not DispatchTask.objects.filter(pk=t.pk, escalation_level=old).update(escalation_level=new, escalated_at=now):
             continue  # another worker took it
-        reached = [STEP_LABELS[k - 1] for k in range(old + 1, new + 1)]
+        reached = [str(STEP_LABELS[k - 1]) for k in range(old + 1, new + 1)]
         audit.record(AuditAction.ACTION, t, verb="escalate_task",
                      changes={"escalation_level": [old, new], "due_at": timezone.localtime(t.due_at).isoformat()})
         DispatchReply.objects.create(task=t, kind=ReplyKind.ESCALATE, at=now,
-                                     text="超期未办结，已升级至：" + "、".join(reached))
+                                     text=_("超期未办结，已升级至：%(to)s") % {"to": "、".join(reached)})
         to: dict[int, User] = {}
         for level in range(old + 1, new + 1):
             to.update({u.pk: u for u in step_recipients(t, level)})
-        notify(list(to.values()), "alert", f"交办超期：{t.unit.name}", f"{t.dispatch.title}（时限"
-               f"{timezone.localtime(t.due_at):%m-%d %H:%M}）超期未办结", reverse("command:dispatchtask", args=[t.pk]))
+        notify(list(to.values()), "alert", _("交办超期：%(unit)s") % {"unit": t.unit.name},
+               _("%(title)s（时限%(due)s）超期未办结") % {"title": t.dispatch.title,
+                                                   "due": f"{timezone.localtime(t.due_at):%m-%d %H:%M}"},
+               reverse("command:dispatchtask", args=[t.pk]))
         steps += new - old
     return steps
 
