@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.scoping import ScopedModel
+from fangkong.core.scoping import CHANGE, ScopedModel
 
 from ..choices import OPEN_TASK_STATUSES, DispatchSource, DispatchStatus, ReplyKind, TaskStatus
 from ..roles import DISPATCH_VIEWERS, DISPATCHERS, TASK_HANDLERS, TASK_VIEWERS
@@ -92,9 +92,13 @@ class DispatchTask(ScopedModel):
 
     @classmethod
     def scope_refine(cls, qs, user, action):
+        """A unit's own members answer its tasks ("change"), whoever oversees the county; the sender
+        (or the command centre) signs them off; members, senders and overseers see them."""
+        mine = Q(unit__in=Unit.of_member(user))
+        if action == CHANGE:
+            return qs.filter(mine)
         if sees_all(user):
             return qs
-        mine = Q(unit__in=Unit.of_member(user))
         sent = Q(dispatch__created_by=user) | Q(dispatch__sender_unit__in=Unit.led_by(user))
         q = {"change": mine, "sign_off": sent}.get(action, mine | sent)
         return qs.filter(q)

@@ -185,3 +185,11 @@ def test_a_returned_task_with_a_new_deadline_starts_its_escalation_again(users, 
 
 def test_the_escalation_is_a_scheduled_job():
     assert "fangkong.command.jobs.command_tick" in {p.task for p in SCHEDULE}
+
+
+def test_the_command_centre_does_not_answer_for_a_unit(users, units):
+    task = dispatch_to(units["town"], acting_user=users["commander"]).tasks.get()
+    with pytest.raises(PermissionDenied):
+        do_acknowledge(task, acting_user=users["commander"])
+    with pytest.raises(PermissionDenied):
+        do_report_done(task, text="代为办结", acting_user=users["auditor"])
