@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from fangkong.command.api.urls import router as command_router
 from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
 from fangkong.grid.api.urls import router as grid_router
@@ -20,4 +21,5 @@ urlpatterns = [
     path("", include(grid_router.urls)),
     path("", include(sectors_router.urls)),
     path("", include(tracing_router.urls)),
+    path("", include(command_router.urls)),
 ]

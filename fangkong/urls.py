@@ -30,6 +30,7 @@ urlpatterns = [
     path("grid/", include("fangkong.grid.urls")),
     path("sectors/", include("fangkong.sectors.urls")),
     path("tracing/", include("fangkong.tracing.urls")),
+    path("command/", include("fangkong.command.urls")),
     path("api/", include("fangkong.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

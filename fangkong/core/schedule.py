@@ -29,6 +29,7 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("fangkong.grid.jobs.refresh_away_risk_task", dt.timedelta(hours=6), "县外人员所在地风险等级刷新"),
     Periodic("fangkong.sectors.jobs.sectors_tick", dt.timedelta(minutes=15), "关停令生效与复查超期升级"),
     Periodic("fangkong.tracing.jobs.escalate_overdue_milestones_task", dt.timedelta(minutes=1), "流调时限超时升级"),
+    Periodic("fangkong.command.jobs.command_tick", dt.timedelta(minutes=5), "交办超期升级"),
     Periodic("fangkong.core.jobs.prune_audit_log_task", dt.timedelta(days=1), "审计日志到期清理"),
     Periodic("fangkong.core.jobs.fail_stale_batches_task", dt.timedelta(minutes=5), "中断的导入批次标为失败"),
     Periodic("fangkong.screening.jobs.rebuild_board_rollups_task", dt.timedelta(days=1), "日清日结看板计数重算"),

@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.navigation import MenuArea, MenuItem, register
+from fangkong.core.scoping import ADD
+
+from .models import DailyReport, Dispatch, DispatchTask, Unit
+from .views.dispatch import may_see_tasks
+from .views.reports import may_file, may_oversee
+
+register(
+    MenuArea(
+        _("指挥调度"),
+        [
+            MenuItem(_("我的交办"), "command:my_tasks", check=may_see_tasks, phone=True),
+            MenuItem(_("报送日报"), "command:report_file", check=may_file, phone=True),
+            MenuItem(_("日报报送情况"), "command:report_overview", check=may_oversee),
+            MenuItem(_("交办"), "command:dispatch_create", model=Dispatch, action=ADD),
+            MenuItem(_("交办单"), "command:dispatch_list", model=Dispatch),
+            MenuItem(_("交办事项"), "command:dispatchtask_list", model=DispatchTask),
+            MenuItem(_("日报"), "command:dailyreport_list", model=DailyReport),
+            MenuItem(_("指挥部架构"), "command:unit_list", model=Unit),
+        ],
+        order=50,
+    )
+)

@@ -1,0 +1,64 @@
+"""Objects for the command tests: a headquarters with a group, a task force and township units in
+the test county, and dispatches and reports through the actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from fangkong.command.actions import do_add_member, do_dispatch, do_file_report
+from fangkong.command.choices import MemberPosition, UnitKind
+from fangkong.command.models import DailyReport, Dispatch, Unit
+from fangkong.core.actions import SYSTEM
+from fangkong.core.choices import DivisionLevel
+from fangkong.core.models import Division, User
+
+_serial = itertools.count(1)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+PDF = b"%PDF-1.4\n%test\n"
+
+
+def make_unit(division: Division, kind: str = UnitKind.GROUP, *, parent: Unit | None = None, name: str = "",
+              leader: User | None = None, **fields) -> Unit:
+    unit = Unit.objects.create(name=name or f"测试单位{next(_serial)}", kind=kind, division=division, parent=parent,
+                               **fields)
+    if leader is not None:
+        do_add_member(unit, name=leader.full_name or leader.username, position=MemberPosition.LEADER, user=leader,
+                      acting_user=SYSTEM)
+    return unit
+
+
+def hq(county: Division) -> Unit:
+    """The county's headquarters (one per test database)."""
+    unit = Unit.objects.filter(kind=UnitKind.HEADQUARTERS, division=county).first()
+    return unit or make_unit(county, UnitKind.HEADQUARTERS, name="测试县疫情防控指挥部")
+
+
+def township_unit(township: Division, **fields) -> Unit:
+    unit = Unit.objects.filter(kind=UnitKind.TOWNSHIP, division=township).first()
+    if unit is not None:
+        return unit
+    fields.setdefault("reports_daily", True)
+    return make_unit(township, UnitKind.TOWNSHIP, parent=hq(county_of(township)), name=township.name, **fields)
+
+
+def county_of(division: Division) -> Division:
+    return division.ancestors().filter(level=DivisionLevel.COUNTY).first() or division
+
+
+def dispatch_to(*units: Unit, hours: int = 24, acting_user=SYSTEM, now: dt.datetime | None = None, **fields) -> Dispatch:
+    now = now or timezone.now()
+    values = {"title": f"测试交办{next(_serial)}", "content": "请立即落实", "units": list(units),
+              "due_at": now + dt.timedelta(hours=hours), "division": units[0].division if acting_user is SYSTEM else None,
+              **fields}
+    return do_dispatch(acting_user=acting_user, now=now, **values)
+
+
+def file(unit: Unit, day: dt.date, *, at: dt.datetime, zero: bool = True, content: str = "") -> DailyReport:
+    return do_file_report(unit, day, nothing_to_report=zero, content=content, acting_user=SYSTEM, now=at)
+
+
+def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))

@@ -1,0 +1,43 @@
+"""The crawl of the command pages (headquarters' structure, dispatch, daily reports), started
+from the command centre's overview and lists and from a township cadre's phone list (the crawls
+from the home page stop at their page limit before reaching them), on the demo county."""
+
+from __future__ import annotations
+
+import pytest
+
+from fangkong.core.models import Division, User
+
+from .kit import Checks, crawl_as, summary
+from .runner import audit_verbs, choice_values
+from .scenarios import county, seed_demo
+
+ROLES = ("commander", "township", "cdc", "regulator", "big_data_lead", "lab", "auditor", "grid")
+STARTS = {
+    "township": ["/command/my/", "/command/reports/file/", "/command/tasks/"],
+    "grid": ["/"],
+    "lab": ["/command/my/", "/command/units/"],
+}
+OVERSEER_STARTS = ["/command/reports/overview/", "/command/units/", "/command/dispatches/", "/command/tasks/",
+                   "/command/my/"]
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    with county(django_db_blocker, seed_demo):
+        yield
+
+
+def crawl_command_pages(username: str, language: str | None) -> None:
+    user = User.objects.get(username=username)
+    checks = Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
+                    set(Division.objects.values_list("path", flat=True)), english=language == "en")
+    for start in STARTS.get(username, OVERSEER_STARTS):
+        result = crawl_as(user, checks, language=language, start=start, max_pages=25)
+        assert result.visited.get(start) == 200, f"{username}: {start} did not open ({result.visited.get(start)})"
+        assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_it_finds_nothing_on_the_command_pages_as(demo_county, db, username):
+    crawl_command_pages(username, None)
