@@ -53,49 +53,11 @@ def report_context(investigation: Investigation, kind: str) -> dict:
 
 
 def render_report(investigation: Investigation, kind: str) -> bytes:
-    """The template filled by docxtpl; where docxtpl is not installed, the same text by python-docx."""
-    context = report_context(investigation, kind)
-    try:
-        from docxtpl import DocxTemplate
-    except ImportError:
-        doc = build_document(context)
-    else:
-        doc = DocxTemplate(str(TEMPLATE))
-        doc.render(context)
+    """The county's editable template (templates/tracing/report.docx) filled by docxtpl."""
+    from docxtpl import DocxTemplate
+
+    doc = DocxTemplate(str(TEMPLATE))
+    doc.render(report_context(investigation, kind))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def build_document(c: dict):
-    """The report's paragraphs in the template's order, written with python-docx."""
-    from docx import Document
-
-    doc = Document()
-    doc.add_heading(c["title"], level=1)
-    case = c["case"]
-    doc.add_paragraph(f"{case.code}　报告类型：{c['kind']}　生成时间：{c['generated_at']}")
-    doc.add_heading("一、基本情况", level=2)
-    doc.add_paragraph(f"姓名：{case.name}；性别：{case.sex}；年龄：{case.age or ''}；现住址：{case.address}；"
-                      f"工作单位：{case.employer}。")
-    doc.add_paragraph(f"分类：{c['classification']}；发病日期：{c['onset']}；阳性采样日期：{c['sampled']}；"
-                      f"发现途径：{c['found_by']}；报告时间：{c['reported_at']}；收治医院：{case.hospital}；"
-                      f"转归：{c['outcome']}。")
-    doc.add_paragraph(f"执行方案：{c['protocol']}；追溯期：{c['look_back']}。")
-    doc.add_heading("二、核心信息", level=2)
-    doc.add_paragraph(c["core_facts"])
-    doc.add_heading("三、流调时限", level=2)
-    for m in c["milestones"]:
-        doc.add_paragraph(f"{m['label']}：时限 {m['due']}，{m['state']}")
-    doc.add_heading("四、活动轨迹", level=2)
-    for s in c["segments"]:
-        doc.add_paragraph(f"{s['when']}　{s['place']}　{s['activity']}　{s['transport']}　同行：{s['companions']}"
-                          f"　来源：{s['evidence']}{s['flags']}")
-    doc.add_heading("五、接触者", level=2)
-    doc.add_paragraph(c["contact_counts"])
-    for p in c["contacts"]:
-        doc.add_paragraph(f"{p['category']}　{p['name']}　末次接触 {p['exposed']}　{p['place']}　{p['plan']}"
-                          f"（{p['protocol']}）　{p['status']}")
-    doc.add_heading("六、调查结论", level=2)
-    doc.add_paragraph(c["summary"])
-    return doc
