@@ -37,5 +37,7 @@ urlpatterns = [
 ]
 
 # The API answers in JSON even where no route matched (an id that is not a number) or a view crashed.
+handler400 = "fangkong.core.errors.bad_request"
+handler403 = "fangkong.core.errors.permission_denied"
 handler404 = "fangkong.core.errors.page_not_found"
 handler500 = "fangkong.core.errors.server_error"

@@ -39,6 +39,8 @@ logger = logging.getLogger("fangkong.errors")
 T = TypeVar("T")
 
 NOT_FOUND = _("不存在，或不在您的管辖范围内")
+BAD_REQUEST = _("请求有误（内容过大、字段过多或格式不对），未处理")
+FORBIDDEN = _("没有权限")
 SERVER_ERROR = _("服务器出错，已记录，请稍后重试")
 
 
@@ -116,6 +118,15 @@ def to_api_error(exc: Exception) -> Exception:
     return exc
 
 
+def body_object(queryset: Any, pk: Any, field: str) -> Any:
+    """An object an API body names by id: not found (or outside the caller's scope) is a 400 on that
+    field — the request is wrong, the URL is not — in the words a missing URL gets."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise drf.ValidationError({field: [str(NOT_FOUND)]})
+    return found
+
+
 def api_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run an action for an API view, mapping its errors to DRF's (400 / 403 / 404)."""
     try:
@@ -156,3 +167,22 @@ def server_error(request: HttpRequest) -> Any:
     if _wants_json(request):
         return JsonResponse({"detail": str(SERVER_ERROR)}, status=500)
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> Any:
+    """400 raised before any view (a body with too many fields, too large): JSON under /api/."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if _wants_json(request):
+        return JsonResponse({"detail": str(BAD_REQUEST)}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> Any:
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if _wants_json(request):
+        return JsonResponse({"detail": str(exception) or str(FORBIDDEN)}, status=403)
+    return defaults.permission_denied(request, exception)

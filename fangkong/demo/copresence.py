@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from fangkong.core.choices import Role
 from fangkong.core.models import User
 
 INDEX = ("13812340001", "13812340002")
@@ -55,7 +56,7 @@ def seed_copresence(commander: User, rng: random.Random) -> str:
     from fangkong.tracing.copresence import run_copresence
     from fangkong.tracing.copresence_import import LOCATIONS, SCANS, import_path
 
-    cdc = User.objects.filter(username="cdc").first() or commander
+    cdc = User.objects.filter(roles__role=Role.CDC, is_active=True).order_by("id").first() or commander
     with tempfile.TemporaryDirectory() as folder:
         scan_file, location_file = _files(Path(folder), rng)
         scans = import_path(SCANS, scan_file, user=cdc)

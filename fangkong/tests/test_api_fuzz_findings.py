@@ -54,3 +54,18 @@ def test_a_measure_for_a_person_not_found_is_a_field_error(users):
     assert response.status_code == 400
     assert response.json() == {"person": ["不存在，或不在您的管辖范围内"]}
     assert_matches_schema(response, "/api/control/measures/start/", "post")
+
+
+def test_a_body_with_too_many_fields_is_refused_in_json(users, settings):
+    settings.DEBUG = False
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    fields = {f"phones{k}": "0" for k in range(20)}
+    response = api_client_for(users["commander"]).post("/api/tracing/copresence/runs/start/", fields)
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert "字段过多" in response.json()["detail"]
+
+
+def test_a_daily_report_for_a_unit_not_found_is_a_field_error(users):
+    response = api_client_for(users["commander"]).post(
+        "/api/command/reports/", {"unit": 0, "day": "2026-01-01", "nothing_to_report": True}, format="json")
+    assert response.status_code == 400 and "unit" in response.json()

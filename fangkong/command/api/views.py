@@ -11,7 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
-from fangkong.core.errors import api_call
+from fangkong.core.errors import api_call, body_object
 from fangkong.core.scoping import CHANGE
 
 from .. import actions
@@ -26,6 +26,7 @@ def _input(request, serializer_class):
     ser = serializer_class(data=request.data)
     ser.is_valid(raise_exception=True)
     return dict(ser.validated_data)
+
 
 
 class UnitViewSet(ScopedModelViewSet):
@@ -54,7 +55,7 @@ class DispatchViewSet(ScopedReadOnlyViewSet):
         d = _input(request, S.DispatchInputSerializer)
         units = list(Unit.objects.restrict(request.user).filter(pk__in=d.pop("units")))
         sender = d.pop("sender_unit")
-        sender_unit = get_object_or_404(Unit.objects.restrict(request.user), pk=sender) if sender else None
+        sender_unit = body_object(Unit.objects.restrict(request.user), sender, "sender_unit") if sender else None
         if not units:
             raise ValidationError({"units": "承办单位不存在或超出您的管辖范围"})
         dispatch = api_call(actions.do_dispatch, acting_user=request.user, units=units, sender_unit=sender_unit, **d)
@@ -128,6 +129,6 @@ class DailyReportViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=S.ReportInputSerializer, responses={201: S.DailyReportSerializer})
     def create(self, request):
         d = _input(request, S.ReportInputSerializer)
-        unit = get_object_or_404(Unit.objects.restrict(request.user), pk=d.pop("unit"))
+        unit = body_object(Unit.objects.restrict(request.user), d.pop("unit"), "unit")
         report = api_call(actions.do_file_report, unit, d.pop("day"), acting_user=request.user, **d)
         return Response(S.DailyReportSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -11,7 +11,7 @@ from rest_framework.generics import get_object_or_404  # 404 (not Django's Value
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet
-from fangkong.core.errors import NOT_FOUND, api_call
+from fangkong.core.errors import api_call, body_object
 from fangkong.core.models import User
 from fangkong.screening.models import Person
 
@@ -28,12 +28,6 @@ def _call(fn, *args, **kwargs):
     """Run an action; errors mapped once by `core.errors` (400 with the Chinese messages, 403, 404)."""
     return api_call(fn, *args, **kwargs)
 
-
-def _named(queryset, pk, field: str):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise exceptions.ValidationError({field: [str(NOT_FOUND)]})
-    return found
 
 
 class RiskAreaViewSet(ScopedReadOnlyViewSet):
@@ -86,9 +80,9 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     def start(self, request):
         d = dict(self._input(S.StartMeasureSerializer))
         # Objects named in the body are fields of the request: one not found (or out of scope) is a 400.
-        person = _named(Person.objects.restrict(request.user, "change"), d.pop("person"), "person")
+        person = body_object(Person.objects.restrict(request.user, "change"), d.pop("person"), "person")
         kind, site_id = d.pop("kind", "") or None, d.pop("site", None)
-        site = _named(QuarantineSite.objects.restrict(request.user), site_id, "site") if site_id else None
+        site = body_object(QuarantineSite.objects.restrict(request.user), site_id, "site") if site_id else None
         user = request.user
         with transaction.atomic():  # an exposure recorded for a measure that cannot start is undone
             exposure = _call(actions.do_record_exposure, person, acting_user=user, **d)
