@@ -29,6 +29,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("fangkong.core.jobs.prune_audit_log_task", dt.timedelta(days=1), "审计日志到期清理"),
     Periodic("fangkong.core.jobs.fail_stale_batches_task", dt.timedelta(minutes=5), "中断的导入批次标为失败"),
     Periodic("fangkong.screening.jobs.rebuild_board_rollups_task", dt.timedelta(days=1), "日清日结看板计数重算"),
+    Periodic("fangkong.sectors.sentinel.jobs.sentinel_tick", dt.timedelta(minutes=30), "哨点预警研判与超时升级"),
+    Periodic("fangkong.sectors.sentinel.jobs.rebuild_sentinel_counts_task", dt.timedelta(days=1), "哨点日计数重算"),
 )
 
 

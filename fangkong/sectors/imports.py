@@ -235,3 +235,5 @@ KIND = register_kind(ImportKind(
     name="venues", batch_kind=BATCH_KIND, label="重点场所名单", columns=COLUMNS, run=run_venue_batch,
     roles=tuple(VENUE_EDITORS), object_type="sectors.venue", aliases=("import_venues",),
 ))
+
+from .sentinel import imports as _sentinel_imports  # noqa: E402,F401 — registers the sentinel-sales kind

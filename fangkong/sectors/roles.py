@@ -14,3 +14,10 @@ VENUE_DELETERS = roles(Role.COMMAND_CENTER)
 INSPECTORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
 # The sector list, the checklists and closing orders are the command centre's and the regulators'.
 SECTOR_EDITORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR)
+
+# 哨点监测: real-name sales and clinic visits carry personal data; the counter, the command centre,
+# the CDC, regulators and township cadres enter them; the command centre and the CDC answer signals.
+SENTINEL_VIEWERS = roles(Role.COMMAND_CENTER, Role.CDC, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE, Role.AUDITOR)
+SENTINEL_REPORTERS = roles(Role.COMMAND_CENTER, Role.CDC, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
+SIGNAL_RESPONDERS = roles(Role.COMMAND_CENTER, Role.CDC)
+DRUG_EDITORS = roles(Role.COMMAND_CENTER, Role.CDC, Role.SECTOR_REGULATOR)
