@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import inspections, orders, report, venues
+from .views import inspections, orders, report, sentinels, venues
 
 app_name = "sectors"
 urlpatterns = [
@@ -20,4 +20,14 @@ urlpatterns = [
     *inspections.InspectionPages.urls("inspections"),
     *inspections.ReinspectionPages.urls("reinspections"),
     *orders.SectorOrderPages.urls("orders"),
+    # 哨点监测
+    path("sentinels/entry/", sentinels.CounterView.as_view(), name="sentinel_entry"),
+    path("sentinels/report/", sentinels.SentinelReportView.as_view(), name="sentinel_report"),
+    path("sentinels/import/", sentinels.SentinelImportView.as_view(), name="sentinel_import"),
+    path("signals/run/", sentinels.RunSignalsView.as_view(), name="signal_run"),
+    path("signals/<int:pk>/respond/", sentinels.RespondSignal.as_view(), name="signal_respond"),
+    *sentinels.SentinelRecordPages.urls("sentinels/records"),
+    *sentinels.SignalPages.urls("signals"),
+    *sentinels.DrugPages.urls("drugs"),
+    *sentinels.SignalRulePages.urls("signal-rules"),
 ]

@@ -21,6 +21,13 @@ from ..models import SENTINEL_SECTORS, SentinelRecord, Signal, Venue
 from .intake import CHANNEL, Cleaner, Session, write_chunk
 
 
+def may_enter(user: Any) -> bool:
+    """Whether `user` may enter sales or visits at the counter (the menu entry and the page)."""
+    from fangkong.core.scoping import user_may
+
+    return user_may(SentinelRecord, user, ADD) and user_may(Venue, user, VIEW)
+
+
 @action
 def do_record_sentinel(venue: Venue, *, acting_user: Any, values: dict[str, Any]) -> SentinelRecord:
     """哨点登记 at the counter: one real-name sale (or visit) at `venue`; the buyer becomes a

@@ -20,7 +20,15 @@ from fangkong.core import audit
 from fangkong.core.bulk import analyze, import_session
 from fangkong.core.choices import AuditAction
 from fangkong.core.identity import InvalidValue
-from fangkong.core.imports import ChunkResult, Column, ImportKind, ImportRow, read_table, register_kind, run_import
+from fangkong.core.imports import (
+    ChunkResult,
+    Column,
+    ImportKind,
+    ImportRow,
+    read_table,
+    register_kind,
+    run_import,
+)
 from fangkong.core.models import Batch, User
 from fangkong.core.scoping import user_may
 

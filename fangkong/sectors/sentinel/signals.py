@@ -38,7 +38,7 @@ SIGNAL_SQL = """
 WITH c AS (SELECT CAST(venue_id AS BIGINT) AS venue_id, CAST(day AS DATE) AS day, CAST(n AS BIGINT) AS n FROM counts),
 cand AS (
   SELECT c.venue_id, c.day, c.n, v.division_id, v.threshold, v.pct, v.weeks, v.min_count, v.rule_id, v.hours,
-         CAST(f.first_day AS DATE) <= c.day - 7 * v.weeks AS has_history
+         CAST(f.first_day AS DATE) <= c.day - CAST(7 * v.weeks AS INTEGER) AS has_history
   FROM c JOIN venues v ON v.venue_id = c.venue_id JOIN firsts f ON f.venue_id = c.venue_id
   WHERE c.day BETWEEN DATE '{start}' AND DATE '{end}'
 ),
