@@ -9,3 +9,13 @@ router.register("sectors/checklists", views.ChecklistViewSet, basename="sectors-
 router.register("sectors/inspections", views.InspectionViewSet, basename="sectors-inspection")
 router.register("sectors/reinspections", views.ReinspectionViewSet, basename="sectors-reinspection")
 router.register("sectors/orders", views.SectorOrderViewSet, basename="sectors-order")
+
+# 哨点监测
+from . import sentinels  # noqa: E402
+
+router.register("sectors/sentinel-records", sentinels.SentinelRecordViewSet, basename="sectors-sentinelrecord")
+router.register("sectors/sentinel-sales", sentinels.SentinelSalesViewSet, basename="sectors-sentinelsales")
+router.register("sectors/signals", sentinels.SignalViewSet, basename="sectors-signal")
+router.register("sectors/signal-runs", sentinels.SignalRunViewSet, basename="sectors-signalrun")
+router.register("sectors/drugs", sentinels.DrugViewSet, basename="sectors-drug")
+router.register("sectors/signal-rules", sentinels.SignalRuleViewSet, basename="sectors-signalrule")

@@ -154,8 +154,8 @@ class SignalRule(ScopedModel):
         verbose_name = _("预警规则")
         verbose_name_plural = _("预警规则")
         constraints = [
-            models.UniqueConstraint(fields=["sector"], name="signalrule_sector_unique",
-                                    violation_error_message="该行业已有预警规则"),
+            models.UniqueConstraint(fields=["sector"], condition=Q(active=True), name="signalrule_sector_unique",
+                                    violation_error_message="该行业已有启用的预警规则"),
             models.UniqueConstraint(fields=["active"], condition=Q(sector=None, active=True),
                                     name="signalrule_one_default", violation_error_message="已有启用的默认规则"),
             models.CheckConstraint(condition=Q(percentile__gte=1, percentile__lte=99), name="signalrule_percentile",

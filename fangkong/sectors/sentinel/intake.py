@@ -342,14 +342,10 @@ def _record_rows(items: list[SentinelInput], session: Session, earlier: dict, ba
 
 def _audit(rows: list[tuple], items: list[SentinelInput], session: Session, planned: intake.Plan) -> None:
     paths = dict(Division.objects.filter(pk__in={i.venue.grid_id for i in items}).values_list("pk", "path"))
-    if session.full_audit:
-        from fangkong.core.pii import mask_id_number
-
-        entries = [("sectors.sentinelrecord", str(r[0]), f"{i.venue.name} {i.lead.name}",
-                    {"venue": i.venue.name, "kind": i.kind, "drug": i.drug_name, "id_number": mask_id_number(
-                        i.lead.id_number), "person": r[18], "verification": r[19]}, paths.get(i.venue.grid_id, ""))
-                   for r, i in zip(rows, items, strict=True)]
-        audit.record_many(AuditAction.CREATE, verb="record_sentinel", entries=entries)
+    if session.full_audit:  # a form's or the API's few records: a full row each, as `do_create` writes
+        records = list(SentinelRecord.objects.filter(pk__in=[r[0] for r in rows]))
+        audit.record_many(AuditAction.CREATE, records, verb="record_sentinel",
+                          changes_of=lambda o: audit.diff({}, audit.snapshot(o)))
         keys = [k for k, _i, _p in planned.leads]
         if keys:
             from fangkong.screening.models import Lead
