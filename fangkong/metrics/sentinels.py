@@ -102,6 +102,13 @@ def sentinel_sentence(f: SentinelFigures) -> list[Part]:
             (_("名。"), None, "")]
 
 
+def report_sentence(user: User, since: dt.date, end: dt.date) -> list[Part]:
+    """The sentence for the report page, or nothing for a role that may not see sentinel records."""
+    if not user_may(SentinelRecord, user, "view") or user.division is None:
+        return []
+    return sentinel_sentence(sentinel_figures(user, min(since, end), end))
+
+
 COLUMNS = (
     ("pharmacies", gettext_lazy("零售药店")), ("clinics", gettext_lazy("医疗机构")),
     ("sales", gettext_lazy("四类药品购买")), ("fever_clinic", gettext_lazy("发热门诊")),
@@ -179,3 +186,7 @@ def sentinel_table(user: User, start: dt.date, end: dt.date) -> list[Row]:
         }
         rows.append(Row(division, [(str(label), c[key], urls[key]) for key, label in COLUMNS]))
     return rows
+
+
+def sentence_text(parts: list[Part]) -> str:
+    return "".join(f"{text}{'' if n is None else n}" for text, n, _url in parts)

@@ -15,12 +15,15 @@ from django.views import View
 from fangkong.core.views.generic import ScopedView
 from fangkong.metrics import catalog
 from fangkong.metrics.sectors import inspection_figures, inspection_sentence, venue_figures, venue_sentence
+from fangkong.metrics.sentinels import report_sentence
 
 from ..models import Venue
 
 
 class DateForm(forms.Form):
     date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("哨点报告起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text=_("“N月N日以来累计报告N名发热病人”的起始日期，缺省为当月1日"))
 
 
 class SectorReportView(ScopedView, View):
@@ -34,9 +37,12 @@ class SectorReportView(ScopedView, View):
         day = day or today
         user = request.user
         year = inspection_figures(user, dt.date(day.year, 1, 1), day)
+        since = (form.cleaned_data.get("since") if form.is_valid() else None) or day.replace(day=1)
         return render(request, self.template_name, {
             "form": form, "day": day,
             "venues": venue_sentence(venue_figures(user, day)),
             "inspections": inspection_sentence(inspection_figures(user, day, day), year, today=today),
+            "sentinels": report_sentence(user, since, day),
             "metrics": [catalog.get(n) for n in ("sectors.venues", "sectors.inspected", "sectors.rectify",
-                                                   "sectors.suspend")]})
+                                                   "sectors.suspend", "sectors.sentinels",
+                                                   "sectors.sentinel_reported", "sectors.sentinel_handled")]})
