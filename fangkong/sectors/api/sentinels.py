@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -103,11 +103,15 @@ class SalesInSerializer(serializers.Serializer):
         return rows
 
 
-class BatchOutcomeSerializer(serializers.Serializer):
+class SentinelBatchOutcomeSerializer(serializers.Serializer):
+    """The one JSON result of an import (`core.imports.batch_result`)."""
+
     batch = serializers.IntegerField()
     kind = serializers.CharField()
     status = serializers.CharField()
+    file = serializers.CharField()
     rows = serializers.IntegerField()
+    updated = serializers.IntegerField()
     imported = serializers.IntegerField()
     duplicates = serializers.IntegerField()
     rejected = serializers.IntegerField()
@@ -170,7 +174,8 @@ class SentinelRecordViewSet(ScopedReadOnlyViewSet):
     filterset_class = SentinelRecordFilterSet
     select_related = ("venue",)
 
-    @extend_schema(request=SaleInSerializer, responses={201: SentinelRecordSerializer})
+    @extend_schema(request=SaleInSerializer, responses={
+        201: SentinelRecordSerializer, 404: OpenApiResponse(description="哨点不存在，或不在您的管辖范围内")})
     def create(self, request):
         body = SaleInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -186,7 +191,7 @@ class SentinelSalesViewSet(ScopedViewSetMixin, viewsets.ViewSet):
     """`POST /sectors/sentinel-sales/`: a list of sales or visits from a pharmacy's or a clinic's
     system, imported as one batch (the file import's route and its one JSON result)."""
 
-    @extend_schema(request=SalesInSerializer, responses={201: BatchOutcomeSerializer})
+    @extend_schema(request=SalesInSerializer, responses={201: SentinelBatchOutcomeSerializer})
     def create(self, request):
         body = SalesInSerializer(data=request.data)
         body.is_valid(raise_exception=True)

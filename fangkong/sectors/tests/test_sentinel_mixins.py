@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fangkong.core.actions import SYSTEM
 from fangkong.core.testkit import APITests, ScopeTests
-from fangkong.core.testkit_pages import PageTests
 from fangkong.core.testkit.view_tests import ViewTests
+from fangkong.core.testkit_pages import PageTests
 from fangkong.sectors.choices import DrugClass, SignalMethod, SignalResponse
 from fangkong.sectors.models import Drug, SentinelRecord, Signal, SignalRule
 from fangkong.sectors.sentinel.actions import do_record_sentinel
