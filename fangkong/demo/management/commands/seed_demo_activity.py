@@ -268,7 +268,11 @@ class Command(BaseCommand):
         regulator = User.objects.filter(username="regulator").first()
         venues = seed_venues(rng, regulator or commander)
         counts = seed_inspections(rng, venues, regulator)
-        return f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家"
+        from fangkong.demo.sentinels import seed_sentinels
+
+        sentinels = seed_sentinels(rng, venues, commander)
+        return (f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家, "
+                f"哨点登记 {sentinels['records']} 条, 哨点预警 {sentinels['signals']} 条")
 
     # testing ---------------------------------------------------------------------------------
 
