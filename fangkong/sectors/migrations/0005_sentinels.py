@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '哨点日计数',
                 'verbose_name_plural': '哨点日计数',
                 'ordering': ['venue_id', 'day'],
-                'indexes': [models.Index(fields=['day'], name='sentinelcount_day')],
+                'indexes': [models.Index(fields=['day', 'venue_id', 'n'], name='sentinelcount_day')],
                 'constraints': [models.UniqueConstraint(fields=('venue_id', 'day', 'kind', 'drug_class', 'division_id'), name='sentinelcount_key')],
             },
         ),
