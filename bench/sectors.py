@@ -176,11 +176,11 @@ def _year_of_counts(venues: list[int], days: int, end: dt.date, rng: random.Rand
             if rng.random() < 0.003:
                 count *= 4
             if count:
-                rows.append((pk, day, "sentinel_sale", "drug_fever", grids[pk], count))
+                rows.append((pk, day, "sentinel_sale", grids[pk], count))
         if len(rows) > 50_000:
-            n += insert_rows(SentinelCount, ("venue_id", "day", "kind", "drug_class", "division_id", "n"), rows)
+            n += insert_rows(SentinelCount, ("venue_id", "day", "kind", "division_id", "n"), rows)
             rows = []
-    return n + insert_rows(SentinelCount, ("venue_id", "day", "kind", "drug_class", "division_id", "n"), rows)
+    return n + insert_rows(SentinelCount, ("venue_id", "day", "kind", "division_id", "n"), rows)
 
 
 def _signals(figures: dict, venues: list[int], rng: random.Random) -> None:

@@ -75,8 +75,9 @@ class SentinelRecord(ScopedModel):
     day = models.DateField(_("日期"))
     dedup_key = models.CharField(_("去重键"), max_length=40)
     lead_key = models.CharField(_("线索去重键"), max_length=40)
+    # Not indexed: nothing lists a person's records (an index cost every import a B-tree more).
     person = models.ForeignKey("screening.Person", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("人员"), db_constraint=False)
+                               related_name="+", verbose_name=_("人员"), db_constraint=False, db_index=False)
     verification = models.ForeignKey("screening.Verification", on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("核查任务"), db_constraint=False,
                                      db_index=False)
@@ -102,23 +103,22 @@ class SentinelRecord(ScopedModel):
 
 
 class SentinelCount(models.Model):
-    """哨点日计数: records per sentinel, day, kind and drug class (a roll-up kept by every write,
-    read by the signals and the report; `rebuild_sentinel_counts` recomputes it)."""
+    """哨点日计数: records per sentinel, day and kind (a roll-up kept by every write, read by the
+    signals and the report; `rebuild_sentinel_counts` recomputes it)."""
 
     venue_id = models.BigIntegerField(_("哨点"))
     day = models.DateField(_("日期"))
     kind = models.CharField(_("类型"), max_length=24, choices=SentinelKind.choices)
-    drug_class = models.CharField(_("药品类别"), max_length=20, choices=DrugClass.choices, blank=True)
     division_id = models.BigIntegerField(_("所属网格"))
     n = models.PositiveIntegerField(_("人次"), default=0)
 
-    key_columns = ("venue_id", "day", "kind", "drug_class", "division_id")
+    key_columns = ("venue_id", "day", "kind", "division_id")
 
     class Meta:
         ordering = ["venue_id", "day"]
         verbose_name = _("哨点日计数")
         verbose_name_plural = _("哨点日计数")
-        constraints = [models.UniqueConstraint(fields=["venue_id", "day", "kind", "drug_class", "division_id"],
+        constraints = [models.UniqueConstraint(fields=["venue_id", "day", "kind", "division_id"],
                                                name="sentinelcount_key")]
         # Covering the signals' read of a date range (an index-only scan): through a plain index on
         # the day, a year of counts was read row by row from the table, four times slower.

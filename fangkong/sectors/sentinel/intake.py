@@ -27,7 +27,7 @@ from fangkong.core import audit
 from fangkong.core.bulk import datetime_adapter, db_value, fetch_in, insert_rows, reserve_ids
 from fangkong.core.choices import AuditAction
 from fangkong.core.identity import InvalidValue
-from fangkong.core.models import Batch, Division
+from fangkong.core.models import Batch
 from fangkong.screening import intake, rollups
 from fangkong.screening.choices import Channel
 from fangkong.screening.models import DeadlinePolicy, Person, Verification
@@ -181,70 +181,100 @@ def _temperature(value: Any) -> Decimal | None:
     return t
 
 
+SALE = SentinelKind.SALE.value
+
+
+class _Memo(dict):
+    """value → cleaned value, or the InvalidValue it raised: each distinct cell cleaned once."""
+
+    def __init__(self, clean) -> None:
+        super().__init__()
+        self.clean = clean
+
+    def __missing__(self, value: Any) -> Any:
+        try:
+            out = self.clean(value)
+        except InvalidValue as exc:
+            out = exc
+        if len(self) < 100_000:
+            self[value] = out
+        return out
+
+
 @dataclass
 class Cleaner:
-    """Cleans raw rows into `SentinelInput`s for one import (or one form): sentinels, catalogue."""
+    """Cleans raw rows into `SentinelInput`s for one import (or one form): sentinels, catalogue.
+
+    The per-row path of a hundred-thousand-row list: every distinct cell is cleaned once (memos),
+    labels are read once, no enum or translation lookup per row."""
 
     user: Any = None
     sentinels: Sentinels | None = None
     catalogue: DrugCatalogue = field(default_factory=DrugCatalogue)
 
+    def __post_init__(self) -> None:
+        self.kinds: dict[tuple[str, bool], str] = {}
+        self.quantities, self.temperatures = _Memo(_quantity), _Memo(_temperature)
+        self.class_labels = {c.value: str(c.label) for c in DrugClass}
+        self.kind_labels = {k.value: str(k.label) for k in SentinelKind}
+        self.latest = timezone.now() + dt.timedelta(hours=1)
+
+    def _kind(self, text: str, has_drug: bool) -> str:
+        found = self.kinds.get((text, has_drug))
+        if found is None:
+            found = self.kinds[(text, has_drug)] = str(kind_of(text, has_drug))
+        return found
+
     def clean(self, raw: dict[str, Any], row: int | None = None, *, venue: Venue | None = None,
               reported_by_id: int | None = None) -> SentinelInput:
         """Raise InvalidValue with every reason joined by "；"."""
         reasons: list[str] = []
+        get = raw.get
         if venue is None:
             if self.sentinels is None:
                 self.sentinels = Sentinels(self.user)
-            venue, reason = self.sentinels.find(raw.get("sentinel"))
+            venue, reason = self.sentinels.find(get("sentinel"))
             if reason:
                 reasons.append(reason)
-        drug_name = str(raw.get("drug") or "").strip()[:64]
-        drug, drug_class = self.catalogue.match(drug_name, str(raw.get("drug_class") or ""))
-        kind = kind_of(str(raw.get("kind") or ""), bool(drug_name or drug_class))
+        drug_name = str(get("drug") or "").strip()[:64]
+        drug, drug_class = self.catalogue.match(drug_name, str(get("drug_class") or ""))
+        kind = self._kind(str(get("kind") or ""), bool(drug_name or drug_class))
         if not kind:
-            reasons.append(f"类型“{raw.get('kind')}”应为购药、发热门诊或预检分诊")
-        elif kind == SentinelKind.SALE and not drug_class:
+            reasons.append(f"类型“{get('kind')}”应为购药、发热门诊或预检分诊")
+        elif kind == SALE and not drug_class:
             reasons.append(f"药品“{drug_name}”不在四类药品目录中，请填写药品类别（退烧、止咳、抗病毒、抗生素）"
                            if drug_name else "购药登记须填写药品名称或药品类别")
-        quantity = temperature = None
-        for key, fn in (("quantity", _quantity), ("temperature", _temperature)):
-            try:
-                value = fn(raw.get(key))
-            except InvalidValue as exc:
-                reasons.append(str(exc))
-                continue
-            if key == "quantity":
-                quantity = value
-            else:
-                temperature = value
-        if raw.get("occurred_at") in (None, ""):
+        quantity, temperature = self.quantities[get("quantity") or ""], self.temperatures[get("temperature") or ""]
+        for value in (quantity, temperature):
+            if isinstance(value, InvalidValue):
+                reasons.append(str(value))
+        occurred = get("occurred_at")
+        if occurred is None or occurred == "":
             reasons.append("购药/就诊时间为空")
         try:
-            lead = intake.clean_lead({"name": raw.get("name"), "id_number": raw.get("id_number"),
-                                      "phone": raw.get("phone"), "address": raw.get("address"),
-                                      "pushed_at": raw.get("occurred_at")}, channel=CHANNEL)
+            lead = intake.clean_lead({"name": get("name"), "id_number": get("id_number"), "phone": get("phone"),
+                                      "address": get("address"), "pushed_at": occurred}, channel=CHANNEL)
         except InvalidValue as exc:
             reasons += [r for r in str(exc).split(";") if r]
             lead = None
-        if lead is not None and lead.pushed_at is not None and lead.pushed_at > timezone.now() + dt.timedelta(hours=1):
+        if lead is not None and lead.pushed_at is not None and lead.pushed_at > self.latest:
             reasons.append("购药/就诊时间晚于当前时间")
         if reasons:
             raise InvalidValue("；".join(reasons))
         assert venue is not None and lead is not None
         lead.source = venue.name[:64]
         lead.row, lead.reported_by_id, lead.division_hint_id = row, reported_by_id, venue.grid_id
-        what = SentinelKind(kind).label if kind != SentinelKind.SALE else \
-            f"购买{DrugClass(drug_class).label}药{('：' + drug_name) if drug_name else ''}×{quantity}"
+        what = self.kind_labels[kind] if kind != SALE else \
+            f"购买{self.class_labels[drug_class]}药{('：' + drug_name) if drug_name else ''}×{quantity}"
         lead.note = f"{venue.name}{what}" + (f"，体温{temperature}℃" if temperature else "")
-        symptoms = str(raw.get("symptoms") or "").strip()[:100]
-        return SentinelInput(row, venue, kind, drug, drug_class if kind == SentinelKind.SALE else "", drug_name,
-                             quantity or 1, temperature, symptoms, lead)
+        symptoms = str(get("symptoms") or "").strip()[:100]
+        return SentinelInput(row, venue, kind, drug, drug_class if kind == SALE else "", drug_name,
+                             quantity, temperature, symptoms, lead)
 
 
 def record_key(item: SentinelInput) -> str:
     """The record's dedup key: the lead's key (the day first), then what else it says."""
-    text = "\x1f".join((item.lead.dedup, str(item.venue.pk), item.kind, item.drug_name, str(item.quantity),
+    text = "\x1f".join((item.lead.dedup, str(item.venue.id), item.kind, item.drug_name, str(item.quantity),
                         str(item.temperature or ""), item.symptoms))
     return item.lead.dedup[:8] + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:32]
 
@@ -309,7 +339,7 @@ def write_chunk(items: list[SentinelInput], session: Session) -> ChunkOutcome:
         insert_rows(SentinelRecord, RECORD_COLUMNS, rows)
         rollups.bump(SentinelCount, counts)
         out.records, out.ids = len(rows), [r[0] for r in rows]
-        _audit(rows, fresh, session, planned)
+        _audit(rows, session, planned)
     return out
 
 
@@ -324,35 +354,36 @@ def _record_rows(items: list[SentinelInput], session: Session, earlier: dict, ba
                  ) -> tuple[list[tuple], Counter]:
     ids = iter(reserve_ids(SentinelRecord, len(items)))
     adapt, now = datetime_adapter(), db_value(session.now)
-    rows, counts = [], Counter()
+    rows, counts, days = [], Counter(), {}
     for item in items:
         person = session.people.get(item.lead.dedup)
         person_id, task_id = (person.pk, person.task.pk if person.task else None) if person is not None else \
             earlier.get(item.lead.dedup, (None, None))
         occurred = item.lead.pushed_at
-        day = timezone.localdate(occurred)
+        day = days.get(occurred)
+        if day is None:
+            day = days[occurred] = timezone.localdate(occurred)
         lead = item.lead
-        rows.append((next(ids), item.venue.pk, item.venue.grid_id, item.kind, item.drug_class,
-                     item.drug.pk if item.drug else None, item.drug_name, item.quantity, lead.name, lead.id_number,
+        rows.append((next(ids), item.venue.id, item.venue.grid_id, item.kind, item.drug_class,
+                     item.drug.id if item.drug else None, item.drug_name, item.quantity, lead.name, lead.id_number,
                      lead.phone, lead.address, item.temperature, item.symptoms, adapt(occurred), day, item.dedup,
                      lead.dedup, person_id, task_id, batch_id, lead.reported_by_id, now))
-        counts[(item.venue.pk, day, item.kind, item.drug_class, item.venue.grid_id)] += 1
+        counts[(item.venue.id, day, item.kind, item.venue.grid_id)] += 1
     return rows, counts
 
 
-def _audit(rows: list[tuple], items: list[SentinelInput], session: Session, planned: intake.Plan) -> None:
-    paths = dict(Division.objects.filter(pk__in={i.venue.grid_id for i in items}).values_list("pk", "path"))
-    if session.full_audit:  # a form's or the API's few records: a full row each, as `do_create` writes
-        records = list(SentinelRecord.objects.filter(pk__in=[r[0] for r in rows]))
-        audit.record_many(AuditAction.CREATE, records, verb="record_sentinel",
-                          changes_of=lambda o: audit.diff({}, audit.snapshot(o)))
-        keys = [k for k, _i, _p in planned.leads]
-        if keys:
-            from fangkong.screening.models import Lead
-
-            audit.record_many(AuditAction.CREATE, list(Lead.objects.filter(dedup_key__in=keys)), verb="ingest_lead")
+def _audit(rows: list[tuple], session: Session, planned: intake.Plan) -> None:
+    """A form's or the API's few records get a full audit row each, as `do_create` writes them, and
+    their leads one each. An import's records are audited like its leads: by the batch's own row
+    (`import_sentinel_sales`, with the counts; each record carries its batch), its persons and tasks
+    one item each (`intake.apply`)."""
+    if not session.full_audit:
         return
-    batch_id = session.batch.pk if session.batch else None
-    audit.record_items(AuditAction.CREATE, [("sectors.sentinelrecord", r[0], paths.get(r[2], "")) for r in rows],
-                       verb="import_sentinel_records", object_type_="core.batch", object_id=str(batch_id),
-                       object_repr=f"批次 {batch_id}", changes={"batch": batch_id, "channel": CHANNEL})
+    records = list(SentinelRecord.objects.filter(pk__in=[r[0] for r in rows]))
+    audit.record_many(AuditAction.CREATE, records, verb="record_sentinel",
+                      changes_of=lambda o: audit.diff({}, audit.snapshot(o)))
+    keys = [k for k, _i, _p in planned.leads]
+    if keys:
+        from fangkong.screening.models import Lead
+
+        audit.record_many(AuditAction.CREATE, list(Lead.objects.filter(dedup_key__in=keys)), verb="ingest_lead")

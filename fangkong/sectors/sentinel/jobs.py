@@ -34,9 +34,9 @@ def rebuild_sentinel_counts() -> int:
     returns the rows written."""
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM sectors_sentinelcount")
-        cur.execute("INSERT INTO sectors_sentinelcount (venue_id, day, kind, drug_class, division_id, n) "
-                    "SELECT venue_id, day, kind, drug_class, division_id, COUNT(*) FROM sectors_sentinelrecord "
-                    "GROUP BY venue_id, day, kind, drug_class, division_id")
+        cur.execute("INSERT INTO sectors_sentinelcount (venue_id, day, kind, division_id, n) "
+                    "SELECT venue_id, day, kind, division_id, COUNT(*) FROM sectors_sentinelrecord "
+                    "GROUP BY venue_id, day, kind, division_id")
         return cur.rowcount
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from fangkong.core.imports import batch_result
-from fangkong.core.models import AuditItem, Batch
+from fangkong.core.models import AuditItem, AuditLog, Batch
 from fangkong.core.testkit import api_client_for
 from fangkong.screening.choices import Channel
 from fangkong.screening.intake import LeadInput, ingest
@@ -76,7 +76,10 @@ def test_it_imports_sales_with_the_one_json_shape_and_maps_drugs_to_classes(tmp_
     assert not SentinelRecord.objects.filter(verification=None).exists()
     assert sum(SentinelCount.objects.filter(venue_id=pharmacy.pk).values_list("n", flat=True)) == 4
     batch = Batch.objects.get(pk=out["batch"])
-    assert AuditItem.objects.filter(object_type="sectors.sentinelrecord").count() == 5
+    # Audited like a lead list: the batch's row with the counts, each new person and task an item.
+    entry = AuditLog.objects.get(verb="import_sentinel_sales", object_id=str(batch.pk))
+    assert (entry.changes["imported"], entry.changes["rejected"]) == (5, 4)
+    assert AuditItem.objects.filter(object_type="screening.verification").count() == 4  # 王小明 had one open
     assert SentinelRecord.objects.filter(batch=batch).count() == 5
 
     again = _run(capsys, path, "--user", "regulator")

@@ -27,7 +27,7 @@ DAY = dt.date(2026, 11, 30)  # a Monday
 
 def _series(venue, counts: dict[dt.date, int]) -> None:
     SentinelCount.objects.bulk_create([SentinelCount(venue_id=venue.pk, day=d, kind=SentinelKind.SALE,
-                                                     drug_class="drug_fever", division_id=venue.grid_id, n=n)
+                                                     division_id=venue.grid_id, n=n)
                                        for d, n in counts.items() if n])
 
 
