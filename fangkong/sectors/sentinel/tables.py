@@ -18,9 +18,9 @@ class DrugTable(Table):
 class SignalRuleTable(Table):
     model = SignalRule
     columns = (Column("name", link=True), Column("sector.name", _("适用行业"), getter=lambda r: r.sector.name if r.sector
-                                                   else _("默认（全部哨点）")),
+                                                   else str(_("默认（全部哨点）"))),
                Column("threshold"), Column("percentile"), Column("weeks"), Column("min_count"),
-               Column("response_hours"), Column("active", _("启用"), getter=lambda r: _("是") if r.active else _("否")))
+               Column("response_hours"), Column("active", _("启用"), getter=lambda r: str(_("是") if r.active else _("否"))))
     select_related = ("sector",)
 
 
