@@ -142,3 +142,27 @@ def test_the_job_looks_at_yesterday_and_today(users):
     _series(venue, {today - dt.timedelta(days=1): 50})
     assert raise_recent_signals() == 1
     assert Signal.objects.get().day == today - dt.timedelta(days=1)
+
+
+def test_signals_are_computed_on_demand_through_the_api_and_the_page(users):
+    from fangkong.core.testkit import api_client_for, client_for
+
+    venue = make_venue(users["grid"].division, "pharmacy")
+    _flat(venue, 2, last=DAY - dt.timedelta(days=1))
+    _series(venue, {DAY: 30})
+    body = {"date_from": str(DAY - dt.timedelta(days=2)), "date_to": str(DAY)}
+    assert api_client_for(users["regulator"]).post("/api/sectors/signal-runs/", body, format="json").status_code == 403
+    bad = api_client_for(users["cdc"]).post("/api/sectors/signal-runs/", {"date_from": str(DAY),
+                                                                          "date_to": str(DAY - dt.timedelta(days=1))},
+                                            format="json")
+    assert bad.status_code == 400 and "起始日期" in bad.content.decode()
+    response = api_client_for(users["cdc"]).post("/api/sectors/signal-runs/", body, format="json")
+    assert response.status_code == 201
+    [raised] = response.json()
+    assert (raised["venue"], raised["day"], raised["count"]) == (venue.pk, str(DAY), 30)
+    assert AuditLog.objects.filter(verb="raise_signal", actor=users["cdc"]).count() == 1
+    # The page's button: nothing new for the same range, a redirect to the signals of the range.
+    page = client_for(users["commander"]).post("/sectors/signals/run/", body)
+    assert page.status_code == 302 and f"date_from={body['date_from']}" in page["Location"]
+    assert Signal.objects.count() == 1
+    assert client_for(users["regulator"]).post("/sectors/signals/run/", body).status_code == 403
