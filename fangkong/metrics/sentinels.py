@@ -139,8 +139,9 @@ def _township_of(user: User) -> tuple[list[Division], dict[int, int]]:
     return townships, {pk: prefix.get(path[:size], 0) for pk, path in grids}
 
 
-def sentinel_table(user: User, start: dt.date, end: dt.date) -> list[Row]:
-    """Rows per township (and a total row first) of the COLUMNS figures for [start, end]."""
+def sentinel_table(user: User, start: dt.date, end: dt.date, sector: Sector | None = None) -> list[Row]:
+    """Rows per township (and a total row first) of the COLUMNS figures for [start, end], of every
+    sentinel or of one sector's (药店 or 医疗机构)."""
     if not user_may(SentinelRecord, user, "view") or user.division is None:
         return []
     townships, township = _township_of(user)
@@ -151,20 +152,24 @@ def sentinel_table(user: User, start: dt.date, end: dt.date) -> list[Row]:
         counts[None][key] += n
 
     codes = dict(Sector.objects.filter(code__in=SENTINEL_SECTORS).values_list("code", "pk"))
-    for grid, code, n in (_sentinels(user).filter(created_at__date__lte=end).values_list("grid_id", "sector__code")
+    sentinels, records = _sentinels(user), _records(user, start, end)
+    signals = Signal.objects.restrict(user).filter(day__gte=start, day__lte=end)
+    scoped = SentinelCount.objects.filter(day__gte=start, day__lte=end)
+    if sector is not None:
+        sentinels, records = sentinels.filter(sector=sector), records.filter(venue__sector=sector)
+        signals = signals.filter(venue__sector=sector)
+        scoped = scoped.filter(venue_id__in=list(sentinels.values_list("pk", flat=True)))
+    for grid, code, n in (sentinels.filter(created_at__date__lte=end).values_list("grid_id", "sector__code")
                           .annotate(n=Count("id"))):
         add("pharmacies" if code == SENTINEL_SECTORS[0] else "clinics", grid, n)
-    scoped = SentinelCount.objects.filter(day__gte=start, day__lte=end)
     for grid, kind, n in scoped.values_list("division_id", "kind").annotate(n=Sum("n")):
         if grid in township:  # the grids in the user's scope
             add(KIND_COLUMN.get(kind, "sales"), grid, n)
     persons: dict[int | None, set] = defaultdict(set)
-    for grid, person in _records(user, start, end).exclude(person_id=None).values_list("division_id",
-                                                                                      "person_id").distinct():
+    for grid, person in records.exclude(person_id=None).values_list("division_id", "person_id").distinct():
         persons[township.get(grid, 0)].add(person)
         persons[None].add(person)
-    for grid, status, n in (Signal.objects.restrict(user).filter(day__gte=start, day__lte=end)
-                            .values_list("division_id", "status").annotate(n=Count("id"))):
+    for grid, status, n in signals.values_list("division_id", "status").annotate(n=Count("id")):
         add("signals", grid, n)
         if status == SignalStatus.OPEN:
             add("open", grid, n)
@@ -173,7 +178,7 @@ def sentinel_table(user: User, start: dt.date, end: dt.date) -> list[Row]:
         c = counts[division.pk if division else None]
         c["persons"] = len(persons[division.pk if division else None])
         d = division.pk if division else ""
-        r = {"date_from": start, "date_to": end, "division": d}
+        r = {"date_from": start, "date_to": end, "division": d, "sector": sector.pk if sector else ""}
         urls = {
             "pharmacies": _url("sectors:venue_list", sector=codes.get("pharmacy"), division=d, registered_by=end),
             "clinics": _url("sectors:venue_list", sector=codes.get("medical"), division=d, registered_by=end),

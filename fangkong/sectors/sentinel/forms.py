@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.pageforms import ScopedModelForm
 
 from ..choices import DrugClass, SentinelKind, SignalResponse
-from ..models import Drug, SignalRule
+from ..models import SENTINEL_SECTORS, Drug, Sector, SignalRule
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -59,3 +59,5 @@ class RespondForm(forms.Form):
 class RangeForm(forms.Form):
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DATE)
+    sector = forms.ModelChoiceField(label=_("行业"), required=False, empty_label=_("全部哨点"),
+                                    queryset=Sector.objects.filter(code__in=SENTINEL_SECTORS))

@@ -18,7 +18,7 @@ from fangkong.sectors.choices import SignalMethod
 from fangkong.sectors.models import Signal
 from fangkong.sectors.sentinel.actions import do_record_sentinel
 
-from .factories import make_venue
+from .factories import make_venue, sector
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,13 @@ def test_the_report_by_township_links_every_number_to_its_list(users):
     for label in ("零售药店", "四类药品购买", "发热门诊", "预警信号", "待响应"):
         n, url = total[label]
         assert client.get(url).context["paginator"].count == n, label
+    # By sector: the clinics' table holds the fever-clinic visit and none of the pharmacy's sales.
+    clinics = sentinel_table(users["commander"], DAY, TODAY, sector("medical"))
+    by_label = {label: (n, url) for label, n, url in clinics[0].cells}
+    assert (by_label["零售药店"][0], by_label["医疗机构"][0], by_label["四类药品购买"][0], by_label["发热门诊"][0],
+            by_label["预警信号"][0]) == (0, 1, 0, 1, 0)
+    assert client.get(by_label["发热门诊"][1]).context["paginator"].count == 1
+    assert client.get("/sectors/sentinels/report/", {"sector": sector("medical").pk}).status_code == 200
     # A township cadre sees only their township's row and the total of their scope.
     cadre_rows = sentinel_table(users["township"], DAY, TODAY)
     assert [r.division for r in cadre_rows[1:]] == [users["township"].division]

@@ -217,9 +217,10 @@ class SentinelReportView(ScopedView, View):
         start = d.get("date_from") or end - dt.timedelta(days=6)
         if start > end:
             start = end
-        table = sentinel_table(request.user, start, end)
+        sector = d.get("sector")
+        table = sentinel_table(request.user, start, end, sector)
         return render(request, self.template_name, {
-            "form": RangeForm(initial={"date_from": start, "date_to": end}), "start": start, "end": end,
+            "form": RangeForm(initial={"date_from": start, "date_to": end, "sector": sector}), "start": start, "end": end,
             "table": table, "columns": COLUMNS, "metrics": [catalog.get(n) for n in METRIC_NAMES],
             "may_run": bool(request.user.role_names & SIGNAL_RESPONDERS),
             "may_enter": may_enter(request.user)})
