@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '哨点登记',
                 'verbose_name_plural': '哨点登记',
-                'ordering': ['-occurred_at', '-id'],
+                'ordering': ['-id'],
                 'indexes': [models.Index(fields=['venue', 'day'], name='sentinelrecord_venue_day'), models.Index(fields=['day'], name='sentinelrecord_day')],
                 'constraints': [models.UniqueConstraint(fields=('dedup_key',), name='sentinelrecord_dedup_unique')],
             },

@@ -91,7 +91,8 @@ class SentinelRecord(ScopedModel):
     scope_roles = {"view": SENTINEL_VIEWERS, "add": SENTINEL_REPORTERS}
 
     class Meta:
-        ordering = ["-occurred_at", "-id"]
+        # Newest first by key (lists arrive day by day): sorting by the sale time would sort every row in scope.
+        ordering = ["-id"]
         verbose_name = _("哨点登记")
         verbose_name_plural = _("哨点登记")
         constraints = [models.UniqueConstraint(fields=["dedup_key"], name="sentinelrecord_dedup_unique")]
