@@ -35,6 +35,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("fangkong.screening.jobs.rebuild_board_rollups_task", dt.timedelta(days=1), "日清日结看板计数重算"),
     Periodic("fangkong.tracing.copresence_jobs.copresence_tick", dt.timedelta(days=1),
              "时空伴随记录到期删除（默认21天）与研判阳性检出核对"),
+    Periodic("fangkong.sectors.sentinel.jobs.sentinel_tick", dt.timedelta(minutes=30), "哨点预警研判与超时升级"),
+    Periodic("fangkong.sectors.sentinel.jobs.rebuild_sentinel_counts_task", dt.timedelta(days=1), "哨点日计数重算"),
 )
 
 

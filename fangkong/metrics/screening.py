@@ -31,6 +31,7 @@ CHANNEL_BUCKET = {
     Channel.ASSIST_REQUEST: "assist", Channel.CLOSE_CONTACT: "contacts", Channel.SECONDARY_CONTACT: "contacts",
     Channel.HARD_TO_FIND: "hard_to_find",
     Channel.CO_PRESENCE: "big_data",  # 时空伴随: leads of the big-data module (screening.choices)
+    Channel.SENTINEL: "sentinel",  # 哨点监测 (#13 item 4): pharmacies' buyers, fever clinics' patients
 }
 # The channels of the areas built on screening (卡口登记, 哨点, 时空伴随, 群众举报) count where their module does.
 CHANNEL_BUCKET.update({c: CHANNEL_BUCKET[Channel(m)] for c, m in CHANNEL_MODULE.items() if c not in CHANNEL_BUCKET})
@@ -103,7 +104,8 @@ def screening_figures_live(user: User, start: dt.date, end: dt.date, *, division
 def _persons(start: dt.date, end: dt.date, rows) -> ScreeningFigures:
     """Each person once, in the bucket of their first lead (any lead from abroad: 境外返回); settled
     when no task is open, measured by the task closed last."""
-    by_channel = Counter({k: 0 for k in ("self", "big_data", "assist", ABROAD, "contacts", "hard_to_find")})
+    by_channel = Counter({k: 0 for k in ("self", "big_data", "assist", ABROAD, "contacts", "hard_to_find",
+                                         "sentinel")})
     measures: Counter = Counter({k: 0 for k in ("central", "home_isolation", "monitoring")})
     settled = otherwise = 0
     for channel, abroad, is_settled, outcome, kind, n in rows:
@@ -165,6 +167,8 @@ def screening_sentence(f: ScreeningFigures, *, today: dt.date | None = None) -> 
         parts.append(_("密接、次密接推送%(n)d人") % {"n": c["contacts"]})
     if c["hard_to_find"]:
         parts.append(_("难查数据%(n)d人") % {"n": c["hard_to_find"]})
+    if c["sentinel"]:
+        parts.append(_("哨点监测报告%(n)d人") % {"n": c["sentinel"]})
     sep = _("、")
     head = _("%(range)s，共排查涉疫风险人员%(total)d人（其中%(parts)s）") % {
         "range": range_label(f.start, f.end, today, since=True), "total": f.total, "parts": sep.join(parts)}

@@ -239,3 +239,4 @@ KIND = register_kind(ImportKind(
 
 # 卡口登记名单 (checkpoint registrations): its own module, registered with the framework here.
 from . import imports_checkpoints  # noqa: E402, F401
+from .sentinel import imports as _sentinel_imports  # noqa: E402,F401 — registers the sentinel-sales kind

@@ -62,3 +62,24 @@ register(
         order=44,
     )
 )
+
+# 哨点监测: the counter entry (a phone entry), the records, signals, report, catalogue and rules.
+from .models import Drug, SentinelRecord, Signal, SignalRule  # noqa: E402
+from .sentinel.actions import may_enter  # noqa: E402
+from .sentinel.imports import may_import_sentinels  # noqa: E402
+
+register(
+    MenuArea(
+        _("哨点监测"),
+        [
+            MenuItem(_("哨点登记"), "sectors:sentinel_entry", check=may_enter, phone=True),
+            MenuItem(_("哨点监测数据"), "sectors:sentinel_report", model=SentinelRecord),
+            MenuItem(_("哨点登记记录"), "sectors:sentinelrecord_list", model=SentinelRecord),
+            MenuItem(_("预警信号"), "sectors:signal_list", model=Signal),
+            MenuItem(_("药品目录"), "sectors:drug_list", model=Drug),
+            MenuItem(_("预警规则"), "sectors:signalrule_list", model=SignalRule),
+            MenuItem(_("哨点登记导入"), "sectors:sentinel_import", check=may_import_sentinels),
+        ],
+        order=46,
+    )
+)

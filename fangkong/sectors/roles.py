@@ -30,3 +30,9 @@ EVENT_SUPERVISORS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE)
 # 复工复产: applications are entered by the regulators and townships (or posted by other systems),
 # decided by those who inspect.
 RESUMPTION_EDITORS = roles(Role.COMMAND_CENTER, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
+# 哨点监测: real-name sales and clinic visits carry personal data; the counter, the command centre,
+# the CDC, regulators and township cadres enter them; the command centre and the CDC answer signals.
+SENTINEL_VIEWERS = roles(Role.COMMAND_CENTER, Role.CDC, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE, Role.AUDITOR)
+SENTINEL_REPORTERS = roles(Role.COMMAND_CENTER, Role.CDC, Role.SECTOR_REGULATOR, Role.TOWNSHIP_CADRE)
+SIGNAL_RESPONDERS = roles(Role.COMMAND_CENTER, Role.CDC)
+DRUG_EDITORS = roles(Role.COMMAND_CENTER, Role.CDC, Role.SECTOR_REGULATOR)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import events, inspections, orders, report, resumption, venues
+from .views import events, inspections, orders, report, resumption, sentinels, venues
 
 app_name = "sectors"
 urlpatterns = [
@@ -20,6 +20,16 @@ urlpatterns = [
     *inspections.InspectionPages.urls("inspections"),
     *inspections.ReinspectionPages.urls("reinspections"),
     *orders.SectorOrderPages.urls("orders"),
+    # 哨点监测
+    path("sentinels/entry/", sentinels.CounterView.as_view(), name="sentinel_entry"),
+    path("sentinels/report/", sentinels.SentinelReportView.as_view(), name="sentinel_report"),
+    path("sentinels/import/", sentinels.SentinelImportView.as_view(), name="sentinel_import"),
+    path("signals/run/", sentinels.RunSignalsView.as_view(), name="signal_run"),
+    path("signals/<int:pk>/respond/", sentinels.RespondSignal.as_view(), name="signal_respond"),
+    *sentinels.SentinelRecordPages.urls("sentinels/records"),
+    *sentinels.SignalPages.urls("signals"),
+    *sentinels.DrugPages.urls("drugs"),
+    *sentinels.SignalRulePages.urls("signal-rules"),
     path("events/add/", events.ReportEventView.as_view(), name="familyevent_add"),
     path("events/rules/", events.EventRulesView.as_view(), name="event_rules"),
     path("events/<int:pk>/supervisor/", events.AssignSupervisor.as_view(), name="event_supervisor"),

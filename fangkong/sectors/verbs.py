@@ -21,6 +21,19 @@ VERBS = {
     "issue_sector_order": _("下达关停令"),
     "apply_sector_order": _("执行关停令"),
     "lift_sector_order": _("解除关停令"),
+    # 哨点监测
+    "record_sentinel": _("哨点登记"),
+    "import_sentinel_records": _("导入哨点登记"),
+    "import_sentinel_sales": _("导入哨点登记名单"),
+    "raise_signal": _("哨点预警"),
+    "escalate_signal": _("哨点预警超时升级"),
+    "respond_signal": _("响应哨点预警"),
+    "create_drug": _("新增药品"),
+    "update_drug": _("修改药品"),
+    "delete_drug": _("删除药品"),
+    "create_signal_rule": _("新增预警规则"),
+    "update_signal_rule": _("修改预警规则"),
+    "delete_signal_rule": _("删除预警规则"),
 }
 
 # 卡口 (checkpoints)

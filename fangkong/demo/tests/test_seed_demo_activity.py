@@ -134,3 +134,25 @@ def test_it_seeds_work_resumption_with_every_outcome(users, django_capture_on_co
     assert set(ResumptionApplication.objects.values_list("status", flat=True)) == set(ResumptionStatus.values)
     assert KeyGroupMember.objects.filter(group__name=STAFF_GROUP).exists()
     assert resumption_due(ResumptionApplication.objects.all(), timezone.localdate()).count() == 1
+def test_it_seeds_weeks_of_sentinel_sales_and_one_signal(users, django_capture_on_commit_callbacks):
+    """#13 item 4: weeks of sales at the demo's pharmacies and visits at its clinics, each buyer a
+    sentinel lead merged into the resident they are, and one signal (yesterday's surge)."""
+    import datetime as dt
+
+    from fangkong.screening.choices import Channel
+    from fangkong.screening.models import Lead, Person
+    from fangkong.sectors.choices import SignalStatus
+    from fangkong.sectors.models import SentinelRecord, Signal
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
+    records = SentinelRecord.objects.all()
+    days = set(records.values_list("day", flat=True))
+    assert len(days) == 35 and max(days) == timezone.localdate() - dt.timedelta(days=1)
+    assert Lead.objects.filter(channel=Channel.SENTINEL).count() == records.count()
+    persons = set(records.values_list("person_id", flat=True))
+    assert len(persons) < records.count() / 3  # regulars buy again and again: one person each
+    assert Person.objects.filter(pk__in=persons, resident=None).count() == 0
+    signal = Signal.objects.get()
+    assert (signal.status, signal.day) == (SignalStatus.OPEN, timezone.localdate() - dt.timedelta(days=1))
+    assert signal.count >= 18

@@ -114,3 +114,13 @@ def test_a_cleared_outcome_names_its_measure_once(users):
     controlled.refresh_from_db()
     assert cleared.outcome_label == str(Outcome.CLEARED.label)  # once, not twice
     assert controlled.outcome_label == f"{Outcome.CONTROLLED.label}（{MeasureKind.CENTRAL_QUARANTINE.label}）"
+
+
+def test_sentinel_leads_have_their_part_of_the_first_sentence(users):
+    """哨点监测 (#13 item 4): a pharmacy's buyer is counted in the sentence, under its own part."""
+    d = dt.datetime(2022, 8, 3, 9, 0, tzinfo=TZ)
+    _lead(users, Channel.SENTINEL, 34, d)
+    f = screening_figures(users["commander"], d.date(), d.date())
+    _assert_adds_up(f)
+    assert f.by_channel["sentinel"] == 1
+    assert "哨点监测报告1人" in screening_sentence(f, today=dt.date(2022, 8, 20))

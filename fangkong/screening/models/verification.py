@@ -27,6 +27,9 @@ DEFAULT_DEADLINES: dict[str, tuple[int, int, int]] = {
     Channel.BIG_DATA: (1, 3, 8),
     Channel.CLOSE_CONTACT: (1, 3, 8),
     Channel.SECONDARY_CONTACT: (2, 6, 12),
+    # 哨点监测: a buyer of the four classes of drugs or a fever patient is found within 12 h and
+    # tested within N = 48 h (issue #13); N is this channel's stored policy once edited.
+    Channel.SENTINEL: (12, 48, 72),
 }
 FALLBACK_DEADLINES = (2, 12, 24)
 

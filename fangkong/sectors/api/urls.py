@@ -23,3 +23,12 @@ router.register("sectors/family-events", views.FamilyEventViewSet, basename="sec
 router.register("sectors/event-checks", views.EventCheckViewSet, basename="sectors-eventcheck")
 router.register("sectors/resumptions", views.ResumptionViewSet, basename="sectors-resumption")
 router.register("sectors/resumption-staff", views.ResumptionStaffViewSet, basename="sectors-resumptionstaff")
+# 哨点监测
+from . import sentinels  # noqa: E402
+
+router.register("sectors/sentinel-records", sentinels.SentinelRecordViewSet, basename="sectors-sentinelrecord")
+router.register("sectors/sentinel-sales", sentinels.SentinelSalesViewSet, basename="sectors-sentinelsales")
+router.register("sectors/signals", sentinels.SignalViewSet, basename="sectors-signal")
+router.register("sectors/signal-runs", sentinels.SignalRunViewSet, basename="sectors-signalrun")
+router.register("sectors/drugs", sentinels.DrugViewSet, basename="sectors-drug")
+router.register("sectors/signal-rules", sentinels.SignalRuleViewSet, basename="sectors-signalrule")

@@ -17,12 +17,15 @@ from fangkong.metrics import catalog
 from fangkong.metrics.events import event_figures, event_sentence
 from fangkong.metrics.resumption import resumption_figures, resumption_sentence
 from fangkong.metrics.sectors import inspection_figures, inspection_sentence, venue_figures, venue_sentence
+from fangkong.metrics.sentinels import report_sentence
 
 from ..models import Venue
 
 
 class DateForm(forms.Form):
     date = forms.DateField(label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("哨点报告起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text=_("“N月N日以来累计报告N名发热病人”的起始日期，缺省为当月1日"))
 
 
 class SectorReportView(ScopedView, View):
@@ -36,6 +39,7 @@ class SectorReportView(ScopedView, View):
         day = day or today
         user = request.user
         year = inspection_figures(user, dt.date(day.year, 1, 1), day)
+        since = (form.cleaned_data.get("since") if form.is_valid() else None) or day.replace(day=1)
         return render(request, self.template_name, {
             "form": form, "day": day,
             "venues": venue_sentence(venue_figures(user, day)),
@@ -43,8 +47,10 @@ class SectorReportView(ScopedView, View):
             # 红白事: the week up to the chosen day
             "events": event_sentence(event_figures(user, day - dt.timedelta(days=6), day)),
             "resumption": resumption_sentence(resumption_figures(user, dt.date(day.year, 1, 1), day)),
+            "sentinels": report_sentence(user, since, day),
             "metrics": [catalog.get(n) for n in ("sectors.venues", "sectors.inspected", "sectors.rectify",
-                                                   "sectors.suspend", "events.reported", "events.supervised",
+                                                   "sectors.suspend", "sectors.sentinels", "sectors.sentinel_reported",
+                                                   "sectors.sentinel_handled", "events.reported", "events.supervised",
                                                    "events.checked", "events.flagged", "resumption.applied",
                                                    "resumption.due")],
             **checkpoint_context(user, day)})

@@ -278,9 +278,13 @@ class Command(BaseCommand):
         regulator = User.objects.filter(username="regulator").first()
         venues = seed_venues(rng, regulator or commander)
         counts = seed_inspections(rng, venues, regulator)
+        from fangkong.demo.sentinels import seed_sentinels
+
+        sentinels = seed_sentinels(rng, venues, commander)
         events = seed_events(rng)
         resumed = seed_resumption(rng, regulator)
-        return (f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家, 红白事 {events} 起, "
+        return (f"重点场所 {len(venues)} 家, 今日检查 {counts['inspections']} 家, "
+                f"哨点登记 {sentinels['records']} 条, 哨点预警 {sentinels['signals']} 条, 红白事 {events} 起, "
                 f"复工复产申请 {resumed} 家")
 
     def _checkpoints(self, rng: random.Random, commander: User) -> str:
@@ -289,6 +293,7 @@ class Command(BaseCommand):
         checkpoints = seed_checkpoints(rng, commander)
         counts = seed_checkpoint_traffic(rng, checkpoints, commander)
         return f", 卡口 {len(checkpoints)} 个, 今日登记 {counts['rows']} 人次, 来自风险区 {counts['leads']} 人"
+
     # tracing (cases, investigations, contacts) ----------------------------------------------
 
     def _tracing(self, rng: random.Random, commander: User) -> str:
