@@ -187,3 +187,15 @@ def test_apply_on_the_page_and_decide_through_the_api(users):
                        {"decision": ResumptionStatus.APPROVED, "inspection": inspection.pk}, format="json")
     assert decided.status_code == 200, decided.content
     assert decided.json()["status"] == ResumptionStatus.APPROVED and decided.json()["staff_count"] == 3
+
+
+def test_the_inspectors_phone_page_lists_resumed_businesses_due(users):
+    venue = make_venue(users["grid"].division, sector_code="factory")
+    now = timezone.now()
+    app = _apply(venue, users["regulator"], every_days=7, now=now - dt.timedelta(days=10))
+    inspect(venue, Finding.COMPLIANT, Answer.YES, acting_user=users["regulator"], inspected_at=now - dt.timedelta(days=9))
+    do_decide_resumption(app, decision=ResumptionStatus.APPROVED, acting_user=users["regulator"])
+    page = client_for(users["regulator"]).get(reverse("sectors:inspect_pick"))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="resumed-due"' in html and venue.name in html
+    assert "<title>场所检查" in html and "<h2>" not in html.split("</title>")[0]

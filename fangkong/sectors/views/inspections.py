@@ -24,10 +24,11 @@ from fangkong.core.scoping import ADD
 from fangkong.core.views.generic import ModelPages, ObjectDetailView, ScopedView
 
 from .. import actions
+from ..actions_resumption import resumption_due
 from ..choices import Answer, Finding, ReinspectionStatus
 from ..filtersets import ChecklistFilterSet, InspectionFilterSet, ReinspectionFilterSet
 from ..forms import InspectionForm
-from ..models import Checklist, Inspection, Reinspection, Sector, Venue
+from ..models import Checklist, Inspection, Reinspection, ResumptionApplication, Sector, Venue
 from ..tables import ChecklistTable, InspectionTable, ReinspectionTable
 
 
@@ -159,8 +160,10 @@ class PickVenueView(InspectorMixin, View):
         since = timezone.now() - dt.timedelta(days=ROUND_DAYS)
         stale = (venues.annotate(last=Max("inspections__inspected_at")).filter(Q(last__lt=since) | Q(last=None))
                  .order_by(F("last").asc(nulls_first=True), "id")[:30])
-        return render(request, self.template_name, {"q": q, "venues": found, "due": due, "today": today,
-                                                    "stale": stale, "round_days": ROUND_DAYS})
+        resumed = resumption_due(ResumptionApplication.objects.restrict(request.user), today)
+        return render(request, self.template_name, {
+            "q": q, "venues": found, "due": due, "today": today, "stale": stale, "round_days": ROUND_DAYS,
+            "resumed_due": resumed.select_related("venue").order_by("venue__name")[:30]})
 
 
 class InspectView(InspectorMixin, View):
