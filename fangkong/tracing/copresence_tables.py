@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from fangkong.core.tables import Column, Phone, Table
 
@@ -14,7 +15,7 @@ from .models import CoPresenceMatch, CoPresenceRun
 class CoPresenceRunTable(Table):
     model = CoPresenceRun
     columns = (Column("id", _("编号"), link=True), Column("created_at"), Column("starts_on"), Column("ends_on"),
-               Column("index_phones", _("指示病例"), getter=lambda r: f"{len(r.index_phones)}人"),
+               Column("index_phones", _("指示病例"), getter=lambda r: ngettext("%(n)d人", "%(n)d人", len(r.index_phones)) % {"n": len(r.index_phones)}),
                Column("min_overlap"), Column("scan_window"), Column("engine"), Column("status"),
                Column("matches_count"), Column("people"), Column("leads_created"), Column("positives"),
                Column("created_by.username", _("发起人")))

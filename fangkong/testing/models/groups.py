@@ -30,7 +30,10 @@ class KeyGroup(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.get_test_kind_display()} 每{self.every_days}天)"
+        from django.utils.translation import gettext
+
+        return gettext("%(name)s（%(kind)s 每%(n)d天）") % {"name": self.name, "kind": self.get_test_kind_display(),
+                                                        "n": self.every_days}
 
 
 class KeyGroupMember(ScopedModel):

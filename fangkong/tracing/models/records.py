@@ -139,17 +139,22 @@ class CoPresenceMatch(ScopedModel):
         return f"{self.phone} ↔ {self.index_phone}（{self.place}）"
 
     def explanation(self) -> str:
-        """The match in one Chinese sentence: which index record, where, how long."""
+        """The match in one sentence (in the reader's language): which index record, where, how long."""
         from django.utils import timezone
+        from django.utils.translation import gettext
 
         from fangkong.core.pii import mask_phone
 
-        local = timezone.localtime
-        index = mask_phone(self.index_phone)
-        minutes = f"{self.overlap_minutes:g}"
+        def at(moment, fmt="%m-%d %H:%M"):
+            return timezone.localtime(moment).strftime(fmt)
+
+        values = {"index": mask_phone(self.index_phone), "place": self.place, "minutes": f"{self.overlap_minutes:g}",
+                  "index_start": at(self.index_start), "record_start": at(self.record_start)}
         if self.kind == MatchKind.CELL:
-            return (f"与{index}在网格{self.place}重叠{minutes}分钟"
-                    f"（对方{local(self.index_start):%m-%d %H:%M}至{local(self.index_end):%H:%M}，"
-                    f"本人{local(self.record_start):%m-%d %H:%M}至{local(self.record_end):%H:%M}）")
-        return (f"与{index}先后扫场所码{self.place}{'（' + self.place_name + '）' if self.place_name else ''}，"
-                f"相隔{minutes}分钟（对方{local(self.index_start):%m-%d %H:%M}，本人{local(self.record_start):%m-%d %H:%M}）")
+            return gettext("与%(index)s在网格%(place)s重叠%(minutes)s分钟（对方%(index_start)s至%(index_end)s，"
+                           "本人%(record_start)s至%(record_end)s）") % {
+                **values, "index_end": at(self.index_end, "%H:%M"), "record_end": at(self.record_end, "%H:%M")}
+        if self.place_name:
+            return gettext("与%(index)s先后扫场所码%(place)s（%(name)s），相隔%(minutes)s分钟（对方%(index_start)s，"
+                           "本人%(record_start)s）") % {**values, "name": self.place_name}
+        return gettext("与%(index)s先后扫场所码%(place)s，相隔%(minutes)s分钟（对方%(index_start)s，本人%(record_start)s）") % values
