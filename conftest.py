@@ -67,3 +67,16 @@ def restore_county(django_db_blocker):
 
     with django_db_blocker.unblock():
         ensure_test_county()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the platform's language: a request in English (the English crawls)
+    leaves its thread's language active, and text made later in that thread — a notification's
+    title — would come out in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
