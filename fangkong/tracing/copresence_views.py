@@ -17,7 +17,8 @@ from fangkong.analytics.runs import AnalyticsFailed
 from fangkong.core.actions import may
 from fangkong.core.errors import ActionFailed, call_action
 from fangkong.core.identity import InvalidValue
-from fangkong.core.imports import ImportFileField, batch_result, do_create_batch, start_batch
+from fangkong.core.imports import ACCEPTED_SUFFIXES, ImportFileField, UploadForm
+from fangkong.core.imports.views import UploadImportView
 from fangkong.core.models import Batch
 from fangkong.core.scoping import ADD, VIEW
 from fangkong.core.views.generic import ModelPages
@@ -53,32 +54,22 @@ class _Guarded(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
 
-class RecordImportForm(forms.Form):
+class RecordImportForm(UploadForm):
     kind = forms.ChoiceField(label=_("记录类型"), choices=list(KINDS.items()))
     file = ImportFileField(label=_("文件（xlsx、csv或parquet）"))
+    accepted_suffixes = (*ACCEPTED_SUFFIXES, ".parquet")
 
 
-class RecordImportView(_Guarded):
+class RecordImportView(UploadImportView):
     """Upload venue scans or location records: imported at once (or by the worker when large)."""
 
     template_name = "tracing/copresence_import.html"
+    form_class = RecordImportForm
+    permission_denied = _("您没有时空伴随研判的权限")
+    permitted = staticmethod(may_run)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": RecordImportForm()})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = RecordImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        upload = form.cleaned_data["file"]
-        try:
-            batch = call_action(request, do_create_batch, kind=form.cleaned_data["kind"], file_name=upload.name,
-                                content=upload.read(), acting_user=request.user, form=form)
-        except ActionFailed:
-            return render(request, self.template_name, {"form": form})
-        batch = start_batch(batch)
-        return render(request, self.template_name, {"form": RecordImportForm(), "batch": batch,
-                                                    "result": batch_result(batch)})
+    def batch_kind_of(self, form: forms.Form) -> str:
+        return form.cleaned_data["kind"]
 
 
 class RecordBatchListView(_Guarded):

@@ -13,7 +13,8 @@ built from the same pieces, one module per concern:
 - `batches`: the one batch lifecycle (`do_create_batch`, `start_batch`, `execute_batch`, the one
   background task `run_batch_task`), the registered kinds (`ImportKind`) and `batch_result`,
   the one JSON result.
-- `upload`: `ImportFileField`, every import form's file field (size and unpacked-size limits).
+- `upload`: `ImportFileField`, every import form's file field (size and unpacked-size limits), and
+  `upload_form`, a list's upload form; `views.UploadImportView` is its page.
 - `sheet`: the one error sheet (`error_sheet`, `error_sheet_response`: masked by role, audited).
 """
 
@@ -73,7 +74,7 @@ from .rows import (
     run_import,
 )
 from .sheet import XLSX, error_sheet, error_sheet_response
-from .upload import ImportFileField
+from .upload import ImportFileField, UploadForm, upload_form
 
 __all__ = [
     "ACCEPTED_SUFFIXES", "BACKGROUND_BYTES", "CHUNK_ROWS", "HEADER_SCAN_ROWS", "MAX_STORED_ERRORS",
@@ -82,5 +83,5 @@ __all__ = [
     "create_batch", "do_create_batch", "error_sheet", "error_sheet_response", "execute_batch", "fail_stale_batches", "file_sha256", "import_file",
     "is_blank", "kind_of", "kinds", "mark_failed", "mark_running", "match_headers", "normalize_header",
     "normalize_text", "parse_date", "parse_datetime", "previous_batch", "read_table", "reasons_of",
-    "register_kind", "run_batch_task", "run_import", "start_batch", "text",
+    "register_kind", "run_batch_task", "run_import", "start_batch", "text", "UploadForm", "upload_form",
 ]

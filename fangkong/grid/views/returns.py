@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,7 +20,8 @@ from fangkong.core import audit, ratelimit
 from fangkong.core.actions import OUT_OF_SCOPE, SYSTEM, may
 from fangkong.core.choices import AuditSource
 from fangkong.core.errors import ActionFailed, call_action
-from fangkong.core.imports import ACCEPTED_SUFFIXES, batch_result, do_create_batch, start_batch
+from fangkong.core.imports import upload_form
+from fangkong.core.imports.views import UploadImportView
 from fangkong.core.middleware import client_ip
 from fangkong.core.scoping import user_may
 from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView
@@ -102,46 +102,18 @@ class CancelReturnReport(ObjectActionView):
     success = gettext_lazy("已取消报备")
 
 
-class ReturnImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("返岗人员名单"),
-                           help_text=gettext_lazy("支持 xlsx、xls、csv；列：姓名、身份证号、手机号、出发省、出发市、"
-                                                  "预计到达时间、目的地、目的地地址、用工单位"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(tuple(ACCEPTED_SUFFIXES)):
-            raise forms.ValidationError(_("不支持的文件类型，请上传 xlsx、xls 或 csv 文件"))
-        if not upload.size:
-            raise forms.ValidationError(_("文件是空的"))
-        return upload
+ReturnImportForm = upload_form(gettext_lazy("返岗人员名单"), gettext_lazy(
+    "支持 xlsx、xls、csv；列：姓名、身份证号、手机号、出发省、出发市、预计到达时间、目的地、目的地地址、用工单位"))
 
 
-class ReturnImportView(LoginRequiredMixin, View):
+class ReturnImportView(UploadImportView):
     """An employer's list of returning staff (返岗人员), uploaded by a cadre: one report per row."""
 
     template_name = "grid/returnreport_import.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not may_import(request.user):
-            raise PermissionDenied(_("您没有导入返岗人员报备的权限"))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": ReturnImportForm()})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ReturnImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        upload = form.cleaned_data["file"]
-        try:
-            batch = call_action(request, do_create_batch, kind=BATCH_KIND, file_name=upload.name,
-                                content=upload.read(), acting_user=request.user, form=form)
-        except ActionFailed:
-            return render(request, self.template_name, {"form": form})
-        batch = start_batch(batch)
-        return render(request, self.template_name, {"form": ReturnImportForm(), "batch": batch,
-                                                    "result": batch_result(batch)})
+    form_class = ReturnImportForm
+    batch_kind = BATCH_KIND
+    permission_denied = gettext_lazy("您没有导入返岗人员报备的权限")
+    permitted = staticmethod(may_import)
 
 
 def _rate_key(request: HttpRequest) -> str:

@@ -8,8 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from fangkong.core.errors import ActionFailed, call_action
-from fangkong.core.imports import ImportFileField, batch_result, do_create_batch, start_batch
+from fangkong.core.imports import upload_form
+from fangkong.core.imports.views import UploadImportView
 from fangkong.core.scoping import ADD
 from fangkong.core.views.generic import ModelPages, ScopedView
 from fangkong.metrics import catalog
@@ -192,34 +191,15 @@ class CheckpointReportView(ScopedView, View):
                                                    "checkpoints.risk_arrivals", "checkpoints.border")]})
 
 
-class ImportForm(forms.Form):
-    file = ImportFileField(label=gettext_lazy("卡口登记名单"), help_text=gettext_lazy(
-        "支持 xlsx、xls、csv；列：卡口、登记时间、姓名、身份证号、手机号、出发地、目的地、健康码、行程卡、车牌号、途经地、是否过境等"))
+ImportForm = upload_form(gettext_lazy("卡口登记名单"), gettext_lazy(
+    "支持 xlsx、xls、csv；列：卡口、登记时间、姓名、身份证号、手机号、出发地、目的地、健康码、行程卡、车牌号、途经地、是否过境等"))
 
 
-class CheckpointImportView(LoginRequiredMixin, View):
+class CheckpointImportView(UploadImportView):
     """Upload a list from the province's checkpoint system; imported at once (or by the worker)."""
 
     template_name = "sectors/checkpoint_import.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not may_import(request.user):
-            raise PermissionDenied(_("您没有导入卡口登记的权限"))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": ImportForm()})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        upload = form.cleaned_data["file"]
-        try:
-            batch = call_action(request, do_create_batch, kind=BATCH_KIND, file_name=upload.name,
-                                content=upload.read(), acting_user=request.user, form=form)
-        except ActionFailed:
-            return render(request, self.template_name, {"form": form})
-        batch = start_batch(batch)
-        return render(request, self.template_name, {"form": ImportForm(), "batch": batch,
-                                                    "result": batch_result(batch)})
+    form_class = ImportForm
+    batch_kind = BATCH_KIND
+    permission_denied = gettext_lazy("您没有导入卡口登记的权限")
+    permitted = staticmethod(may_import)

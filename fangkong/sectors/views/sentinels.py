@@ -19,7 +19,8 @@ from django.views import View
 
 from fangkong.core.actions import may
 from fangkong.core.errors import ActionFailed, call_action
-from fangkong.core.imports import batch_result, do_create_batch, start_batch
+from fangkong.core.imports import upload_form
+from fangkong.core.imports.views import UploadImportView
 from fangkong.core.scoping import VIEW
 from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView, ScopedView
 from fangkong.metrics import catalog
@@ -35,7 +36,6 @@ from ..sentinel.forms import CounterForm, DrugForm, RangeForm, RespondForm, Sign
 from ..sentinel.imports import BATCH_KIND, may_import_sentinels
 from ..sentinel.signals import do_raise_signals
 from ..sentinel.tables import DrugTable, SentinelRecordTable, SignalRuleTable, SignalTable
-from .venues import VenueImportForm
 
 
 class DrugPages(ModelPages):
@@ -175,32 +175,17 @@ class RunSignalsView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("sectors:signal_list") + f"?date_from={start}&date_to={end}")
 
 
-class SentinelImportView(LoginRequiredMixin, View):
+SentinelImportForm = upload_form(gettext_lazy("哨点登记名单"), gettext_lazy("支持 xlsx、xls、csv"))
+
+
+class SentinelImportView(UploadImportView):
     """Upload a sales or visits list; imported at once (by the worker when large), the result shown."""
 
     template_name = "sectors/sentinel_import.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not may_import_sentinels(request.user):
-            raise PermissionDenied(_("您没有导入哨点登记的权限"))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": VenueImportForm()})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = VenueImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        upload = form.cleaned_data["file"]
-        try:
-            batch = call_action(request, do_create_batch, kind=BATCH_KIND, file_name=upload.name,
-                                content=upload.read(), acting_user=request.user, form=form)
-        except ActionFailed:
-            return render(request, self.template_name, {"form": form})
-        batch = start_batch(batch)
-        return render(request, self.template_name, {"form": VenueImportForm(), "batch": batch,
-                                                    "result": batch_result(batch)})
+    form_class = SentinelImportForm
+    batch_kind = BATCH_KIND
+    permission_denied = gettext_lazy("您没有导入哨点登记的权限")
+    permitted = staticmethod(may_import_sentinels)
 
 
 class SentinelReportView(ScopedView, View):

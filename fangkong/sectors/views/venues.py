@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from fangkong.core.actions import may
-from fangkong.core.errors import ActionFailed, call_action
-from fangkong.core.imports import ACCEPTED_SUFFIXES, batch_result, do_create_batch, start_batch
+from fangkong.core.imports import upload_form
+from fangkong.core.imports.views import UploadImportView
 from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView
 
 from .. import actions
@@ -90,43 +88,15 @@ class ScanView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("sectors:venue", args=[venue_id]))
 
 
-class VenueImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("重点场所名单"),
-                           help_text=gettext_lazy("支持 xlsx、xls、csv；列：场所名称、统一社会信用代码、行业、地址、所属网格等"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(tuple(ACCEPTED_SUFFIXES)):
-            raise forms.ValidationError(_("不支持的文件类型，请上传 xlsx、xls 或 csv 文件"))
-        if not upload.size:
-            raise forms.ValidationError(_("文件是空的"))
-        return upload
+VenueImportForm = upload_form(gettext_lazy("重点场所名单"),
+                              gettext_lazy("支持 xlsx、xls、csv；列：场所名称、统一社会信用代码、行业、地址、所属网格等"))
 
 
-class VenueImportView(LoginRequiredMixin, View):
+class VenueImportView(UploadImportView):
     """Upload a venue list; it is imported at once (or by the worker when large), the result shown."""
 
     template_name = "sectors/venue_import.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not may_import(request.user):
-            raise PermissionDenied(_("您没有导入重点场所的权限"))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": VenueImportForm()})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = VenueImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        upload = form.cleaned_data["file"]
-        try:
-            batch = call_action(request, do_create_batch, kind=BATCH_KIND, file_name=upload.name,
-                                content=upload.read(), acting_user=request.user, form=form)
-        except ActionFailed:
-            return render(request, self.template_name, {"form": form})
-        batch = start_batch(batch)
-        return render(request, self.template_name, {
-            "form": VenueImportForm(), "batch": batch, "result": batch_result(batch),
-            "warnings": batch.options.get("warnings", [])})
+    form_class = VenueImportForm
+    batch_kind = BATCH_KIND
+    permission_denied = gettext_lazy("您没有导入重点场所的权限")
+    permitted = staticmethod(may_import)

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from fangkong.core.actions import may
-from fangkong.core.errors import ActionFailed, call_action
-from fangkong.core.imports import ACCEPTED_SUFFIXES, batch_result, do_create_batch, start_batch
+from fangkong.core.imports import upload_form
+from fangkong.core.imports.views import UploadImportView
 from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView
 
 from .. import actions
@@ -57,39 +52,13 @@ class UpgradeContact(ObjectActionView):
     success = gettext_lazy("已升级为密接，按现行方案重新计算管控日期并推送核查")
 
 
-class ContactImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("外地协查接触者名单"),
-                           help_text=gettext_lazy("支持 xlsx、xls、csv；列：姓名、身份证号、手机号、人员类别、末次接触时间、"
-                                                  "接触地点、关联病例、来源地区、现住址"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(tuple(ACCEPTED_SUFFIXES)):
-            raise forms.ValidationError(_("不支持的文件类型，请上传 xlsx、xls 或 csv 文件"))
-        return upload
+ContactImportForm = upload_form(gettext_lazy("外地协查接触者名单"), gettext_lazy(
+    "支持 xlsx、xls、csv；列：姓名、身份证号、手机号、人员类别、末次接触时间、接触地点、关联病例、来源地区、现住址"))
 
 
-class ContactImportView(LoginRequiredMixin, View):
+class ContactImportView(UploadImportView):
     template_name = "tracing/contact_import.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not may_import(request.user):
-            raise PermissionDenied(_("您没有导入接触者名单的权限"))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": ContactImportForm()})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ContactImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        upload = form.cleaned_data["file"]
-        try:
-            batch = call_action(request, do_create_batch, kind=BATCH_KIND, file_name=upload.name,
-                                content=upload.read(), acting_user=request.user, form=form)
-        except ActionFailed:
-            return render(request, self.template_name, {"form": form})
-        batch = start_batch(batch)
-        return render(request, self.template_name, {"form": ContactImportForm(), "batch": batch,
-                                                    "result": batch_result(batch)})
+    form_class = ContactImportForm
+    batch_kind = BATCH_KIND
+    permission_denied = gettext_lazy("您没有导入接触者名单的权限")
+    permitted = staticmethod(may_import)
