@@ -121,7 +121,7 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def assign_room(self, request, pk=None):
         m = self._changeable()
-        room = get_object_or_404(Room.objects.restrict(request.user), pk=self._input(S.RoomInputSerializer)["room"])
+        room = body_object(Room.objects.restrict(request.user), self._input(S.RoomInputSerializer)["room"], "room")
         return self._respond(_call(actions.do_assign_room, m, room, acting_user=request.user))
 
     @extend_schema(request=S.DoorCheckInputSerializer, responses=None)
@@ -136,7 +136,7 @@ class MeasureViewSet(ScopedReadOnlyViewSet):
     def transfer(self, request, pk=None):
         m = self._changeable()
         d = dict(self._input(S.TransferInputSerializer))
-        d["site"] = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=d["site"])
+        d["site"] = body_object(QuarantineSite.objects.restrict(request.user), d["site"], "site")
         t = _call(actions.do_transfer, m, acting_user=request.user, **d)
         return Response(S.TransferSerializer(t).data, status=status.HTTP_201_CREATED)
 

@@ -21,7 +21,7 @@ from fangkong.core.api.base import (
     ScopedReadOnlyViewSet,
 )
 from fangkong.core.choices import DivisionLevel
-from fangkong.core.errors import api_call
+from fangkong.core.errors import api_call, body_object
 from fangkong.core.identity import InvalidValue, clean_name, clean_phone
 from fangkong.core.models import Division
 from fangkong.core.pii import mask_id_number, mask_phone
@@ -219,7 +219,7 @@ class CheckpointIntakeViewSet(viewsets.ViewSet):
         ser = RegistrationInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        checkpoint = get_object_or_404(Checkpoint.objects.restrict(request.user), pk=d["checkpoint"])
+        checkpoint = body_object(Checkpoint.objects.restrict(request.user), d["checkpoint"], "checkpoint")
         vehicle = VehicleIn(**d["vehicle"]) if d["vehicle"] else None
         persons = [PersonIn(p["name"], p["id_number"], p["phone"], p["origin"], p["destination"],
                             p["destination_grid"], p["health_code"], p["itinerary"], p["test_result"], p["tested_on"])

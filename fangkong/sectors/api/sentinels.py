@@ -22,7 +22,7 @@ from fangkong.core.api.base import (
     ScopedReadOnlyViewSet,
     ScopedViewSetMixin,
 )
-from fangkong.core.errors import api_call
+from fangkong.core.errors import api_call, body_object
 from fangkong.core.imports import batch_result, do_create_batch, execute_batch
 
 from ..choices import DrugClass, SentinelKind, SignalResponse
@@ -181,7 +181,7 @@ class SentinelRecordViewSet(ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         d = dict(body.validated_data)
         venues = Venue.objects.restrict(request.user).filter(sector__code__in=SENTINEL_SECTORS)
-        venue = get_object_or_404(venues.select_related("sector"), pk=d.pop("venue"))
+        venue = body_object(venues.select_related("sector"), d.pop("venue"), "venue")
         record = api_call(actions.do_record_sentinel, venue, values=d, acting_user=request.user)
         return Response(SentinelRecordSerializer(record, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)

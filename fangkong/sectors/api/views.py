@@ -11,7 +11,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedModelViewSet, ScopedReadOnlyViewSet
-from fangkong.core.errors import api_call
+from fangkong.core.errors import api_call, body_object
 from fangkong.core.models import User
 
 from .. import actions, actions_events, actions_resumption
@@ -78,7 +78,7 @@ class VenueViewSet(ScopedModelViewSet):
         venue = get_object_or_404(Venue.objects.restrict(request.user), pk=pk)
         d = _input(request, S.InspectInputSerializer)
         checklist_id = d.pop("checklist")
-        checklist = get_object_or_404(Checklist.objects.all(), pk=checklist_id) if checklist_id else None
+        checklist = body_object(Checklist.objects.all(), checklist_id, "checklist") if checklist_id else None
         inspection = api_call(actions.do_inspect, venue, checklist=checklist, acting_user=request.user, **d)
         return Response(S.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 

@@ -152,10 +152,12 @@ class TestIntakeAPI:
         assert response.status_code == 400 and "车牌号“ABC”格式不正确" in str(response.json())
 
     def test_a_checkpoint_out_of_scope_is_not_found(self, users):
+        """The checkpoint is named in the body: the request is wrong, not the URL (400 on the field)."""
         cp = make_checkpoint(users["grid"].division)
         body = {"checkpoint": cp.pk, "persons": [{"name": "壬", "id_number": outsider_id()}]}
-        assert api_client_for(users["grid_other"]).post(self.url, body, format="json").status_code == 404
-        assert api_client_for(users["lab"]).post(self.url, body, format="json").status_code in (403, 404)
+        response = api_client_for(users["grid_other"]).post(self.url, body, format="json")
+        assert response.status_code == 400 and "不在您的管辖范围内" in response.json()["checkpoint"][0]
+        assert api_client_for(users["lab"]).post(self.url, body, format="json").status_code in (400, 403)
         assert not PersonCheck.objects.filter(checkpoint_id=cp.pk).exists()
 
     def test_it_is_in_the_schema_with_its_errors(self, users):
