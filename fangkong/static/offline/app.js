@@ -78,9 +78,22 @@
     sync();
   }
 
+  // One sender at a time; an answer made while it runs is sent by another round of the same one.
   let syncing = null;
+  let again = false;
   function sync() {
-    if (!syncing) syncing = doSync().finally(() => { syncing = null; refreshLists().then(render); });
+    if (syncing) {
+      again = true;
+      return syncing;
+    }
+    syncing = (async () => {
+      let sent = false;
+      do {
+        again = false;
+        sent = (await doSync()) || sent;
+      } while (again && navigator.onLine);
+      return sent;
+    })().finally(() => { syncing = null; refreshLists().then(render); });
     return syncing;
   }
 
