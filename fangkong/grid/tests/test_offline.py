@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from fangkong.core.actions import SYSTEM
-from fangkong.core.choices import AuditAction, DivisionLevel
+from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import AuditLog, Division
 from fangkong.core.testkit import client_for
 from fangkong.screening import actions as screening
