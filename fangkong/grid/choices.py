@@ -124,6 +124,7 @@ class OfflineKind(models.TextChoices):
     REFUSED = "offline_refused", _("拒绝排摸")
     ATTEMPT = "offline_attempt", _("联系记录")
     STAGE = "offline_stage", _("核查节点")
+    DOOR_CHECK = "offline_door_check", _("上门查看")
 
 
 class OfflineResult(models.TextChoices):

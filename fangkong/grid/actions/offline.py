@@ -15,6 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fangkong.control.actions import do_door_check
+from fangkong.control.choices import DoorCheckOutcome, MeasureStatus
+from fangkong.control.models import Measure
 from fangkong.core.actions import action, is_system
 from fangkong.core.scoping import CHANGE
 from fangkong.registry.models import Resident
@@ -103,7 +106,24 @@ def _stage(a: OfflineAnswer, user: Any) -> Any:
     return do_mark_stage(_task(a, user), a.choice, acting_user=user, at=a.recorded_at)
 
 
-APPLY = {OfflineKind.MEMBER: _member, OfflineKind.NOT_HOME: _note(do_record_not_home),
+def _measure(a: OfflineAnswer, user: Any) -> Measure:
+    m = Measure.objects.filter(pk=a.target).first()
+    if m is None:
+        raise Conflict(_("该管控措施已不存在"))
+    if m.responsible_id != user.pk or not Measure.objects.restrict(user, CHANGE).filter(pk=m.pk).exists():
+        raise Conflict(_("该管控对象已改派给其他人员，本条未保存"))
+    if m.status != MeasureStatus.ACTIVE:
+        raise Conflict(_("该管控措施已解除（%(status)s），本条未保存") % {"status": m.get_status_display()})
+    return m
+
+
+def _door_check(a: OfflineAnswer, user: Any) -> Any:
+    if a.choice not in DoorCheckOutcome.values:
+        raise ValidationError(_("查看结果无效"))
+    return do_door_check(_measure(a, user), outcome=a.choice, note=a.note, at=a.recorded_at, acting_user=user)
+
+
+APPLY = {OfflineKind.DOOR_CHECK: _door_check, OfflineKind.MEMBER: _member, OfflineKind.NOT_HOME: _note(do_record_not_home),
          OfflineKind.REFUSED: _note(do_record_refused), OfflineKind.ATTEMPT: _attempt, OfflineKind.STAGE: _stage}
 
 

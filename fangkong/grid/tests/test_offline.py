@@ -205,3 +205,26 @@ def test_the_app_shell_service_worker_and_manifest(users):
     sweeps = client.get(reverse("grid:my_sweeps")).content.decode()
     assert reverse("grid:offline") in sweeps and "data-offline-pending" in sweeps
     assert reverse("grid:offline") not in client_for(users["cdc"]).get(reverse("grid:my_sweeps")).content.decode()
+
+
+def test_a_door_check_is_saved_once_and_a_released_measure_is_a_conflict(users):
+    from fangkong.control.actions import do_early_release
+    from fangkong.control.models import DoorCheck, Measure
+    from fangkong.control.tests.test_mixins import new_measure
+
+    worker = users["grid"]
+    m = new_measure(worker.division)
+    Measure.objects.filter(pk=m.pk).update(responsible=worker)
+    data = client_for(worker).get(reverse("grid:offline_data")).json()
+    assert m.pk in {x["id"] for x in data["measures"]}
+    first, payload = _send(worker, kind=OfflineKind.DOOR_CHECK, target=m.pk, choice="present", note="在家")
+    again = client_for(worker).post(reverse("grid:offline_answer"), json.dumps(payload), content_type="application/json")
+    assert first.status_code == again.status_code == 200 and again.json()["replayed"]
+    check = DoorCheck.objects.get(measure=m)
+    assert check.pk == first.json()["object_id"] and check.checked_by == worker
+    assert AuditLog.objects.filter(verb="door_check", object_id=str(check.pk)).count() == 1
+    m.refresh_from_db()
+    do_early_release(m, reason="解除", acting_user=users["commander"])
+    late, _p = _send(worker, kind=OfflineKind.DOOR_CHECK, target=m.pk, choice="present")
+    assert late.status_code == 409 and "已解除" in late.json()["message"]
+    assert DoorCheck.objects.filter(measure=m).count() == 1

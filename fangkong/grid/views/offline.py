@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from fangkong.control.actions.common import HOME_KINDS
+from fangkong.control.choices import DoorCheckOutcome, MeasureStatus
+from fangkong.control.models import DoorCheck, Measure
 from fangkong.core.pii import mask_id_number, mask_phone
 from fangkong.core.scoping import CHANGE
 from fangkong.registry.models import Resident
@@ -85,6 +88,8 @@ def app_text() -> dict[str, str]:
         "ack": _("知道了"), "retry": _("暂时无法上传，稍后自动重试"), "refused_answer": _("未能保存"),
         "logout_pending": _("还有 %(n)s 条填报未上传，退出将清除手机上的数据。确定退出？"),
         "other_user": _("由其他账号在本机记录，未上传"), "loading_failed": _("尚未下载数据，请在有网络时打开本页"),
+        "door": _("上门查看"), "checked_today": _("今日已查看"), "no_measures": _("暂无需上门查看的管控对象"),
+        "until": _("解除日期"),
         "due": _("时限"), "members": _("成员%(n)s人"), "back": _("返回"), "saved_at": _("数据更新于"),
     }
 
@@ -123,7 +128,8 @@ class SnapshotView(View):
         user = request.user
         return JsonResponse({"user": user.pk, "username": user.get_username(), "csrf": get_token(request),
                              "at": timezone.now().isoformat(), **sweeps_of(user), "tasks": tasks_of(user),
-                             "attempt_kinds": AttemptKind.choices, "stages": Stage.choices})
+                             "measures": measures_of(user), "attempt_kinds": AttemptKind.choices,
+                             "stages": Stage.choices, "door_outcomes": DoorCheckOutcome.choices})
 
 
 def sweeps_of(user: Any) -> dict[str, Any]:
@@ -160,6 +166,18 @@ def tasks_of(user: Any) -> list[dict[str, Any]]:
              "open": t.status == VerificationStatus.OPEN,
              "due": t.next_due_at.isoformat() if t.next_due_at else None,
              "stages_done": [s for s in Stage.values if getattr(t, f"{s}_at")]} for t in qs]
+
+
+def measures_of(user: Any) -> list[dict[str, Any]]:
+    """Home measures in force the worker is responsible for: their 上门查看 round."""
+    qs = list(Measure.objects.restrict(user, CHANGE).filter(responsible=user, status=MeasureStatus.ACTIVE,
+                                                             kind__in=HOME_KINDS)
+              .select_related("person").order_by("ends_on", "id")[:MAX_TASKS])
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    checked = set(DoorCheck.objects.filter(measure__in=qs, at__gte=start).values_list("measure_id", flat=True))
+    return [{"id": m.pk, "name": m.person.name, "address": m.person.address, "kind": m.get_kind_display(),
+             "ends_on": m.ends_on.isoformat(), "checked_today": m.pk in checked} for m in qs]
 
 
 class AnswerView(View):

@@ -198,7 +198,7 @@
       return;
     }
     const [route, id] = (location.hash.replace(/^#\/?/, "") || "home").split("/");
-    const pick = {sweep: sweepView, visit: visitView, task: taskView}[route] || homeView;
+    const pick = {sweep: sweepView, visit: visitView, task: taskView, measure: measureView}[route] || homeView;
     view.replaceChildren(...pick(Number(id)));
   }
 
@@ -218,10 +218,32 @@
       el("a", {href: `#/task/${t.id}`}, el("strong", {text: t.name || "—"})), " ",
       el("span", {class: "muted", text: `${t.channel} · ${t.status}`}), el("br"),
       t.due ? el("span", {text: `${T.due} ${t.due.slice(5, 16).replace("T", " ")}`}) : null));
+    const measures = (s.measures || []).map((m) => el("li", {class: "card measure"},
+      el("a", {href: `#/measure/${m.id}`}, el("strong", {text: m.name || "—"})), " ",
+      el("span", {class: "muted", text: `${m.kind} · ${T.until} ${m.ends_on.slice(5)}`}),
+      m.checked_today ? el("span", {class: "ok", text: ` ✓ ${T.checked_today}`}) : null));
     return [el("h1", {text: T.home}),
       el("p", {class: "muted", text: `${T.saved_at} ${s.at.slice(5, 16).replace("T", " ")}`}),
       el("h2", {text: T.sweeps}), el("ul", {class: "plain"}, sweeps.length ? sweeps : el("li", {class: "muted", text: T.no_sweeps})),
-      el("h2", {text: T.tasks}), el("ul", {class: "plain tasks"}, tasks.length ? tasks : el("li", {class: "muted", text: T.no_tasks}))];
+      el("h2", {text: T.tasks}), el("ul", {class: "plain tasks"}, tasks.length ? tasks : el("li", {class: "muted", text: T.no_tasks})),
+      el("h2", {text: T.door}), el("ul", {class: "plain measures"}, measures.length ? measures : el("li", {class: "muted", text: T.no_measures}))];
+  }
+
+  function measureView(id) {
+    const m = (state.snapshot.measures || []).find((x) => x.id === id);
+    if (!m) return homeView();
+    const queued = state.queue.filter((q) => q.payload.kind === "offline_door_check" && q.payload.target === m.id);
+    const note = el("input", {type: "text", id: `door-note-${m.id}`, maxlength: "255", placeholder: T.note});
+    const buttons = state.snapshot.door_outcomes.map(([value, label]) => el("button", {type: "button", name: "outcome",
+      value, class: value === "present" ? null : "secondary", text: label,
+      onclick: () => enqueue({kind: "offline_door_check", target: m.id, choice: value, note: note.value},
+        `${m.name} · ${T.door} · ${label}`, (s) => { s.measures.find((x) => x.id === m.id).checked_today = true; })}));
+    return [back("#/"), el("h1", {text: m.name || "—"}),
+      el("p", {class: "muted", text: [m.kind, m.address, `${T.until} ${m.ends_on}`].filter(Boolean).join(" · ")}),
+      m.checked_today ? el("p", {class: "ok", text: `✓ ${T.checked_today}`}) : null,
+      el("div", {class: "card", id: "door-form"}, el("strong", {text: T.door}), el("p", {}, note), el("div", {class: "row"}, buttons)),
+      queued.length ? el("p", {class: "muted", text: `${T.queued}: ${queued.map((q) => q.label).join("；")}`}) : null]
+      .filter(Boolean);
   }
 
   function sweepView(id) {
