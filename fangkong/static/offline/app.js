@@ -376,7 +376,11 @@
   }
 
   async function start() {
-    if (app) state.snapshot = (await dbGet("meta", "snapshot")) || null;
+    if (app) {
+      state.snapshot = (await dbGet("meta", "snapshot")) || null;
+      // Kept for another account (an idle timeout, then someone else logged in): not shown to this one.
+      if (state.snapshot && app.dataset.user && state.snapshot.user !== Number(app.dataset.user)) state.snapshot = null;
+    }
     await refreshLists();
     render();
     window.addEventListener("online", refresh);
@@ -390,7 +394,8 @@
     }
     // Logging out wipes the phone (the logged-out page and the server's Clear-Site-Data): say so first.
     document.querySelectorAll('form[action*="/accounts/logout/"]').forEach((f) => f.addEventListener("submit", (e) => {
-      if (state.queue.length && !window.confirm(fmt(T.logout_pending || "", {n: state.queue.length}))) e.preventDefault();
+      const ask = T.logout_pending || holder.dataset.logoutText;
+      if (state.queue.length && !window.confirm(fmt(ask, {n: state.queue.length}))) e.preventDefault();
     }));
     await refresh();
     holder.dataset.ready = "1";
