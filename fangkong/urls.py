@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -19,7 +18,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("", core_views.HomeView.as_view(), name="home"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("core/", include("fangkong.core.urls")),

@@ -112,3 +112,22 @@ class ArrivalDue(models.TextChoices):
     TODAY = "today", _("今日到达")
     TOMORROW = "tomorrow", _("明日到达")
     OVERDUE = "overdue", _("已过到达日未确认")
+
+
+# --- 离线填报 (the phone app's queue) ---------------------------------------------------------
+
+class OfflineKind(models.TextChoices):
+    """What one answer sent from the phone's queue is."""
+
+    MEMBER = "offline_member", _("排摸人员登记")
+    NOT_HOME = "offline_not_home", _("排摸不在家")
+    REFUSED = "offline_refused", _("拒绝排摸")
+    ATTEMPT = "offline_attempt", _("联系记录")
+    STAGE = "offline_stage", _("核查节点")
+    DOOR_CHECK = "offline_door_check", _("上门查看")
+
+
+class OfflineResult(models.TextChoices):
+    DONE = "done", _("已保存")
+    CONFLICT = "conflict", _("冲突")
+    INVALID = "invalid", _("填报有误")

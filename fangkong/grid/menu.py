@@ -10,6 +10,7 @@ register(
         _("网格"),
         [
             MenuItem(_("我的排摸"), "grid:my_sweeps", WALKERS, model=Visit, phone=True),
+            MenuItem(_("离线填报"), "grid:offline", WALKERS, model=Visit, phone=True),
             MenuItem(_("地毯式排摸"), "grid:sweep_list", model=Sweep),
             MenuItem(_("发起排摸"), "grid:sweep_start", model=Sweep, action="add"),
             MenuItem(_("排摸户"), "grid:visit_list", model=Visit),

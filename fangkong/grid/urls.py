@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import away, returns, sweeps, walk
+from .views import away, offline, returns, sweeps, walk
 
 app_name = "grid"
 urlpatterns = [
@@ -17,6 +17,12 @@ urlpatterns = [
     path("visits/<int:pk>/member/<int:resident>/", walk.VisitActionView.as_view(), {"what": "member"},
          name="visit_member"),
     path("visits/<int:pk>/<slug:what>/", walk.VisitActionView.as_view(), name="visit_action"),
+    # 离线填报: the phone app, its service worker (scope: this path), manifest, data and answers
+    path("offline/", offline.OfflineAppView.as_view(), name="offline"),
+    path("offline/sw.js", offline.ServiceWorkerView.as_view(), name="offline_sw"),
+    path("offline/manifest.webmanifest", offline.ManifestView.as_view(), name="offline_manifest"),
+    path("offline/data/", offline.SnapshotView.as_view(), name="offline_data"),
+    path("offline/answers/", offline.AnswerView.as_view(), name="offline_answer"),
     path("answers/", walk.MemberAnswerListView.as_view(), name="memberanswer_list"),
     path("answers/<int:pk>/", walk.MemberAnswerDetailView.as_view(), name="memberanswer"),
     path("questionnaires/", sweeps.QuestionnaireListView.as_view(), name="questionnaire_list"),

@@ -39,6 +39,23 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
+# Logging out wipes what the phone kept for offline work (IndexedDB, the offline app's caches and
+# service worker): the browser does it on this header, the logged-out page's script again.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+class LogoutView(auth_views.LogoutView):
+    """退出: the session ends, and so does every copy of its data on the device."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
+    def get_default_redirect_url(self) -> str:
+        return f"{super().get_default_redirect_url()}?logged_out=1"
+
+
 class NotificationListView(LoginRequiredMixin, ListView):
     """The signed-in user's own notifications, newest first; unread ones highlighted."""
 

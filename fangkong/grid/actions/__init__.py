@@ -7,6 +7,7 @@ from .away import (
     do_open_call_tasks,
     do_refresh_away_risk,
 )
+from .offline import OfflineAnswer, do_apply_offline_answer
 from .returns import (
     ReturnInput,
     do_cancel_return_report,
@@ -18,7 +19,7 @@ from .sweeps import create_visits, do_close_sweep, do_new_questionnaire_version,
 from .visits import do_add_found_person, do_record_member, do_record_not_home, do_record_refused
 
 __all__ = [
-    "ReturnInput", "create_visits", "do_add_found_person", "do_alert_watch_seen", "do_cancel_return_report",
+    "OfflineAnswer", "ReturnInput", "create_visits", "do_apply_offline_answer", "do_add_found_person", "do_alert_watch_seen", "do_cancel_return_report",
     "do_close_away_task", "do_close_sweep", "do_confirm_arrival", "do_file_return_report", "do_log_contact",
     "do_new_questionnaire_version", "do_open_arrival_tasks", "do_open_call_tasks", "do_refresh_away_risk", "do_record_member",
     "do_record_not_home", "do_record_refused", "do_start_sweep",

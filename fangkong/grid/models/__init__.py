@@ -1,6 +1,7 @@
 from .away import AwayTask, ContactLog, PersonAway, ReturnReport
+from .offline import OfflineSubmission
 from .questionnaire import Questionnaire
 from .sweeps import MemberAnswer, Sweep, SweepGrid, Visit
 
-__all__ = ["AwayTask", "ContactLog", "MemberAnswer", "PersonAway", "Questionnaire", "ReturnReport", "Sweep",
+__all__ = ["AwayTask", "ContactLog", "MemberAnswer", "OfflineSubmission", "PersonAway", "Questionnaire", "ReturnReport", "Sweep",
            "SweepGrid", "Visit"]

@@ -22,6 +22,7 @@ from ..choices import UNVISITED, MemberKind, SweepStatus, VisitStatus
 from ..filtersets import MemberAnswerFilterSet, VisitFilterSet
 from ..forms import FoundPersonForm, MemberForm, NoteForm
 from ..models import MemberAnswer, Sweep, Visit
+from ..roles import WALKERS
 from ..tables import MemberAnswerTable, VisitTable
 
 LIVING = (ResidentStatus.PRESENT, ResidentStatus.AWAY)
@@ -43,7 +44,8 @@ class MySweepsView(ScopedView, View):
         sweeps = list(Sweep.objects.filter(pk__in=list(counts)).order_by("due_at"))
         for s in sweeps:
             s.mine, s.left = counts[s.pk]["total"], counts[s.pk]["left"]
-        return render(request, "grid/my_sweeps.html", {"sweeps": sweeps, "now": timezone.now()})
+        return render(request, "grid/my_sweeps.html", {"sweeps": sweeps, "now": timezone.now(),
+                                                       "offline_app": request.user.has_role(*WALKERS)})
 
 
 class MyHouseholdsView(ScopedView, View):

@@ -74,7 +74,9 @@ class MyTasksView(LoginRequiredMixin, ListView):
         return qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(now=timezone.now(), **kwargs)
+        # The grid line's offline app (离线填报) is for those who walk the doors.
+        offline_app = self.request.user.has_role(Role.GRID_WORKER, Role.VILLAGE_CADRE)
+        return super().get_context_data(now=timezone.now(), offline_app=offline_app, **kwargs)
 
 
 class VerificationListView(LoginRequiredMixin, ListView):
