@@ -18,7 +18,10 @@ def ring(d: Division) -> list[tuple[float, float]]:
 
 
 def square(x: float, y: float, size: float = 0.01) -> dict:
-    return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]],
+    }
 
 
 def feature(geometry: dict | None, **props) -> dict:
@@ -27,7 +30,9 @@ def feature(geometry: dict | None, **props) -> dict:
 
 def write(tmp_path, features: list[dict]) -> str:
     path = tmp_path / "shapes.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8"
+    )
     return str(path)
 
 
@@ -84,12 +89,26 @@ class FakeOut:
 
 def test_it_imports_shapes_matched_by_code_and_reports_the_unmatched(county, tmp_path):
     t1, t2 = county.children.order_by("path")[:2]
-    path = write(tmp_path, [feature(square(100, 30), code=t1.code, name="随便"),
-                            feature(square(101, 30), adcode=t2.path),
-                            feature(square(102, 30), code="999999999999", name="外县")])
+    path = write(
+        tmp_path,
+        [
+            feature(square(100, 30), code=t1.code, name="随便"),
+            feature(square(101, 30), adcode=t2.path),
+            feature(square(102, 30), code="999999999999", name="外县"),
+        ],
+    )
     out = []
-    call_command("division_shapes", "--import", path, "--level", "township", "--match", "code", "--json",
-                 stdout=FakeOut(out))
+    call_command(
+        "division_shapes",
+        "--import",
+        path,
+        "--level",
+        "township",
+        "--match",
+        "code",
+        "--json",
+        stdout=FakeOut(out),
+    )
     result = json.loads(out[0])
     assert result["matched"] == 2
     assert len(result["unmatched"]) == 1
@@ -104,12 +123,21 @@ def test_it_imports_shapes_matched_by_name_and_refuses_bad_features(county, tmp_
     village = Division.objects.filter(level="village").order_by("path").first()
     other = Division.objects.filter(level="village").order_by("path").last()
     keep = other.shape
-    path = write(tmp_path, [feature(square(100, 30), name=village.name),
-                            feature({"type": "Point", "coordinates": [1, 2]}, name=other.name),
-                            feature(square(100, 31), name="无此村")])
+    path = write(
+        tmp_path,
+        [
+            feature(square(100, 30), name=village.name),
+            feature({"type": "Point", "coordinates": [1, 2]}, name=other.name),
+            feature(square(100, 31), name="无此村"),
+        ],
+    )
     result = shapes.import_shapes(open(path, encoding="utf-8").read(), "village", "name")
     assert result.matched == [village.code]
-    assert len(result.invalid) == 1 and "边界不是有效的多边形" in result.invalid[0] and other.name in result.invalid[0]
+    assert (
+        len(result.invalid) == 1
+        and "边界不是有效的多边形" in result.invalid[0]
+        and other.name in result.invalid[0]
+    )
     assert len(result.unmatched) == 1 and "无此村" in result.unmatched[0]
     village.refresh_from_db()
     other.refresh_from_db()
