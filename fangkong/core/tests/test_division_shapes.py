@@ -77,6 +77,8 @@ def test_it_generates_the_same_shapes_again_for_an_existing_database(county):
     after = dict(Division.objects.filter(level__in=["township", "village"]).values_list("pk", "shape"))
     assert after == before
     assert AuditLog.objects.filter(verb="division_shapes").exists()
+    call_command("division_shapes", "--generate", "--if-missing", "--json", stdout=FakeOut(out))
+    assert json.loads(out[1])["generated"] == 0  # scripts/demo on a database that has them
 
 
 class FakeOut:
