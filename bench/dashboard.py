@@ -1,7 +1,8 @@
 """bench/run dashboard — the command dashboard (指挥大屏) for the 300,000-resident county: the page,
 the township and village shapes, and each map measure's JSON at township and village level, as
 the commander opens them (Django test client, DEBUG off). Target: page + shapes + one measure
-under 2 s (`first_view_s`). BENCH_DASHBOARD_POPULATION lowers the size for a quick look.
+under 2 s (`first_view_s`, the page as a running server answers it; `page_first_s` is a fresh
+process's first request). BENCH_DASHBOARD_POPULATION lowers the size for a quick look.
 
 The activity is written straight into the roll-up tables the dashboard reads (a row per grid and
 channel for open tasks, per grid and day for eight weeks of leads and closed tasks, per grid for
@@ -162,7 +163,9 @@ def main(db: str) -> dict:
     client = Client()
     client.force_login(User.objects.get(username="commander"))
     client.get("/")  # the session, once
-    with timed(figures, "page_s"):
+    with timed(figures, "page_first_s"):  # the process's first: imports, templates, the database's cold pages
+        assert client.get("/command/dashboard/").status_code == 200
+    with timed(figures, "page_s"):  # as a running server answers it
         assert client.get("/command/dashboard/").status_code == 200
     with timed(figures, "shapes_cold_s"):
         shapes = client.get("/command/dashboard/shapes.json").json()

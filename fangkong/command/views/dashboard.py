@@ -66,7 +66,7 @@ def _divisions(request: HttpRequest) -> tuple[str, list[Division]]:
         if not request.GET["parent"].isdigit():
             raise Http404
         parent = get_object_or_404(Division.objects.subtree(top), pk=request.GET["parent"])
-        qs = qs.filter(path__startswith=parent.path)
+        qs = Division.objects.subtree(parent).filter(level=level)  # inside the user's: looked up there
     if top.level == DivisionLevel.VILLAGE:  # a village's cadre: their village, as the map's one shape
         level, qs = DivisionLevel.VILLAGE.value, Division.objects.filter(pk=top.pk)
     return level, list(qs.order_by("path"))
