@@ -36,12 +36,17 @@ def test_the_dashboard_map_loads_and_a_township_opens_its_list(restore_county, l
     township = grid.parent.parent
     for n in range(2):
         r = resident_of_grid(grid, n)
-        actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number, phone=r.phone),
-                               channel=Channel.BIG_DATA, acting_user=SYSTEM)
+        actions.do_submit_lead(
+            LeadInput(name=r.name, id_number=r.id_number, phone=r.phone),
+            channel=Channel.BIG_DATA,
+            acting_user=SYSTEM,
+        )
     client = Client()
     client.force_login(users["commander"])
     context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     errors: list[str] = []
@@ -58,8 +63,9 @@ def test_the_dashboard_map_loads_and_a_township_opens_its_list(restore_county, l
 
     # A real mouse click on the township's region: its centroid, placed by ECharts on the canvas.
     lon, lat = shapes.centroid([tuple(p) for p in township.shape["coordinates"][0][:-1]])
-    x, y = page.evaluate("([lon, lat]) => fangkongDashboard.chart.convertToPixel({seriesIndex: 0}, [lon, lat])",
-                         [lon, lat])
+    x, y = page.evaluate(
+        "([lon, lat]) => fangkongDashboard.chart.convertToPixel({seriesIndex: 0}, [lon, lat])", [lon, lat]
+    )
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url(f"**/screening/verifications/?*division={township.pk}*")

@@ -24,13 +24,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--match", choices=["code", "name"], default="code")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果 / print the result as JSON")
-        parser.add_argument("--if-missing", action="store_true",
-                            help="已有乡镇边界时跳过生成 / generate only when no township has a shape")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="已有乡镇边界时跳过生成 / generate only when no township has a shape",
+        )
 
     def handle(self, *args, **opts) -> None:
         with audit.audit_context(source=AuditSource.CLI):
-            if opts["generate"] and opts["if_missing"] and Division.objects.filter(
-                    level=DivisionLevel.TOWNSHIP, shape__isnull=False).exists():
+            if (
+                opts["generate"]
+                and opts["if_missing"]
+                and Division.objects.filter(level=DivisionLevel.TOWNSHIP, shape__isnull=False).exists()
+            ):
                 result, text = {"generated": 0}, "已有区划边界,跳过生成"
             elif opts["generate"]:
                 n = shapes.generate_all()
