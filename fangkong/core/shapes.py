@@ -16,6 +16,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,16 @@ Point = tuple[float, float]
 CENTRE: Point = (114.6, 41.6)
 RADIUS = 0.32
 DIGITS = 5  # about a metre: enough for a county map, small enough to serve at once
+VERSION_KEY = "division-shapes:version"  # part of the key of every cached copy of the shapes
+
+
+def shapes_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
+def _changed() -> None:
+    """Shapes were written: cached copies (the command map's) are stale from the commit on."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, shapes_version() + 1, None))
 
 
 def _clip(poly: list[Point], a: Point, b: Point) -> list[Point]:
@@ -153,6 +164,7 @@ def generate_all(*, verb: str = "division_shapes") -> int:
             n = generate_shapes(county)
             audit.record(AuditAction.UPDATE, county, verb=verb, changes={"generated": n})
             total += n
+        _changed()
     return total
 
 
@@ -257,6 +269,7 @@ def import_shapes(text: str, level: str, match: str) -> ImportResult:
             changed[found[0].pk] = found[0]
     with transaction.atomic():
         Division.objects.bulk_update(list(changed.values()), ["shape"], batch_size=500)
+        _changed()
         out.matched = sorted(d.code for d in changed.values())
         county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first()
         audit.record(

@@ -4,6 +4,7 @@ of a township's cadre, the query count of one measure, and the page itself."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fangkong.control.tests import factories as F
+from fangkong.core import shapes
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division
@@ -193,12 +195,20 @@ def test_a_township_cadre_sees_only_their_township(users):
     assert client_for(users["commander"]).get(DATA, {"measure": "nothing"}).status_code == 400
 
 
-def test_the_county_shapes_are_served_with_every_township(users, county):
+def test_the_county_shapes_are_served_with_every_township(users, county, django_capture_on_commit_callbacks):
     payload = client_for(users["commander"]).get(SHAPES).json()
     assert payload["type"] == "FeatureCollection"
     assert {f["properties"]["id"] for f in payload["features"]} == set(
         county.children.values_list("pk", flat=True)
     )
+    township = county.children.order_by("path").first()
+    square = {"type": "Polygon", "coordinates": [[[100, 30], [100.1, 30], [100.1, 30.1], [100, 30.1], [100, 30]]]}
+    feature = {"type": "Feature", "properties": {"code": township.code}, "geometry": square}
+    text = json.dumps({"type": "FeatureCollection", "features": [feature]})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert shapes.import_shapes(text, "township", "code").matched == [township.code]
+    again = client_for(users["commander"]).get(SHAPES).json()  # the cached copy is not served any more
+    assert next(f["geometry"] for f in again["features"] if f["properties"]["id"] == township.pk) == square
 
 
 @pytest.mark.parametrize("measure", list(MEASURES))
@@ -234,5 +244,8 @@ def test_the_page_explains_its_figures_and_opens_in_big_screen_mode(users):
     screen = client.get("/command/dashboard/", {"screen": "1", "weeks": "8"})
     assert 'class="dash screen"' in screen.content.decode() and screen.context["weeks"] == 8
     assert len(screen.context["trend"]["days"]) == 56
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/command/dashboard/")
+    assert len(queries) <= 30  # a fixed set of grouped queries, whatever the county's size
     home = client.get("/").content.decode()
     assert "/command/dashboard/" in home

@@ -23,6 +23,7 @@ from django.views import View
 from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Division
 from fangkong.core.scoping import VIEW, user_may
+from fangkong.core.shapes import shapes_version
 from fangkong.metrics import catalog
 from fangkong.metrics.dashboard import MEASURES, four_rates, latest_round, overdue_items, trends
 
@@ -109,7 +110,8 @@ class ShapesView(DashboardMixin, View):
     """The GeoJSON of the divisions asked for (the user's scope), cached per request shape."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        key = f"command:shapes:{request.user.division.path}:{request.GET.get('level', '')}:{request.GET.get('parent', '')}"
+        key = ":".join(["command:shapes", str(shapes_version()), request.user.division.path,
+                        request.GET.get("level", ""), request.GET.get("parent", "")])
         data = cache.get(key)
         if data is None:
             level, divisions = _divisions(request)
