@@ -4,6 +4,7 @@ from fangkong.core.navigation import MenuArea, MenuItem, register
 from fangkong.core.scoping import ADD
 
 from .models import DailyReport, Dispatch, DispatchTask, Unit
+from .views.dashboard import may_see_dashboard
 from .views.dispatch import may_see_tasks
 from .views.reports import may_file, may_oversee
 
@@ -11,6 +12,7 @@ register(
     MenuArea(
         _("指挥调度"),
         [
+            MenuItem(_("指挥大屏"), "command:dashboard", check=may_see_dashboard),
             MenuItem(_("我的交办"), "command:my_tasks", check=may_see_tasks, phone=True),
             MenuItem(_("报送日报"), "command:report_file", check=may_file, phone=True),
             MenuItem(_("日报报送情况"), "command:report_overview", check=may_oversee),

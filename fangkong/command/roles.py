@@ -26,3 +26,5 @@ TASK_HANDLERS = roles(Role.COMMAND_CENTER, *MEMBER_ROLES)
 OVERSEERS = roles(Role.COMMAND_CENTER, Role.AUDITOR)
 REPORT_VIEWERS = TASK_VIEWERS
 REPORTERS = TASK_HANDLERS
+# 指挥大屏: the command centre and the CDC see the county, a township's cadres their township.
+DASHBOARD_ROLES = roles(Role.COMMAND_CENTER, Role.CDC, Role.TOWNSHIP_CADRE)

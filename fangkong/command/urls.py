@@ -1,9 +1,12 @@
 from django.urls import path
 
-from .views import dispatch, reports, structure
+from .views import dashboard, dispatch, reports, structure
 
 app_name = "command"
 urlpatterns = [
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/shapes.json", dashboard.ShapesView.as_view(), name="dashboard_shapes"),
+    path("dashboard/data.json", dashboard.MeasureDataView.as_view(), name="dashboard_data"),
     path("units/<int:pk>/members/", structure.AddMemberView.as_view(), name="unit_member_add"),
     path("units/<int:pk>/members/<int:member>/remove/", structure.RemoveMemberView.as_view(), name="unit_member_remove"),
     path("units/<int:pk>/coverage/", structure.CoverageView.as_view(), name="unit_coverage"),

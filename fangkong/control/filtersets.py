@@ -108,10 +108,11 @@ class RiskAreaFilterSet(filters.FilterSet):
     level = filters.ChoiceFilter(choices=RiskLevel.choices, empty_label=_("全部等级"), label=_("风险等级"))
     on = filters.DateFilter(method="filter_on", label=_("日期"),
                             error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")})
+    within = filters.CharFilter(field_name="code", lookup_expr="startswith", label=_("区划代码开头"))
 
     class Meta:
         model = RiskArea
-        fields = ["level", "province", "city", "county", "on"]
+        fields = ["level", "province", "city", "county", "on", "within"]
 
     def filter_on(self, qs: QuerySet, name: str, value: dt.date | None) -> QuerySet:
         return active_on(qs, value) if value else qs

@@ -27,6 +27,8 @@ VERBS: dict[str, str | Promise] = {
     "verify_2fa_failed": _("双因素验证失败"),
     "create_api_token": _("签发接口令牌"),
     "prune_audit_log": _("清理过期审计日志"),
+    "division_shapes": _("生成区划边界"),
+    "import_division_shapes": _("导入区划边界"),
 }
 
 VERB_LABELS: dict[str, str | Promise] = dict(VERBS)

@@ -28,6 +28,7 @@ from fangkong.core.bulk import analyze, insert_rows
 from fangkong.core.choices import AuditAction, DivisionKind, DivisionLevel, Module, Role
 from fangkong.core.identity import name_pinyin
 from fangkong.core.models import Division, User, UserRole
+from fangkong.core.shapes import generate_shapes
 
 from . import names
 from .choices import LiaisonLevel, ResidentStatus, Sex
@@ -436,6 +437,7 @@ def generate_county(spec: CountySpec | None = None, *, users: bool = True) -> Ge
     rng = random.Random(spec.seed)
     with transaction.atomic():
         out = _build_divisions(spec, rng)
+        generate_shapes(out.county)  # its own seeded random: the registry stays as it was
         _build_registry(spec, rng, out)
         if users:
             _build_users(out, rng)

@@ -71,6 +71,7 @@ class VerificationFilterSet(filters.FilterSet):
     assignee = filters.ModelChoiceFilter(queryset=scope_users, null_label=_("无责任人"), null_value="none",
                                          label=_("责任人"))
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("已超时"))
+    open = filters.BooleanFilter(method="filter_open", label=_("在办(未办结)"))
 
     class Meta:
         model = Verification
@@ -110,6 +111,13 @@ class VerificationFilterSet(filters.FilterSet):
             return qs
         late = ~Q(status=VerificationStatus.CLOSED) & Q(next_due_at__lt=timezone.now())
         return qs.filter(late) if value else qs.exclude(late)
+
+    def filter_open(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """在办: not yet closed (核查中 or 待审核), the command map's 在办核查任务."""
+        if value is None:
+            return qs
+        is_open = ~Q(status=VerificationStatus.CLOSED)
+        return qs.filter(is_open) if value else qs.exclude(is_open)
 
     def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         """Name, pinyin initials, phone or ID digits (last four, masked, whole) or a receipt code."""

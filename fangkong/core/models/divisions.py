@@ -79,6 +79,9 @@ class Division(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级")
     )
+    # 区划边界: a GeoJSON geometry (Polygon / MultiPolygon, longitude-latitude) for the command map;
+    # generated for the synthetic county, imported for a real one (`fangkong division_shapes`).
+    shape = models.JSONField(_("区划边界"), null=True, blank=True, editable=False)
 
     objects = DivisionQuerySet.as_manager()
 

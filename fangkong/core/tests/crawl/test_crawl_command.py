@@ -41,3 +41,14 @@ def crawl_command_pages(username: str, language: str | None) -> None:
 @pytest.mark.parametrize("username", ROLES)
 def test_it_finds_nothing_on_the_command_pages_as(demo_county, db, username):
     crawl_command_pages(username, None)
+
+
+@pytest.mark.parametrize("username", ("commander", "township", "cdc"))
+def test_it_finds_nothing_on_the_command_dashboard_as(demo_county, db, username):
+    user = User.objects.get(username=username)
+    checks = Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
+                    set(Division.objects.values_list("path", flat=True)))
+    for start in ("/command/dashboard/", "/command/dashboard/?screen=1&weeks=8"):
+        result = crawl_as(user, checks, start=start, max_pages=15)
+        assert result.visited.get(start) == 200, f"{username}: {start} did not open ({result.visited.get(start)})"
+        assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
