@@ -22,26 +22,26 @@ class ReleaseNoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DraftInputSerializer(serializers.Serializer):
+class ReleaseDraftInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReleaseKind.choices)
     title = serializers.CharField(max_length=120)
     body = serializers.CharField()
     case = serializers.IntegerField(required=False, allow_null=True)
 
 
-class EditInputSerializer(serializers.Serializer):
+class ReleaseEditInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     body = serializers.CharField()
 
 
-class RemarkInputSerializer(serializers.Serializer):
+class ReleaseRemarkInputSerializer(serializers.Serializer):
     remark = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class ReturnInputSerializer(serializers.Serializer):
+class ReleaseReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class CorrectionInputSerializer(serializers.Serializer):
+class ReleaseCorrectionInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     body = serializers.CharField()

@@ -47,18 +47,18 @@ class ReleaseNoteViewSet(ScopedReadOnlyViewSet):
         note = ReleaseNote.objects.prefetch_related("events").get(pk=note.pk)
         return Response(S.ReleaseNoteSerializer(note).data, status=code)
 
-    @extend_schema(request=S.DraftInputSerializer, responses={201: S.ReleaseNoteSerializer})
+    @extend_schema(request=S.ReleaseDraftInputSerializer, responses={201: S.ReleaseNoteSerializer})
     def create(self, request: Request) -> Response:
-        d = _data(request, S.DraftInputSerializer)
+        d = _data(request, S.ReleaseDraftInputSerializer)
         case = body_object(Case.objects.restrict(request.user), d["case"], "case") if d.get("case") else None
         note = api_call(actions.do_draft_release, acting_user=request.user, kind=d["kind"], title=d["title"],
                         body=d["body"], case=case)
         return self._answer(note, status.HTTP_201_CREATED)
 
-    @extend_schema(request=S.EditInputSerializer, responses={200: S.ReleaseNoteSerializer})
+    @extend_schema(request=S.ReleaseEditInputSerializer, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request: Request, pk: str) -> Response:
-        d = _data(request, S.EditInputSerializer)
+        d = _data(request, S.ReleaseEditInputSerializer)
         return self._answer(api_call(actions.do_edit_release, self._note(CHANGE), acting_user=request.user, **d))
 
     @extend_schema(request=None, responses={200: S.ReleaseNoteSerializer})
@@ -66,22 +66,22 @@ class ReleaseNoteViewSet(ScopedReadOnlyViewSet):
     def submit(self, request: Request, pk: str) -> Response:
         return self._answer(api_call(actions.do_submit_release, self._note(CHANGE), acting_user=request.user))
 
-    @extend_schema(request=S.RemarkInputSerializer, responses={200: S.ReleaseNoteSerializer})
+    @extend_schema(request=S.ReleaseRemarkInputSerializer, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
-        d = _data(request, S.RemarkInputSerializer)
+        d = _data(request, S.ReleaseRemarkInputSerializer)
         return self._answer(api_call(actions.do_review_release, self._note(REVIEW), acting_user=request.user, **d))
 
-    @extend_schema(request=S.RemarkInputSerializer, responses={200: S.ReleaseNoteSerializer})
+    @extend_schema(request=S.ReleaseRemarkInputSerializer, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        d = _data(request, S.RemarkInputSerializer)
+        d = _data(request, S.ReleaseRemarkInputSerializer)
         return self._answer(api_call(actions.do_approve_release, self._note(APPROVE), acting_user=request.user, **d))
 
-    @extend_schema(request=S.ReturnInputSerializer, responses={200: S.ReleaseNoteSerializer})
+    @extend_schema(request=S.ReleaseReturnInputSerializer, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request: Request, pk: str) -> Response:
-        d = _data(request, S.ReturnInputSerializer)
+        d = _data(request, S.ReleaseReturnInputSerializer)
         qs = ReleaseNote.objects.restrict(request.user, REVIEW) | ReleaseNote.objects.restrict(request.user, APPROVE)
         note = get_object_or_404(qs, pk=pk)
         return self._answer(api_call(actions.do_return_release, note, acting_user=request.user, **d))
@@ -91,9 +91,9 @@ class ReleaseNoteViewSet(ScopedReadOnlyViewSet):
     def publish(self, request: Request, pk: str) -> Response:
         return self._answer(api_call(actions.do_publish_release, self._note(APPROVE), acting_user=request.user))
 
-    @extend_schema(request=S.CorrectionInputSerializer, responses={201: S.ReleaseNoteSerializer})
+    @extend_schema(request=S.ReleaseCorrectionInputSerializer, responses={201: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str) -> Response:
-        d = _data(request, S.CorrectionInputSerializer)
+        d = _data(request, S.ReleaseCorrectionInputSerializer)
         note = api_call(actions.do_correct_release, self._note("view"), acting_user=request.user, **d)
         return self._answer(note, status.HTTP_201_CREATED)

@@ -34,7 +34,7 @@ class StockMovementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MovementInputSerializer(serializers.Serializer):
+class SupplyMovementInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MovementKind.choices)
     item = serializers.IntegerField()
     quantity = serializers.IntegerField()
@@ -45,7 +45,7 @@ class MovementInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class StockSerializer(serializers.Serializer):
+class SupplyStockSerializer(serializers.Serializer):
     warehouse = serializers.IntegerField()
     warehouse_name = serializers.CharField()
     level = serializers.CharField()
