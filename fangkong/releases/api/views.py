@@ -79,7 +79,7 @@ class ReleaseNoteViewSet(ScopedReadOnlyViewSet):
         return self._answer(api_call(actions.do_approve_release, self._note(APPROVE), acting_user=request.user, **d))
 
     @extend_schema(request=S.ReleaseReturnInputSerializer, responses={200: S.ReleaseNoteSerializer})
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         d = _data(request, S.ReleaseReturnInputSerializer)
         qs = ReleaseNote.objects.restrict(request.user, REVIEW) | ReleaseNote.objects.restrict(request.user, APPROVE)
