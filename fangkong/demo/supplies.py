@@ -16,7 +16,7 @@ import random
 from django.utils import timezone
 
 from fangkong.core.actions import do_create
-from fangkong.core.choices import DivisionLevel
+from fangkong.core.choices import DivisionLevel, Role
 from fangkong.core.models import Division, User
 from fangkong.supplies.actions import do_record_movement
 from fangkong.supplies.choices import MovementKind, SupplyCategory, WarehouseLevel
@@ -117,7 +117,7 @@ def seed_releases(commander: User) -> str:
     from fangkong.releases.choices import ReleaseKind
     from fangkong.releases.models import ReleaseNote
 
-    cdc = User.objects.filter(username="cdc").first()
+    cdc = User.objects.filter(roles__role=Role.CDC, division=commander.division).order_by("id").first()
     if cdc is None or ReleaseNote.objects.exists():
         return "信息发布已存在"
     notice = actions.do_draft_release(

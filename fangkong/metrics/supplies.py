@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.scoping import in_subtree
 from fangkong.supplies.choices import MovementKind, SupplyCategory
 from fangkong.supplies.models import ReserveRule, StockMovement, SupplyItem, Warehouse
 
@@ -165,15 +166,11 @@ def round_population(rnd) -> int:
     row = CoverageRollup.objects.filter(round=rnd, division_id=rnd.division_id).first()
     if row is not None:
         return row.expected
-    villages = [v.village.path for v in rnd.villages.select_related("village")]
-    if not villages:
-        return 0
+    villages = [v.village for v in rnd.villages.select_related("village")]
     cutoff = rnd.starts_on.replace(year=rnd.starts_on.year - rnd.infant_age, day=min(rnd.starts_on.day, 28))
-    q = Q()
-    for path in villages:
-        q |= Q(grid__path__startswith=path)
-    return (Resident._base_manager.filter(q, status=ResidentStatus.PRESENT)
-            .filter(Q(birth_date__isnull=True) | Q(birth_date__lte=cutoff)).count())
+    residents = (Resident._base_manager.filter(status=ResidentStatus.PRESENT)
+                 .filter(Q(birth_date__isnull=True) | Q(birth_date__lte=cutoff)))
+    return sum(in_subtree(residents, "grid", village).count() for village in villages)
 
 
 @dataclass
@@ -198,7 +195,7 @@ def round_needs(rnd, *, population: int | None = None, prevalence: float = 0.000
     population = round_population(rnd) if population is None else population
     plan = plan_round(population, prevalence, rnd.pool_size, spare=spare)
     if warehouses is None:
-        warehouses = Warehouse._base_manager.filter(division__path__startswith=rnd.division.path, active=True)
+        warehouses = in_subtree(Warehouse._base_manager.filter(active=True), "division", rnd.division)
     stock = on_hand([w.pk for w in warehouses])
     by_item: dict[int, int] = defaultdict(int)
     for (_w, item_id), n in stock.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from fangkong.core.scoping import in_subtree
 from fangkong.tracing.itinerary import ID_NUMBER, PHONE, lint_public
 from fangkong.tracing.models import Case
 
@@ -30,7 +31,7 @@ def lint_release(note: ReleaseNote) -> list[str]:
         problems.append(_("含有身份证号"))
     if PHONE.search(text):
         problems.append(_("含有手机号"))
-    cases = Case._base_manager.filter(division__path__startswith=note.division.path)
+    cases = in_subtree(Case._base_manager.all(), "division", note.division)
     names = {c.name for c in cases.only("name") if c.name and len(c.name) >= MIN_NAME}
     if note.case_id:
         names.add(note.case.name)

@@ -17,7 +17,7 @@ from django.views import View
 from fangkong.core.errors import ActionFailed, call_action
 from fangkong.core.exports import export_rows
 from fangkong.core.imports import ReadError
-from fangkong.core.scoping import ADD, user_may
+from fangkong.core.scoping import ADD, in_subtree, user_may
 from fangkong.core.views.generic import ModelPages
 from fangkong.metrics import catalog
 from fangkong.metrics import supplies as figures
@@ -185,8 +185,8 @@ class RoundStockView(LoginRequiredMixin, View):
         ctx: dict[str, Any] = {"rounds": rounds[:30], "round": rnd, "per_10k": per_10k,
                                "m_population": catalog.get("supplies.round_population")}
         if rnd is not None:
-            warehouses = Warehouse.objects.restrict(request.user).filter(
-                division__path__startswith=rnd.division.path, active=True)
+            warehouses = in_subtree(Warehouse.objects.restrict(request.user).filter(active=True), "division",
+                                    rnd.division)
             plan, needs = figures.round_needs(rnd, prevalence=per_10k / 10000, warehouses=warehouses)
             ctx.update(plan=plan, needs=needs, short=any(n.shortfall for n in needs), warehouses=warehouses.count())
         return render(request, "supplies/round_stock.html", ctx)

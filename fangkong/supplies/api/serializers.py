@@ -58,3 +58,10 @@ class SupplyStockSerializer(serializers.Serializer):
     days_cover = serializers.FloatField(allow_null=True)
     min_days = serializers.IntegerField(allow_null=True)
     low = serializers.BooleanField()
+
+
+class SupplyStockReportSerializer(serializers.Serializer):
+    """库存 of the warehouses in scope: one row per warehouse and item (a summary, not a paged list)."""
+
+    days = serializers.IntegerField()
+    stock = SupplyStockSerializer(many=True)

@@ -73,7 +73,7 @@ class StockView(APIView):
     @extend_schema(parameters=[OpenApiParameter("days", int, required=False),
                                OpenApiParameter("low", bool, required=False),
                                OpenApiParameter("warehouse", int, required=False)],
-                   responses={200: S.SupplyStockSerializer(many=True)})
+                   responses={200: S.SupplyStockReportSerializer})
     def get(self, request: Request) -> Response:
         if not user_may(Warehouse, request.user):
             raise to_api_error(PermissionDenied("您没有此项操作的权限"))
@@ -91,4 +91,4 @@ class StockView(APIView):
                  "daily_use": round(r.daily_use, 3), "full_load_daily": r.rule.full_load_daily if r.rule else None,
                  "days_cover": round(r.days_cover, 2) if r.days_cover is not None else None,
                  "min_days": r.rule.min_days if r.rule else None, "low": r.low} for r in rows]
-        return Response(S.SupplyStockSerializer(data, many=True).data)
+        return Response(S.SupplyStockReportSerializer({"days": days, "stock": data}).data)

@@ -118,7 +118,9 @@ def test_a_round_shows_its_reagent_and_tube_shortfall(users):
 
 def test_the_stock_api_gives_cover_and_low_in_scope(users, store):
     w, mask = store
-    rows = api_client_for(users["township"]).get("/api/supplies/stock/", {"low": "1"}).json()
+    answer = api_client_for(users["township"]).get("/api/supplies/stock/", {"low": "1"}).json()
+    assert answer["days"] == 7
+    rows = answer["stock"]
     mine = [r for r in rows if r["warehouse"] == w.pk]
     assert mine == [{"warehouse": w.pk, "warehouse_name": "页面测试仓库", "level": "township", "item": mask.pk,
                      "item_name": "医用外科口罩", "unit": "个", "on_hand": 860, "daily_use": 20.0,
