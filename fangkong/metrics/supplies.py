@@ -30,22 +30,43 @@ from .catalog import Metric, register
 DEFAULT_DAYS = 7
 DAYS = _("天")
 register(
-    Metric("supplies.on_hand", _("库存"), _("计量单位"),
-           _("入库、调入和盘点调整（可正可负）之和减去出库和调出之和，截至所选时间，按品目的计量单位")),
-    Metric("supplies.daily_use", _("日均消耗"), _("计量单位/天"),
-           _("最近N天（默认7天）的出库数量之和 ÷ N；调拨只是移库，不计消耗")),
-    Metric("supplies.days_cover", _("可保障天数"), DAYS,
-           _("库存 ÷ 储备标准的满负荷日用量（按品目和仓库层级；品目有专门标准的按品目，否则按类别）")),
-    Metric("supplies.low", _("低于储备"), _("项"), _("可保障天数低于储备标准最低天数（如满负荷30天）的仓库品目")),
-    Metric("supplies.round_population", _("轮次应检人数"), _("人"),
-           _("检测覆盖汇总已计算的，取轮次组织区划的应检人数；未计算的，取轮次各村在家常住人口中不低于免检年龄的人数")),
+    Metric(
+        "supplies.on_hand",
+        _("库存"),
+        _("计量单位"),
+        _("入库、调入和盘点调整（可正可负）之和减去出库和调出之和，截至所选时间，按品目的计量单位"),
+    ),
+    Metric(
+        "supplies.daily_use",
+        _("日均消耗"),
+        _("计量单位/天"),
+        _("最近N天（默认7天）的出库数量之和 ÷ N；调拨只是移库，不计消耗"),
+    ),
+    Metric(
+        "supplies.days_cover",
+        _("可保障天数"),
+        DAYS,
+        _("库存 ÷ 储备标准的满负荷日用量（按品目和仓库层级；品目有专门标准的按品目，否则按类别）"),
+    ),
+    Metric(
+        "supplies.low", _("低于储备"), _("项"), _("可保障天数低于储备标准最低天数（如满负荷30天）的仓库品目")
+    ),
+    Metric(
+        "supplies.round_population",
+        _("轮次应检人数"),
+        _("人"),
+        _(
+            "检测覆盖汇总已计算的，取轮次组织区划的应检人数；未计算的，取轮次各村在家常住人口中不低于免检年龄的人数"
+        ),
+    ),
 )
 
 Key = tuple[int, int]  # (warehouse id, item id)
 
 
-def on_hand(warehouses: Iterable[int] | None = None, items: Iterable[int] | None = None,
-            at: dt.datetime | None = None) -> dict[Key, int]:
+def on_hand(
+    warehouses: Iterable[int] | None = None, items: Iterable[int] | None = None, at: dt.datetime | None = None
+) -> dict[Key, int]:
     """库存 by (warehouse, item): incoming minus outgoing movements up to `at` (now by default)."""
     qs: QuerySet = StockMovement._base_manager.all()
     if at is not None:
@@ -57,7 +78,10 @@ def on_hand(warehouses: Iterable[int] | None = None, items: Iterable[int] | None
     incoming = qs.filter(to_warehouse__isnull=False)
     outgoing = qs.filter(from_warehouse__isnull=False)
     if wh is not None:
-        incoming, outgoing = incoming.filter(to_warehouse_id__in=wh), outgoing.filter(from_warehouse_id__in=wh)
+        incoming, outgoing = (
+            incoming.filter(to_warehouse_id__in=wh),
+            outgoing.filter(from_warehouse_id__in=wh),
+        )
     for row in incoming.values("to_warehouse_id", "item_id").annotate(n=Sum("quantity")):
         totals[(row["to_warehouse_id"], row["item_id"])] += row["n"]
     for row in outgoing.values("from_warehouse_id", "item_id").annotate(n=Sum("quantity")):
@@ -69,17 +93,22 @@ def on_hand_of(warehouse: Warehouse, item: SupplyItem, at: dt.datetime | None = 
     return on_hand([warehouse.pk], [item.pk], at).get((warehouse.pk, item.pk), 0)
 
 
-def daily_use(warehouses: Iterable[int] | None = None, *, days: int = DEFAULT_DAYS,
-              now: dt.datetime | None = None) -> dict[Key, float]:
+def daily_use(
+    warehouses: Iterable[int] | None = None, *, days: int = DEFAULT_DAYS, now: dt.datetime | None = None
+) -> dict[Key, float]:
     """日均消耗 by (warehouse, item): issues in (now − days, now] ÷ days."""
     if days < 1:
         raise ValueError("天数至少为 1")
     now = now or timezone.now()
-    qs = StockMovement._base_manager.filter(kind=MovementKind.ISSUE, at__gt=now - dt.timedelta(days=days), at__lte=now)
+    qs = StockMovement._base_manager.filter(
+        kind=MovementKind.ISSUE, at__gt=now - dt.timedelta(days=days), at__lte=now
+    )
     if warehouses is not None:
         qs = qs.filter(from_warehouse_id__in=list(warehouses))
-    return {(r["from_warehouse_id"], r["item_id"]): r["n"] / days
-            for r in qs.values("from_warehouse_id", "item_id").annotate(n=Sum("quantity"))}
+    return {
+        (r["from_warehouse_id"], r["item_id"]): r["n"] / days
+        for r in qs.values("from_warehouse_id", "item_id").annotate(n=Sum("quantity"))
+    }
 
 
 def rules() -> dict[tuple[str, str | int], ReserveRule]:
@@ -126,8 +155,14 @@ class StockRow:
         return max(0, self.rule.full_load_daily * self.rule.min_days - self.on_hand)
 
 
-def stock_rows(warehouses: QuerySet, *, days: int = DEFAULT_DAYS, now: dt.datetime | None = None,
-               items: QuerySet | None = None, with_rules_only: bool = False) -> list[StockRow]:
+def stock_rows(
+    warehouses: QuerySet,
+    *,
+    days: int = DEFAULT_DAYS,
+    now: dt.datetime | None = None,
+    items: QuerySet | None = None,
+    with_rules_only: bool = False,
+) -> list[StockRow]:
     """One row per warehouse and item that has stock, movements or a reserve rule at its level."""
     now = now or timezone.now()
     whs = list(warehouses)
@@ -149,7 +184,9 @@ def stock_rows(warehouses: QuerySet, *, days: int = DEFAULT_DAYS, now: dt.dateti
     return out
 
 
-def low_stock(warehouses: QuerySet, *, days: int = DEFAULT_DAYS, now: dt.datetime | None = None) -> list[StockRow]:
+def low_stock(
+    warehouses: QuerySet, *, days: int = DEFAULT_DAYS, now: dt.datetime | None = None
+) -> list[StockRow]:
     return [r for r in stock_rows(warehouses, days=days, now=now, with_rules_only=True) if r.low]
 
 
@@ -168,8 +205,9 @@ def round_population(rnd) -> int:
         return row.expected
     villages = [v.village for v in rnd.villages.select_related("village")]
     cutoff = rnd.starts_on.replace(year=rnd.starts_on.year - rnd.infant_age, day=min(rnd.starts_on.day, 28))
-    residents = (Resident._base_manager.filter(status=ResidentStatus.PRESENT)
-                 .filter(Q(birth_date__isnull=True) | Q(birth_date__lte=cutoff)))
+    residents = Resident._base_manager.filter(status=ResidentStatus.PRESENT).filter(
+        Q(birth_date__isnull=True) | Q(birth_date__lte=cutoff)
+    )
     return sum(in_subtree(residents, "grid", village).count() for village in villages)
 
 
@@ -185,8 +223,14 @@ class Need:
         return max(0, self.needed - self.available)
 
 
-def round_needs(rnd, *, population: int | None = None, prevalence: float = 0.0005, spare: float = 0.1,
-                warehouses: QuerySet | None = None) -> tuple[object, list[Need]]:
+def round_needs(
+    rnd,
+    *,
+    population: int | None = None,
+    prevalence: float = 0.0005,
+    spare: float = 0.1,
+    warehouses: QuerySet | None = None,
+) -> tuple[object, list[Need]]:
     """A round's reagents (in tests) and tubes (pooled of its pool size, and single for retests),
     planned as testing plans them (Dorfman), against the stock of the warehouses in the round's
     division (试剂要能满足大规模检测需要)."""
@@ -201,19 +245,33 @@ def round_needs(rnd, *, population: int | None = None, prevalence: float = 0.000
     for (_w, item_id), n in stock.items():
         by_item[item_id] += n
     items = {i.pk: i for i in SupplyItem._base_manager.filter(pk__in=list(by_item))}
-    reagent_tests = sum(max(n, 0) * (items[i].tests_per_unit or 0) for i, n in by_item.items()
-                        if items[i].category == SupplyCategory.REAGENT)
+    reagent_tests = sum(
+        max(n, 0) * (items[i].tests_per_unit or 0)
+        for i, n in by_item.items()
+        if items[i].category == SupplyCategory.REAGENT
+    )
 
     def tubes_of(k: int) -> int:
-        return sum(max(n, 0) for i, n in by_item.items()
-                   if items[i].category == SupplyCategory.TUBE and items[i].persons_per_tube == k)
+        return sum(
+            max(n, 0)
+            for i, n in by_item.items()
+            if items[i].category == SupplyCategory.TUBE and items[i].persons_per_tube == k
+        )
 
     k = rnd.pool_size
     needs = [Need(str(_("检测试剂")), str(_("人份")), math.ceil(plan.tests * (1 + spare)), reagent_tests)]
     if k > 1:
-        needs.append(Need(str(_("混采管（%(k)d合1）") % {"k": k}), str(_("支")), math.ceil(plan.pools * (1 + spare)),
-                          tubes_of(k)))
-        needs.append(Need(str(_("单采管（复核）")), str(_("支")), math.ceil(plan.retests * (1 + spare)), tubes_of(1)))
+        needs.append(
+            Need(
+                str(_("混采管（%(k)d合1）") % {"k": k}),
+                str(_("支")),
+                math.ceil(plan.pools * (1 + spare)),
+                tubes_of(k),
+            )
+        )
+        needs.append(
+            Need(str(_("单采管（复核）")), str(_("支")), math.ceil(plan.retests * (1 + spare)), tubes_of(1))
+        )
     else:
         needs.append(Need(str(_("单采管")), str(_("支")), math.ceil(plan.pools * (1 + spare)), tubes_of(1)))
     return plan, needs

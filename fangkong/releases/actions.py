@@ -28,21 +28,29 @@ def _user(acting_user: Actor) -> User | None:
     return None if is_system(acting_user) else acting_user  # type: ignore[return-value]
 
 
-def _event(note: ReleaseNote, step: str, acting_user: Actor, remark: str = "", other: ReleaseNote | None = None) -> None:
-    ReleaseEvent.objects.create(note=note, step=step, at=timezone.now(), by=_user(acting_user), remark=remark[:200],
-                                other=other)
+def _event(
+    note: ReleaseNote, step: str, acting_user: Actor, remark: str = "", other: ReleaseNote | None = None
+) -> None:
+    ReleaseEvent.objects.create(
+        note=note, step=step, at=timezone.now(), by=_user(acting_user), remark=remark[:200], other=other
+    )
 
 
-def _move(note: ReleaseNote, to: str, verb: str, step: str, acting_user: Actor, remark: str = "",
-          **fields: Any) -> ReleaseNote:
+def _move(
+    note: ReleaseNote, to: str, verb: str, step: str, acting_user: Actor, remark: str = "", **fields: Any
+) -> ReleaseNote:
     before = note.status
     note.status = to
     for k, v in fields.items():
         setattr(note, k, v)
     note.save()
     _event(note, step, acting_user, remark)
-    audit.record(AuditAction.ACTION, note, verb=verb, changes={"status": [before, to], **(
-        {"remark": [None, remark]} if remark else {})})
+    audit.record(
+        AuditAction.ACTION,
+        note,
+        verb=verb,
+        changes={"status": [before, to], **({"remark": [None, remark]} if remark else {})},
+    )
     return note
 
 
@@ -72,8 +80,16 @@ def _clean(kind: str, title: str, body: str) -> tuple[str, str]:
 
 
 @action
-def do_draft_release(*, acting_user: Actor, kind: str, title: str, body: str, division: Division | None = None,
-                     case: Any = None, corrects: ReleaseNote | None = None) -> ReleaseNote:
+def do_draft_release(
+    *,
+    acting_user: Actor,
+    kind: str,
+    title: str,
+    body: str,
+    division: Division | None = None,
+    case: Any = None,
+    corrects: ReleaseNote | None = None,
+) -> ReleaseNote:
     """起草: a new draft by `acting_user` (its author), in their division unless another is given."""
     require(acting_user, ReleaseNote, ADD)
     title, body = _clean(kind, title, body)
@@ -83,8 +99,9 @@ def do_draft_release(*, acting_user: Actor, kind: str, title: str, body: str, di
     division = division or author.division
     if kind == ReleaseKind.ITINERARY and case is None:
         raise ValidationError({"case": _("活动轨迹须关联病例")})
-    note = ReleaseNote.objects.create(kind=kind, title=title, body=body, division=division, case=case,
-                                      corrects=corrects, author=author)
+    note = ReleaseNote.objects.create(
+        kind=kind, title=title, body=body, division=division, case=case, corrects=corrects, author=author
+    )
     require(acting_user, note, ADD)  # in the author's scope
     if case is not None and not is_system(acting_user):
         from fangkong.tracing.models import Case
@@ -92,14 +109,19 @@ def do_draft_release(*, acting_user: Actor, kind: str, title: str, body: str, di
         if not Case.objects.restrict(acting_user).filter(pk=case.pk).exists():
             raise PermissionDenied(_("关联病例不在您的管辖范围内"))
     _event(note, ReleaseStep.DRAFTED, acting_user, other=corrects)
-    audit.record(AuditAction.CREATE, note, verb="correct_release" if corrects else "draft_release",
-                 changes=audit.diff({}, audit.snapshot(note)))
+    audit.record(
+        AuditAction.CREATE,
+        note,
+        verb="correct_release" if corrects else "draft_release",
+        changes=audit.diff({}, audit.snapshot(note)),
+    )
     return note
 
 
 @action
-def do_edit_release(note: ReleaseNote, *, acting_user: Actor, title: str, body: str, kind: str | None = None,
-                    case: Any = None) -> ReleaseNote:
+def do_edit_release(
+    note: ReleaseNote, *, acting_user: Actor, title: str, body: str, kind: str | None = None, case: Any = None
+) -> ReleaseNote:
     """修改: the author changes a draft or a returned release."""
     require(acting_user, note, CHANGE)
     _expect(note, *EDITABLE)
@@ -127,8 +149,9 @@ def do_submit_release(note: ReleaseNote, *, acting_user: Actor) -> ReleaseNote:
     if not is_system(acting_user) and note.author_id != acting_user.pk:  # type: ignore[union-attr]
         raise PermissionDenied(_("只有起草人可以提交审核"))
     _check_text(note)
-    return _move(note, ReleaseStatus.SUBMITTED, "submit_release", ReleaseStep.SUBMITTED, acting_user,
-                 return_reason="")
+    return _move(
+        note, ReleaseStatus.SUBMITTED, "submit_release", ReleaseStep.SUBMITTED, acting_user, return_reason=""
+    )
 
 
 @action
@@ -137,8 +160,15 @@ def do_review_release(note: ReleaseNote, *, acting_user: Actor, remark: str = ""
     require(acting_user, note, REVIEW)
     _expect(note, ReleaseStatus.SUBMITTED)
     _not_author(note, acting_user, _("审核"))
-    return _move(note, ReleaseStatus.REVIEWED, "review_release", ReleaseStep.REVIEWED, acting_user, remark,
-                 reviewed_by=_user(acting_user))
+    return _move(
+        note,
+        ReleaseStatus.REVIEWED,
+        "review_release",
+        ReleaseStep.REVIEWED,
+        acting_user,
+        remark,
+        reviewed_by=_user(acting_user),
+    )
 
 
 @action
@@ -148,8 +178,15 @@ def do_approve_release(note: ReleaseNote, *, acting_user: Actor, remark: str = "
     _expect(note, ReleaseStatus.REVIEWED)
     _not_author(note, acting_user, _("批准"))
     _check_text(note)
-    return _move(note, ReleaseStatus.APPROVED, "approve_release", ReleaseStep.APPROVED, acting_user, remark,
-                 approved_by=_user(acting_user))
+    return _move(
+        note,
+        ReleaseStatus.APPROVED,
+        "approve_release",
+        ReleaseStep.APPROVED,
+        acting_user,
+        remark,
+        approved_by=_user(acting_user),
+    )
 
 
 @action
@@ -161,8 +198,15 @@ def do_return_release(note: ReleaseNote, *, acting_user: Actor, reason: str) -> 
     require(acting_user, note, REVIEW if note.status == ReleaseStatus.SUBMITTED else APPROVE)
     _expect(note, ReleaseStatus.SUBMITTED, ReleaseStatus.REVIEWED, ReleaseStatus.APPROVED)
     _not_author(note, acting_user, _("退回"))
-    return _move(note, ReleaseStatus.RETURNED, "return_release", ReleaseStep.RETURNED, acting_user, reason,
-                 return_reason=reason[:200])
+    return _move(
+        note,
+        ReleaseStatus.RETURNED,
+        "return_release",
+        ReleaseStep.RETURNED,
+        acting_user,
+        reason,
+        return_reason=reason[:200],
+    )
 
 
 @action
@@ -171,7 +215,9 @@ def do_publish_release(note: ReleaseNote, *, acting_user: Actor) -> ReleaseNote:
     require(acting_user, note, APPROVE)
     _expect(note, ReleaseStatus.APPROVED)
     now = timezone.now()
-    _move(note, ReleaseStatus.PUBLISHED, "publish_release", ReleaseStep.PUBLISHED, acting_user, published_at=now)
+    _move(
+        note, ReleaseStatus.PUBLISHED, "publish_release", ReleaseStep.PUBLISHED, acting_user, published_at=now
+    )
     if note.corrects_id:
         _event(note.corrects, ReleaseStep.CORRECTED, acting_user, other=note)
     return note
@@ -183,5 +229,12 @@ def do_correct_release(original: ReleaseNote, *, acting_user: Actor, title: str,
     through review and approval like any release."""
     require(acting_user, original, "view")
     _expect(original, ReleaseStatus.PUBLISHED)
-    return do_draft_release(kind=original.kind, title=title, body=body, division=original.division,
-                            case=original.case, corrects=original, acting_user=acting_user)
+    return do_draft_release(
+        kind=original.kind,
+        title=title,
+        body=body,
+        division=original.division,
+        case=original.case,
+        corrects=original,
+        acting_user=acting_user,
+    )

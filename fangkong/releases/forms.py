@@ -14,8 +14,12 @@ class DraftForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=ReleaseKind.choices)
     title = forms.CharField(label=_("标题"), max_length=120)
     body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 12}))
-    case = forms.ModelChoiceField(label=_("关联病例"), queryset=Case.objects.none(), required=False,
-                                  help_text=_("病例通报和活动轨迹选择病例，用于核对个人信息"))
+    case = forms.ModelChoiceField(
+        label=_("关联病例"),
+        queryset=Case.objects.none(),
+        required=False,
+        help_text=_("病例通报和活动轨迹选择病例，用于核对个人信息"),
+    )
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

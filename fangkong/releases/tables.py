@@ -16,8 +16,14 @@ def _time(value) -> str:
 
 class ReleaseNoteTable(Table):
     model = ReleaseNote
-    columns = (Column("title", link=True), Column("kind"), Column("status"),
-               Column("corrects.title", _("更正的发布")), Column("division.name", _("发布区划")),
-               Column("author.full_name", _("起草人")), Column("created_at", _("起草时间"), getter=lambda n: _time(n.created_at)),
-               Column("published_at", _("发布时间"), getter=lambda n: _time(n.published_at)))
+    columns = (
+        Column("title", link=True),
+        Column("kind"),
+        Column("status"),
+        Column("corrects.title", _("更正的发布")),
+        Column("division.name", _("发布区划")),
+        Column("author.full_name", _("起草人")),
+        Column("created_at", _("起草时间"), getter=lambda n: _time(n.created_at)),
+        Column("published_at", _("发布时间"), getter=lambda n: _time(n.published_at)),
+    )
     select_related = ("corrects", "division", "author")

@@ -40,19 +40,25 @@ class ReleaseDetailView(ObjectDetailView):
         mine = note.author_id == user.pk
         status = note.status
         ctx: dict[str, Any] = {
-            "object": note, "events": note.events.select_related("by", "other"),
+            "object": note,
+            "events": note.events.select_related("by", "other"),
             "problems": lint_release(note) if status != ReleaseStatus.PUBLISHED else [],
-            "correction": note.published_correction(), "corrections": note.corrections.all(),
+            "correction": note.published_correction(),
+            "corrections": note.corrections.all(),
             "may_edit": mine and status in EDITABLE and may(user, note, CHANGE),
             "may_submit": mine and status in EDITABLE and may(user, note, CHANGE),
             "may_review": not mine and status == ReleaseStatus.SUBMITTED and may(user, note, REVIEW),
             "may_approve": not mine and status == ReleaseStatus.REVIEWED and may(user, note, APPROVE),
             "may_publish": status == ReleaseStatus.APPROVED and may(user, note, APPROVE),
             "may_correct": status == ReleaseStatus.PUBLISHED and may(user, ReleaseNote, ADD),
-            "remark_form": RemarkForm(), "return_form": ReturnForm(), **self.links(note)}
+            "remark_form": RemarkForm(),
+            "return_form": ReturnForm(),
+            **self.links(note),
+        }
         ctx["may_return"] = not mine and (
             (status == ReleaseStatus.SUBMITTED and may(user, note, REVIEW))
-            or (status in (ReleaseStatus.REVIEWED, ReleaseStatus.APPROVED) and may(user, note, APPROVE)))
+            or (status in (ReleaseStatus.REVIEWED, ReleaseStatus.APPROVED) and may(user, note, APPROVE))
+        )
         return render(request, self.template_name, ctx)
 
 
@@ -62,8 +68,9 @@ class ReleaseNotePages(ModelPages):
     @classmethod
     def views(cls) -> dict[str, Any]:
         out = super().views()
-        out["detail"] = type("ReleaseNotePagesDetail", (ReleaseDetailView,), {"model": ReleaseNote,
-                                                                               "table": ReleaseNoteTable})
+        out["detail"] = type(
+            "ReleaseNotePagesDetail", (ReleaseDetailView,), {"model": ReleaseNote, "table": ReleaseNoteTable}
+        )
         return out
 
 
@@ -97,13 +104,30 @@ class DraftView(ScopedView, View):
             d = form.cleaned_data
             try:
                 if note is None:
-                    note = call_action(request, actions.do_draft_release, acting_user=request.user, kind=d["kind"],
-                                       title=d["title"], body=d["body"], case=d["case"], form=form,
-                                       success=_("已保存草稿"))
+                    note = call_action(
+                        request,
+                        actions.do_draft_release,
+                        acting_user=request.user,
+                        kind=d["kind"],
+                        title=d["title"],
+                        body=d["body"],
+                        case=d["case"],
+                        form=form,
+                        success=_("已保存草稿"),
+                    )
                 else:
-                    note = call_action(request, actions.do_edit_release, note, acting_user=request.user,
-                                       kind=d["kind"], title=d["title"], body=d["body"], case=d["case"], form=form,
-                                       success=_("已保存"))
+                    note = call_action(
+                        request,
+                        actions.do_edit_release,
+                        note,
+                        acting_user=request.user,
+                        kind=d["kind"],
+                        title=d["title"],
+                        body=d["body"],
+                        case=d["case"],
+                        form=form,
+                        success=_("已保存"),
+                    )
             except ActionFailed:
                 pass
             else:
@@ -150,12 +174,15 @@ class ReturnView(ObjectActionView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
-        self.scope_action = REVIEW if user.is_authenticated and user_may(ReleaseNote, user, REVIEW) else APPROVE
+        self.scope_action = (
+            REVIEW if user.is_authenticated and user_may(ReleaseNote, user, REVIEW) else APPROVE
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self, action: str | None = None):
         qs = ReleaseNote.objects.restrict(self.request.user, REVIEW) | ReleaseNote.objects.restrict(
-            self.request.user, APPROVE)
+            self.request.user, APPROVE
+        )
         return get_object_or_404(qs, pk=self.kwargs["pk"])
 
 
@@ -166,8 +193,11 @@ class CorrectView(ScopedView, View):
     scope_action = ADD
 
     def get_object(self, action: str | None = None):
-        return get_object_or_404(ReleaseNote.objects.restrict(self.request.user), pk=self.kwargs["pk"],
-                                 status=ReleaseStatus.PUBLISHED)
+        return get_object_or_404(
+            ReleaseNote.objects.restrict(self.request.user),
+            pk=self.kwargs["pk"],
+            status=ReleaseStatus.PUBLISHED,
+        )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         original = self.get_object()
@@ -179,8 +209,15 @@ class CorrectView(ScopedView, View):
         form = CorrectionForm(request.POST)
         if form.is_valid():
             try:
-                note = call_action(request, actions.do_correct_release, original, acting_user=request.user,
-                                   form=form, success=_("已起草更正"), **form.cleaned_data)
+                note = call_action(
+                    request,
+                    actions.do_correct_release,
+                    original,
+                    acting_user=request.user,
+                    form=form,
+                    success=_("已起草更正"),
+                    **form.cleaned_data,
+                )
             except ActionFailed:
                 pass
             else:
@@ -197,7 +234,8 @@ class PendingView(LoginRequiredMixin, View):
             raise PermissionDenied(_("您没有此项操作的权限"))
         review = ReleaseNote.objects.restrict(user, REVIEW).filter(status=ReleaseStatus.SUBMITTED)
         approve = ReleaseNote.objects.restrict(user, APPROVE).filter(
-            status__in=(ReleaseStatus.REVIEWED, ReleaseStatus.APPROVED))
+            status__in=(ReleaseStatus.REVIEWED, ReleaseStatus.APPROVED)
+        )
         notes = (review | approve).exclude(Q(author=user) & ~Q(status=ReleaseStatus.APPROVED))
         return render(request, "releases/pending.html", {"notes": notes.select_related("author", "division")})
 
@@ -223,5 +261,8 @@ class PublicDetailView(View):
             raise Http404(_("该信息未发布或不存在"))
         history = note.events.filter(step__in=PUBLIC_STEPS).select_related("other")
         history = [e for e in history if e.other is None or e.other.status == ReleaseStatus.PUBLISHED]
-        return render(request, "releases/public_detail.html", {
-            "note": note, "history": history, "correction": note.published_correction()})
+        return render(
+            request,
+            "releases/public_detail.html",
+            {"note": note, "history": history, "correction": note.published_correction()},
+        )

@@ -21,8 +21,12 @@ from .choices import MovementKind
 from .models import StockMovement, SupplyItem, Warehouse
 
 Actor = User | SystemActor
-VERB = {MovementKind.RECEIPT: "supply_receipt", MovementKind.ISSUE: "supply_issue",
-        MovementKind.TRANSFER: "supply_transfer", MovementKind.ADJUSTMENT: "supply_adjustment"}
+VERB = {
+    MovementKind.RECEIPT: "supply_receipt",
+    MovementKind.ISSUE: "supply_issue",
+    MovementKind.TRANSFER: "supply_transfer",
+    MovementKind.ADJUSTMENT: "supply_adjustment",
+}
 
 
 def _check_shape(kind: str, quantity: int, source: Warehouse | None, dest: Warehouse | None) -> None:
@@ -39,9 +43,13 @@ def _check_shape(kind: str, quantity: int, source: Warehouse | None, dest: Wareh
     if need_dest and dest is None:
         raise ValidationError({"to_warehouse": _("请选择调入（入库）仓库")})
     if not need_source and source is not None:
-        raise ValidationError({"from_warehouse": _("%(kind)s不填调出仓库") % {"kind": MovementKind(kind).label}})
+        raise ValidationError(
+            {"from_warehouse": _("%(kind)s不填调出仓库") % {"kind": MovementKind(kind).label}}
+        )
     if not need_dest and dest is not None:
-        raise ValidationError({"to_warehouse": _("%(kind)s不填调入仓库") % {"kind": MovementKind(kind).label}})
+        raise ValidationError(
+            {"to_warehouse": _("%(kind)s不填调入仓库") % {"kind": MovementKind(kind).label}}
+        )
     if kind == MovementKind.TRANSFER and source.pk == dest.pk:  # type: ignore[union-attr]
         raise ValidationError({"to_warehouse": _("调入仓库不能与调出仓库相同")})
     for w in (source, dest):
@@ -50,14 +58,26 @@ def _check_shape(kind: str, quantity: int, source: Warehouse | None, dest: Wareh
 
 
 def _in_scope(acting_user: Actor, warehouse: Warehouse) -> None:
-    if not is_system(acting_user) and not Warehouse.objects.restrict(acting_user, VIEW).filter(pk=warehouse.pk).exists():
+    if (
+        not is_system(acting_user)
+        and not Warehouse.objects.restrict(acting_user, VIEW).filter(pk=warehouse.pk).exists()
+    ):
         raise PermissionDenied(_("仓库“%(w)s”不在您的管辖范围内") % {"w": warehouse.name})
 
 
 @action
-def do_record_movement(*, acting_user: Actor, kind: str, item: SupplyItem, quantity: int,
-                       from_warehouse: Warehouse | None = None, to_warehouse: Warehouse | None = None,
-                       at: dt.datetime | None = None, recipient: str = "", note: str = "") -> StockMovement:
+def do_record_movement(
+    *,
+    acting_user: Actor,
+    kind: str,
+    item: SupplyItem,
+    quantity: int,
+    from_warehouse: Warehouse | None = None,
+    to_warehouse: Warehouse | None = None,
+    at: dt.datetime | None = None,
+    recipient: str = "",
+    note: str = "",
+) -> StockMovement:
     """入库 / 出库 / 调拨 / 盘点调整 of `quantity` units of `item`. An issue, a transfer or a negative
     adjustment of more than the warehouse holds (at `at` and now) is refused."""
     from fangkong.metrics.supplies import on_hand_of  # the one definition of 库存
@@ -77,17 +97,39 @@ def do_record_movement(*, acting_user: Actor, kind: str, item: SupplyItem, quant
         out = abs(quantity)
         have = min(on_hand_of(taken_from, item, at), on_hand_of(taken_from, item))
         if out > have:
-            raise ValidationError({"quantity": _("%(w)s的%(item)s库存只有%(have)d%(unit)s，不能%(kind)s%(n)d%(unit)s")
-                                   % {"w": taken_from.name, "item": item, "have": have, "unit": item.unit,
-                                      "kind": MovementKind(kind).label, "n": out}})
+            raise ValidationError(
+                {
+                    "quantity": _("%(w)s的%(item)s库存只有%(have)d%(unit)s，不能%(kind)s%(n)d%(unit)s")
+                    % {
+                        "w": taken_from.name,
+                        "item": item,
+                        "have": have,
+                        "unit": item.unit,
+                        "kind": MovementKind(kind).label,
+                        "n": out,
+                    }
+                }
+            )
     recorder = from_warehouse if from_warehouse is not None else to_warehouse
     movement = StockMovement.objects.create(
-        kind=kind, item=item, quantity=quantity, from_warehouse=from_warehouse, to_warehouse=to_warehouse,
-        division=recorder.division, at=at, by=None if is_system(acting_user) else acting_user,  # type: ignore[union-attr]
-        recipient=recipient.strip()[:64], note=note.strip()[:200])
+        kind=kind,
+        item=item,
+        quantity=quantity,
+        from_warehouse=from_warehouse,
+        to_warehouse=to_warehouse,
+        division=recorder.division,
+        at=at,
+        by=None if is_system(acting_user) else acting_user,  # type: ignore[union-attr]
+        recipient=recipient.strip()[:64],
+        note=note.strip()[:200],
+    )
     require(acting_user, movement, ADD)  # the recording warehouse must lie in the keeper's scope
-    audit.record(AuditAction.CREATE, movement, verb=VERB[MovementKind(kind)],
-                 changes=audit.diff({}, audit.snapshot(movement)))
+    audit.record(
+        AuditAction.CREATE,
+        movement,
+        verb=VERB[MovementKind(kind)],
+        changes=audit.diff({}, audit.snapshot(movement)),
+    )
     return movement
 
 

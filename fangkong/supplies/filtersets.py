@@ -50,10 +50,12 @@ class ReserveRuleFilterSet(filters.FilterSet):
 class StockMovementFilterSet(filters.FilterSet):
     division = SubtreeFilter(field_name="division")
     kind = filters.MultipleChoiceFilter(choices=MovementKind.choices, label=_("类型"))
-    category = filters.MultipleChoiceFilter(field_name="item__category", choices=SupplyCategory.choices,
-                                            label=_("物资类别"))
-    warehouse = filters.ModelChoiceFilter(queryset=Warehouse.objects.all(), method="filter_warehouse",
-                                          label=_("仓库"))
+    category = filters.MultipleChoiceFilter(
+        field_name="item__category", choices=SupplyCategory.choices, label=_("物资类别")
+    )
+    warehouse = filters.ModelChoiceFilter(
+        queryset=Warehouse.objects.all(), method="filter_warehouse", label=_("仓库")
+    )
     since = filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("自"), widget=DATE)
     until = filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("至"), widget=DATE)
 

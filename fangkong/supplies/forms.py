@@ -23,7 +23,16 @@ class SupplyItemForm(ScopedModelForm):
 class WarehouseForm(ScopedModelForm):
     class Meta:
         model = Warehouse
-        fields = ["name", "level", "division", "quarantine_site", "sampling_site", "address", "keeper", "active"]
+        fields = [
+            "name",
+            "level",
+            "division",
+            "quarantine_site",
+            "sampling_site",
+            "address",
+            "keeper",
+            "active",
+        ]
 
 
 class ReserveRuleForm(ScopedModelForm):
@@ -38,10 +47,15 @@ class MovementForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=MovementKind.choices)
     item = forms.ModelChoiceField(label=_("物资"), queryset=SupplyItem.objects.none())
     quantity = forms.IntegerField(label=_("数量"), help_text=_("盘点调整可为负数"))
-    from_warehouse = forms.ModelChoiceField(label=_("调出仓库"), queryset=Warehouse.objects.none(), required=False,
-                                            help_text=_("出库、调拨填写"))
-    to_warehouse = forms.ModelChoiceField(label=_("调入仓库"), queryset=Warehouse.objects.none(), required=False,
-                                          help_text=_("入库、调拨、盘点调整填写"))
+    from_warehouse = forms.ModelChoiceField(
+        label=_("调出仓库"), queryset=Warehouse.objects.none(), required=False, help_text=_("出库、调拨填写")
+    )
+    to_warehouse = forms.ModelChoiceField(
+        label=_("调入仓库"),
+        queryset=Warehouse.objects.none(),
+        required=False,
+        help_text=_("入库、调拨、盘点调整填写"),
+    )
     at = forms.DateTimeField(label=_("发生时间"), required=False, widget=DATETIME, help_text=_("空则为现在"))
     recipient = forms.CharField(label=_("领用/来源单位"), max_length=64, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)

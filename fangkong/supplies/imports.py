@@ -71,8 +71,11 @@ class ReceiptImporter:
     def __init__(self, acting_user: User | SystemActor) -> None:
         self.acting_user = acting_user
         self.items = {(i.name, i.spec): i for i in SupplyItem._base_manager.all()}
-        warehouses = Warehouse._base_manager.all() if acting_user is SYSTEM else \
-            Warehouse.objects.restrict(acting_user)  # type: ignore[arg-type]
+        warehouses = (
+            Warehouse._base_manager.all()
+            if acting_user is SYSTEM
+            else Warehouse.objects.restrict(acting_user)
+        )  # type: ignore[arg-type]
         self.warehouses = {w.name: w for w in warehouses}
 
     def item(self, v: dict[str, Any]) -> SupplyItem | None:
@@ -94,14 +97,26 @@ class ReceiptImporter:
             if warehouse is None:
                 result.reject(row, f"仓库“{v['warehouse']}”不存在或不在您的管辖范围内")
                 continue
-            if StockMovement._base_manager.filter(kind=MovementKind.RECEIPT, item=item, to_warehouse=warehouse,
-                                                  quantity=v["quantity"], at=v["at"]).exists():
+            if StockMovement._base_manager.filter(
+                kind=MovementKind.RECEIPT,
+                item=item,
+                to_warehouse=warehouse,
+                quantity=v["quantity"],
+                at=v["at"],
+            ).exists():
                 result.duplicates += 1
                 continue
             try:
-                do_record_movement(kind=MovementKind.RECEIPT, item=item, quantity=v["quantity"], to_warehouse=warehouse,
-                                   at=v["at"], recipient=v.get("source") or "", note=v.get("note") or "",
-                                   acting_user=self.acting_user)
+                do_record_movement(
+                    kind=MovementKind.RECEIPT,
+                    item=item,
+                    quantity=v["quantity"],
+                    to_warehouse=warehouse,
+                    at=v["at"],
+                    recipient=v.get("source") or "",
+                    note=v.get("note") or "",
+                    acting_user=self.acting_user,
+                )
             except ValidationError as exc:
                 result.reject(row, *[str(m) for m in exc.messages])
                 continue
@@ -118,10 +133,18 @@ def import_receipts(content: Source, file_name: str, *, user: User | None) -> Ba
     table = read_table(content, file_name, COLUMNS)
     table.check()
     actor = user or SYSTEM
-    batch = do_create_batch(kind=BATCH_KIND, file_name=file_name, content=content, store=False,
-                            roles=tuple(SUPPLY_KEEPERS), acting_user=actor,
-                            division=getattr(user, "division", None))
-    execute_batch(batch, runner=lambda b, _data: run_import(b, table, ReceiptImporter(actor), columns=COLUMNS))
+    batch = do_create_batch(
+        kind=BATCH_KIND,
+        file_name=file_name,
+        content=content,
+        store=False,
+        roles=tuple(SUPPLY_KEEPERS),
+        acting_user=actor,
+        division=getattr(user, "division", None),
+    )
+    execute_batch(
+        batch, runner=lambda b, _data: run_import(b, table, ReceiptImporter(actor), columns=COLUMNS)
+    )
     batch.refresh_from_db()
     return batch
 
@@ -136,7 +159,14 @@ def run_receipt_batch(batch: Batch, data: bytes | None) -> Batch:
     return run_import(batch, table, ReceiptImporter(batch.created_by or SYSTEM), columns=COLUMNS)
 
 
-KIND = register_kind(ImportKind(
-    name="supply_receipts", batch_kind=BATCH_KIND, label="物资入库单", columns=COLUMNS, run=run_receipt_batch,
-    roles=tuple(SUPPLY_KEEPERS), object_type="supplies.stockmovement",
-))
+KIND = register_kind(
+    ImportKind(
+        name="supply_receipts",
+        batch_kind=BATCH_KIND,
+        label="物资入库单",
+        columns=COLUMNS,
+        run=run_receipt_batch,
+        roles=tuple(SUPPLY_KEEPERS),
+        object_type="supplies.stockmovement",
+    )
+)

@@ -38,7 +38,12 @@ from .tables import ReserveRuleTable, StockMovementTable, SupplyItemTable, Wareh
 
 
 class SupplyItemPages(ModelPages):
-    model, table, filterset_class, form_class = SupplyItem, SupplyItemTable, SupplyItemFilterSet, SupplyItemForm
+    model, table, filterset_class, form_class = (
+        SupplyItem,
+        SupplyItemTable,
+        SupplyItemFilterSet,
+        SupplyItemForm,
+    )
     verbs = {"create": "create_supply_item", "update": "update_supply_item", "delete": "delete_supply_item"}
 
 
@@ -48,8 +53,17 @@ class WarehousePages(ModelPages):
 
 
 class ReserveRulePages(ModelPages):
-    model, table, filterset_class, form_class = ReserveRule, ReserveRuleTable, ReserveRuleFilterSet, ReserveRuleForm
-    verbs = {"create": "create_reserve_rule", "update": "update_reserve_rule", "delete": "delete_reserve_rule"}
+    model, table, filterset_class, form_class = (
+        ReserveRule,
+        ReserveRuleTable,
+        ReserveRuleFilterSet,
+        ReserveRuleForm,
+    )
+    verbs = {
+        "create": "create_reserve_rule",
+        "update": "update_reserve_rule",
+        "delete": "delete_reserve_rule",
+    }
 
 
 class StockMovementPages(ModelPages):
@@ -68,23 +82,59 @@ def _fmt(value: float | None) -> str:
 
 
 def _rows_context(rows: list[figures.StockRow]) -> list[dict[str, Any]]:
-    return [{"row": r, "daily": _fmt(r.daily_use) if r.daily_use else "0", "days_now": _fmt(r.days_at_current_use),
-             "cover": _fmt(r.days_cover)} for r in rows]
+    return [
+        {
+            "row": r,
+            "daily": _fmt(r.daily_use) if r.daily_use else "0",
+            "days_now": _fmt(r.days_at_current_use),
+            "cover": _fmt(r.days_cover),
+        }
+        for r in rows
+    ]
 
 
-HEADER = ("仓库", "层级", "物资", "计量单位", "库存", "日均消耗", "按当前消耗可用天数", "满负荷日用量", "可保障天数",
-          "最低储备天数", "低于储备", "缺口")
+HEADER = (
+    "仓库",
+    "层级",
+    "物资",
+    "计量单位",
+    "库存",
+    "日均消耗",
+    "按当前消耗可用天数",
+    "满负荷日用量",
+    "可保障天数",
+    "最低储备天数",
+    "低于储备",
+    "缺口",
+)
 
 
 def _export(request: HttpRequest, rows: list[figures.StockRow], name: str) -> HttpResponse:
     def cells(full: bool):
         for r in rows:
-            yield [r.warehouse.name, r.warehouse.get_level_display(), str(r.item), r.item.unit, r.on_hand,
-                   round(r.daily_use, 2), _fmt(r.days_at_current_use), r.rule.full_load_daily if r.rule else "",
-                   _fmt(r.days_cover), r.rule.min_days if r.rule else "", _("是") if r.low else "", r.needed or ""]
+            yield [
+                r.warehouse.name,
+                r.warehouse.get_level_display(),
+                str(r.item),
+                r.item.unit,
+                r.on_hand,
+                round(r.daily_use, 2),
+                _fmt(r.days_at_current_use),
+                r.rule.full_load_daily if r.rule else "",
+                _fmt(r.days_cover),
+                r.rule.min_days if r.rule else "",
+                _("是") if r.low else "",
+                r.needed or "",
+            ]
 
-    return export_rows(request, name=name, object_type="supplies.stockmovement", header=[_(h) for h in HEADER],
-                       rows=cells, has_pii=False)
+    return export_rows(
+        request,
+        name=name,
+        object_type="supplies.stockmovement",
+        header=[_(h) for h in HEADER],
+        rows=cells,
+        has_pii=False,
+    )
 
 
 class StockView(LoginRequiredMixin, View):
@@ -109,11 +159,21 @@ class StockView(LoginRequiredMixin, View):
         title = _("低于储备的物资") if self.low_only else _("物资库存")
         if request.GET.get("export") in ("xlsx", "csv"):
             return _export(request, rows, title)
-        return render(request, self.template_name, {
-            "title": title, "form": form, "rows": _rows_context(rows), "days": days, "low_only": self.low_only,
-            "low_count": sum(1 for r in rows if r.low),
-            "m": {k: catalog.get(f"supplies.{k}") for k in ("on_hand", "daily_use", "days_cover", "low")},
-            "may_record": user_may(StockMovement, request.user, ADD), "query": request.GET.urlencode()})
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": title,
+                "form": form,
+                "rows": _rows_context(rows),
+                "days": days,
+                "low_only": self.low_only,
+                "low_count": sum(1 for r in rows if r.low),
+                "m": {k: catalog.get(f"supplies.{k}") for k in ("on_hand", "daily_use", "days_cover", "low")},
+                "may_record": user_may(StockMovement, request.user, ADD),
+                "query": request.GET.urlencode(),
+            },
+        )
 
 
 class LowStockView(StockView):
@@ -127,7 +187,11 @@ class MovementCreateView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _need(request, StockMovement, ADD)
-        initial = {k: request.GET[k] for k in ("kind", "item", "from_warehouse", "to_warehouse") if request.GET.get(k)}
+        initial = {
+            k: request.GET[k]
+            for k in ("kind", "item", "from_warehouse", "to_warehouse")
+            if request.GET.get(k)
+        }
         return render(request, self.template_name, {"form": MovementForm(initial=initial, user=request.user)})
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -135,8 +199,14 @@ class MovementCreateView(LoginRequiredMixin, View):
         form = MovementForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                movement = call_action(request, actions.do_record_movement, acting_user=request.user, form=form,
-                                       success=_("已登记"), **actions.movement_fields(form.cleaned_data))
+                movement = call_action(
+                    request,
+                    actions.do_record_movement,
+                    acting_user=request.user,
+                    form=form,
+                    success=_("已登记"),
+                    **actions.movement_fields(form.cleaned_data),
+                )
             except ActionFailed:
                 pass
             else:
@@ -182,13 +252,20 @@ class RoundStockView(LoginRequiredMixin, View):
         rounds = _rounds(request)
         rnd = get_object_or_404(rounds, pk=pk) if pk is not None else rounds.first()
         per_10k = _per_10k(request.GET.get("prevalence_per_10k"))
-        ctx: dict[str, Any] = {"rounds": rounds[:30], "round": rnd, "per_10k": per_10k,
-                               "m_population": catalog.get("supplies.round_population")}
+        ctx: dict[str, Any] = {
+            "rounds": rounds[:30],
+            "round": rnd,
+            "per_10k": per_10k,
+            "m_population": catalog.get("supplies.round_population"),
+        }
         if rnd is not None:
-            warehouses = in_subtree(Warehouse.objects.restrict(request.user).filter(active=True), "division",
-                                    rnd.division)
+            warehouses = in_subtree(
+                Warehouse.objects.restrict(request.user).filter(active=True), "division", rnd.division
+            )
             plan, needs = figures.round_needs(rnd, prevalence=per_10k / 10000, warehouses=warehouses)
-            ctx.update(plan=plan, needs=needs, short=any(n.shortfall for n in needs), warehouses=warehouses.count())
+            ctx.update(
+                plan=plan, needs=needs, short=any(n.shortfall for n in needs), warehouses=warehouses.count()
+            )
         return render(request, "supplies/round_stock.html", ctx)
 
 

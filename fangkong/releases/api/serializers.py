@@ -17,8 +17,23 @@ class ReleaseNoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReleaseNote
-        fields = ["id", "kind", "title", "body", "division", "case", "corrects", "status", "author", "created_at",
-                  "reviewed_by", "approved_by", "published_at", "return_reason", "events"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "division",
+            "case",
+            "corrects",
+            "status",
+            "author",
+            "created_at",
+            "reviewed_by",
+            "approved_by",
+            "published_at",
+            "return_reason",
+            "events",
+        ]
         read_only_fields = fields
 
 

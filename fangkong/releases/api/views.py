@@ -51,15 +51,23 @@ class ReleaseNoteViewSet(ScopedReadOnlyViewSet):
     def create(self, request: Request) -> Response:
         d = _data(request, S.ReleaseDraftInputSerializer)
         case = body_object(Case.objects.restrict(request.user), d["case"], "case") if d.get("case") else None
-        note = api_call(actions.do_draft_release, acting_user=request.user, kind=d["kind"], title=d["title"],
-                        body=d["body"], case=case)
+        note = api_call(
+            actions.do_draft_release,
+            acting_user=request.user,
+            kind=d["kind"],
+            title=d["title"],
+            body=d["body"],
+            case=case,
+        )
         return self._answer(note, status.HTTP_201_CREATED)
 
     @extend_schema(request=S.ReleaseEditInputSerializer, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
     def edit(self, request: Request, pk: str) -> Response:
         d = _data(request, S.ReleaseEditInputSerializer)
-        return self._answer(api_call(actions.do_edit_release, self._note(CHANGE), acting_user=request.user, **d))
+        return self._answer(
+            api_call(actions.do_edit_release, self._note(CHANGE), acting_user=request.user, **d)
+        )
 
     @extend_schema(request=None, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
@@ -70,26 +78,34 @@ class ReleaseNoteViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
         d = _data(request, S.ReleaseRemarkInputSerializer)
-        return self._answer(api_call(actions.do_review_release, self._note(REVIEW), acting_user=request.user, **d))
+        return self._answer(
+            api_call(actions.do_review_release, self._note(REVIEW), acting_user=request.user, **d)
+        )
 
     @extend_schema(request=S.ReleaseRemarkInputSerializer, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         d = _data(request, S.ReleaseRemarkInputSerializer)
-        return self._answer(api_call(actions.do_approve_release, self._note(APPROVE), acting_user=request.user, **d))
+        return self._answer(
+            api_call(actions.do_approve_release, self._note(APPROVE), acting_user=request.user, **d)
+        )
 
     @extend_schema(request=S.ReleaseReturnInputSerializer, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request: Request, pk: str) -> Response:
         d = _data(request, S.ReleaseReturnInputSerializer)
-        qs = ReleaseNote.objects.restrict(request.user, REVIEW) | ReleaseNote.objects.restrict(request.user, APPROVE)
+        qs = ReleaseNote.objects.restrict(request.user, REVIEW) | ReleaseNote.objects.restrict(
+            request.user, APPROVE
+        )
         note = get_object_or_404(qs, pk=pk)
         return self._answer(api_call(actions.do_return_release, note, acting_user=request.user, **d))
 
     @extend_schema(request=None, responses={200: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        return self._answer(api_call(actions.do_publish_release, self._note(APPROVE), acting_user=request.user))
+        return self._answer(
+            api_call(actions.do_publish_release, self._note(APPROVE), acting_user=request.user)
+        )
 
     @extend_schema(request=S.ReleaseCorrectionInputSerializer, responses={201: S.ReleaseNoteSerializer})
     @action(detail=True, methods=["post"])

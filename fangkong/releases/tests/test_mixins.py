@@ -29,7 +29,11 @@ class NoteData:
         return note
 
     def create_data(self) -> dict[str, Any]:
-        return {"kind": ReleaseKind.NOTICE, "title": "关于开展全员核酸检测的通告", "body": "请各村组织群众有序检测。"}
+        return {
+            "kind": ReleaseKind.NOTICE,
+            "title": "关于开展全员核酸检测的通告",
+            "body": "请各村组织群众有序检测。",
+        }
 
 
 class TestNoteScope(NoteData, ScopeTests.Read):

@@ -33,26 +33,44 @@ def reviewer(users):
 
 def test_a_public_itinerary_goes_through_review_approval_and_publication(users, case, reviewer):
     author, approver = users["cdc"], users["commander"]
-    note = F.draft(author, kind=ReleaseKind.ITINERARY, title="一例确诊病例活动轨迹", body=ITINERARY, case=case)
+    note = F.draft(
+        author, kind=ReleaseKind.ITINERARY, title="一例确诊病例活动轨迹", body=ITINERARY, case=case
+    )
     assert note.status == ReleaseStatus.DRAFT and note.author == author
     note = F.to_state(note, "published", reviewer=reviewer, approver=approver)
     assert note.status == ReleaseStatus.PUBLISHED and note.published_at is not None
     assert (note.reviewed_by, note.approved_by) == (reviewer, approver)
     steps = list(note.events.values_list("step", "by__username"))
-    assert steps == [(ReleaseStep.DRAFTED, "cdc"), (ReleaseStep.SUBMITTED, "cdc"),
-                     (ReleaseStep.REVIEWED, "cdc_reviewer"), (ReleaseStep.APPROVED, "commander"),
-                     (ReleaseStep.PUBLISHED, "commander")]
-    verbs = list(AuditLog.objects.filter(object_id=str(note.pk), object_type="releases.releasenote")
-                 .order_by("id").values_list("verb", flat=True))
-    assert verbs == ["draft_release", "submit_release", "review_release", "approve_release", "publish_release"]
+    assert steps == [
+        (ReleaseStep.DRAFTED, "cdc"),
+        (ReleaseStep.SUBMITTED, "cdc"),
+        (ReleaseStep.REVIEWED, "cdc_reviewer"),
+        (ReleaseStep.APPROVED, "commander"),
+        (ReleaseStep.PUBLISHED, "commander"),
+    ]
+    verbs = list(
+        AuditLog.objects.filter(object_id=str(note.pk), object_type="releases.releasenote")
+        .order_by("id")
+        .values_list("verb", flat=True)
+    )
+    assert verbs == [
+        "draft_release",
+        "submit_release",
+        "review_release",
+        "approve_release",
+        "publish_release",
+    ]
 
 
-@pytest.mark.parametrize(("body", "reason"), [
-    ("12月3日上午，王小明到访好又多超市。", "含有病例姓名“王小明”"),
-    ("12月3日14:30，到访好又多超市。", "含有精确时间“14:30”"),
-    ("12月3日上午，到访好又多超市，身份证号130723199001011234。", "含有身份证号"),
-    ("12月3日上午，到访好又多超市，电话13912345678。", "含有手机号"),
-])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("12月3日上午，王小明到访好又多超市。", "含有病例姓名“王小明”"),
+        ("12月3日14:30，到访好又多超市。", "含有精确时间“14:30”"),
+        ("12月3日上午，到访好又多超市，身份证号130723199001011234。", "含有身份证号"),
+        ("12月3日上午，到访好又多超市，电话13912345678。", "含有手机号"),
+    ],
+)
 def test_submitting_an_itinerary_with_personal_data_is_refused_with_the_problems(users, case, body, reason):
     note = F.draft(users["cdc"], kind=ReleaseKind.ITINERARY, title="活动轨迹", body=body, case=case)
     with pytest.raises(ValidationError) as exc:
@@ -63,24 +81,37 @@ def test_submitting_an_itinerary_with_personal_data_is_refused_with_the_problems
     assert not AuditLog.objects.filter(verb="submit_release", object_id=str(note.pk)).exists()
 
 
-@pytest.mark.parametrize(("body", "reason"), [
-    ("昨日我县新增确诊病例王小明，现已转运至定点医院。", "含有病例姓名“王小明”"),
-    ("病例身份证号130723199001011234，请相关人员主动报备。", "含有身份证号"),
-    ("如有疑问请联系13812345678。", "含有手机号"),
-    ("病例在县第一中学工作。", "含有工作单位“县第一中学”"),
-])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("昨日我县新增确诊病例王小明，现已转运至定点医院。", "含有病例姓名“王小明”"),
+        ("病例身份证号130723199001011234，请相关人员主动报备。", "含有身份证号"),
+        ("如有疑问请联系13812345678。", "含有手机号"),
+        ("病例在县第一中学工作。", "含有工作单位“县第一中学”"),
+    ],
+)
 def test_a_notice_or_case_bulletin_may_not_carry_ids_phones_or_case_names(users, case, body, reason):
     kind = ReleaseKind.CASE_BULLETIN if "工作单位" in reason else ReleaseKind.NOTICE
-    note = F.draft(users["cdc"], kind=kind, title="通报", body=body, case=case if kind == ReleaseKind.CASE_BULLETIN else None)
+    note = F.draft(
+        users["cdc"],
+        kind=kind,
+        title="通报",
+        body=body,
+        case=case if kind == ReleaseKind.CASE_BULLETIN else None,
+    )
     with pytest.raises(ValidationError) as exc:
         actions.do_submit_release(note, acting_user=users["cdc"])
     assert any(reason in m for m in exc.value.messages), exc.value.messages
 
 
 def test_the_check_runs_again_on_approval(users, case, reviewer):
-    note = F.draft(users["cdc"], kind=ReleaseKind.CASE_BULLETIN, title="病例通报", body="新增确诊病例1例。", case=case)
+    note = F.draft(
+        users["cdc"], kind=ReleaseKind.CASE_BULLETIN, title="病例通报", body="新增确诊病例1例。", case=case
+    )
     F.to_state(note, "reviewed", reviewer=reviewer, approver=users["commander"])
-    ReleaseNote.objects.filter(pk=note.pk).update(body="新增确诊病例王小明。")  # changed behind the workflow's back
+    ReleaseNote.objects.filter(pk=note.pk).update(
+        body="新增确诊病例王小明。"
+    )  # changed behind the workflow's back
     note.refresh_from_db()
     with pytest.raises(ValidationError, match="王小明"):
         actions.do_approve_release(note, acting_user=users["commander"])
@@ -113,19 +144,26 @@ def test_a_returned_release_is_edited_and_submitted_again(users, reviewer):
     assert (note.status, note.return_reason) == (ReleaseStatus.RETURNED, "请补充卡口名称")
     with pytest.raises(PermissionDenied, match="只有起草人"):
         actions.do_edit_release(note, title=note.title, body="x", acting_user=users["commander"])
-    actions.do_edit_release(note, title=note.title, body="全县各卡口（含东、西卡口）继续查验。", acting_user=users["cdc"])
+    actions.do_edit_release(
+        note, title=note.title, body="全县各卡口（含东、西卡口）继续查验。", acting_user=users["cdc"]
+    )
     actions.do_submit_release(note, acting_user=users["cdc"])
     note.refresh_from_db()
     assert note.status == ReleaseStatus.SUBMITTED and note.return_reason == ""
 
 
 def test_a_correction_is_its_own_release_and_marks_the_original(users, reviewer):
-    original = F.to_state(F.draft(users["cdc"], title="关于暂停集市的通告"), "published", reviewer=reviewer,
-                          approver=users["commander"])
+    original = F.to_state(
+        F.draft(users["cdc"], title="关于暂停集市的通告"),
+        "published",
+        reviewer=reviewer,
+        approver=users["commander"],
+    )
     with pytest.raises(ValidationError, match="不能进行此操作"):
         actions.do_correct_release(F.draft(users["cdc"]), title="x", body="y", acting_user=users["cdc"])
-    correction = actions.do_correct_release(original, title="关于暂停集市的通告的更正", body="暂停日期更正为12月5日起。",
-                                            acting_user=users["cdc"])
+    correction = actions.do_correct_release(
+        original, title="关于暂停集市的通告的更正", body="暂停日期更正为12月5日起。", acting_user=users["cdc"]
+    )
     assert correction.corrects == original and correction.kind == original.kind
     assert original.published_correction() is None  # not until it is published
     public = client_for(users["grid"])  # any visitor; the public page needs no login
@@ -147,10 +185,18 @@ def test_the_public_page_shows_only_published_releases(users, reviewer):
     from django.test import Client
 
     anon = Client()
-    published = F.to_state(F.draft(users["cdc"], title="已发布的通告"), "published", reviewer=reviewer,
-                           approver=users["commander"])
-    approved = F.to_state(F.draft(users["cdc"], title="已批准未发布的通告"), "approved", reviewer=reviewer,
-                          approver=users["commander"])
+    published = F.to_state(
+        F.draft(users["cdc"], title="已发布的通告"),
+        "published",
+        reviewer=reviewer,
+        approver=users["commander"],
+    )
+    approved = F.to_state(
+        F.draft(users["cdc"], title="已批准未发布的通告"),
+        "approved",
+        reviewer=reviewer,
+        approver=users["commander"],
+    )
     F.draft(users["cdc"], title="草稿通告")
     listing = anon.get(reverse("public_releases:list"))
     text = listing.content.decode()
@@ -163,16 +209,30 @@ def test_the_public_page_shows_only_published_releases(users, reviewer):
 
 def test_the_pages_walk_a_release_through_and_show_refusals(users, case, reviewer):
     author = client_for(users["cdc"])
-    response = author.post(reverse("releases:draft"), {"kind": ReleaseKind.ITINERARY, "title": "轨迹",
-                                                       "body": "12月3日9点半，到访好又多超市。", "case": case.pk})
+    response = author.post(
+        reverse("releases:draft"),
+        {
+            "kind": ReleaseKind.ITINERARY,
+            "title": "轨迹",
+            "body": "12月3日9点半，到访好又多超市。",
+            "case": case.pk,
+        },
+    )
     note = ReleaseNote.objects.get(title="轨迹")
     assert response.status_code == 302
     detail = author.get(reverse("releases:releasenote", args=[note.pk])).content.decode()
     assert "含有精确时间“9点半”" in detail
     response = author.post(reverse("releases:submit", args=[note.pk]), follow=True)
     assert "个人信息检查未通过" in response.content.decode()
-    author.post(reverse("releases:edit", args=[note.pk]), {"kind": ReleaseKind.ITINERARY, "title": "轨迹",
-                                                          "body": "12月3日上午，到访好又多超市。", "case": case.pk})
+    author.post(
+        reverse("releases:edit", args=[note.pk]),
+        {
+            "kind": ReleaseKind.ITINERARY,
+            "title": "轨迹",
+            "body": "12月3日上午，到访好又多超市。",
+            "case": case.pk,
+        },
+    )
     author.post(reverse("releases:submit", args=[note.pk]))
     client_for(reviewer).post(reverse("releases:review", args=[note.pk]), {"remark": "同意"})
     commander = client_for(users["commander"])

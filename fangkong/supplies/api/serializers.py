@@ -17,7 +17,17 @@ class SupplyItemSerializer(ScopedModelSerializer):
 class WarehouseSerializer(ScopedModelSerializer):
     class Meta:
         model = Warehouse
-        fields = ["id", "name", "level", "division", "quarantine_site", "sampling_site", "address", "keeper", "active"]
+        fields = [
+            "id",
+            "name",
+            "level",
+            "division",
+            "quarantine_site",
+            "sampling_site",
+            "address",
+            "keeper",
+            "active",
+        ]
 
 
 class ReserveRuleSerializer(ScopedModelSerializer):
@@ -29,8 +39,20 @@ class ReserveRuleSerializer(ScopedModelSerializer):
 class StockMovementSerializer(serializers.ModelSerializer):
     class Meta:
         model = StockMovement
-        fields = ["id", "kind", "item", "quantity", "from_warehouse", "to_warehouse", "division", "at", "by",
-                  "recipient", "note", "recorded_at"]
+        fields = [
+            "id",
+            "kind",
+            "item",
+            "quantity",
+            "from_warehouse",
+            "to_warehouse",
+            "division",
+            "at",
+            "by",
+            "recipient",
+            "note",
+            "recorded_at",
+        ]
         read_only_fields = fields
 
 

@@ -63,17 +63,23 @@ class StockMovementViewSet(ScopedReadOnlyViewSet):
         for field in ("from_warehouse", "to_warehouse"):
             if d.get(field) is not None:
                 d[field] = body_object(warehouses, d[field], field)
-        movement = api_call(actions.do_record_movement, acting_user=request.user, **actions.movement_fields(d))
+        movement = api_call(
+            actions.do_record_movement, acting_user=request.user, **actions.movement_fields(d)
+        )
         return Response(S.StockMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
 class StockView(APIView):
     """库存 by warehouse in scope and item, with use per day and days of cover: GET ?days=&low=1."""
 
-    @extend_schema(parameters=[OpenApiParameter("days", int, required=False),
-                               OpenApiParameter("low", bool, required=False),
-                               OpenApiParameter("warehouse", int, required=False)],
-                   responses={200: S.SupplyStockReportSerializer})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("days", int, required=False),
+            OpenApiParameter("low", bool, required=False),
+            OpenApiParameter("warehouse", int, required=False),
+        ],
+        responses={200: S.SupplyStockReportSerializer},
+    )
     def get(self, request: Request) -> Response:
         if not user_may(Warehouse, request.user):
             raise to_api_error(PermissionDenied("您没有此项操作的权限"))
@@ -86,9 +92,21 @@ class StockView(APIView):
             warehouses = warehouses.filter(pk=int(request.query_params["warehouse"]))
         low = request.query_params.get("low") in ("1", "true", "True")
         rows = figures.low_stock(warehouses, days=days) if low else figures.stock_rows(warehouses, days=days)
-        data = [{"warehouse": r.warehouse.pk, "warehouse_name": r.warehouse.name, "level": r.warehouse.level,
-                 "item": r.item.pk, "item_name": str(r.item), "unit": r.item.unit, "on_hand": r.on_hand,
-                 "daily_use": round(r.daily_use, 3), "full_load_daily": r.rule.full_load_daily if r.rule else None,
-                 "days_cover": round(r.days_cover, 2) if r.days_cover is not None else None,
-                 "min_days": r.rule.min_days if r.rule else None, "low": r.low} for r in rows]
+        data = [
+            {
+                "warehouse": r.warehouse.pk,
+                "warehouse_name": r.warehouse.name,
+                "level": r.warehouse.level,
+                "item": r.item.pk,
+                "item_name": str(r.item),
+                "unit": r.item.unit,
+                "on_hand": r.on_hand,
+                "daily_use": round(r.daily_use, 3),
+                "full_load_daily": r.rule.full_load_daily if r.rule else None,
+                "days_cover": round(r.days_cover, 2) if r.days_cover is not None else None,
+                "min_days": r.rule.min_days if r.rule else None,
+                "low": r.low,
+            }
+            for r in rows
+        ]
         return Response(S.SupplyStockReportSerializer({"days": days, "stock": data}).data)

@@ -37,8 +37,14 @@ class ItemData(NoDivision):
         return F.item(f"测试口罩{next(_n)}")
 
     def create_data(self) -> dict[str, Any]:
-        return {"name": f"新物资{next(_n)}", "spec": "", "category": SupplyCategory.REAGENT, "unit": "盒",
-                "tests_per_unit": 48, "order": 1}
+        return {
+            "name": f"新物资{next(_n)}",
+            "spec": "",
+            "category": SupplyCategory.REAGENT,
+            "unit": "盒",
+            "tests_per_unit": 48,
+            "order": 1,
+        }
 
     def update_data(self, obj: SupplyItem) -> dict[str, Any]:
         return {"unit": "箱"}
@@ -63,8 +69,15 @@ class TestItemPages(ItemData, PageTests.Full):
         return {**self.create_data(), "persons_per_tube": ""}
 
     def edit_form_data(self, obj: SupplyItem) -> dict[str, Any]:
-        return {"name": obj.name, "spec": "", "category": obj.category, "unit": "箱", "tests_per_unit": "",
-                "persons_per_tube": "", "order": 0}
+        return {
+            "name": obj.name,
+            "spec": "",
+            "category": obj.category,
+            "unit": "箱",
+            "tests_per_unit": "",
+            "persons_per_tube": "",
+            "order": 0,
+        }
 
 
 class WarehouseData:
@@ -75,9 +88,14 @@ class WarehouseData:
         return F.warehouse(self.users["township"].division, name=f"测试乡镇仓库{next(_n)}")
 
     def create_data(self) -> dict[str, Any]:
-        return {"name": f"新仓库{next(_n)}", "level": WarehouseLevel.TOWNSHIP,
-                "division": self.users["township"].division_id, "address": "乡政府院内", "keeper": "王保管",
-                "active": True}
+        return {
+            "name": f"新仓库{next(_n)}",
+            "level": WarehouseLevel.TOWNSHIP,
+            "division": self.users["township"].division_id,
+            "address": "乡政府院内",
+            "keeper": "王保管",
+            "active": True,
+        }
 
     def update_data(self, obj: Warehouse) -> dict[str, Any]:
         return {"keeper": "李保管"}
@@ -102,8 +120,16 @@ class TestWarehousePages(WarehouseData, PageTests.Full):
         return {**self.create_data(), "quarantine_site": "", "sampling_site": ""}
 
     def edit_form_data(self, obj: Warehouse) -> dict[str, Any]:
-        return {"name": obj.name, "level": obj.level, "division": obj.division_id, "quarantine_site": "",
-                "sampling_site": "", "address": "", "keeper": "李保管", "active": "on"}
+        return {
+            "name": obj.name,
+            "level": obj.level,
+            "division": obj.division_id,
+            "quarantine_site": "",
+            "sampling_site": "",
+            "address": "",
+            "keeper": "李保管",
+            "active": "on",
+        }
 
 
 class RuleData(NoDivision):
@@ -111,12 +137,20 @@ class RuleData(NoDivision):
     user_in, user_out, user_none = "commander", "nodivision", "grid"
 
     def make_object(self) -> ReserveRule:
-        return F.rule(SupplyCategory.DRUG, WarehouseLevel.TOWNSHIP, 10, item=F.item(category=SupplyCategory.DRUG))
+        return F.rule(
+            SupplyCategory.DRUG, WarehouseLevel.TOWNSHIP, 10, item=F.item(category=SupplyCategory.DRUG)
+        )
 
     def create_data(self) -> dict[str, Any]:
         it = F.item(category=SupplyCategory.DISINFECTANT, unit="瓶")
-        return {"category": SupplyCategory.DISINFECTANT, "item": it.pk, "level": WarehouseLevel.QUARANTINE_SITE,
-                "full_load_daily": 20, "min_days": 30, "note": "隔离点满负荷30天"}
+        return {
+            "category": SupplyCategory.DISINFECTANT,
+            "item": it.pk,
+            "level": WarehouseLevel.QUARANTINE_SITE,
+            "full_load_daily": 20,
+            "min_days": 30,
+            "note": "隔离点满负荷30天",
+        }
 
     def update_data(self, obj: ReserveRule) -> dict[str, Any]:
         return {"min_days": 45}
@@ -136,8 +170,14 @@ class TestRulePages(RuleData, PageTests.Full):
     model = ReserveRule
 
     def edit_form_data(self, obj: ReserveRule) -> dict[str, Any]:
-        return {"category": obj.category, "item": obj.item_id, "level": obj.level, "full_load_daily": 10,
-                "min_days": 45, "note": ""}
+        return {
+            "category": obj.category,
+            "item": obj.item_id,
+            "level": obj.level,
+            "full_load_daily": 10,
+            "min_days": 45,
+            "note": "",
+        }
 
 
 class MovementData:
@@ -163,8 +203,13 @@ class MovementData:
         return self._item
 
     def create_data(self) -> dict[str, Any]:
-        return {"kind": MovementKind.ISSUE, "item": self.item().pk, "quantity": 20, "from_warehouse": self.store().pk,
-                "recipient": "某村卡点"}
+        return {
+            "kind": MovementKind.ISSUE,
+            "item": self.item().pk,
+            "quantity": 20,
+            "from_warehouse": self.store().pk,
+            "recipient": "某村卡点",
+        }
 
 
 class TestMovementScope(MovementData, ScopeTests.Read):
@@ -175,7 +220,9 @@ class TestMovementAPI(MovementData, APITests.Get, APITests.List, APITests.Create
     api_basename = "supplies-movement"
 
 
-class TestMovementPages(MovementData, PageTests.Forbidden, PageTests.Export, ViewTests.List, ViewTests.Detail):
+class TestMovementPages(
+    MovementData, PageTests.Forbidden, PageTests.Export, ViewTests.List, ViewTests.Detail
+):
     model = StockMovement
 
     def list_params(self) -> dict[str, str]:

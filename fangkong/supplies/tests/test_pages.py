@@ -46,8 +46,13 @@ def test_the_stock_pages_show_cover_and_the_low_flag(users, store):
 def test_the_movement_form_refuses_an_over_issue_and_records_an_issue(users, store):
     w, mask = store
     client = client_for(users["township"])
-    data = {"kind": MovementKind.ISSUE, "item": mask.pk, "quantity": 861, "from_warehouse": w.pk,
-            "recipient": "卡点"}
+    data = {
+        "kind": MovementKind.ISSUE,
+        "item": mask.pk,
+        "quantity": 861,
+        "from_warehouse": w.pk,
+        "recipient": "卡点",
+    }
     before = StockMovement.objects.count()
     response = client.post(reverse("supplies:movement_create"), data)
     assert response.status_code == 200 and "库存只有860个" in response.content.decode()
@@ -70,10 +75,14 @@ def _sheet(rows) -> bytes:
 def test_an_import_of_receipts_keeps_bad_rows_and_adds_nothing_twice(users, store):
     w, mask = store
     day = timezone.localdate().isoformat()
-    content = _sheet([["医用外科口罩", "", "页面测试仓库", 500, f"{day} 09:00", "省疾控调拨", ""],
-                      ["不存在的物资", "", "页面测试仓库", 5, f"{day} 09:00", "", ""],
-                      ["医用外科口罩", "", "页面测试仓库", "-3", f"{day} 09:00", "", ""],
-                      ["医用外科口罩", "", "别人的仓库", 5, f"{day} 09:00", "", ""]])
+    content = _sheet(
+        [
+            ["医用外科口罩", "", "页面测试仓库", 500, f"{day} 09:00", "省疾控调拨", ""],
+            ["不存在的物资", "", "页面测试仓库", 5, f"{day} 09:00", "", ""],
+            ["医用外科口罩", "", "页面测试仓库", "-3", f"{day} 09:00", "", ""],
+            ["医用外科口罩", "", "别人的仓库", 5, f"{day} 09:00", "", ""],
+        ]
+    )
     client = client_for(users["township"])
     upload = io.BytesIO(content)
     upload.name = "入库单.xlsx"
@@ -99,18 +108,25 @@ def test_a_round_shows_its_reagent_and_tube_shortfall(users):
     F.receive(kit, 20, w)
     F.receive(tube, 1200, w)
     today = timezone.localdate()
-    rnd = SamplingRound.objects.create(name="第一轮全员核酸", division=county, starts_on=today, ends_on=today,
-                                       pool_size=10)
+    rnd = SamplingRound.objects.create(
+        name="第一轮全员核酸", division=county, starts_on=today, ends_on=today, pool_size=10
+    )
     plan, needs = figures.round_needs(rnd, population=10000, prevalence=0)
     assert (plan.pools, plan.tests) == (1000, 1000)
-    assert [(n.needed, n.available, n.shortfall) for n in needs] == [(1100, 960, 140), (1100, 1200, 0), (0, 0, 0)]
+    assert [(n.needed, n.available, n.shortfall) for n in needs] == [
+        (1100, 960, 140),
+        (1100, 1200, 0),
+        (0, 0, 0),
+    ]
     village = users["village"].division
     RoundVillage.objects.create(round=rnd, village=village, day=today)
     population = figures.round_population(rnd)
     assert population > 0
     _plan, needs = figures.round_needs(rnd, prevalence=0)
     short = any(n.shortfall for n in needs)
-    page = client_for(users["commander"]).get(reverse("supplies:round", args=[rnd.pk]), {"prevalence_per_10k": 0})
+    page = client_for(users["commander"]).get(
+        reverse("supplies:round", args=[rnd.pk]), {"prevalence_per_10k": 0}
+    )
     text = page.content.decode()
     assert page.status_code == 200 and f"<strong>{population}</strong>" in text
     assert ("库存不能满足本轮检测需要" in text) is short and ("库存能满足本轮检测需要" in text) is not short
@@ -122,8 +138,21 @@ def test_the_stock_api_gives_cover_and_low_in_scope(users, store):
     assert answer["days"] == 7
     rows = answer["stock"]
     mine = [r for r in rows if r["warehouse"] == w.pk]
-    assert mine == [{"warehouse": w.pk, "warehouse_name": "页面测试仓库", "level": "township", "item": mask.pk,
-                     "item_name": "医用外科口罩", "unit": "个", "on_hand": 860, "daily_use": 20.0,
-                     "full_load_daily": 100, "days_cover": 8.6, "min_days": 30, "low": True}]
+    assert mine == [
+        {
+            "warehouse": w.pk,
+            "warehouse_name": "页面测试仓库",
+            "level": "township",
+            "item": mask.pk,
+            "item_name": "医用外科口罩",
+            "unit": "个",
+            "on_hand": 860,
+            "daily_use": 20.0,
+            "full_load_daily": 100,
+            "days_cover": 8.6,
+            "min_days": 30,
+            "low": True,
+        }
+    ]
     assert api_client_for(users["grid"]).get("/api/supplies/stock/").status_code == 403
     assert api_client_for(users["village_other"]).get("/api/supplies/stock/").status_code == 403

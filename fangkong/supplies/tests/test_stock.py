@@ -61,10 +61,18 @@ def test_it_gives_days_of_cover_at_full_load_and_flags_low_stock(two_weeks):
     """W2: 1300 / 100 = 13 days < 30 → low, 30 × 100 − 1300 = 1700 short; at the current use
     1300 / 50 = 26 days. W1 has no rule at county level: no cover, no flag."""
     d = two_weeks
-    rows = {r.warehouse.pk: r for r in figures.stock_rows(Warehouse.objects.filter(pk__in=[d["w1"].pk, d["w2"].pk]),
-                                                          now=d["now"])}
+    rows = {
+        r.warehouse.pk: r
+        for r in figures.stock_rows(Warehouse.objects.filter(pk__in=[d["w1"].pk, d["w2"].pk]), now=d["now"])
+    }
     w2 = rows[d["w2"].pk]
-    assert (w2.on_hand, w2.days_cover, w2.days_at_current_use, w2.low, w2.needed) == (1300, 13.0, 26.0, True, 1700)
+    assert (w2.on_hand, w2.days_cover, w2.days_at_current_use, w2.low, w2.needed) == (
+        1300,
+        13.0,
+        26.0,
+        True,
+        1700,
+    )
     assert rows[d["w1"].pk].days_cover is None and not rows[d["w1"].pk].low
     low = figures.low_stock(Warehouse.objects.filter(pk__in=[d["w1"].pk, d["w2"].pk]), now=d["now"])
     assert [(r.warehouse.pk, r.item.pk) for r in low] == [(d["w2"].pk, d["mask"].pk)]
@@ -72,23 +80,39 @@ def test_it_gives_days_of_cover_at_full_load_and_flags_low_stock(two_weeks):
 
 def test_an_item_rule_wins_over_its_category_rule(two_weeks):
     d = two_weeks
-    F.rule(SupplyCategory.PROTECTIVE, WarehouseLevel.TOWNSHIP, full_load_daily=40, min_days=30, item=d["mask"])
+    F.rule(
+        SupplyCategory.PROTECTIVE, WarehouseLevel.TOWNSHIP, full_load_daily=40, min_days=30, item=d["mask"]
+    )
     row = next(r for r in figures.stock_rows(Warehouse.objects.filter(pk=d["w2"].pk), now=d["now"]))
     assert row.days_cover == pytest.approx(1300 / 40) and not row.low
 
 
-@pytest.mark.parametrize(("kind", "quantity", "where"), [
-    (MovementKind.ISSUE, 1301, "src"), (MovementKind.TRANSFER, 1301, "both"), (MovementKind.ADJUSTMENT, -1301, "dst")])
+@pytest.mark.parametrize(
+    ("kind", "quantity", "where"),
+    [
+        (MovementKind.ISSUE, 1301, "src"),
+        (MovementKind.TRANSFER, 1301, "both"),
+        (MovementKind.ADJUSTMENT, -1301, "dst"),
+    ],
+)
 def test_it_refuses_to_take_more_than_is_on_hand_in_chinese(two_weeks, users, kind, quantity, where):
     d = two_weeks
     before, audits = StockMovement.objects.count(), AuditLog.objects.count()
-    kw = {"src": {"from_warehouse": d["w2"]}, "dst": {"to_warehouse": d["w2"]},
-          "both": {"from_warehouse": d["w2"], "to_warehouse": d["w1"]}}[where]
+    kw = {
+        "src": {"from_warehouse": d["w2"]},
+        "dst": {"to_warehouse": d["w2"]},
+        "both": {"from_warehouse": d["w2"], "to_warehouse": d["w1"]},
+    }[where]
     with pytest.raises(ValidationError, match="乡镇物资库的N95口罩库存只有1300个"):
         do_record_movement(kind=kind, item=d["mask"], quantity=quantity, acting_user=users["commander"], **kw)
     assert StockMovement.objects.count() == before and AuditLog.objects.count() == audits
-    do_record_movement(kind=kind, item=d["mask"], quantity=quantity // abs(quantity) * 1300,
-                       acting_user=users["commander"], **kw)
+    do_record_movement(
+        kind=kind,
+        item=d["mask"],
+        quantity=quantity // abs(quantity) * 1300,
+        acting_user=users["commander"],
+        **kw,
+    )
     assert figures.on_hand_of(d["w2"], d["mask"]) == 0
 
 
@@ -107,12 +131,18 @@ def test_a_transfer_moves_stock_and_is_audited(two_weeks, users):
     assert m.division == d["w1"].division and m.by == users["commander"]
 
 
-@pytest.mark.parametrize(("kw", "message"), [
-    ({"kind": MovementKind.ISSUE, "quantity": 5}, "请选择调出（出库）仓库"),
-    ({"kind": MovementKind.RECEIPT, "quantity": -5, "to_warehouse": "w2"}, "数量应为正数"),
-    ({"kind": MovementKind.RECEIPT, "quantity": 0, "to_warehouse": "w2"}, "数量不能为0"),
-    ({"kind": MovementKind.TRANSFER, "quantity": 5, "from_warehouse": "w2", "to_warehouse": "w2"}, "不能与调出仓库相同"),
-])
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"kind": MovementKind.ISSUE, "quantity": 5}, "请选择调出（出库）仓库"),
+        ({"kind": MovementKind.RECEIPT, "quantity": -5, "to_warehouse": "w2"}, "数量应为正数"),
+        ({"kind": MovementKind.RECEIPT, "quantity": 0, "to_warehouse": "w2"}, "数量不能为0"),
+        (
+            {"kind": MovementKind.TRANSFER, "quantity": 5, "from_warehouse": "w2", "to_warehouse": "w2"},
+            "不能与调出仓库相同",
+        ),
+    ],
+)
 def test_it_refuses_a_malformed_movement_in_chinese(two_weeks, users, kw, message):
     d = two_weeks
     kw = {k: d[v] if v in ("w1", "w2") else v for k, v in kw.items()}

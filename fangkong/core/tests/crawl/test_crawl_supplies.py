@@ -14,8 +14,14 @@ from .runner import audit_verbs, choice_values
 from .scenarios import county, seed_demo
 
 ROLES = ("commander", "township", "cdc", "site", "lab", "auditor")
-STARTS = ["/supplies/", "/supplies/low/", "/supplies/movements/", "/supplies/rounds/", "/supplies/warehouses/",
-          "/releases/notes/"]
+STARTS = [
+    "/supplies/",
+    "/supplies/low/",
+    "/supplies/movements/",
+    "/supplies/rounds/",
+    "/supplies/warehouses/",
+    "/releases/notes/",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +33,18 @@ def demo_county(django_db_setup, django_db_blocker):
 @pytest.mark.parametrize("username", ROLES)
 def test_it_finds_nothing_on_the_supplies_and_release_pages_as(demo_county, db, username):
     user = User.objects.get(username=username)
-    checks = Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
-                    set(Division.objects.values_list("path", flat=True)))
+    checks = Checks(
+        choice_values() | audit_verbs(),
+        set(User.objects.values_list("username", flat=True)),
+        set(Division.objects.values_list("path", flat=True)),
+    )
     for start in STARTS:
         result = crawl_as(user, checks, start=start, max_pages=20)
         if result.visited.get(start) == 403:
             continue  # a role without that area (the lab has no releases)
-        assert result.visited.get(start) == 200, f"{username}: {start} did not open ({result.visited.get(start)})"
+        assert result.visited.get(start) == 200, (
+            f"{username}: {start} did not open ({result.visited.get(start)})"
+        )
         assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
 
 
