@@ -7,8 +7,8 @@ from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
 from fangkong.grid.api.urls import router as grid_router
 from fangkong.registry.api.urls import router as registry_router
-from fangkong.screening.api.urls import urlpatterns as screening_api
 from fangkong.releases.api.urls import router as releases_router
+from fangkong.screening.api.urls import urlpatterns as screening_api
 from fangkong.sectors.api.urls import router as sectors_router
 from fangkong.supplies.api.urls import router as supplies_router
 from fangkong.supplies.api.urls import urlpatterns as supplies_api
