@@ -7,8 +7,11 @@ from fangkong.control.api.urls import router as control_router
 from fangkong.core.api.urls import router as core_router
 from fangkong.grid.api.urls import router as grid_router
 from fangkong.registry.api.urls import router as registry_router
+from fangkong.releases.api.urls import router as releases_router
 from fangkong.screening.api.urls import urlpatterns as screening_api
 from fangkong.sectors.api.urls import router as sectors_router
+from fangkong.supplies.api.urls import router as supplies_router
+from fangkong.supplies.api.urls import urlpatterns as supplies_api
 from fangkong.testing.api.urls import urlpatterns as testing_api
 from fangkong.tracing.api.urls import router as tracing_router
 
@@ -22,4 +25,7 @@ urlpatterns = [
     path("", include(sectors_router.urls)),
     path("", include(tracing_router.urls)),
     path("", include(command_router.urls)),
+    path("", include(supplies_api)),
+    path("", include(supplies_router.urls)),
+    path("", include(releases_router.urls)),
 ]

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "fangkong.sectors",
     "fangkong.tracing",
     "fangkong.command",
+    "fangkong.supplies",
+    "fangkong.releases",
     "fangkong.analytics",
     "fangkong.metrics",
     "fangkong.demo",

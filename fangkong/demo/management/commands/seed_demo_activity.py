@@ -21,6 +21,7 @@ from fangkong.demo.areas import seed_risk_areas
 from fangkong.demo.away import seed_people_away, seed_return_reports
 from fangkong.demo.command import seed_command
 from fangkong.demo.copresence import seed_copresence
+from fangkong.demo.supplies import seed_releases, seed_supplies
 from fangkong.demo.sweeps import seed_sweeps
 from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Resident
@@ -75,9 +76,11 @@ class Command(BaseCommand):
             copresence = seed_copresence(commander, rng)
             away = seed_return_reports(commander, rng)
             command = seed_command(rng, commander)
+            supplies = seed_supplies(rng, commander)
+            releases = seed_releases(commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps}, {venues}, {outbreak}, {copresence}, {away}, {command} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues}, {outbreak}, {copresence}, {away}, {command}, {supplies}, {releases} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 

@@ -1,0 +1,59 @@
+"""The crawl of the supplies (物资储备) and information-release (信息发布) pages on the demo county,
+started from their lists (the crawls from the home page stop at their page limit before reaching
+them), and of the public release page without an account."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from fangkong.core.models import Division, User
+
+from .kit import Checks, crawl_as, summary
+from .runner import audit_verbs, choice_values
+from .scenarios import county, seed_demo
+
+ROLES = ("commander", "township", "cdc", "site", "lab", "auditor")
+STARTS = [
+    "/supplies/",
+    "/supplies/low/",
+    "/supplies/movements/",
+    "/supplies/rounds/",
+    "/supplies/warehouses/",
+    "/releases/notes/",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    with county(django_db_blocker, seed_demo):
+        yield
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_it_finds_nothing_on_the_supplies_and_release_pages_as(demo_county, db, username):
+    user = User.objects.get(username=username)
+    checks = Checks(
+        choice_values() | audit_verbs(),
+        set(User.objects.values_list("username", flat=True)),
+        set(Division.objects.values_list("path", flat=True)),
+    )
+    for start in STARTS:
+        result = crawl_as(user, checks, start=start, max_pages=20)
+        if result.visited.get(start) == 403:
+            continue  # a role without that area (the lab has no releases)
+        assert result.visited.get(start) == 200, (
+            f"{username}: {start} did not open ({result.visited.get(start)})"
+        )
+        assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
+
+
+def test_the_public_release_page_opens_without_an_account(demo_county, db):
+    from fangkong.releases.models import ReleaseNote
+
+    client = Client()
+    page = client.get("/public/releases/")
+    assert page.status_code == 200 and "已更正" in page.content.decode()
+    for note in ReleaseNote.objects.filter(status="published"):
+        assert client.get(f"/public/releases/{note.pk}/").status_code == 200
+    assert ReleaseNote.objects.filter(status="published").count() == 2
