@@ -174,7 +174,7 @@ def _grids(b: Briefing, who: User) -> None:
     g = m.grid_figures(who)
     grids = b.fig("grids", g.grids, "grid.grids", url("registry:divisions"))
     households = b.fig("grid_households", g.households, "grid.households", url("registry:household_list"))
-    workers = b.fig("grid_workers", g.workers, "grid.workers", url("core:accounts", role="grid_worker"))
+    workers = b.fig("grid_workers", g.workers, "grid.workers", url("registry:divisions"))
     if g.per_worker is None:
         b.sentences["grids"] = [_("全县一共设立"), grids, _("个基层网格，共"), households, _("户，尚未登记网格员账号，"
                                 "网格包户责任有待落实到人。")]

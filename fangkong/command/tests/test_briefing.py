@@ -82,8 +82,17 @@ def _expected(day: dt.date, since: dt.date, week: dt.date) -> dict[str, object]:
     from fangkong.control.models import Exposure
     from fangkong.registry.models import Household
     from fangkong.screening.models import Lead
-    from fangkong.sectors.models import (SENTINEL_SECTORS, Checkpoint, FamilyEvent, Inspection, PersonCheck,
-                                         SentinelRecord, Venue, VehicleCheck)
+    from fangkong.sectors.choices import CheckpointKind, EventKind, EventStatus, Finding
+    from fangkong.sectors.models import (
+        SENTINEL_SECTORS,
+        Checkpoint,
+        FamilyEvent,
+        Inspection,
+        PersonCheck,
+        SentinelRecord,
+        VehicleCheck,
+        Venue,
+    )
     from fangkong.testing.models import KeyGroupMember, Sampling
 
     tz = timezone.get_current_timezone()
@@ -102,9 +111,9 @@ def _expected(day: dt.date, since: dt.date, week: dt.date) -> dict[str, object]:
     persons_today = first.filter(first__gte=lo(day), first__lt=hi(day)).count()
     today_persons = set(Lead.objects.filter(received_at__gte=lo(day), received_at__lt=hi(day))
                         .values_list("person_id", flat=True))
-    border = Q(checkpoint__kind="county_border", registered_at__gte=lo(since), registered_at__lt=hi(day))
+    border = Q(checkpoint__kind=CheckpointKind.COUNTY_BORDER, registered_at__gte=lo(since), registered_at__lt=hi(day))
     year = Inspection.objects.filter(inspected_at__date__gte=dt.date(day.year, 1, 1), inspected_at__date__lte=day)
-    events = FamilyEvent.objects.filter(event_date__gte=week, event_date__lte=day).exclude(status="cancelled")
+    events = FamilyEvent.objects.filter(event_date__gte=week, event_date__lte=day).exclude(status=EventStatus.CANCELLED)
     sentinel_persons = (SentinelRecord.objects.filter(day__gte=since, day__lte=day).exclude(person=None)
                         .values("person").distinct().count())
     members = set(KeyGroupMember.objects.values_list("id_number", flat=True))
@@ -118,7 +127,7 @@ def _expected(day: dt.date, since: dt.date, week: dt.date) -> dict[str, object]:
         "today_from_risk_area": Exposure.objects.filter(person_id__in=today_persons,
                                                         origin_level__in=["high", "medium"])
         .values("person").distinct().count(),
-        "checkpoints": Checkpoint.objects.filter(kind="county_border", active=True)
+        "checkpoints": Checkpoint.objects.filter(kind=CheckpointKind.COUNTY_BORDER, active=True)
         .filter(Q(opened_on=None) | Q(opened_on__lte=day)).count(),
         "checkpoint_vehicles_wan": wan(VehicleCheck.objects.filter(border).count()),
         "checkpoint_people_wan": wan(PersonCheck.objects.filter(border).count()),
@@ -134,14 +143,14 @@ def _expected(day: dt.date, since: dt.date, week: dt.date) -> dict[str, object]:
         "today_pushed": Lead.objects.filter(channel="big_data", received_at__gte=lo(day), received_at__lt=hi(day)).count(),
         "venues": Venue.objects.filter(created_at__date__lte=day).count(),
         "inspected_year": year.values("venue").distinct().count(),
-        "rectify_year": year.filter(finding="rectify").values("venue").distinct().count(),
-        "suspend_year": year.filter(finding="suspend").values("venue").distinct().count(),
+        "rectify_year": year.filter(finding=Finding.RECTIFY).values("venue").distinct().count(),
+        "suspend_year": year.filter(finding=Finding.SUSPEND).values("venue").distinct().count(),
         "key_group_members": len(members), "key_group_tested": len(tested),
         "residents_tested": Sampling.objects.filter(sampled_at__gte=lo(week), sampled_at__lt=hi(day),
                                                     resident__isnull=False).values("resident").distinct().count(),
-        "events": events.count(), "events_weddings": events.filter(kind="wedding").count(),
-        "events_funerals": events.filter(kind="funeral").count(),
-        "events_checked": events.filter(status="checked").count(),
+        "events": events.count(), "events_weddings": events.filter(kind=EventKind.WEDDING).count(),
+        "events_funerals": events.filter(kind=EventKind.FUNERAL).count(),
+        "events_checked": events.filter(status=EventStatus.CHECKED).count(),
         "sentinels": Venue.objects.filter(sector__code__in=SENTINEL_SECTORS, created_at__date__lte=day).count(),
         "fever_reported": sentinel_persons,
     }
@@ -167,11 +176,12 @@ def test_the_demo_days_report_matches_the_database(demo_day, tmp_path):
     assert all("*" not in cell and "{{" not in cell for row in rows for cell in row)
     # each figure recomputed from the rows equals the document's appendix and the report's figure
     expected = _expected(day, since, b.week_start)
-    appendix = {b.figures[key].label: row for key, row in zip(b.figures, rows[1:], strict=True)}
+    appendix = dict(zip(b.figures, rows[1:], strict=True))  # the appendix lists the figures in order
     for key, value in expected.items():
         f = b.figures[key]
         assert f.value == value, (key, f.value, value)
-        assert appendix[f.label][2] == f"{value}{f.unit}", key
+        assert appendix[key][1] == f.label and appendix[key][2] == f"{value}{f.unit}", key
+        assert appendix[key][3] == f.definition and appendix[key][4] == f.url
     # the document's sentences print those figures
     assert f"共排查涉疫风险人员{expected['screening_total']}人" in body
     assert f"全县设外省市交通卡口一共是{expected['checkpoints']}个" in body
@@ -298,3 +308,41 @@ def test_the_page_is_for_the_command_centre(users):
     page = client_for(users["commander"]).get(reverse("command:briefing"), {"date": "2999-01-01"})
     assert page.status_code == 200 and "汇报日期不能晚于今天" in page.content.decode()
     assert page.context["briefing"] is None
+
+
+def test_a_county_replaces_the_template_with_its_own_wording(users, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fangkong.core.models import AuditLog
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    client = client_for(users["commander"])
+    own = docx.Document()
+    own.add_paragraph("本县自定义：全县网格{{ f.grids }}个。{{ s.grids }}")
+    buf = io.BytesIO()
+    own.save(buf)
+    upload = reverse("command:briefing_template")
+    client.post(upload, {"template": SimpleUploadedFile("本县模板.docx", buf.getvalue())})
+    got = client.get(reverse("command:briefing"), {"format": "docx"})
+    grids = Division.objects.filter(level=DivisionLevel.GRID).count()
+    assert f"本县自定义：全县网格{grids}个。" in _document_text_any(got.content)
+    assert AuditLog.objects.filter(verb="replace_briefing_template").exists()
+    assert AuditLog.objects.filter(verb="export_briefing").exists()
+    # a file that is not a .docx, or a template that does not render, is refused and the county's stays
+    page = client.post(upload, {"template": SimpleUploadedFile("x.docx", b"not a zip")}, follow=True)
+    assert "不是有效的 Word 文档" in page.content.decode()
+    broken = docx.Document()
+    broken.add_paragraph("{{ f.grids ")
+    buf = io.BytesIO()
+    broken.save(buf)
+    page = client.post(upload, {"template": SimpleUploadedFile("坏模板.docx", buf.getvalue())}, follow=True)
+    assert "模板无法生成文档，未保存" in page.content.decode()
+    assert "本县自定义" in _document_text_any(client.get(reverse("command:briefing"), {"format": "docx"}).content)
+    client.post(upload, {"remove": "1"})
+    assert "数据来源" in _document_text_any(client.get(reverse("command:briefing"), {"format": "docx"}).content)
+    # only the command centre or the system administrator may replace it
+    assert client_for(users["auditor"]).post(upload, {"remove": "1"}).status_code == 403
+
+
+def _document_text_any(data: bytes) -> str:
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from fangkong.core.choices import DivisionLevel, Role
+from fangkong.core import audit
+from fangkong.core.choices import AuditAction, DivisionLevel, Role
 from fangkong.core.models import Division
 
 from ..briefing.figures import BriefingError, Figure
@@ -132,6 +133,8 @@ class BriefingView(LoginRequiredMixin, View):
         except Exception as e:  # a county's template with a broken tag: say so, keep the page
             messages.error(self.request, _("模板无法生成文档：%(error)s") % {"error": e})
             return HttpResponseRedirect(reverse("command:briefing"))
+        audit.record(AuditAction.EXPORT, briefing.division, verb="export_briefing",
+                     changes={"day": briefing.day.isoformat(), "since": briefing.since.isoformat()})
         name = _("%(name)s工作汇报%(day)s.docx") % {"name": briefing.division.name, "day": f"{briefing.day:%Y%m%d}"}
         response = HttpResponse(data, content_type=DOCX)
         response["Content-Disposition"] = f"attachment; filename=\"briefing-{briefing.day:%Y%m%d}.docx\"; " \
@@ -148,6 +151,7 @@ class BriefingTemplateView(LoginRequiredMixin, View):
         target = uploaded_template()
         if request.POST.get("remove"):
             target.unlink(missing_ok=True)
+            audit.record(AuditAction.ACTION, request.user.division, verb="reset_briefing_template")
             messages.success(request, _("已恢复默认汇报模板"))
             return HttpResponseRedirect(reverse("command:briefing"))
         form = TemplateForm(request.POST, request.FILES)
@@ -167,6 +171,8 @@ class BriefingTemplateView(LoginRequiredMixin, View):
             messages.error(request, _("模板无法生成文档，未保存：%(error)s") % {"error": e})
             return HttpResponseRedirect(reverse("command:briefing"))
         tmp.replace(target)
+        audit.record(AuditAction.ACTION, request.user.division, verb="replace_briefing_template",
+                     changes={"file": form.cleaned_data["template"].name, "bytes": len(data)})
         messages.success(request, _("已更换汇报模板"))
         return HttpResponseRedirect(reverse("command:briefing"))
 
