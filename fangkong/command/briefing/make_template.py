@@ -24,6 +24,7 @@ from docx.shared import Mm, Pt
 DEFAULT = Path(__file__).resolve().parents[1] / "templates" / "command" / "briefing.docx"
 TITLE_FONT, BODY_FONT, HEADING_FONT, KAI_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 BODY_PT, TITLE_PT, LINE_PT = 16, 22, 28.95
+APPENDIX_PT, APPENDIX_WIDTHS_MM = 9, (10, 38, 20, 56, 32)
 
 
 def set_font(target, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -99,7 +100,7 @@ def build(out: Path = DEFAULT) -> Path:
         set_font(style, font, BODY_PT, bold=False)
         style.font.color.rgb = None
         spacing(style.paragraph_format)
-    set_font(styles["Table Grid"], BODY_FONT, 10.5)
+    set_font(styles["Table Grid"], BODY_FONT, APPENDIX_PT)
 
     def body(text: str) -> None:
         doc.add_paragraph(text, style="Normal")
@@ -145,13 +146,23 @@ def build(out: Path = DEFAULT) -> Path:
         cell.text = text
     end = table.add_row().cells
     end[0].text = "{%tr endfor %}"
+    # fixed column widths over the 156 mm of text: 序号, 数字, 数值, 口径, 清单
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    widths = [Mm(w) for w in APPENDIX_WIDTHS_MM]
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(width.twips))
     for row in table.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
             for para in cell.paragraphs:
                 para.paragraph_format.first_line_indent = Pt(0)
                 para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
                 for run in para.runs:
-                    set_font(run, BODY_FONT, 10.5)
+                    set_font(run, BODY_FONT, APPENDIX_PT)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out
