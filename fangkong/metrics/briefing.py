@@ -26,7 +26,7 @@ from fangkong.screening.models import Lead
 from fangkong.screening.models.verification import DEFAULT_DEADLINES, FALLBACK_DEADLINES, DeadlinePolicy
 from fangkong.screening.reports import day_bounds
 from fangkong.testing.choices import Result
-from fangkong.testing.models import KeyGroupMember, Sampling
+from fangkong.testing.models import KeyGroup, KeyGroupMember, Sampling
 
 from .catalog import HOUSEHOLDS, PERSONS, Metric, register
 
@@ -65,6 +65,8 @@ register(
            gettext_lazy("现行管控方案中第一条来源地为低风险区的规则的措施总天数")),
     Metric("control.low_risk_tests", gettext_lazy("低风险地区来返人员检测次数"), gettext_lazy("次"),
            gettext_lazy("现行管控方案中第一条来源地为低风险区的规则的核酸检测次数（N天M检的M）")),
+    Metric("testing.key_groups", gettext_lazy("重点人群类别"), gettext_lazy("类"),
+           gettext_lazy("已建立名单的重点人群个数（在您管辖范围内），每个名单按其检测频次检测")),
     Metric("testing.key_group_members", gettext_lazy("重点人群应检"), PERSONS,
            gettext_lazy("重点人群名单中的人数（按身份证号每人只计一次，在您管辖范围内）")),
     Metric("testing.key_group_tested", gettext_lazy("重点人群实际检测"), PERSONS,
@@ -179,6 +181,7 @@ class KeyGroupFigures:
 
     start: dt.date
     end: dt.date
+    groups: int
     members: int
     tested: int
     away: int
@@ -200,6 +203,6 @@ def key_group_figures(user: User, start: dt.date, end: dt.date) -> KeyGroupFigur
     away = Resident.objects.filter(pk__in=untested_residents, status=ResidentStatus.AWAY).count()
     week = Sampling.objects.restrict(user).filter(sampled_at__gte=lo, sampled_at__lt=hi, resident__isnull=False)
     return KeyGroupFigures(
-        start, end, len(members), len(sampled), away, Household.objects.restrict(user).count(),
+        start, end, KeyGroup.objects.restrict(user).count(), len(members), len(sampled), away, Household.objects.restrict(user).count(),
         week.filter(resident__household__isnull=False).values("resident__household").distinct().count(),
         week.values("resident").distinct().count())

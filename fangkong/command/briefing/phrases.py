@@ -93,10 +93,10 @@ def pushes_today(pushed: Figure, verified: Figure, in_progress: Figure, unreacha
     return [*out, _("。")]
 
 
-def key_groups(members: Figure, tested: Figure, untested: Figure, away: Figure, households: Figure,
+def key_groups(groups: Figure, members: Figure, tested: Figure, untested: Figure, away: Figure, households: Figure,
                households_tested: Figure, residents_tested: Figure) -> list[Part]:
     """本周重点人群应检N人，实际检测N人，除N人外出未归均按频次落实检测，全县N户，本周落实了N户N人的检测要求。"""
-    out: list[Part] = [_("本周重点人群应检"), members, _("人，实际检测"), tested, _("人")]
+    out: list[Part] = [_("对"), groups, _("类重点人群和全县居民重新摸排，本周重点人群应检"), members, _("人，实际检测"), tested, _("人")]
     if not members.value:
         out.append(_("（尚未登记重点人群名单）"))
     elif not untested.value:

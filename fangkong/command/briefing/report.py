@@ -272,6 +272,7 @@ def _key_groups(b: Briefing, who: User) -> None:
     groups = url("testing:key_groups")
     households = url("registry:household_list")
     b.sentences["key_groups"] = phrases.key_groups(
+        b.fig("key_groups", k.groups, "testing.key_groups", groups),
         b.fig("key_group_members", k.members, "testing.key_group_members", groups),
         b.fig("key_group_tested", k.tested, "testing.key_group_tested", groups),
         b.fig("key_group_untested", k.untested, "testing.key_group_members", groups, _("本周未检测")),

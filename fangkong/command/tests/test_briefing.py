@@ -52,9 +52,9 @@ def test_measures_key_groups_sentinels_and_pushes_say_what_is_true():
     assert "均落实相关管控措施" in text(phrases.measures(items, fig(3), fig(0), fig(0), all_settled=True))
     partly = text(phrases.measures(items, fig(3), fig(1), fig(4), all_settled=False))
     assert "均落实" not in partly and "已落实相关管控措施3人" in partly and "其余4人正在核查" in partly
-    assert "除2人外出未归均按频次落实检测" in text(phrases.key_groups(fig(10), fig(8), fig(2), fig(2), fig(9), fig(3),
+    assert "除2人外出未归均按频次落实检测" in text(phrases.key_groups(fig(2), fig(10), fig(8), fig(2), fig(2), fig(9), fig(3),
                                                                       fig(4)))
-    other = text(phrases.key_groups(fig(10), fig(7), fig(3), fig(1), fig(9), fig(3), fig(4)))
+    other = text(phrases.key_groups(fig(2), fig(10), fig(7), fig(3), fig(1), fig(9), fig(3), fig(4)))
     assert "除" not in other and "未检测3人（其中外出未归1人）" in other
     assert "均按要求处置完毕" in text(phrases.sentinels("7月份以来", fig(9), fig(4), fig(4), fig(0)))
     open_ = text(phrases.sentinels("7月份以来", fig(9), fig(4), fig(3), fig(1)))
@@ -93,7 +93,7 @@ def _expected(day: dt.date, since: dt.date, week: dt.date) -> dict[str, object]:
         VehicleCheck,
         Venue,
     )
-    from fangkong.testing.models import KeyGroupMember, Sampling
+    from fangkong.testing.models import KeyGroup, KeyGroupMember, Sampling
 
     tz = timezone.get_current_timezone()
 
@@ -145,7 +145,7 @@ def _expected(day: dt.date, since: dt.date, week: dt.date) -> dict[str, object]:
         "inspected_year": year.values("venue").distinct().count(),
         "rectify_year": year.filter(finding=Finding.RECTIFY).values("venue").distinct().count(),
         "suspend_year": year.filter(finding=Finding.SUSPEND).values("venue").distinct().count(),
-        "key_group_members": len(members), "key_group_tested": len(tested),
+        "key_groups": KeyGroup.objects.count(), "key_group_members": len(members), "key_group_tested": len(tested),
         "residents_tested": Sampling.objects.filter(sampled_at__gte=lo(week), sampled_at__lt=hi(day),
                                                     resident__isnull=False).values("resident").distinct().count(),
         "events": events.count(), "events_weddings": events.filter(kind=EventKind.WEDDING).count(),
