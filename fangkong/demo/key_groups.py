@@ -20,8 +20,9 @@ def seed_key_groups(commander: User, rng: random.Random) -> str:
     if KeyGroup.objects.exists():
         return "重点人群已存在"
     county = commander.division or Division.objects.filter(level="county").first()
-    tested = list(Sampling.objects.filter(resident__isnull=False).order_by("id")
-                  .values_list("id_number", "name").distinct()[:24])
+    # each person once (a person sampled twice is one member)
+    tested = list(dict(Sampling.objects.filter(resident__isnull=False).order_by("id")
+                       .values_list("id_number", "name")).items())[:24]
     away = list(Resident.objects.filter(status=ResidentStatus.AWAY, id_number__isnull=False).order_by("id")
                 .values_list("id_number", "name")[:2])
     if not tested:
