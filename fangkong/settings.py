@@ -302,3 +302,8 @@ FANGKONG_TITLE = _("疫情防控指挥平台")
 # The address the public reaches the self-report page at (its QR code on the login page and
 # posters), when it differs from the one staff use, e.g. https://fk.example.gov.cn
 FANGKONG_PUBLIC_URL = os.environ.get("FANGKONG_PUBLIC_URL", "")
+
+# The county report (工作汇报, `fangkong briefing`): a county's own docxtpl template (.docx) replaces
+# the default one (fangkong/command/templates/command/briefing.docx); an administrator's upload on
+# the report page (stored in MEDIA_ROOT/briefing/template.docx) takes precedence over both.
+FANGKONG_BRIEFING_TEMPLATE = os.environ.get("FANGKONG_BRIEFING_TEMPLATE", "")

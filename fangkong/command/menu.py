@@ -4,6 +4,7 @@ from fangkong.core.navigation import MenuArea, MenuItem, register
 from fangkong.core.scoping import ADD
 
 from .models import DailyReport, Dispatch, DispatchTask, Unit
+from .views.briefing import may_brief
 from .views.dashboard import may_see_dashboard
 from .views.dispatch import may_see_tasks
 from .views.reports import may_file, may_oversee
@@ -16,6 +17,7 @@ register(
             MenuItem(_("我的交办"), "command:my_tasks", check=may_see_tasks, phone=True),
             MenuItem(_("报送日报"), "command:report_file", check=may_file, phone=True),
             MenuItem(_("日报报送情况"), "command:report_overview", check=may_oversee),
+            MenuItem(_("生成工作汇报"), "command:briefing", check=may_brief),
             MenuItem(_("交办"), "command:dispatch_create", model=Dispatch, action=ADD),
             MenuItem(_("交办单"), "command:dispatch_list", model=Dispatch),
             MenuItem(_("交办事项"), "command:dispatchtask_list", model=DispatchTask),

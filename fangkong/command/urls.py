@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, dispatch, reports, structure
+from .views import briefing, dashboard, dispatch, reports, structure
 
 app_name = "command"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("tasks/<int:pk>/files/<int:attachment>/", dispatch.AttachmentView.as_view(), name="task_attachment"),
     path("reports/file/", reports.FileReportView.as_view(), name="report_file"),
     path("reports/overview/", reports.ReportOverviewView.as_view(), name="report_overview"),
+    path("briefing/", briefing.BriefingView.as_view(), name="briefing"),
+    path("briefing/template/", briefing.BriefingTemplateView.as_view(), name="briefing_template"),
     *structure.UnitPages.urls("units"),
     *dispatch.DispatchPages.urls("dispatches"),
     *dispatch.DispatchTaskPages.urls("tasks"),

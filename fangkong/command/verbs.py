@@ -19,4 +19,7 @@ VERBS = {
     "escalate_task": _("交办超期升级"),
     "file_daily_report": _("报送日报"),
     "file_zero_report": _("报送零报告"),
+    "export_briefing": _("导出工作汇报"),
+    "replace_briefing_template": _("更换工作汇报模板"),
+    "reset_briefing_template": _("恢复默认工作汇报模板"),
 }

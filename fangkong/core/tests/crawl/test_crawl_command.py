@@ -18,7 +18,7 @@ STARTS = {
     "grid": ["/"],
     "lab": ["/command/my/", "/command/units/"],
 }
-OVERSEER_STARTS = ["/command/reports/overview/", "/command/units/", "/command/dispatches/", "/command/tasks/",
+OVERSEER_STARTS = ["/command/reports/overview/", "/command/briefing/", "/command/units/", "/command/dispatches/", "/command/tasks/",
                    "/command/my/"]
 
 

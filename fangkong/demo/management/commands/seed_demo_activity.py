@@ -21,6 +21,7 @@ from fangkong.demo.areas import seed_risk_areas
 from fangkong.demo.away import seed_people_away, seed_return_reports
 from fangkong.demo.command import seed_command
 from fangkong.demo.copresence import seed_copresence
+from fangkong.demo.key_groups import seed_key_groups
 from fangkong.demo.supplies import seed_releases, seed_supplies
 from fangkong.demo.sweeps import seed_sweeps
 from fangkong.registry.choices import ResidentStatus
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             counts = self._verifications(rng, commander, leads)
             rooms = self._rooms(sites, commander)
             tests = self._testing(rng, commander)
+            tests += ", " + seed_key_groups(commander, rng)  # after the round: members tested today
             sweeps = seed_sweeps(commander, rng)
             venues = self._sectors(rng, commander)
             venues += self._checkpoints(rng, commander)
