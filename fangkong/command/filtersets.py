@@ -114,6 +114,7 @@ class SupervisionVisitFilterSet(filters.FilterSet):
 
 class FindingFilterSet(filters.FilterSet):
     division = SubtreeFilter(field_name="division")
+    visit = filters.NumberFilter(field_name="visit", label=_("督导检查编号"))
     category = filters.MultipleChoiceFilter(choices=FindingCategory.choices, label=_("问题类别"))
     severity = filters.MultipleChoiceFilter(choices=FindingSeverity.choices, label=_("严重程度"))
     status = filters.MultipleChoiceFilter(choices=FindingStatus.choices, label=_("状态"))
@@ -141,6 +142,7 @@ class DutyShiftFilterSet(filters.FilterSet):
 
 class DutyLogEntryFilterSet(filters.FilterSet):
     division = SubtreeFilter(field_name="shift__unit__division")
+    shift = filters.NumberFilter(field_name="shift", label=_("值班安排编号"))
     unit = filters.NumberFilter(field_name="shift__unit", label=_("值班单位"))
     q = filters.CharFilter(method="filter_q", label=_("来电 / 内容 / 处理情况"))
 

@@ -29,7 +29,8 @@ def shift_bounds(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetim
     or before the start is on the next day (次日)."""
     starts = timezone.make_aware(dt.datetime.combine(day, start))
     end_day = day + dt.timedelta(days=1) if end <= start else day
-    return starts, timezone.make_aware(dt.datetime.combine(end_day, end))
+    ends = timezone.make_aware(dt.datetime.combine(end_day, end))
+    return starts.astimezone(dt.UTC), ends.astimezone(dt.UTC)  # as the database gives them back
 
 
 class DutyShift(ScopedModel):
