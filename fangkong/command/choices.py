@@ -13,6 +13,7 @@ class UnitKind(models.TextChoices):
     TASK_FORCE = "unit_task_force", _("工作专班")
     DEPARTMENT = "unit_department", _("成员单位")
     TOWNSHIP = "unit_township", _("乡镇（街道）")
+    SUPERVISION = "unit_supervision", _("督导组")
 
 
 class MemberPosition(models.TextChoices):
@@ -77,3 +78,49 @@ class ReportState(models.TextChoices):
     LATE = "report_late", _("迟报")
     MISSING = "report_missing", _("逾期未报")
     PENDING = "report_pending", _("待报（未到截止时间）")
+
+
+# The units whose person on duty is the command centre's: alerts and reminders reach them.
+CENTRE_KINDS = (UnitKind.HEADQUARTERS, UnitKind.OFFICE)
+
+
+class FindingCategory(models.TextChoices):
+    """What a supervision finding is about (督导发现问题的类别)."""
+
+    CHECKPOINT = "finding_checkpoint", _("卡口管控")
+    GRID = "finding_grid", _("网格排查")
+    ISOLATION = "finding_isolation", _("隔离管控")
+    TESTING = "finding_testing", _("核酸检测")
+    VENUE = "finding_venue", _("重点场所")
+    SUPPLIES = "finding_supplies", _("物资保障")
+    REPORTING = "finding_reporting", _("信息报送")
+    OTHER = "finding_other", _("其他")
+
+
+class FindingSeverity(models.TextChoices):
+    MINOR = "severity_minor", _("一般问题")
+    MAJOR = "severity_major", _("较重问题")
+    SERIOUS = "severity_serious", _("严重问题")
+
+
+class FindingStatus(models.TextChoices):
+    """A finding: 待交办整改 → 整改中 → 待复查 (the unit reported it done) → 复查通过; a failed
+    re-check sends it back to 整改中."""
+
+    OPEN = "finding_open", _("待交办整改")
+    RECTIFYING = "finding_rectifying", _("整改中")
+    RECHECK = "finding_recheck", _("待复查")
+    PASSED = "finding_passed", _("复查通过")
+
+
+class DutyRole(models.TextChoices):
+    """The two places of a duty shift."""
+
+    LEADER = "duty_leader", _("带班领导")
+    OFFICER = "duty_officer", _("值班员")
+
+
+class SwapStatus(models.TextChoices):
+    PENDING = "swap_pending", _("待批准")
+    APPROVED = "swap_approved", _("已调班")
+    REJECTED = "swap_rejected", _("未批准")

@@ -1,5 +1,6 @@
 """Forms of the command area: a unit and its members and coverage, a dispatch and the replies to
-it, the daily report."""
+it, the daily report, supervision (a visit, a finding, its rectification and re-check) and duty (a
+shift, a swap, a log entry, the handover)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.choices import DivisionLevel, Module, Role
-from fangkong.core.models import Division
+from fangkong.core.models import Division, User
 from fangkong.core.pageforms import ScopedModelForm, scoped_choices
+from fangkong.core.scoping import in_subtree
 
-from .choices import DispatchSource, MemberPosition
-from .models import Unit
+from .choices import DispatchSource, DutyRole, FindingCategory, FindingSeverity, MemberPosition, UnitKind
+from .models import DutyShift, SupervisionVisit, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -95,3 +97,82 @@ class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("报告类型"), choices=REPORT_KINDS, widget=forms.RadioSelect,
                              error_messages={"required": _("请选择“有情况报告”或“零报告”，零报告须明确报送")})
     content = forms.CharField(label=_("情况报告"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def people(user):
+    """Active accounts the user may put on a roster: those of their own division's subtree."""
+    if user is None or not getattr(user, "division_id", None):
+        return User.objects.none()
+    return in_subtree(User.objects.filter(is_active=True), "division", user.division).order_by("username")
+
+
+class SupervisionVisitForm(ScopedModelForm):
+    class Meta:
+        model = SupervisionVisit
+        fields = ["group", "unit", "division", "day", "unannounced", "members", "places", "summary"]
+        widgets = {"day": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = self.fields["group"].queryset.filter(kind=UnitKind.SUPERVISION)
+        self.fields["division"].required = False
+        self.fields["division"].help_text = _("不填即为被督导单位所在区划")
+
+
+class FindingForm(forms.Form):
+    category = forms.ChoiceField(label=_("问题类别"), choices=FindingCategory.choices)
+    severity = forms.ChoiceField(label=_("严重程度"), choices=FindingSeverity.choices, initial=FindingSeverity.MINOR)
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label=_("现场照片（可不传）"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+
+
+class RectifyForm(forms.Form):
+    due_at = forms.DateTimeField(label=_("整改时限"), widget=DATETIME, input_formats=DATETIME_FORMATS)
+    content = forms.CharField(label=_("整改要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecheckForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("复查结论"), choices=(("1", _("复查通过")), ("0", _("复查未通过，退回整改"))),
+                                    coerce=lambda v: v == "1", widget=forms.RadioSelect,
+                                    error_messages={"required": _("请选择复查结论")})
+    note = forms.CharField(label=_("复查意见"), required=False, max_length=200)
+    due_at = forms.DateTimeField(label=_("新的整改时限（未通过时可填）"), widget=DATETIME, required=False,
+                                 input_formats=DATETIME_FORMATS)
+
+
+class DutyShiftForm(ScopedModelForm):
+    class Meta:
+        model = DutyShift
+        fields = ["unit", "day", "start", "end", "leader", "officer"]
+        widgets = {"day": DATE, "start": TIME, "end": TIME}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("leader", "officer"):
+            self.fields[name].queryset = people(self.user)
+
+
+class SwapForm(forms.Form):
+    role = forms.ChoiceField(label=_("岗位"), choices=DutyRole.choices)
+    to_user = forms.ModelChoiceField(label=_("替班人"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("调班原因"), max_length=200)
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = people(user)
+
+
+class DutyLogForm(forms.Form):
+    caller = forms.CharField(label=_("来电（来文）单位及人员"), max_length=100)
+    caller_phone = forms.CharField(label=_("来电号码"), max_length=20, required=False)
+    content = forms.CharField(label=_("主要内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    handling = forms.CharField(label=_("处理情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandoverForm(forms.Form):
+    note = forms.CharField(label=_("交接班记录"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("本班未办结事项、需下一班跟进的情况"))

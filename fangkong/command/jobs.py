@@ -1,4 +1,6 @@
-"""Scheduled work of the command area: overdue dispatch tasks escalate up the chain (交办超期升级).
+"""Scheduled work of the command area: overdue dispatch tasks escalate up the chain (交办超期升级),
+and units that have not filed their daily report are reminded before its deadline (日报提醒). Both
+reach, besides the people named below, whoever is on duty in the command centre at that moment.
 
 A task still open at its deadline climbs one step of the chain at each threshold past it:
 
@@ -30,7 +32,8 @@ from fangkong.core.models import User
 from fangkong.core.notify import notify
 
 from .choices import OPEN_TASK_STATUSES, ReplyKind
-from .models import DispatchReply, DispatchTask
+from .models import DailyReport, DispatchReply, DispatchTask, Unit
+from .models.duty import centre_on_duty
 
 ESCALATION_STEPS = (dt.timedelta(0), dt.timedelta(hours=24), dt.timedelta(hours=72))
 STEP_LABELS = (gettext_lazy("承办单位负责人"), gettext_lazy("上级单位负责人"), gettext_lazy("指挥部"))
@@ -55,7 +58,7 @@ def step_recipients(task: DispatchTask, level: int) -> list[User]:
         return above.leaders() if above is not None else []
     division = task.dispatch.division
     centre = User.objects.filter(is_active=True, roles__role=Role.COMMAND_CENTER).select_related("division").distinct()
-    return [u for u in centre if u.division_id and u.division.contains(division)]
+    return [u for u in centre if u.division_id and u.division.contains(division)] + centre_on_duty(division)
 
 
 def overdue_tasks(now: dt.datetime | None = None):
@@ -101,6 +104,45 @@ def escalate_overdue_tasks(now: dt.datetime | None = None) -> int:
         return do_escalate_overdue_tasks(acting_user=SYSTEM, now=now)
 
 
+REMIND_BEFORE = dt.timedelta(hours=1)
+
+
+@action
+def do_remind_daily_reports(*, acting_user: Any, now: dt.datetime | None = None) -> int:
+    """日报提醒: once a day, REMIND_BEFORE ahead of its deadline, each reporting unit that has not
+    filed is reminded — its leaders and members, and whoever is on duty in the command centre then.
+    Claimed per unit and day by a conditional update on `Unit.reminded_on`. Returns the units reminded."""
+    from .actions import deadline
+
+    require_role(acting_user, Role.COMMAND_CENTER)
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    reminded = 0
+    units = Unit.objects.filter(reports_daily=True).exclude(reminded_on=day).select_related("division")
+    for unit in units:
+        due = deadline(unit, day)
+        if day < unit.reports_from() or not (due - REMIND_BEFORE <= now < due):
+            continue
+        if DailyReport.objects.filter(unit=unit, day=day).exists():
+            continue
+        if not Unit.objects.filter(pk=unit.pk).exclude(reminded_on=day).update(reminded_on=day):
+            continue  # another worker took it
+        audit.record(AuditAction.ACTION, unit, verb="remind_daily_report", changes={"day": day.isoformat()})
+        to = {u.pk: u for u in unit.leaders()}
+        to.update({m.user.pk: m.user for m in unit.members.filter(user__is_active=True).select_related("user")})
+        to.update({u.pk: u for u in centre_on_duty(unit.division, now)})
+        notify(list(to.values()), "alert", _("日报提醒：%(unit)s") % {"unit": unit.name},
+               _("今日日报%(due)s截止，尚未报送（无情况也须报零报告）") % {"due": f"{timezone.localtime(due):%H:%M}"},
+               reverse("command:report_file") + f"?unit={unit.pk}")
+        reminded += 1
+    return reminded
+
+
+def remind_daily_reports(now: dt.datetime | None = None) -> int:
+    with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
+        return do_remind_daily_reports(acting_user=SYSTEM, now=now)
+
+
 @task()
 def command_tick() -> int:
-    return escalate_overdue_tasks()
+    return escalate_overdue_tasks() + remind_daily_reports()

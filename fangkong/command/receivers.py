@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,10 +15,12 @@ from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditSource, DivisionLevel
 from fangkong.core.models import Division
+from fangkong.core.notify import notify
 
 from .actions import do_dispatch
 from .choices import DispatchSource, UnitKind
 from .models import Unit
+from .models.duty import centre_on_duty
 
 ALERT_HOURS = 2
 POSITIVE = "positive"  # the result value of core.signals.result_recorded (testing's TestStatus)
@@ -43,8 +46,11 @@ def on_result_recorded(sender: Any, result: str = "", resident: Any = None, samp
     code = getattr(getattr(sample, "sample", None), "barcode", "") or getattr(sample, "pk", "")
     now = timezone.now()
     with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
-        do_dispatch(acting_user=SYSTEM, title=_("核酸阳性人员管控（样本%(code)s）") % {"code": code},
+        dispatch = do_dispatch(acting_user=SYSTEM, title=_("核酸阳性人员管控（样本%(code)s）") % {"code": code},
                     content=_("检测结果为阳性：请立即找到本人，落实管控和转运，排查密切接触者，并反馈落实情况"),
                     units=[unit], due_at=now + dt.timedelta(hours=ALERT_HOURS), source=DispatchSource.POSITIVE,
                     source_note=_("检测机构报告阳性结果"), sender_unit=hq,
                     division=hq.division if hq is not None else unit.division, now=now)
+    # The person on duty in the command centre hears of it at once, whatever the hour.
+    notify(centre_on_duty(dispatch.division, now), "alert", _("阳性预警：%(u)s") % {"u": unit.name}, dispatch.title,
+           reverse("command:dispatch", args=[dispatch.pk]))

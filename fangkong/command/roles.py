@@ -28,3 +28,13 @@ REPORT_VIEWERS = TASK_VIEWERS
 REPORTERS = TASK_HANDLERS
 # 指挥大屏: the command centre and the CDC see the county, a township's cadres their township.
 DASHBOARD_ROLES = roles(Role.COMMAND_CENTER, Role.CDC, Role.TOWNSHIP_CADRE)
+
+# 督导: a supervision group's members record visits and findings, dispatch the rectification and
+# re-check it (narrowed to the groups they belong to); the command centre does all of it.
+SUPERVISION_VIEWERS = STRUCTURE_VIEWERS
+SUPERVISORS = roles(Role.COMMAND_CENTER, *MEMBER_ROLES)
+# 值班: everyone who sits in a unit sees its roster and who is on duty; the command centre and a
+# unit's leaders draw up its roster and swap shifts; the people of a shift keep its log.
+DUTY_VIEWERS = STRUCTURE_VIEWERS
+DUTY_PLANNERS = roles(Role.COMMAND_CENTER, *MEMBER_ROLES)
+DUTY_KEEPERS = roles(Role.COMMAND_CENTER, *MEMBER_ROLES)

@@ -7,9 +7,18 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.tables import Column, Table
+from fangkong.core.tables import Column, Phone, Table
 
-from .models import DailyReport, Dispatch, DispatchTask, Unit
+from .models import (
+    DailyReport,
+    Dispatch,
+    DispatchTask,
+    DutyLogEntry,
+    DutyShift,
+    Finding,
+    SupervisionVisit,
+    Unit,
+)
 
 
 def local_time(value: datetime | None) -> str:
@@ -59,3 +68,55 @@ class DailyReportTable(Table):
                Column("nothing_to_report", _("零报告"), getter=lambda r: _yes(r.nothing_to_report)),
                Column("content"), Column("filed_by.full_name", _("报送人")))
     select_related = ("unit", "filed_by")
+
+
+class SupervisionVisitTable(Table):
+    model = SupervisionVisit
+    columns = (Column("day", link=True), Column("group.name", _("督导组")), Column("unit.name", _("被督导单位")),
+               Column("division.name", _("督导区划")), Column("unannounced", _("暗访"), getter=lambda v: _yes(v.unannounced)),
+               Column("members"), Column("places"), Column("summary"))
+    select_related = ("group", "unit", "division")
+
+
+def _finding_due(f: Finding) -> str:
+    return local_time(f.due_at)
+
+
+def _on_time(f: Finding) -> str:
+    state = f.on_time
+    return "" if state is None else _yes(state)
+
+
+class FindingTable(Table):
+    model = Finding
+    columns = (Column("category", link=True), Column("unit.name", _("责任单位")), Column("severity"),
+               Column("description"), Column("visit.day", _("督导日期")), Column("visit.group.name", _("督导组")),
+               Column("status"), Column("due_at", _("整改时限"), getter=_finding_due),
+               Column("task.dispatch.code", _("整改交办单")), Column("on_time", _("按期整改"), getter=_on_time))
+    select_related = ("unit", "visit__group", "task__dispatch")
+
+
+def _time(t) -> str:
+    return t.strftime("%H:%M") if t else ""
+
+
+def _hours(s: DutyShift) -> str:
+    nxt = str(_("次日")) if s.ends_at.date() != s.starts_at.date() or s.end <= s.start else ""
+    return f"{_time(s.start)}–{nxt}{_time(s.end)}"
+
+
+class DutyShiftTable(Table):
+    model = DutyShift
+    columns = (Column("day", link=True), Column("unit.name", _("值班单位")), Column("hours", _("值班时段"), getter=_hours),
+               Column("leader.full_name", _("带班领导")), Phone("leader.phone", _("带班领导电话")),
+               Column("officer.full_name", _("值班员")), Phone("officer.phone", _("值班员电话")),
+               Column("handed_over_at", _("交班时间"), getter=lambda s: local_time(s.handed_over_at)))
+    select_related = ("unit", "leader", "officer")
+
+
+class DutyLogEntryTable(Table):
+    model = DutyLogEntry
+    columns = (Column("at", _("时间"), link=True, getter=lambda e: local_time(e.at)),
+               Column("shift.unit.name", _("值班单位")), Column("caller"), Phone("caller_phone", _("来电号码")),
+               Column("content"), Column("handling"), Column("handled_by.full_name", _("记录人")))
+    select_related = ("shift__unit", "handled_by")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import briefing, dashboard, dispatch, reports, structure
+from .views import briefing, dashboard, dispatch, duty, reports, structure, supervision
 
 app_name = "command"
 urlpatterns = [
@@ -22,8 +22,22 @@ urlpatterns = [
     path("reports/overview/", reports.ReportOverviewView.as_view(), name="report_overview"),
     path("briefing/", briefing.BriefingView.as_view(), name="briefing"),
     path("briefing/template/", briefing.BriefingTemplateView.as_view(), name="briefing_template"),
+    path("units/<int:pk>/record/", supervision.UnitRecordView.as_view(), name="unit_record"),
+    path("visits/<int:pk>/findings/", supervision.AddFindingView.as_view(), name="visit_finding_add"),
+    path("findings/<int:pk>/rectify/", supervision.RectifyView.as_view(), name="finding_rectify"),
+    path("findings/<int:pk>/recheck/", supervision.RecheckView.as_view(), name="finding_recheck"),
+    path("findings/<int:pk>/photo/", supervision.FindingPhotoView.as_view(), name="finding_photo"),
+    path("duty/", duty.OnDutyView.as_view(), name="on_duty"),
+    path("shifts/<int:pk>/swap/", duty.SwapView.as_view(), name="shift_swap"),
+    path("shifts/<int:pk>/swaps/<int:swap>/decide/", duty.DecideSwapView.as_view(), name="shift_swap_decide"),
+    path("shifts/<int:pk>/log/", duty.LogView.as_view(), name="shift_log"),
+    path("shifts/<int:pk>/handover/", duty.HandoverView.as_view(), name="shift_handover"),
     *structure.UnitPages.urls("units"),
     *dispatch.DispatchPages.urls("dispatches"),
     *dispatch.DispatchTaskPages.urls("tasks"),
     *reports.DailyReportPages.urls("reports"),
+    *supervision.SupervisionVisitPages.urls("visits"),
+    *supervision.FindingPages.urls("findings"),
+    *duty.DutyShiftPages.urls("shifts"),
+    *duty.DutyLogEntryPages.urls("duty-log"),
 ]

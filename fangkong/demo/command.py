@@ -1,7 +1,9 @@
 """The demo's headquarters (一办六组六专班 of the demo county), a unit per township reporting daily,
 a few dispatches in every state (signed off, done awaiting sign-off, returned, acknowledged, issued,
-overdue and escalated, one sent by a task force's leader), and a week of daily reports with today's
-partly missing. Everything goes through the command area's own actions (audited).
+overdue and escalated, one sent by a task force's leader), a week of daily reports with today's
+partly missing, two supervision groups' visits with findings in every state of their rectification,
+and this week's duty roster of the headquarters' office (and of the first township), with a swap, a
+log and handovers. Everything goes through the command area's own actions (audited).
 """
 
 from __future__ import annotations
@@ -18,16 +20,30 @@ from fangkong.command.actions import (
     do_add_member,
     do_add_township_units,
     do_dispatch,
+    do_dispatch_rectification,
     do_file_report,
+    do_hand_over,
+    do_log_duty,
+    do_recheck,
+    do_record_finding,
+    do_record_visit,
     do_report_done,
     do_report_progress,
     do_return,
     do_set_coverage,
     do_sign_off,
+    do_swap_duty,
 )
-from fangkong.command.choices import DispatchSource, MemberPosition, UnitKind
+from fangkong.command.choices import (
+    DispatchSource,
+    DutyRole,
+    FindingCategory,
+    FindingSeverity,
+    MemberPosition,
+    UnitKind,
+)
 from fangkong.command.jobs import escalate_overdue_tasks
-from fangkong.command.models import Unit
+from fangkong.command.models import DutyShift, Finding, Unit
 from fangkong.core.actions import SYSTEM, do_create, do_update
 from fangkong.core.choices import DivisionLevel, Module, Role
 from fangkong.core.models import Division, User
@@ -186,10 +202,143 @@ def seed_reports(rng: random.Random) -> Counter[str]:
     return counts
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32  # the demo's stand-in for a photo of the rectified site
+FINDINGS = (
+    (FindingCategory.CHECKPOINT, FindingSeverity.MAJOR, "卡口外来车辆登记信息不全，夜间无人查验行程卡"),
+    (FindingCategory.GRID, FindingSeverity.MINOR, "网格员入户排查台账未及时更新，返乡人员2人未登记"),
+    (FindingCategory.VENUE, FindingSeverity.MINOR, "超市入口未落实扫码测温，防疫公示未更新"),
+    (FindingCategory.TESTING, FindingSeverity.SERIOUS, "采样点排队人员未保持一米间距，采样人员未按规定更换手套"),
+    (FindingCategory.ISOLATION, FindingSeverity.MAJOR, "居家隔离人员门磁未安装，未落实每日两次体温监测"),
+    (FindingCategory.REPORTING, FindingSeverity.MINOR, "日报数据与排查台账不一致"),
+)
+
+
+def seed_supervision(rng: random.Random, commander: User, hq: Unit) -> Counter[str]:
+    """Two supervision groups, each covering half the townships; a visit to each of their first
+    townships (one unannounced) with findings: passed on time, passed late after a failed re-check,
+    waiting for re-check, being rectified, overdue, and not yet dispatched."""
+    counts: Counter[str] = Counter()
+    towns = list(Unit.objects.filter(kind=UnitKind.TOWNSHIP).order_by("order", "id"))
+    if len(towns) < 2:
+        return counts
+    now, today = timezone.now(), timezone.localdate()
+    half = (len(towns) + 1) // 2
+    groups = []
+    for k, part in enumerate((towns[:half], towns[half:]), 1):
+        group = do_create(Unit, acting_user=commander, verb="create_unit", name=f"第{'一二'[k - 1]}督导组", short_name=f"督导{k}组",
+                          kind=UnitKind.SUPERVISION, division=hq.division, parent=hq, order=30 + k,
+                          duties="分片督导乡镇（街道）疫情防控工作，发现问题交办整改并复查")
+        _staff(rng, group, "regulator" if k == 1 else None, ("县纪委监委", "县卫健局"), commander)
+        do_set_coverage(group, covers=[t.division for t in part], acting_user=commander)
+        groups.append((group, part))
+    for g, (group, part) in enumerate(groups):
+        for n, town in enumerate(part[:2]):
+            visit = do_record_visit(acting_user=commander, group=group, unit=town, day=today - dt.timedelta(days=6 - 2 * n - g),
+                                    unannounced=(n + g) % 2 == 1, members=f"{group.short_name}{rng.choice(SURNAMES)}组长等3人",
+                                    places="进城卡口、城区网格、核酸采样点", summary="查阅台账、现场检查，发现问题当场反馈")
+            counts["visits"] += 1
+            for _k in range(3):
+                category, severity, text = FINDINGS[counts["findings"] % len(FINDINGS)]
+                do_record_finding(visit, category=category, severity=severity, description=text, acting_user=commander)
+                counts["findings"] += 1
+    findings = list(Finding.objects.select_related("unit").order_by("id"))
+    evidence = [("整改.png", PNG)]
+    for k, finding in enumerate(findings[:-1]):  # the last one is not dispatched yet
+        created = now - dt.timedelta(days=5 - (k % 4))
+        task = do_dispatch_rectification(finding, due_at=created + dt.timedelta(days=2), acting_user=commander, now=created)
+        cadre = _cadre(task.unit)
+
+        def at(hours: int, start: dt.datetime = created) -> dt.datetime:
+            return start + dt.timedelta(hours=hours)
+
+        if k % 5 == 0:  # done on time and passed
+            do_report_done(task, text="已整改到位", files=evidence, acting_user=cadre, now=at(24))
+            do_recheck(Finding.objects.get(pk=finding.pk), passed=True, note="现场复查整改到位", acting_user=commander,
+                       now=at(26))
+        elif k % 5 == 1:  # failed once, then passed after the deadline
+            do_report_done(task, text="已整改", files=evidence, acting_user=cadre, now=at(24))
+            do_recheck(Finding.objects.get(pk=finding.pk), passed=False, note="复查仍有问题，请继续整改",
+                       acting_user=commander, due_at=at(96), now=at(30))
+            if at(72) < now:
+                task = Finding.objects.select_related("task").get(pk=finding.pk).task  # sent back by the re-check
+                do_report_done(task, text="已彻底整改", files=evidence, acting_user=cadre, now=at(60))
+                do_recheck(Finding.objects.get(pk=finding.pk), passed=True, acting_user=commander, now=at(72))
+        elif k % 5 == 2:  # waiting for the re-check
+            do_report_done(task, text="已完成整改，请复查", files=evidence, acting_user=cadre)
+        counts["rectifications"] += 1
+    return counts
+
+
+def _duty_people(commander: User, office: Unit) -> tuple[list[User], list[User]]:
+    """The office's duty leaders and officers: demo accounts of the command centre, with phones."""
+    from fangkong.core.accounts import do_assign_role, do_create_user
+
+    leaders, officers = [], []
+    for username, name, phone, out in (("zbld1", "刘副县长", "13803130001", leaders), ("zbld2", "孙副县长", "13803130002", leaders),
+                                       ("zbld3", "赵局长", "13803130003", leaders), ("zby1", "周值班员", "13803130011", officers),
+                                       ("zby2", "吴值班员", "13803130012", officers)):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = do_create_user(username, division=office.division, full_name=name, phone=phone,
+                                  password_hash=commander.password, acting_user=SYSTEM)
+            do_assign_role(user, Role.COMMAND_CENTER, acting_user=SYSTEM)
+            do_add_member(office, name="", user=user, title="带班领导" if out is leaders else "值班员", acting_user=commander)
+        out.append(user)
+    return leaders, [*officers, commander]
+
+
+def seed_duty(rng: random.Random, commander: User) -> Counter[str]:
+    """This week's roster (Monday to Sunday, 08:30–次日08:30) of the headquarters' office and of the
+    first township; a swap, a few calls logged, handovers of the shifts past; one office shift left
+    without an officer (the coverage figure)."""
+    counts: Counter[str] = Counter()
+    office = Unit.objects.filter(kind=UnitKind.OFFICE).first()
+    town = Unit.objects.filter(kind=UnitKind.TOWNSHIP).order_by("order", "id").first()
+    if office is None:
+        return counts
+    leaders, officers = _duty_people(commander, office)
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    now = timezone.now()
+    for d in range(-1, 7):
+        day = monday + dt.timedelta(days=d)
+        officer = None if d == 5 else officers[d % len(officers)]
+        shift = do_create(DutyShift, acting_user=commander, verb="create_duty_shift", unit=office, day=day,
+                          leader=leaders[d % len(leaders)], officer=officer)
+        counts["shifts"] += 1
+        if town is not None:
+            cadre = _cadre(town)
+            do_create(DutyShift, acting_user=commander, verb="create_duty_shift", unit=town, day=day,
+                      officer=cadre if isinstance(cadre, User) else None)
+        if shift.starts_at <= now and officer is not None:
+            keeper = officer
+            for _k in range(rng.randint(1, 3)):
+                at = min(now, shift.starts_at + dt.timedelta(hours=rng.randint(1, 20)))
+                caller, content, handling = rng.choice((
+                    ("市指挥部办公室", "询问今日核酸检测进度", "已电话报告检测组，16时前报送"),
+                    ("群众来电", "反映某小区有外地返乡人员未报备", "已转所在乡镇核实，落实落地检"),
+                    ("县医院发热门诊", "报告发热患者1人，核酸结果待出", "已通知流调专班跟进"),
+                ))
+                do_log_duty(shift, caller=caller, content=content, handling=handling, at=at, acting_user=keeper)
+                counts["calls"] += 1
+            if shift.ends_at <= now:
+                do_hand_over(shift, note="本班来电均已处置；督导组明日到乡镇暗访，请提前通知相关单位", acting_user=keeper,
+                             now=shift.ends_at)
+        if shift.ends_at > now and d == 6:
+            do_swap_duty(shift, role=DutyRole.LEADER, to_user=leaders[(d + 1) % len(leaders)], reason="原带班领导到市里开会",
+                         acting_user=commander)
+            counts["swaps"] += 1
+    return counts
+
+
 def seed_command(rng: random.Random, commander: User) -> str:
-    if seed_structure(rng, commander) is None:
+    hq = seed_structure(rng, commander)
+    if hq is None:
         return "指挥部架构已存在"
     dispatches = seed_dispatches(rng, commander)
     reports = seed_reports(rng)
+    supervision = seed_supervision(rng, commander, hq)
+    duty = seed_duty(rng, commander)
     return (f"指挥部单位 {Unit.objects.count()} 个, 交办单 {dispatches['dispatches']} 件（超期升级 {dispatches['escalated']} 级次）, "
-            f"日报 {reports['reports'] + reports['late']} 份（迟报 {reports['late']}）")
+            f"日报 {reports['reports'] + reports['late']} 份（迟报 {reports['late']}）, "
+            f"督导 {supervision['visits']} 次（发现问题 {supervision['findings']} 个）, 值班 {duty['shifts']} 班（记录 {duty['calls']} 条）")

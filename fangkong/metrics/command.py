@@ -139,3 +139,90 @@ def prefill(user: User, unit: Unit, day: dt.date) -> list[list[str]]:
     f = screening_figures(user, day, day, division=unit.division)
     return [[_("当日排查涉疫风险人员"), str(f.total)], [_("已核查办结"), str(f.settled)],
             [_("落实管控措施"), str(f.measured)], [_("正在核查"), str(f.verifying)]]
+
+
+# 督导 and 值班 ---------------------------------------------------------------------------------
+
+register(
+    Metric("command.findings_by_category", gettext_lazy("督导发现问题（按类别）"), gettext_lazy("个"),
+           gettext_lazy("所选期间（按督导日期）督导检查发现的问题数，按问题类别（卡口管控、网格排查、隔离管控、核酸检测、"
+                        "重点场所、物资保障、信息报送、其他）分列")),
+    Metric("command.rectification_on_time", gettext_lazy("整改按期率"), PERCENT,
+           gettext_lazy("已交办整改且整改时限已过或已复查通过的问题中，复查通过且责任单位报告办结时间不晚于最初整改时限的"
+                        "比例；复查未通过退回后再通过的，以最初时限计")),
+    Metric("command.duty_uncovered", gettext_lazy("未排值班员班次"), gettext_lazy("个"),
+           gettext_lazy("所选期间（按值班日期）值班安排中没有值班员的班次数；带班领导另计")),
+)
+
+
+def findings_in_scope(user: User):
+    from fangkong.command.models import Finding
+
+    return Finding.objects.restrict(user)
+
+
+def findings_by_category(findings, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, int]:
+    """Findings per category (every category present, 0 when none), by the visit's day."""
+    from fangkong.command.choices import FindingCategory
+
+    if start is not None:
+        findings = findings.filter(visit__day__gte=start)
+    if end is not None:
+        findings = findings.filter(visit__day__lte=end)
+    counts = dict.fromkeys(FindingCategory.values, 0)
+    for category in findings.values_list("category", flat=True):
+        counts[category] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class RectificationRate:
+    due: int
+    on_time: int
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.on_time, self.due) if self.due else None
+
+
+def rectification_rate(findings, now: dt.datetime | None = None) -> RectificationRate:
+    """整改按期率 over `findings`: those dispatched whose deadline has passed or which passed their
+    re-check; on time when passed with completion reported by the first deadline."""
+    from django.db.models import F, Q
+
+    from fangkong.command.choices import FindingStatus
+
+    now = now or timezone.now()
+    counted = findings.filter(due_at__isnull=False).filter(Q(due_at__lt=now) | Q(status=FindingStatus.PASSED))
+    on_time = counted.filter(status=FindingStatus.PASSED, rectified_at__lte=F("due_at")).count()
+    return RectificationRate(counted.count(), on_time)
+
+
+def by_month(findings) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """Findings by category and month of the visit: the months (YYYY-MM, oldest first) and a row
+    per category with its count each month."""
+    from fangkong.command.choices import FindingCategory
+
+    cells: dict[tuple[str, str], int] = {}
+    for category, day in findings.values_list("category", "visit__day"):
+        key = (category, f"{day:%Y-%m}")
+        cells[key] = cells.get(key, 0) + 1
+    months = sorted({m for _c, m in cells})
+    rows = [(str(label), [cells.get((value, m), 0) for m in months]) for value, label in FindingCategory.choices]
+    return months, rows
+
+
+@dataclass(frozen=True)
+class DutyCoverage:
+    shifts: int
+    without_officer: int
+    without_leader: int
+
+
+def duty_coverage(user: User, start: dt.date, end: dt.date) -> DutyCoverage:
+    """Shifts on the roster in [start, end] the user may see, and how many lack an officer / leader."""
+    from fangkong.command.models import DutyShift
+
+    shifts = DutyShift.objects.restrict(user).filter(day__gte=start, day__lte=end)
+    return DutyCoverage(shifts.count(), shifts.filter(officer__isnull=True).count(),
+                        shifts.filter(leader__isnull=True).count())

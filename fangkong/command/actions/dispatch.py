@@ -170,6 +170,9 @@ def do_report_done(task: DispatchTask, *, acting_user: Actor, text: str, files: 
     _acknowledged(task, acting_user, now)
     _reply(task, ReplyKind.DONE, acting_user, text, files, now)
     _set(task, "report_task_done", status=TaskStatus.DONE, done_at=now)
+    from .supervision import on_task_done  # a rectification waits for its re-check
+
+    on_task_done(task)
     sender = task.dispatch.created_by
     notify([sender] if sender else [], "dispatch", _("%(u)s已办结：%(t)s") % {"u": task.unit.name, "t": task.dispatch.title},
            _("请核对后销号或退回"), reverse("command:dispatchtask", args=[task.pk]))

@@ -7,8 +7,20 @@ from rest_framework import serializers
 from fangkong.core.api.base import ScopedModelSerializer
 from fangkong.core.choices import Module
 
-from ..choices import DispatchSource
-from ..models import DailyReport, Dispatch, DispatchReply, DispatchTask, Unit, UnitMember
+from ..choices import DispatchSource, DutyRole, FindingCategory, FindingSeverity
+from ..models import (
+    DailyReport,
+    Dispatch,
+    DispatchReply,
+    DispatchTask,
+    DutyLogEntry,
+    DutyShift,
+    DutySwap,
+    Finding,
+    SupervisionVisit,
+    Unit,
+    UnitMember,
+)
 
 
 class UnitMemberSerializer(serializers.ModelSerializer):
@@ -103,3 +115,82 @@ class ReportInputSerializer(serializers.Serializer):
         if "nothing_to_report" not in self.initial_data:
             raise serializers.ValidationError({"nothing_to_report": "请明确是否为零报告"})
         return attrs
+
+
+class SupervisionVisitSerializer(ScopedModelSerializer):
+    """A supervision group's visit; `division` defaults to the visited unit's."""
+
+    class Meta:
+        model = SupervisionVisit
+        fields = ["id", "group", "unit", "division", "day", "unannounced", "members", "places", "summary", "created_by",
+                  "created_at"]
+        read_only_fields = ["created_by", "created_at"]
+        extra_kwargs = {"division": {"required": False}}
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    on_time = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = ["id", "visit", "unit", "division", "category", "severity", "description", "status", "task", "due_at",
+                  "rectified_at", "rechecks", "recheck_failed", "rechecked_at", "recheck_note", "created_at", "on_time"]
+
+    def get_on_time(self, obj: Finding) -> bool | None:
+        return obj.on_time
+
+
+class FindingInputSerializer(serializers.Serializer):
+    visit = serializers.IntegerField(help_text="督导检查编号 / visit id")
+    category = serializers.ChoiceField(choices=FindingCategory.choices)
+    severity = serializers.ChoiceField(choices=FindingSeverity.choices, required=False, default=FindingSeverity.MINOR)
+    description = serializers.CharField()
+    unit = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                    help_text="责任单位编号，不填为被督导单位 / responsible unit id")
+
+
+class RectifyInputSerializer(serializers.Serializer):
+    due_at = serializers.DateTimeField()
+    content = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RecheckInputSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class DutySwapSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DutySwap
+        fields = ["id", "role", "from_user", "to_user", "reason", "status", "requested_by", "requested_at",
+                  "decided_by", "decided_at"]
+
+
+class DutyShiftSerializer(ScopedModelSerializer):
+    """A shift of a unit's roster; an `end` not after `start` is on the next day (08:30–次日08:30)."""
+
+    swaps = DutySwapSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DutyShift
+        fields = ["id", "unit", "day", "start", "end", "starts_at", "ends_at", "leader", "officer", "handover",
+                  "handed_over_at", "swaps"]
+        read_only_fields = ["starts_at", "ends_at", "handover", "handed_over_at"]
+
+
+class SwapInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=DutyRole.choices)
+    to_user = serializers.IntegerField(help_text="替班人账号编号 / the account taking the place")
+    reason = serializers.CharField(max_length=200)
+
+
+class HandoverInputSerializer(serializers.Serializer):
+    note = serializers.CharField()
+
+
+class DutyLogEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DutyLogEntry
+        fields = ["id", "shift", "at", "caller", "caller_phone", "content", "handling", "handled_by"]
+        read_only_fields = ["handled_by"]

@@ -48,6 +48,8 @@ class Unit(ScopedModel):
                                      help_text=_("自该日起计入应报；空则自登记之日起"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # The day of the last daily-report reminder, claimed by a conditional update (command.jobs).
+    reminded_on = models.DateField(_("最近日报提醒日期"), null=True, blank=True, editable=False)
 
     scope_division_field = "division"
     scope_roles = {"view": STRUCTURE_VIEWERS, "add": STRUCTURE_EDITORS, "change": STRUCTURE_EDITORS,

@@ -62,3 +62,45 @@ def file(unit: Unit, day: dt.date, *, at: dt.datetime, zero: bool = True, conten
 
 def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def supervision_group(county: Division, leader: User | None = None, **fields) -> Unit:
+    """A supervision group (督导组) under the county's headquarters."""
+    return make_unit(county, UnitKind.SUPERVISION, parent=hq(county), leader=leader, **fields)
+
+
+def visit_to(group: Unit, unit: Unit, *, day: dt.date | None = None, unannounced: bool = False, acting_user=SYSTEM):
+    from fangkong.command.actions import do_record_visit
+
+    return do_record_visit(acting_user=acting_user, group=group, unit=unit, day=day or timezone.localdate(),
+                           members="督导组成员甲、乙", unannounced=unannounced, summary="检查卡口和网格排查")
+
+
+def finding_at(visit, category: str, *, acting_user=SYSTEM, description: str = "卡口外来车辆登记信息不全"):
+    from fangkong.command.actions import do_record_finding
+
+    return do_record_finding(visit, acting_user=acting_user, category=category, description=description)
+
+
+def centre_office(county: Division) -> Unit:
+    """The headquarters' office (指挥部办公室): its person on duty is the command centre's."""
+    unit = Unit.objects.filter(kind=UnitKind.OFFICE, division=county).first()
+    return unit or make_unit(county, UnitKind.OFFICE, parent=hq(county), name="指挥部办公室")
+
+
+def shift(unit: Unit, day: dt.date, start: dt.time = dt.time(8, 30), end: dt.time = dt.time(8, 30), *,
+          leader: User | None = None, officer: User | None = None, acting_user=SYSTEM):
+    from fangkong.command.models import DutyShift
+    from fangkong.core.actions import do_create
+
+    return do_create(DutyShift, acting_user=acting_user, verb="create_duty_shift", unit=unit, day=day, start=start,
+                     end=end, leader=leader, officer=officer)
+
+
+def person(username: str, division: Division, role: str, phone: str) -> User:
+    from fangkong.core.testkit import make_user
+
+    user = make_user(username, division, role)
+    user.full_name, user.phone = f"{username}姓名", phone
+    user.save(update_fields=["full_name", "phone"])
+    return user

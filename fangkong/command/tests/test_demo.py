@@ -35,3 +35,24 @@ def test_the_demo_seeds_the_headquarters_dispatches_and_reports(users, django_ca
     page = client_for(users["commander"]).get(reverse("command:report_overview"), {"day": yesterday.isoformat()})
     assert page.status_code == 200 and page.context["states"]
     assert seed_command(random.Random(7), users["commander"]) == "指挥部架构已存在"
+
+
+def test_the_demo_seeds_supervision_and_this_weeks_duty(users, django_capture_on_commit_callbacks):
+    from fangkong.command.choices import FindingStatus
+    from fangkong.command.models import DutyLogEntry, DutyShift, DutySwap, Finding, SupervisionVisit
+    from fangkong.command.models.duty import on_duty_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = seed_command(random.Random(7), users["commander"])
+    assert "督导" in summary and "值班" in summary
+    assert Unit.objects.filter(kind=UnitKind.SUPERVISION).count() == 2
+    assert SupervisionVisit.objects.filter(unannounced=True).exists()
+    statuses = set(Finding.objects.values_list("status", flat=True))
+    assert statuses >= {FindingStatus.OPEN, FindingStatus.RECTIFYING, FindingStatus.RECHECK, FindingStatus.PASSED}
+    assert Finding.objects.filter(recheck_failed__gt=0).exists()
+    office_now = on_duty_at().filter(unit__kind=UnitKind.OFFICE).get()
+    assert office_now.leader.phone and (office_now.officer is None or office_now.officer.pk)
+    assert DutyShift.objects.filter(officer__isnull=True).exists() and DutySwap.objects.exists()
+    assert DutyLogEntry.objects.exists()
+    page = client_for(users["commander"]).get(reverse("command:on_duty"))
+    assert page.status_code == 200 and f'href="tel:{office_now.leader.phone}"' in page.content.decode()

@@ -17,14 +17,14 @@ from fangkong.core.actions import may
 from fangkong.core.errors import ActionFailed, call_action
 from fangkong.core.models import Division, User
 from fangkong.core.pii import mask_phone, may_see_full_pii
-from fangkong.core.scoping import CHANGE
+from fangkong.core.scoping import CHANGE, VIEW, user_may
 from fangkong.core.views.generic import ModelPages, ObjectDetailView, ScopedView
 
 from .. import actions
 from ..choices import OPEN_TASK_STATUSES, UnitKind
 from ..filtersets import UnitFilterSet
 from ..forms import CoverageForm, MemberForm, UnitForm
-from ..models import Unit
+from ..models import DutyShift, Unit
 from ..tables import UnitTable
 
 
@@ -56,7 +56,8 @@ class UnitDetailView(ObjectDetailView):
             "coverage_form": CoverageForm(user=request.user, initial={"covers": list(unit.covers.all()),
                                                                       "sectors": list(unit.sectors.all())})
             if editable else None,
-            "may_add_townships": editable and unit.kind == UnitKind.HEADQUARTERS, **self.links(unit)})
+            "may_add_townships": editable and unit.kind == UnitKind.HEADQUARTERS,
+            "may_see_roster": user_may(DutyShift, request.user, VIEW), **self.links(unit)})
 
 
 class UnitPages(ModelPages):

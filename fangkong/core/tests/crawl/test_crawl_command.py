@@ -1,4 +1,5 @@
-"""The crawl of the command pages (headquarters' structure, dispatch, daily reports), started
+"""The crawl of the command pages (headquarters' structure, dispatch, daily reports, supervision,
+duty), started
 from the command centre's overview and lists and from a township cadre's phone list (the crawls
 from the home page stop at their page limit before reaching them), on the demo county."""
 
@@ -14,12 +15,13 @@ from .scenarios import county, seed_demo
 
 ROLES = ("commander", "township", "cdc", "regulator", "big_data_lead", "lab", "auditor", "grid")
 STARTS = {
-    "township": ["/command/my/", "/command/reports/file/", "/command/tasks/"],
+    "township": ["/command/my/", "/command/reports/file/", "/command/tasks/", "/command/duty/", "/command/findings/"],
     "grid": ["/"],
     "lab": ["/command/my/", "/command/units/"],
 }
 OVERSEER_STARTS = ["/command/reports/overview/", "/command/briefing/", "/command/units/", "/command/dispatches/", "/command/tasks/",
-                   "/command/my/"]
+                   "/command/my/", "/command/duty/", "/command/visits/", "/command/findings/", "/command/shifts/",
+                   "/command/duty-log/"]
 
 
 @pytest.fixture(scope="module")
