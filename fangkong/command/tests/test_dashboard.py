@@ -241,6 +241,7 @@ def test_the_page_explains_its_figures_and_opens_in_big_screen_mode(users):
     ):
         assert str(catalog.get(name).label) in html
     assert "vendor/echarts.min.js" in html and "/command/dashboard/" in html
+    assert 'href="/command/briefing/"' in html  # the county report is one click from the dashboard
     screen = client.get("/command/dashboard/", {"screen": "1", "weeks": "8"})
     assert 'class="dash screen"' in screen.content.decode() and screen.context["weeks"] == 8
     assert len(screen.context["trend"]["days"]) == 56

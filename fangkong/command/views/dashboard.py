@@ -28,6 +28,7 @@ from fangkong.metrics import catalog
 from fangkong.metrics.dashboard import MEASURES, four_rates, latest_round, overdue_items, trends
 
 from ..roles import DASHBOARD_ROLES
+from .briefing import may_brief
 
 WEEKS = (4, 6, 8)
 LEVELS = (DivisionLevel.TOWNSHIP.value, DivisionLevel.VILLAGE.value)
@@ -102,6 +103,7 @@ class DashboardView(DashboardMixin, View):
                 "trend_defs": trend_defs,
                 "items": overdue_items(request.user, today),
                 "top": request.user.division,
+                "may_brief": may_brief(request.user),
             },
         )
 
