@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.navigation import MenuArea, MenuItem, register
 
-from .models import AwayTask, ContactLog, MemberAnswer, PersonAway, Questionnaire, ReturnReport, Sweep, Visit
+from .models import AwayTask, ContactLog, MemberAnswer, PersonAway, Questionnaire, ReturnReport, Sweep, TipOff, Visit
 from .roles import WALKERS
 
 register(
@@ -15,6 +15,7 @@ register(
             MenuItem(_("排摸户"), "grid:visit_list", model=Visit),
             MenuItem(_("排摸人员登记"), "grid:memberanswer_list", model=MemberAnswer),
             MenuItem(_("排摸问卷"), "grid:questionnaire_list", model=Questionnaire),
+            MenuItem(_("群众举报"), "grid:tipoff_list", model=TipOff, phone=True),
         ],
         order=25,
     )
