@@ -37,6 +37,7 @@ urlpatterns = [
     path("return/", returns.public_return, name="public_return"),
     path("return/done/", returns.public_return_done, name="public_return_done"),
     # 群众举报
+    path("tipoffs/board/", tipoffs.TipOffBoardView.as_view(), name="tipoff_board"),
     *tipoffs.TipOffPages.urls("tipoffs"),
     path("tipoffs/<int:pk>/reveal/", tipoffs.TipOffRevealView.as_view(), name="tipoff_reveal"),
     path("tipoffs/<int:pk>/photo/", tipoffs.TipOffPhotoView.as_view(), name="tipoff_photo"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,13 +18,14 @@ from django.views import View
 from django.views.decorators.csrf import csrf_protect
 
 from fangkong.core import audit, ratelimit
-from fangkong.core.actions import SYSTEM, may
+from fangkong.core.actions import OUT_OF_SCOPE, SYSTEM, may
 from fangkong.core.choices import AuditSource, DivisionLevel
 from fangkong.core.errors import ActionFailed, call_action
 from fangkong.core.middleware import client_ip
 from fangkong.core.models import Division
-from fangkong.core.scoping import VIEW
+from fangkong.core.scoping import VIEW, user_may
 from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView, ScopedView
+from fangkong.metrics.tipoffs import tipoff_figures
 
 from .. import actions
 from ..actions.tipoffs import venues_for
@@ -95,6 +97,15 @@ class TipOffPhotoView(ScopedView, View):
         if not tip.photo:
             raise Http404
         return FileResponse(tip.photo.open("rb"), content_type=tip.photo_type or "application/octet-stream")
+
+
+class TipOffBoardView(LoginRequiredMixin, View):
+    """群众举报 by outcome, kind and township — each number a link to its list (`metrics.tipoffs`)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not user_may(TipOff, request.user, VIEW):
+            raise PermissionDenied(OUT_OF_SCOPE)
+        return render(request, "grid/tipoff_board.html", {"f": tipoff_figures(request.user), "title": _("群众举报统计")})
 
 
 class TipOffPages(ModelPages):

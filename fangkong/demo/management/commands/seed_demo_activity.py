@@ -19,6 +19,7 @@ from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
 from fangkong.demo.areas import seed_risk_areas
 from fangkong.demo.away import seed_people_away, seed_return_reports
+from fangkong.demo.tipoffs import seed_tip_offs
 from fangkong.demo.command import seed_command
 from fangkong.demo.copresence import seed_copresence
 from fangkong.demo.sweeps import seed_sweeps
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             outbreak = self._tracing(rng, commander)
             copresence = seed_copresence(commander, rng)
             away = seed_return_reports(commander, rng)
+            away += "，" + seed_tip_offs(commander, rng)
             command = seed_command(rng, commander)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
