@@ -77,6 +77,8 @@ class TipOffDetailView(ObjectDetailView):
 class TipOffRevealView(TipOffDetailView):
     """显示举报人: for the module's admins only; each reveal is an audit row."""
 
+    model = TipOff
+    table = TipOffTable
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
