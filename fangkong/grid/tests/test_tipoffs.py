@@ -23,7 +23,13 @@ from fangkong.screening.models import Lead
 from fangkong.sectors.choices import Answer, Finding
 from fangkong.sectors.tests import factories as SF
 
-from ..actions import TipOffInput, do_judge_tip_off, do_submit_tip_off, do_tip_off_to_inspection, do_tip_off_to_lead
+from ..actions import (
+    TipOffInput,
+    do_judge_tip_off,
+    do_submit_tip_off,
+    do_tip_off_to_inspection,
+    do_tip_off_to_lead,
+)
 from ..choices import TipOffKind, TipOffStatus
 from ..models import TipOff
 
