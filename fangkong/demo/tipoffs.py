@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 from fangkong.core.actions import SYSTEM
+from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Division, User
 from fangkong.grid import actions
 from fangkong.grid.actions.tipoffs import venues_for
@@ -35,7 +36,7 @@ def seed_tip_offs(commander: User, rng: random.Random) -> str:
     if village_cadre is None or village_cadre.division is None:
         return "无村干部，未生成群众举报"
     village = village_cadre.division
-    others = list(Division.objects.filter(level="village").exclude(pk=village.pk).order_by("path")[:3])
+    others = list(Division.objects.filter(level=DivisionLevel.VILLAGE).exclude(pk=village.pk).order_by("path")[:3])
     made: list[TipOff] = []
     for i, (kind, address, what, who_name, who_phone, who_desc, rep_name, rep_phone) in enumerate(TIPS):
         division = village if i < 4 or not others else others[i % len(others)]

@@ -25,7 +25,7 @@ register(
             MenuItem(_("排摸户"), "grid:visit_list", model=Visit),
             MenuItem(_("排摸人员登记"), "grid:memberanswer_list", model=MemberAnswer),
             MenuItem(_("排摸问卷"), "grid:questionnaire_list", model=Questionnaire),
-            MenuItem(_("群众举报"), "grid:tipoff_list", model=TipOff, phone=True),
+            MenuItem(_("群众举报"), "grid:tipoff_list", model=TipOff),
             MenuItem(_("群众举报统计"), "grid:tipoff_board", model=TipOff),
         ],
         order=25,

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import audit
 from fangkong.core.actions import action, is_system, require
-from fangkong.core.choices import AuditAction, DivisionLevel, Role
+from fangkong.core.choices import LEVEL_PATH_LENGTH, AuditAction, DivisionLevel, Role
 from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone
 from fangkong.core.models import Division, User
 from fangkong.core.notify import notify, resolve
-from fangkong.core.scoping import CHANGE, VIEW
+from fangkong.core.scoping import CHANGE, VIEW, in_subtree
 from fangkong.screening.actions import do_submit_lead
 from fangkong.screening.choices import Channel
 from fangkong.screening.cleaning import RECEIPT_ALPHABET, LeadInput
@@ -33,6 +33,7 @@ from ..choices import TIP_OFF_VERDICTS, TipOffKind, TipOffStatus
 from ..models import TipOff
 
 CODE_LENGTH = 10
+TOWNSHIP_PATH = LEVEL_PATH_LENGTH[DivisionLevel.TOWNSHIP]
 
 
 def new_tip_off_code() -> str:
@@ -171,7 +172,10 @@ def do_tip_off_to_lead(tip: TipOff, *, acting_user: Any, name: str = "", phone: 
 def venues_for(tip: TipOff, user: Any):
     """The venues a tip-off may be sent to: those of its township, in the user's scope."""
     qs = Venue.objects.all() if is_system(user) else Venue.objects.restrict(user)
-    return qs.filter(grid__path__startswith=tip.division.path[:9]).select_related("sector").order_by("name")
+    township = Division.objects.filter(level=DivisionLevel.TOWNSHIP, path=tip.division.path[:TOWNSHIP_PATH]).first()
+    if township is None:
+        return qs.none()
+    return in_subtree(qs, "grid", township).select_related("sector").order_by("name")
 
 
 @action
@@ -184,7 +188,7 @@ def do_tip_off_to_inspection(tip: TipOff, *, acting_user: Any, venue: Venue, not
         raise ValidationError({"venue": _("请选择举报地点所在乡镇（街道）的场所")})
     tip = _handle(tip, TipOffStatus.TO_INSPECTION, note, acting_user, "tip_off_to_inspection", venue=venue)
     regulators = User.objects.filter(is_active=True, roles__role=Role.SECTOR_REGULATOR).distinct().order_by("pk")
-    township = venue.grid.path[:9]
+    township = venue.grid.path[:TOWNSHIP_PATH]
     told = [u for u in regulators.select_related("division") if u.division and township.startswith(u.division.path)]
     told += [u for u in User.objects.filter(is_active=True, roles__role=Role.TOWNSHIP_CADRE,
                                             division__path=township).distinct()]

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.choices import Role
-from fangkong.core.scoping import ScopedModel
+from fangkong.core.scoping import VIEW, ScopedModel
 from fangkong.screening.choices import CHANNEL_MODULE, Channel
 
 from ..choices import TipOffKind, TipOffStatus
@@ -78,7 +78,7 @@ class TipOff(ScopedModel):
         q = models.Q(pk__in=[])
         if user.modules.get(TIP_OFF_MODULE, frozenset()) & TIP_OFF_REPORTER_ROLES:
             q |= models.Q(pk__isnull=False)
-        if Role.SECTOR_REGULATOR in names and action == "view":
+        if Role.SECTOR_REGULATOR in names and action == VIEW:
             q |= models.Q(venue__isnull=False)
         return qs.filter(q)
 

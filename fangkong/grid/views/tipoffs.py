@@ -65,7 +65,7 @@ class TipOffDetailView(ObjectDetailView):
         ctx["inspection_url"] = reverse("sectors:inspection", args=[tip.inspection_id]) \
             if tip.inspection_id and may(user, tip.inspection, VIEW) else ""
         if handle and pending:
-            grids = Division.objects.filter(level=DivisionLevel.GRID, path__startswith=tip.division.path)
+            grids = Division.objects.subtree(tip.division).filter(level=DivisionLevel.GRID)
             ctx["lead_form"] = ToLeadForm(initial={"name": tip.who_name, "phone": tip.who_phone})
             ctx["lead_form"].fields["grid"].queryset = grids.order_by("path")
             ctx["inspection_form"] = ToInspectionForm()
@@ -74,11 +74,10 @@ class TipOffDetailView(ObjectDetailView):
         return ctx
 
 
-class TipOffRevealView(TipOffDetailView):
+class TipOffRevealView(ScopedView, View):
     """显示举报人: for the module's admins only; each reveal is an audit row."""
 
     model = TipOff
-    table = TipOffTable
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -86,7 +85,9 @@ class TipOffRevealView(TipOffDetailView):
         if not may_see_reporter(request.user):
             raise PermissionDenied(_("只有模块管理员可以查看举报人信息"))
         audit.record_pii_view(tip, [f for f in REPORTER_FIELDS if getattr(tip, f)])
-        return render(request, self.template_name, self.context(tip, revealed=True))
+        page = type("TipOffPage", (TipOffDetailView,), {"model": TipOff, "table": TipOffTable})()
+        page.request, page.kwargs = request, {"pk": pk}
+        return render(request, page.template_name, page.context(tip, revealed=True))
 
 
 class TipOffPhotoView(ScopedView, View):
