@@ -19,3 +19,8 @@ class GridConfig(AppConfig):
 
         risk_areas_listed.connect(on_risk_areas_listed, dispatch_uid="grid.risk_areas_listed")
         leads_received.connect(on_leads_received, dispatch_uid="grid.leads_received")
+        from django.db.models.signals import post_save
+
+        from .receivers import on_inspection_saved
+
+        post_save.connect(on_inspection_saved, sender="sectors.Inspection", dispatch_uid="grid.inspection_saved")

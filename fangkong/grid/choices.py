@@ -131,3 +131,25 @@ class OfflineResult(models.TextChoices):
     DONE = "done", _("已保存")
     CONFLICT = "conflict", _("冲突")
     INVALID = "invalid", _("填报有误")
+# --- 群众举报 (tip-offs) -----------------------------------------------------------------------
+
+class TipOffKind(models.TextChoices):
+    UNREPORTED_RETURN = "unreported_return", _("私自返县/未报备返回")
+    GATHERING = "gathering", _("聚集")
+    OPEN_AGAINST_ORDER = "open_against_order", _("违规营业")
+    OTHER = "other", _("其他")
+
+
+class TipOffStatus(models.TextChoices):
+    """待处理 → 已转线索 / 已转检查 / 不属实 / 重复 / 已办结."""
+
+    PENDING = "pending", _("待处理")
+    TO_LEAD = "to_lead", _("已转线索")
+    TO_INSPECTION = "to_inspection", _("已转检查")
+    UNFOUNDED = "unfounded", _("不属实")
+    DUPLICATE = "duplicate", _("重复")
+    DONE = "done", _("已办结")
+
+
+# The outcomes a handler may record without converting (the detail page's and the API's buttons).
+TIP_OFF_VERDICTS = (TipOffStatus.UNFOUNDED, TipOffStatus.DUPLICATE, TipOffStatus.DONE)

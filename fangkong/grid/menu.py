@@ -2,7 +2,17 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.navigation import MenuArea, MenuItem, register
 
-from .models import AwayTask, ContactLog, MemberAnswer, PersonAway, Questionnaire, ReturnReport, Sweep, Visit
+from .models import (
+    AwayTask,
+    ContactLog,
+    MemberAnswer,
+    PersonAway,
+    Questionnaire,
+    ReturnReport,
+    Sweep,
+    TipOff,
+    Visit,
+)
 from .roles import WALKERS
 
 register(
@@ -16,6 +26,8 @@ register(
             MenuItem(_("排摸户"), "grid:visit_list", model=Visit),
             MenuItem(_("排摸人员登记"), "grid:memberanswer_list", model=MemberAnswer),
             MenuItem(_("排摸问卷"), "grid:questionnaire_list", model=Questionnaire),
+            MenuItem(_("群众举报"), "grid:tipoff_list", model=TipOff),
+            MenuItem(_("群众举报统计"), "grid:tipoff_board", model=TipOff),
         ],
         order=25,
     )

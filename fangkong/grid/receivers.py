@@ -34,3 +34,15 @@ def on_leads_received(sender: Any, channel: str = "", people: list[tuple] | None
             actions.do_alert_watch_seen(list(people), channel, acting_user=SYSTEM)
         except Exception:
             log.exception("watch-list alerts for %s leads not sent", len(people))
+
+
+def on_inspection_saved(sender: Any, instance: Any = None, created: bool = False, **kwargs: Any) -> None:
+    """A venue inspected closes the tip-offs sent to it as inspections (in the inspection's transaction)."""
+    if not created or instance is None:
+        return
+    from .choices import TipOffStatus
+    from .models import TipOff
+
+    if not TipOff.objects.filter(venue_id=instance.venue_id, status=TipOffStatus.TO_INSPECTION).exists():
+        return
+    actions.do_close_tip_offs_inspected(instance, acting_user=SYSTEM)

@@ -18,3 +18,11 @@ WALKERS = roles(Role.GRID_WORKER, Role.VILLAGE_CADRE)
 # grid line sees it in their area.
 AWAY_VIEWERS = GRID_VIEWERS
 AWAY_EDITORS = VISITORS
+
+# 群众举报: the grid line and the self-report module's staff see tip-offs in their area (regulators
+# those sent to them as inspections); the cadres on the ground and the module's admins handle them.
+TIP_OFF_VIEWERS = GRID_VIEWERS | roles(Role.MODULE_LEAD, Role.MODULE_ADMIN, Role.SECTOR_REGULATOR)
+TIP_OFF_HANDLERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER,
+                         Role.MODULE_LEAD, Role.MODULE_ADMIN)
+# Who may see who made a tip-off: only the admins (负责人、管理员) of the module its channel belongs to.
+TIP_OFF_REPORTER_ROLES = roles(Role.MODULE_LEAD, Role.MODULE_ADMIN)

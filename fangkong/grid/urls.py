@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import away, offline, returns, sweeps, walk
+from .views import away, offline, returns, sweeps, tipoffs, walk
 
 app_name = "grid"
 urlpatterns = [
@@ -42,4 +42,15 @@ urlpatterns = [
     path("returns/<int:pk>/cancel/", returns.CancelReturnReport.as_view(), name="returnreport_cancel"),
     path("return/", returns.public_return, name="public_return"),
     path("return/done/", returns.public_return_done, name="public_return_done"),
+    # 群众举报
+    path("tipoffs/board/", tipoffs.TipOffBoardView.as_view(), name="tipoff_board"),
+    *tipoffs.TipOffPages.urls("tipoffs"),
+    path("tipoffs/<int:pk>/reveal/", tipoffs.TipOffRevealView.as_view(), name="tipoff_reveal"),
+    path("tipoffs/<int:pk>/photo/", tipoffs.TipOffPhotoView.as_view(), name="tipoff_photo"),
+    path("tipoffs/<int:pk>/to-lead/", tipoffs.TipOffToLead.as_view(), name="tipoff_to_lead"),
+    path("tipoffs/<int:pk>/to-inspection/", tipoffs.TipOffToInspection.as_view(), name="tipoff_to_inspection"),
+    path("tipoffs/<int:pk>/judge/", tipoffs.TipOffJudge.as_view(), name="tipoff_judge"),
+    path("tipoff/", tipoffs.public_tip_off, name="public_tipoff"),
+    path("tipoff/done/", tipoffs.public_tip_off_done, name="public_tipoff_done"),
+    path("tipoff/status/", tipoffs.public_tip_off_status, name="public_tipoff_status"),
 ]

@@ -24,3 +24,11 @@ VERBS.update({
     "cancel_return_report": _("取消返县报备"),
     "import_return_reports": _("批量导入返岗人员报备"),
 })
+VERBS.update({
+    "submit_tip_off": _("群众举报"),
+    "tip_off_to_lead": _("群众举报转为线索"),
+    "tip_off_to_inspection": _("群众举报转为行业检查"),
+    "tip_off_unfounded": _("群众举报不属实"),
+    "tip_off_duplicate": _("群众举报重复"),
+    "tip_off_done": _("群众举报办结"),
+})

@@ -16,6 +16,14 @@ from .returns import (
     do_open_arrival_tasks,
 )
 from .sweeps import create_visits, do_close_sweep, do_new_questionnaire_version, do_start_sweep
+from .tipoffs import (
+    TipOffInput,
+    do_close_tip_offs_inspected,
+    do_judge_tip_off,
+    do_submit_tip_off,
+    do_tip_off_to_inspection,
+    do_tip_off_to_lead,
+)
 from .visits import do_add_found_person, do_record_member, do_record_not_home, do_record_refused
 
 __all__ = [
@@ -23,4 +31,6 @@ __all__ = [
     "do_close_away_task", "do_close_sweep", "do_confirm_arrival", "do_file_return_report", "do_log_contact",
     "do_new_questionnaire_version", "do_open_arrival_tasks", "do_open_call_tasks", "do_refresh_away_risk", "do_record_member",
     "do_record_not_home", "do_record_refused", "do_start_sweep",
+    "TipOffInput", "do_close_tip_offs_inspected", "do_judge_tip_off", "do_submit_tip_off", "do_tip_off_to_inspection",
+    "do_tip_off_to_lead",
 ]

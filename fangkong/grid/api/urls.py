@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views, views_away
+from . import views, views_away, views_tipoffs
 
 router = DefaultRouter()
 router.register("grid/questionnaires", views.QuestionnaireViewSet, basename="grid-questionnaire")
@@ -11,3 +11,4 @@ router.register("grid/away", views_away.PersonAwayViewSet, basename="grid-away")
 router.register("grid/away-contacts", views_away.ContactLogViewSet, basename="grid-awaycontact")
 router.register("grid/returns", views_away.ReturnReportViewSet, basename="grid-returnreport")
 router.register("grid/away-tasks", views_away.AwayTaskViewSet, basename="grid-awaytask")
+router.register("grid/tipoffs", views_tipoffs.TipOffViewSet, basename="grid-tipoff")

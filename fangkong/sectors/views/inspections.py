@@ -161,7 +161,12 @@ class PickVenueView(InspectorMixin, View):
         stale = (venues.annotate(last=Max("inspections__inspected_at")).filter(Q(last__lt=since) | Q(last=None))
                  .order_by(F("last").asc(nulls_first=True), "id")[:30])
         resumed = resumption_due(ResumptionApplication.objects.restrict(request.user), today)
-        return render(request, self.template_name, {
+        from fangkong.grid.choices import TipOffStatus
+        from fangkong.grid.models import TipOff
+
+        tipped = (TipOff.objects.restrict(request.user).filter(status=TipOffStatus.TO_INSPECTION, venue__isnull=False)
+                  .select_related("venue").order_by("handled_at")[:30])
+        return render(request, self.template_name, {"tipped": tipped,
             "q": q, "venues": found, "due": due, "today": today, "stale": stale, "round_days": ROUND_DAYS,
             "resumed_due": resumed.select_related("venue").order_by("venue__name")[:30]})
 

@@ -19,6 +19,7 @@ from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
 from fangkong.demo.areas import seed_risk_areas
 from fangkong.demo.away import seed_people_away, seed_return_reports
+from fangkong.demo.tipoffs import seed_tip_offs
 from fangkong.demo.command import seed_command
 from fangkong.demo.copresence import seed_copresence
 from fangkong.demo.key_groups import seed_key_groups
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             outbreak = self._tracing(rng, commander)
             copresence = seed_copresence(commander, rng)
             away = seed_return_reports(commander, rng)
+            away += "，" + seed_tip_offs(commander, rng)
             command = seed_command(rng, commander)
             supplies = seed_supplies(rng, commander)
             releases = seed_releases(commander)
