@@ -34,3 +34,21 @@ def on_leads_received(sender: Any, channel: str = "", people: list[tuple] | None
             actions.do_alert_watch_seen(list(people), channel, acting_user=SYSTEM)
         except Exception:
             log.exception("watch-list alerts for %s leads not sent", len(people))
+
+
+def on_measure_started(sender: Any, measure_id: int = 0, kind: str = "", **kwargs: Any) -> None:
+    """A home measure started: its 四对一 team is formed (or moved over from the previous step)."""
+    from fangkong.control.models import Measure
+
+    from .models.care import TEAM_KINDS
+
+    if kind not in TEAM_KINDS:
+        return
+    measure = Measure.objects.filter(pk=measure_id).select_related("division", "responsible").first()
+    if measure is None:
+        return
+    with audit.audit_context(source=AuditSource.JOB):
+        try:
+            actions.do_form_care_team(measure, acting_user=SYSTEM)
+        except Exception:  # the measure stands; the tick forms the team later
+            log.exception("care team of measure %s not formed", measure_id)

@@ -18,3 +18,13 @@ WALKERS = roles(Role.GRID_WORKER, Role.VILLAGE_CADRE)
 # grid line sees it in their area.
 AWAY_VIEWERS = GRID_VIEWERS
 AWAY_EDITORS = VISITORS
+
+# 四对一 teams: everyone on the grid line sees them in their area; the cadres above assign the
+# seats; any team member with an account (or a cadre walking with them) records a check.
+CARE_VIEWERS = GRID_VIEWERS
+CARE_ASSIGNERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE)
+CARE_CHECKERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC)
+CARE_TEMPLATE_EDITORS = roles(Role.COMMAND_CENTER)
+# 通知全覆盖: the command centre over the county, a township or village cadre within their area.
+NOTICE_VIEWERS = GRID_VIEWERS
+NOTICE_SENDERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE)

@@ -24,3 +24,16 @@ VERBS.update({
     "cancel_return_report": _("取消返县报备"),
     "import_return_reports": _("批量导入返岗人员报备"),
 })
+VERBS.update({
+    "form_care_team": _("组建四对一专班"),
+    "move_care_team": _("四对一专班随管控措施转段"),
+    "assign_care_member": _("指派四对一专班成员"),
+    "record_care_check": _("登记四对一查看"),
+    "escalate_care_check": _("四对一查看逾期升级"),
+    "create_care_template": _("新增四对一职责模板"),
+    "update_care_template": _("修改四对一职责模板"),
+    "delete_care_template": _("删除四对一职责模板"),
+    "send_notice": _("发送通知"),
+    "resend_notice": _("重新发送通知（未送达人员）"),
+    "notice_sent": _("通知发送完成"),
+})
