@@ -35,8 +35,11 @@ def form_missing_teams(limit: int = TEAMS_PER_TICK) -> int:
     """Form the team of every home measure in force that has none (up to `limit` a tick)."""
     from .actions import do_form_care_team
 
-    pending = list(Measure.objects.filter(status=MeasureStatus.ACTIVE, kind__in=TEAM_KINDS, care_team__isnull=True)
-                   .select_related("division", "responsible").order_by("id")[:limit])
+    pending = list(
+        Measure.objects.filter(status=MeasureStatus.ACTIVE, kind__in=TEAM_KINDS, care_team__isnull=True)
+        .select_related("division", "responsible")
+        .order_by("id")[:limit]
+    )
     with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
         for m in pending:
             try:
@@ -47,7 +50,9 @@ def form_missing_teams(limit: int = TEAMS_PER_TICK) -> int:
 
 
 def overdue_duties(now: dt.datetime):
-    return CareDuty.objects.filter(due_at__lt=now, escalated_at=None, team__measure__status=MeasureStatus.ACTIVE)
+    return CareDuty.objects.filter(
+        due_at__lt=now, escalated_at=None, team__measure__status=MeasureStatus.ACTIVE
+    )
 
 
 def escalate_overdue_checks(now: dt.datetime | None = None) -> int:
@@ -55,34 +60,62 @@ def escalate_overdue_checks(now: dt.datetime | None = None) -> int:
     the system, and told to its township's cadres (and the village's), the seat holder reminded."""
     now = now or timezone.now()
     candidates = list(overdue_duties(now).values_list("pk", flat=True)[:5000])
-    claimed = [pk for pk in candidates if CareDuty.objects.filter(pk=pk, escalated_at=None).update(escalated_at=now)]
+    claimed = [
+        pk for pk in candidates if CareDuty.objects.filter(pk=pk, escalated_at=None).update(escalated_at=now)
+    ]
     if not claimed:
         return 0
     by_user: dict[User, list[CareDuty]] = defaultdict(list)
-    rows = CareDuty.objects.filter(pk__in=claimed).select_related("team__person", "team__division", "member__user")
+    rows = CareDuty.objects.filter(pk__in=claimed).select_related(
+        "team__person", "team__division", "member__user"
+    )
     with audit.audit_context(actor=SYSTEM, source=AuditSource.JOB):
         for duty in rows:
-            audit.record(AuditAction.UPDATE, duty.team, verb="escalate_care_check", changes={
-                "item": [None, duty.item], "role": [None, duty.member.role],
-                "due_at": [None, duty.due_at.isoformat()]})
+            audit.record(
+                AuditAction.UPDATE,
+                duty.team,
+                verb="escalate_care_check",
+                changes={
+                    "item": [None, duty.item],
+                    "role": [None, duty.member.role],
+                    "due_at": [None, duty.due_at.isoformat()],
+                },
+            )
             division = duty.team.division
-            for user in [*users_with(Role.TOWNSHIP_CADRE, township_of(division)),
-                         *users_with(Role.VILLAGE_CADRE, village_of(division)), duty.member.user]:
+            for user in [
+                *users_with(Role.TOWNSHIP_CADRE, township_of(division)),
+                *users_with(Role.VILLAGE_CADRE, village_of(division)),
+                duty.member.user,
+            ]:
                 if user is not None:
                     by_user[user].append(duty)
         for user, duties in by_user.items():
-            names = "、".join(sorted({f"{d.team.person.name[:1]}**{d.get_item_display()}" for d in duties})[:10])
-            url = reverse("grid:careteam", args=[duties[0].team_id]) if len({d.team_id for d in duties}) == 1 \
+            names = "、".join(
+                sorted({f"{d.team.person.name[:1]}**{d.get_item_display()}" for d in duties})[:10]
+            )
+            url = (
+                reverse("grid:careteam", args=[duties[0].team_id])
+                if len({d.team_id for d in duties}) == 1
                 else reverse("grid:careduty_list") + "?due=overdue"
-            notify([user], ESCALATION_KIND, _("四对一查看逾期：%(n)s项未按时查看") % {"n": len(duties)}, names, url)
+            )
+            notify(
+                [user],
+                ESCALATION_KIND,
+                _("四对一查看逾期：%(n)s项未按时查看") % {"n": len(duties)},
+                names,
+                url,
+            )
     return len(claimed)
 
 
 def care_tick(now: dt.datetime | None = None) -> dict[str, int]:
     from .actions.notices import fail_stale_notices
 
-    return {"teams": form_missing_teams(), "escalated": escalate_overdue_checks(now),
-            "stale_notices": fail_stale_notices(now)}
+    return {
+        "teams": form_missing_teams(),
+        "escalated": escalate_overdue_checks(now),
+        "stale_notices": fail_stale_notices(now),
+    }
 
 
 @task()

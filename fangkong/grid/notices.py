@@ -30,7 +30,7 @@ def normalise_phone(raw: str) -> str:
     digits = re.sub(r"[\s\-()（）]", "", raw or "")
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     return digits if MOBILE.match(digits) else ""
 
@@ -50,19 +50,30 @@ class Recipient:
 def recipients(audience: str, division: Division, sweep: Sweep | None = None) -> Iterator[Recipient]:
     """The people of `audience` inside `division`'s subtree, one per person, as of now."""
     if audience == NoticeAudience.AWAY_IN_RISK:
-        qs = in_subtree(PersonAway.objects.all(), "grid", division).filter(status=AwayStatus.AWAY).exclude(
-            risk_level=NO_RISK).order_by("id")
+        qs = (
+            in_subtree(PersonAway.objects.all(), "grid", division)
+            .filter(status=AwayStatus.AWAY)
+            .exclude(risk_level=NO_RISK)
+            .order_by("id")
+        )
         for p in qs.values_list("id", "name", "phone", "grid_id").iterator():
             yield Recipient(f"away:{p[0]}", p[1], p[2], p[3])
     elif audience == NoticeAudience.SWEEP_RISK:
         if sweep is None:
             return
         qs = in_subtree(MemberAnswer.objects.filter(visit__sweep=sweep, risk=True), "visit__grid", division)
-        for a in qs.order_by("id").values_list("id", "name", "phone", "resident__phone", "visit__grid_id").iterator():
+        for a in (
+            qs.order_by("id")
+            .values_list("id", "name", "phone", "resident__phone", "visit__grid_id")
+            .iterator()
+        ):
             yield Recipient(f"answer:{a[0]}", a[1], a[2] or a[3] or "", a[4])
     elif audience == NoticeAudience.RESIDENTS:
-        qs = in_subtree(Resident.objects.all(), "grid", division).filter(
-            status__in=(ResidentStatus.PRESENT, ResidentStatus.AWAY)).exclude(Q(phone="") | Q(phone__isnull=True))
+        qs = (
+            in_subtree(Resident.objects.all(), "grid", division)
+            .filter(status__in=(ResidentStatus.PRESENT, ResidentStatus.AWAY))
+            .exclude(Q(phone="") | Q(phone__isnull=True))
+        )
         for r in qs.order_by("id").values_list("id", "name", "phone", "grid_id").iterator():
             yield Recipient(f"resident:{r[0]}", r[1], r[2], r[3])
 

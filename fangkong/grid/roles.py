@@ -28,3 +28,5 @@ CARE_TEMPLATE_EDITORS = roles(Role.COMMAND_CENTER)
 # 通知全覆盖: the command centre over the county, a township or village cadre within their area.
 NOTICE_VIEWERS = GRID_VIEWERS
 NOTICE_SENDERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE)
+# Whose phone menu offers 我的居家人员: the seat holders with an account.
+CARE_SEATS = roles(Role.GRID_WORKER, Role.VILLAGE_CADRE, Role.TOWNSHIP_CADRE, Role.CDC)

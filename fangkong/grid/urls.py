@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import away, returns, sweeps, walk
+from .views import away, care, notices, returns, sweeps, walk
 
 app_name = "grid"
 urlpatterns = [
@@ -34,6 +34,21 @@ urlpatterns = [
     *returns.ReturnReportPages.urls("returns"),
     path("returns/<int:pk>/confirm/", returns.ConfirmArrival.as_view(), name="returnreport_confirm"),
     path("returns/<int:pk>/cancel/", returns.CancelReturnReport.as_view(), name="returnreport_cancel"),
+    # 四对一 teams
+    path("care/my/", care.MyCareView.as_view(), name="my_care"),
+    path("care/duties/", care.CareDutyListView.as_view(), name="careduty_list"),
+    path("care/duties/<int:pk>/check/", care.CareCheckView.as_view(), name="careduty_check"),
+    path("care/teams/", care.CareTeamListView.as_view(), name="careteam_list"),
+    path("care/teams/<int:pk>/", care.CareTeamDetailView.as_view(), name="careteam"),
+    path("care/members/<int:pk>/assign/", care.AssignCareMemberView.as_view(), name="caremember_assign"),
+    *care.CareCheckPages.urls("care/checks"),
+    *care.CareTemplatePages.urls("care/templates"),
+    # 通知全覆盖
+    path("notices/", notices.NoticeListView.as_view(), name="notice_list"),
+    path("notices/add/", notices.NoticeAddView.as_view(), name="notice_add"),
+    path("notices/<int:pk>/", notices.NoticeDetailView.as_view(), name="notice"),
+    path("notices/<int:pk>/resend/", notices.ResendNotice.as_view(), name="notice_resend"),
+    path("notice-deliveries/", notices.NoticeDeliveryListView.as_view(), name="noticedelivery_list"),
     path("return/", returns.public_return, name="public_return"),
     path("return/done/", returns.public_return_done, name="public_return_done"),
 ]

@@ -25,7 +25,7 @@ from fangkong.core.scoping import ADD, CHANGE
 
 from ..away import users_with
 from ..care import covers, default_holder, township_of
-from ..choices import CareRole, CheckResult
+from ..choices import CheckResult
 from ..models import CareCheck, CareDuty, CareMember, CareTeam, CareTemplate
 from ..models.care import TEAM_KINDS
 
@@ -52,16 +52,25 @@ def _duties(team: CareTeam, kind: str, now: dt.datetime) -> int:
         if member is None:
             holder = default_holder(t.role, team.division, team.measure.responsible)
             member = members[t.role] = CareMember.objects.create(
-                team=team, role=t.role, user=holder, assigned_at=now if holder else None)
+                team=team, role=t.role, user=holder, assigned_at=now if holder else None
+            )
         _, created = CareDuty.objects.get_or_create(
-            member=member, item=t.item,
-            defaults={"team": team, "every_hours": t.every_hours, "due_at": now + dt.timedelta(hours=t.every_hours)})
+            member=member,
+            item=t.item,
+            defaults={
+                "team": team,
+                "every_hours": t.every_hours,
+                "due_at": now + dt.timedelta(hours=t.every_hours),
+            },
+        )
         made += created
     return made
 
 
 @action
-def do_form_care_team(measure: Measure, *, acting_user: Any, now: dt.datetime | None = None) -> CareTeam | None:
+def do_form_care_team(
+    measure: Measure, *, acting_user: Any, now: dt.datetime | None = None
+) -> CareTeam | None:
     """组建四对一专班 for a person under a home measure: the seats of the template of its kind, each
     filled by the matching user of the person's grid, village and township (待指派 when there is
     none). A measure that follows a home measure of the same person takes that team over.
@@ -79,21 +88,32 @@ def do_form_care_team(measure: Measure, *, acting_user: Any, now: dt.datetime | 
         team.save(update_fields=["measure", "division"])
         require(acting_user, team, ADD)
         added = _duties(team, measure.kind, now)
-        audit.record(AuditAction.UPDATE, team, verb="move_care_team",
-                     changes={"measure": [before["measure"], measure.pk], "duties_added": [None, added]})
+        audit.record(
+            AuditAction.UPDATE,
+            team,
+            verb="move_care_team",
+            changes={"measure": [before["measure"], measure.pk], "duties_added": [None, added]},
+        )
         return team
-    team = CareTeam.objects.create(person_id=measure.person_id, measure=measure, division_id=measure.division_id)
+    team = CareTeam.objects.create(
+        person_id=measure.person_id, measure=measure, division_id=measure.division_id
+    )
     require(acting_user, team, ADD)
     _duties(team, measure.kind, now)
     seats = {m.get_role_display(): m.holder for m in team.members.select_related("user")}
-    audit.record(AuditAction.CREATE, team, verb="form_care_team",
-                 changes={"measure": [None, measure.pk], "kind": [None, measure.kind], "seats": [None, seats]})
+    audit.record(
+        AuditAction.CREATE,
+        team,
+        verb="form_care_team",
+        changes={"measure": [None, measure.pk], "kind": [None, measure.kind], "seats": [None, seats]},
+    )
     return team
 
 
 @action
-def do_assign_care_member(member: CareMember, *, acting_user: Any, user: User | None = None, name: str = "",
-                          phone: str = "") -> CareMember:
+def do_assign_care_member(
+    member: CareMember, *, acting_user: Any, user: User | None = None, name: str = "", phone: str = ""
+) -> CareMember:
     """指派 a seat: an account of the platform (whose area must hold the person, so they can open
     them on their phone), or a name and phone for someone without one (the police officer)."""
     require(acting_user, member, CHANGE)
@@ -102,7 +122,9 @@ def do_assign_care_member(member: CareMember, *, acting_user: Any, user: User | 
         if not user.is_active:
             raise ValidationError(_("该账号已停用，不能指派"))
         if not covers(user, team.division):
-            raise ValidationError(_("%(user)s的辖区不包含该管控人员，无法在手机上查看其情况") % {"user": user})
+            raise ValidationError(
+                _("%(user)s的辖区不包含该管控人员，无法在手机上查看其情况") % {"user": user}
+            )
         name, phone = "", ""
     elif not name.strip():
         raise ValidationError(_("请选择人员账号，或填写姓名和电话"))
@@ -111,7 +133,12 @@ def do_assign_care_member(member: CareMember, *, acting_user: Any, user: User | 
     member.assigned_at = timezone.now()
     member.full_clean()
     member.save()
-    audit.record(AuditAction.UPDATE, member, verb="assign_care_member", changes=audit.diff(before, audit.snapshot(member)))
+    audit.record(
+        AuditAction.UPDATE,
+        member,
+        verb="assign_care_member",
+        changes=audit.diff(before, audit.snapshot(member)),
+    )
     return member
 
 
@@ -126,8 +153,14 @@ def _may_record(acting_user: Any, duty: CareDuty) -> None:
 
 
 @action
-def do_record_care_check(duty: CareDuty, *, acting_user: Any, result: str = CheckResult.NORMAL, note: str = "",
-                         at: dt.datetime | None = None) -> CareCheck:
+def do_record_care_check(
+    duty: CareDuty,
+    *,
+    acting_user: Any,
+    result: str = CheckResult.NORMAL,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> CareCheck:
     """登记一次查看: the duty's next due time moves on by its interval from now, its escalation is
     cleared; an abnormal result (a note is required) alerts the command centre, the CDC, the
     township's cadres and the responsible grid worker at once."""
@@ -144,13 +177,29 @@ def do_record_care_check(duty: CareDuty, *, acting_user: Any, result: str = Chec
         raise ValidationError(_("结果异常时请填写情况说明"))
     at = at or timezone.now()
     late = duty.due_at < at
-    check = CareCheck.objects.create(duty=duty, team=team, member=duty.member, item=duty.item, at=at, result=result,
-                                     note=note[:255], by=_user(acting_user), late=late)
+    check = CareCheck.objects.create(
+        duty=duty,
+        team=team,
+        member=duty.member,
+        item=duty.item,
+        at=at,
+        result=result,
+        note=note[:255],
+        by=_user(acting_user),
+        late=late,
+    )
     before = audit.snapshot(duty)
     duty.last_at, duty.due_at, duty.escalated_at = at, at + dt.timedelta(hours=duty.every_hours), None
     duty.save(update_fields=["last_at", "due_at", "escalated_at"])
-    audit.record(AuditAction.CREATE, check, verb="record_care_check", changes={
-        **audit.diff({}, audit.snapshot(check)), "due_at": [before.get("due_at"), duty.due_at.isoformat()]})
+    audit.record(
+        AuditAction.CREATE,
+        check,
+        verb="record_care_check",
+        changes={
+            **audit.diff({}, audit.snapshot(check)),
+            "due_at": [before.get("due_at"), duty.due_at.isoformat()],
+        },
+    )
     url = team_url(team)
     if not CareDuty.objects.filter(team=team, due_at__lt=at).exists():
         resolve(url=url, kinds=[ESCALATION_KIND])
@@ -163,7 +212,9 @@ def _alert(check: CareCheck, url: str) -> None:
     team = check.team
     township = township_of(team.division)
     extra = [*users_with(Role.TOWNSHIP_CADRE, township), team.measure.responsible]
-    title = _("居家管控人员异常：%(name)s（%(item)s）") % {"name": mask_name(team.person.name),
-                                                     "item": check.get_item_display()}
+    title = _("居家管控人员异常：%(name)s（%(item)s）") % {
+        "name": mask_name(team.person.name),
+        "item": check.get_item_display(),
+    }
     body = f"{check.member.get_role_display() if check.member else ''}：{check.note}"
     transaction.on_commit(lambda: raise_alert(title, body, url, extra=extra))

@@ -37,8 +37,9 @@ def _enqueue(notice_id: int) -> None:
 
 
 @action
-def do_send_notice(*, acting_user: Any, division: Division, audience: str, text: str,
-                   sweep: Sweep | None = None) -> Notice:
+def do_send_notice(
+    *, acting_user: Any, division: Division, audience: str, text: str, sweep: Sweep | None = None
+) -> Notice:
     """Create a notice for `audience` in `division` (the sender's area or below), resolve its
     recipients now — one delivery each, "no phone" for those without a valid mobile number —
     and queue the sending for the background worker."""
@@ -50,27 +51,49 @@ def do_send_notice(*, acting_user: Any, division: Division, audience: str, text:
         raise ValidationError(problem)
     if sweep is not None:
         require(acting_user, sweep, VIEW)
-    notice = Notice(division=division, audience=audience, text=text, sweep=sweep,
-                    created_by=None if is_system(acting_user) else acting_user)
+    notice = Notice(
+        division=division,
+        audience=audience,
+        text=text,
+        sweep=sweep,
+        created_by=None if is_system(acting_user) else acting_user,
+    )
     notice.full_clean()
     notice.save()
     require(acting_user, notice, ADD)  # the area must lie in the sender's own
     rows = []
     for r in recipients(audience, division, sweep):
         phone = r.phone
-        rows.append(NoticeDelivery(notice=notice, key=r.key, name=r.name[:40], phone=phone, grid_id=r.grid_id,
-                                   status=DeliveryStatus.QUEUED if phone else DeliveryStatus.NO_PHONE,
-                                   error="" if phone else _("号码缺失或不是有效手机号：%(raw)s") % {"raw": r.raw_phone[:20]}))
+        rows.append(
+            NoticeDelivery(
+                notice=notice,
+                key=r.key,
+                name=r.name[:40],
+                phone=phone,
+                grid_id=r.grid_id,
+                status=DeliveryStatus.QUEUED if phone else DeliveryStatus.NO_PHONE,
+                error="" if phone else _("号码缺失或不是有效手机号：%(raw)s") % {"raw": r.raw_phone[:20]},
+            )
+        )
         if len(rows) > MAX_RECIPIENTS:
             raise ValidationError(_("通知人数超过%(n)s人，请缩小通知范围") % {"n": MAX_RECIPIENTS})
     if not rows:
         raise ValidationError(_("该范围内没有符合条件的通知对象"))
     NoticeDelivery.objects.bulk_create(rows, batch_size=2000)
     tally(notice)
-    audit.record(AuditAction.CREATE, notice, verb="send_notice", changes={
-        "audience": [None, audience], "division": [None, division.name], "text": [None, text],
-        "sweep": [None, sweep.pk if sweep else None], "recipients": [None, notice.recipients],
-        "no_phone": [None, notice.no_phone]})
+    audit.record(
+        AuditAction.CREATE,
+        notice,
+        verb="send_notice",
+        changes={
+            "audience": [None, audience],
+            "division": [None, division.name],
+            "text": [None, text],
+            "sweep": [None, sweep.pk if sweep else None],
+            "recipients": [None, notice.recipients],
+            "no_phone": [None, notice.no_phone],
+        },
+    )
     _enqueue(notice.pk)
     return notice
 
@@ -97,8 +120,12 @@ def do_resend_notice(notice: Notice, *, acting_user: Any) -> Notice:
     Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.QUEUED, message="", finished_at=None)
     notice.refresh_from_db()
     tally(notice)
-    audit.record(AuditAction.ACTION, notice, verb="resend_notice",
-                 changes={"requeued": [None, requeued], "phone_found": [None, found]})
+    audit.record(
+        AuditAction.ACTION,
+        notice,
+        verb="resend_notice",
+        changes={"requeued": [None, requeued], "phone_found": [None, found]},
+    )
     _enqueue(notice.pk)
     return notice
 
@@ -107,15 +134,21 @@ def tally(notice: Notice) -> Notice:
     """The notice's counts from its delivery rows."""
     from django.db.models import Count
 
-    by = dict(notice.deliveries.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+    by = dict(
+        notice.deliveries.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
     notice.recipients = sum(by.values())
     notice.sent = by.get(DeliveryStatus.SENT, 0) + by.get(DeliveryStatus.DELIVERED, 0)
     notice.delivered = by.get(DeliveryStatus.DELIVERED, 0)
     notice.failed = by.get(DeliveryStatus.FAILED, 0)
     notice.no_phone = by.get(DeliveryStatus.NO_PHONE, 0)
-    Notice.objects.filter(pk=notice.pk).update(recipients=notice.recipients, sent=notice.sent,
-                                               delivered=notice.delivered, failed=notice.failed,
-                                               no_phone=notice.no_phone)
+    Notice.objects.filter(pk=notice.pk).update(
+        recipients=notice.recipients,
+        sent=notice.sent,
+        delivered=notice.delivered,
+        failed=notice.failed,
+        no_phone=notice.no_phone,
+    )
     return notice
 
 
@@ -125,7 +158,8 @@ def send_queued(notice_id: int, chunk: int = 200) -> Notice | None:
     the notice done — or failed with the reason, never left sending."""
     now = timezone.now()
     if not Notice.objects.filter(pk=notice_id, status=NoticeStatus.QUEUED).update(
-            status=NoticeStatus.SENDING, heartbeat_at=now, message=""):
+        status=NoticeStatus.SENDING, heartbeat_at=now, message=""
+    ):
         return None
     notice = Notice.objects.get(pk=notice_id)
     try:
@@ -144,9 +178,18 @@ def send_queued(notice_id: int, chunk: int = 200) -> Notice | None:
     Notice.objects.filter(pk=notice_id).update(status=status, message=message, finished_at=timezone.now())
     notice.refresh_from_db()
     tally(notice)
-    audit.record(AuditAction.ACTION, notice, verb="notice_sent", changes={
-        "status": [NoticeStatus.SENDING, status], "sent": [None, notice.sent], "failed": [None, notice.failed],
-        "no_phone": [None, notice.no_phone], "message": [None, message]})
+    audit.record(
+        AuditAction.ACTION,
+        notice,
+        verb="notice_sent",
+        changes={
+            "status": [NoticeStatus.SENDING, status],
+            "sent": [None, notice.sent],
+            "failed": [None, notice.failed],
+            "no_phone": [None, notice.no_phone],
+            "message": [None, message],
+        },
+    )
     return notice
 
 
@@ -171,4 +214,5 @@ def fail_stale_notices(now: dt.datetime | None = None) -> int:
     stay queued: a resend picks them up)."""
     cutoff = (now or timezone.now()) - STALE_AFTER
     return Notice.objects.filter(status=NoticeStatus.SENDING, heartbeat_at__lt=cutoff).update(
-        status=NoticeStatus.FAILED, message=INTERRUPTED, finished_at=now or timezone.now())
+        status=NoticeStatus.FAILED, message=INTERRUPTED, finished_at=now or timezone.now()
+    )

@@ -34,19 +34,28 @@ class CareTemplate(ScopedModel):
     active = models.BooleanField(_("启用"), default=True)
 
     scope_division_field = None
-    scope_roles = {"view": CARE_VIEWERS, "add": CARE_TEMPLATE_EDITORS, "change": CARE_TEMPLATE_EDITORS,
-                   "delete": CARE_TEMPLATE_EDITORS}
+    scope_roles = {
+        "view": CARE_VIEWERS,
+        "add": CARE_TEMPLATE_EDITORS,
+        "change": CARE_TEMPLATE_EDITORS,
+        "delete": CARE_TEMPLATE_EDITORS,
+    }
 
     class Meta:
         ordering = ["measure_kind", "role", "item"]
         verbose_name = _("四对一职责模板")
         verbose_name_plural = _("四对一职责模板")
         constraints = [
-            models.UniqueConstraint(fields=["measure_kind", "role", "item"], name="caretemplate_unique",
-                                    violation_error_message="该措施该岗位的此项查看内容已存在"),
-            models.CheckConstraint(condition=models.Q(every_hours__gte=1, every_hours__lte=168),
-                                   name="caretemplate_every_hours",
-                                   violation_error_message="频次应为每1到168小时一次"),
+            models.UniqueConstraint(
+                fields=["measure_kind", "role", "item"],
+                name="caretemplate_unique",
+                violation_error_message="该措施该岗位的此项查看内容已存在",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(every_hours__gte=1, every_hours__lte=168),
+                name="caretemplate_every_hours",
+                violation_error_message="频次应为每1到168小时一次",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -63,12 +72,15 @@ class CareTemplate(ScopedModel):
 class CareTeam(ScopedModel):
     """四对一专班: the team of one person under a home measure."""
 
-    person = models.ForeignKey("screening.Person", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("管控人员"))
-    measure = models.OneToOneField("control.Measure", on_delete=models.CASCADE, related_name="care_team",
-                                   verbose_name=_("管控措施"))
-    division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("管理区划"))
+    person = models.ForeignKey(
+        "screening.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("管控人员")
+    )
+    measure = models.OneToOneField(
+        "control.Measure", on_delete=models.CASCADE, related_name="care_team", verbose_name=_("管控措施")
+    )
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("管理区划")
+    )
     formed_at = models.DateTimeField(_("组建时间"), auto_now_add=True)
 
     scope_division_field = "division"
@@ -87,10 +99,18 @@ class CareMember(ScopedModel):
     """A seat of a team: the user who holds it (or a name and phone for someone without an
     account, such as the police officer), or nobody yet (待指派)."""
 
-    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="members", verbose_name=_("专班"))
+    team = models.ForeignKey(
+        CareTeam, on_delete=models.CASCADE, related_name="members", verbose_name=_("专班")
+    )
     role = models.CharField(_("岗位"), max_length=16, choices=CareRole.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="care_seats", verbose_name=_("人员账号"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="care_seats",
+        verbose_name=_("人员账号"),
+    )
     name = models.CharField(_("姓名"), max_length=40, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     assigned_at = models.DateTimeField(_("指派时间"), null=True, blank=True)
@@ -102,8 +122,13 @@ class CareMember(ScopedModel):
         ordering = ["team_id", "role"]
         verbose_name = _("专班成员")
         verbose_name_plural = _("专班成员")
-        constraints = [models.UniqueConstraint(fields=["team", "role"], name="caremember_one_per_role",
-                                               violation_error_message="该专班已有此岗位")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "role"],
+                name="caremember_one_per_role",
+                violation_error_message="该专班已有此岗位",
+            )
+        ]
         indexes = [models.Index(fields=["user", "team"], name="caremember_user_team")]
 
     def __str__(self) -> str:
@@ -124,8 +149,12 @@ class CareDuty(ScopedModel):
     """One thing one seat checks, with when it is next due (`due_at`, stored and indexed). A check
     moves it on by `every_hours`; past `due_at` it is overdue and escalated once (`escalated_at`)."""
 
-    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="duties", verbose_name=_("专班"))
-    member = models.ForeignKey(CareMember, on_delete=models.CASCADE, related_name="duties", verbose_name=_("岗位"))
+    team = models.ForeignKey(
+        CareTeam, on_delete=models.CASCADE, related_name="duties", verbose_name=_("专班")
+    )
+    member = models.ForeignKey(
+        CareMember, on_delete=models.CASCADE, related_name="duties", verbose_name=_("岗位")
+    )
     item = models.CharField(_("查看内容"), max_length=16, choices=CareItem.choices)
     every_hours = models.PositiveSmallIntegerField(_("频次（小时）"))
     due_at = models.DateTimeField(_("下次应查时间"), db_index=True)
@@ -139,8 +168,13 @@ class CareDuty(ScopedModel):
         ordering = ["due_at", "id"]
         verbose_name = _("专班职责")
         verbose_name_plural = _("专班职责")
-        constraints = [models.UniqueConstraint(fields=["member", "item"], name="careduty_unique",
-                                               violation_error_message="该岗位已有此项查看内容")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "item"],
+                name="careduty_unique",
+                violation_error_message="该岗位已有此项查看内容",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.team.person} · {self.get_item_display()}"
@@ -149,17 +183,34 @@ class CareDuty(ScopedModel):
 class CareCheck(ScopedModel):
     """A check made by a team member: what, when, normal or abnormal, and a note."""
 
-    duty = models.ForeignKey(CareDuty, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
-                             verbose_name=_("职责"))
-    team = models.ForeignKey(CareTeam, on_delete=models.CASCADE, related_name="checks", verbose_name=_("专班"))
-    member = models.ForeignKey(CareMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                               verbose_name=_("岗位"))
+    duty = models.ForeignKey(
+        CareDuty,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checks",
+        verbose_name=_("职责"),
+    )
+    team = models.ForeignKey(
+        CareTeam, on_delete=models.CASCADE, related_name="checks", verbose_name=_("专班")
+    )
+    member = models.ForeignKey(
+        CareMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("岗位")
+    )
     item = models.CharField(_("查看内容"), max_length=16, choices=CareItem.choices)
     at = models.DateTimeField(_("查看时间"), db_index=True)
-    result = models.CharField(_("结果"), max_length=16, choices=CheckResult.choices, default=CheckResult.NORMAL)
+    result = models.CharField(
+        _("结果"), max_length=16, choices=CheckResult.choices, default=CheckResult.NORMAL
+    )
     note = models.CharField(_("情况说明"), max_length=255, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+", verbose_name=_("登记人"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
     late = models.BooleanField(_("逾期后补查"), default=False)
 
     scope_division_field = "team__division"

@@ -19,21 +19,36 @@ class Notice(ScopedModel):
     recipients are resolved when it is sent, sending runs in the background (never left
     "sending": a dead worker's notice is failed by the tick, and can be sent again)."""
 
-    division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("通知范围"))
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("通知范围")
+    )
     audience = models.CharField(_("通知对象"), max_length=16, choices=NoticeAudience.choices)
-    sweep = models.ForeignKey("grid.Sweep", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                              verbose_name=_("排摸"))
+    sweep = models.ForeignKey(
+        "grid.Sweep",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("排摸"),
+    )
     text = models.CharField(_("通知内容"), max_length=500)
-    status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.QUEUED)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.QUEUED
+    )
     recipients = models.PositiveIntegerField(_("通知人数"), default=0)
     sent = models.PositiveIntegerField(_("已发送"), default=0)
     delivered = models.PositiveIntegerField(_("已送达"), default=0)
     failed = models.PositiveIntegerField(_("发送失败"), default=0)
     no_phone = models.PositiveIntegerField(_("无有效手机号"), default=0)
     message = models.CharField(_("说明"), max_length=255, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("发送人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发送人"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -59,14 +74,23 @@ class NoticeDelivery(ScopedModel):
     names where the person came from (`away:12`, `answer:5`, `resident:9`): a resend looks the
     phone up there again."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("通知"))
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("通知")
+    )
     key = models.CharField(_("来源"), max_length=40)
     name = models.CharField(_("姓名"), max_length=40)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
-    grid = models.ForeignKey("core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("所属网格"))
-    status = models.CharField(_("状态"), max_length=16, choices=DeliveryStatus.choices,
-                              default=DeliveryStatus.QUEUED)
+    grid = models.ForeignKey(
+        "core.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所属网格"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
     error = models.CharField(_("失败原因"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
@@ -78,8 +102,13 @@ class NoticeDelivery(ScopedModel):
         ordering = ["notice_id", "id"]
         verbose_name = _("通知送达记录")
         verbose_name_plural = _("通知送达记录")
-        constraints = [models.UniqueConstraint(fields=["notice", "key"], name="noticedelivery_once",
-                                               violation_error_message="该人员已在本通知名单中")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "key"],
+                name="noticedelivery_once",
+                violation_error_message="该人员已在本通知名单中",
+            )
+        ]
         indexes = [models.Index(fields=["notice", "status"], name="noticedelivery_status")]
 
     def __str__(self) -> str:
