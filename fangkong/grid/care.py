@@ -53,3 +53,16 @@ def default_holder(role: str, division: Division, responsible: User | None = Non
 def covers(user: User, division: Division) -> bool:
     """Whether `user`'s own area holds `division` (a seat holder must be able to open the person)."""
     return user.division_id is not None and division.path.startswith(user.division.path)
+
+
+def ensure_default_templates() -> int:
+    """The default duty templates (migration 0006) when there are none (a flushed test database,
+    a county that deleted them all); returns how many exist after."""
+    import importlib
+
+    from django.apps import apps
+
+    CareTemplate = apps.get_model("grid", "CareTemplate")
+    if not CareTemplate.objects.exists():
+        importlib.import_module("fangkong.grid.migrations.0006_default_care_templates").add(apps, None)
+    return CareTemplate.objects.count()

@@ -168,7 +168,7 @@ def do_record_care_check(
     require(acting_user, CareCheck, ADD)
     _may_record(acting_user, duty)
     team = duty.team
-    if team.measure.status != MeasureStatus.ACTIVE:
+    if not Measure.objects.filter(pk=team.measure_id, status=MeasureStatus.ACTIVE).exists():
         raise ValidationError(_("该人员的管控措施已解除，无需再查看"))
     if result not in CheckResult.values:
         raise ValidationError(_("请选择查看结果"))
