@@ -59,6 +59,7 @@ class CareTeamFilterSet(filters.FilterSet):
 
 class CareDutyFilterSet(filters.FilterSet):
     division = SubtreeFilter(field_name="team__division")
+    team = filters.NumberFilter(label=_("专班编号"), field_name="team_id")
     due = filters.ChoiceFilter(
         label=_("到期"), choices=CareDue.choices, empty_label=_("全部"), method="filter_due"
     )
@@ -85,6 +86,7 @@ class CareDutyFilterSet(filters.FilterSet):
 
 class CareCheckFilterSet(filters.FilterSet):
     division = SubtreeFilter(field_name="team__division")
+    team = filters.NumberFilter(label=_("专班编号"), field_name="team_id")
     result = filters.ChoiceFilter(label=_("结果"), choices=CheckResult.choices, empty_label=_("全部"))
     item = filters.ChoiceFilter(label=_("查看内容"), choices=CareItem.choices, empty_label=_("全部"))
 
@@ -106,6 +108,7 @@ class NoticeFilterSet(filters.FilterSet):
 
 
 class NoticeDeliveryFilterSet(filters.FilterSet):
+    notice = filters.NumberFilter(label=_("通知编号"), field_name="notice_id")
     status = filters.ChoiceFilter(label=_("状态"), choices=DeliveryStatus.choices, empty_label=_("全部"))
     reached = filters.BooleanFilter(label=_("已送达（已发送）"), method="filter_reached")
 

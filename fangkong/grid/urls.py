@@ -42,7 +42,9 @@ urlpatterns = [
     path("care/teams/<int:pk>/", care.CareTeamDetailView.as_view(), name="careteam"),
     path("care/members/<int:pk>/assign/", care.AssignCareMemberView.as_view(), name="caremember_assign"),
     *care.CareCheckPages.urls("care/checks"),
-    *care.CareTemplatePages.urls("care/templates"),
+    path("care/templates/", care.CareTemplateListView.as_view(), name="caretemplate_list"),
+    path("care/templates/<int:pk>/", care.CareTemplateDetailView.as_view(), name="caretemplate"),
+    *[p for p in care.CareTemplatePages.urls("care/templates") if p.name not in ("caretemplate_list", "caretemplate")],
     # 通知全覆盖
     path("notices/", notices.NoticeListView.as_view(), name="notice_list"),
     path("notices/add/", notices.NoticeAddView.as_view(), name="notice_add"),

@@ -25,7 +25,8 @@ TEAM_KIND_CHOICES = [(k.value, k.label) for k in TEAM_KINDS]
 
 class CareTemplate(ScopedModel):
     """四对一职责模板: for one home measure kind, what one seat checks and every how many hours.
-    Reference data, the same for the whole county; a team copies it when it is formed."""
+    Reference data, the same for the whole county; a team copies the active ones when it is
+    formed. A template is retired (`active` off), never deleted: one active per kind, seat, item."""
 
     measure_kind = models.CharField(_("管控措施"), max_length=32, choices=TEAM_KIND_CHOICES)
     role = models.CharField(_("岗位"), max_length=16, choices=CareRole.choices)
@@ -38,7 +39,6 @@ class CareTemplate(ScopedModel):
         "view": CARE_VIEWERS,
         "add": CARE_TEMPLATE_EDITORS,
         "change": CARE_TEMPLATE_EDITORS,
-        "delete": CARE_TEMPLATE_EDITORS,
     }
 
     class Meta:
@@ -48,8 +48,9 @@ class CareTemplate(ScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["measure_kind", "role", "item"],
-                name="caretemplate_unique",
-                violation_error_message="该措施该岗位的此项查看内容已存在",
+                condition=models.Q(active=True),
+                name="caretemplate_one_active",
+                violation_error_message="该措施该岗位的此项查看内容已有启用的模板",
             ),
             models.CheckConstraint(
                 condition=models.Q(every_hours__gte=1, every_hours__lte=168),

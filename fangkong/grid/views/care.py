@@ -204,3 +204,30 @@ class CareTemplatePages(ModelPages):
         "update": "update_care_template",
         "delete": "delete_care_template",
     }
+
+
+class CareTemplateListView(ScopedView, View):
+    """四对一职责模板: per home measure kind, each seat's checks and their frequency (active first)."""
+
+    model = CareTemplate
+    scope_action = VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = list(self.restricted().order_by("-active", "measure_kind", "role", "item"))
+        return render(
+            request,
+            "grid/caretemplate_list.html",
+            {"rows": rows, "may_add": may(request.user, CareTemplate, "add"), "title": _("四对一职责模板")},
+        )
+
+
+class CareTemplateDetailView(ScopedView, View):
+    """One template (reference data: everyone on the grid line may read it)."""
+
+    model = CareTemplate
+    scope_action = VIEW
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object()
+        cells = list(zip(CareTemplateTable.headers(), CareTemplateTable.cells(obj), strict=True))
+        return render(request, "core/generic/detail.html", {"object": obj, "cells": cells, **self.links(obj)})
