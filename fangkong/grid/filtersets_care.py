@@ -86,13 +86,21 @@ class CareDutyFilterSet(filters.FilterSet):
 
 class CareCheckFilterSet(filters.FilterSet):
     division = SubtreeFilter(field_name="team__division")
+    day = filters.DateFilter(label=_("日期"), method="filter_day",
+                             widget=filters.widgets.forms.DateInput(attrs={"type": "date"}))
     team = filters.NumberFilter(label=_("专班编号"), field_name="team_id")
     result = filters.ChoiceFilter(label=_("结果"), choices=CheckResult.choices, empty_label=_("全部"))
     item = filters.ChoiceFilter(label=_("查看内容"), choices=CareItem.choices, empty_label=_("全部"))
 
     class Meta:
         model = CareCheck
-        fields = ["division", "result", "item", "team"]
+        fields = ["division", "day", "result", "item", "team"]
+
+    def filter_day(self, qs: QuerySet, name: str, value: dt.date | None) -> QuerySet:
+        if value is None:
+            return qs
+        start = timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+        return qs.filter(at__gte=start, at__lt=start + dt.timedelta(days=1))
 
 
 class NoticeFilterSet(filters.FilterSet):

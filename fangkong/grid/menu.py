@@ -53,6 +53,7 @@ register(
         _("居家管控专班"),
         [
             MenuItem(_("我的居家人员"), "grid:my_care", CARE_SEATS, model=CareDuty, phone=True),
+            MenuItem(_("专班与通知概况"), "grid:care_board", model=CareTeam),
             MenuItem(_("四对一专班"), "grid:careteam_list", model=CareTeam),
             MenuItem(_("专班职责（到期与逾期）"), "grid:careduty_list", model=CareDuty),
             MenuItem(_("专班查看记录"), "grid:carecheck_list", model=CareCheck),

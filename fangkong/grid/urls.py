@@ -35,6 +35,7 @@ urlpatterns = [
     path("returns/<int:pk>/confirm/", returns.ConfirmArrival.as_view(), name="returnreport_confirm"),
     path("returns/<int:pk>/cancel/", returns.CancelReturnReport.as_view(), name="returnreport_cancel"),
     # 四对一 teams
+    path("care/", care.CareBoardView.as_view(), name="care_board"),
     path("care/my/", care.MyCareView.as_view(), name="my_care"),
     path("care/duties/", care.CareDutyListView.as_view(), name="careduty_list"),
     path("care/duties/<int:pk>/check/", care.CareCheckView.as_view(), name="careduty_check"),

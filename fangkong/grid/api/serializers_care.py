@@ -103,3 +103,10 @@ class NoticeDeliverySerializer(PiiSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = NoticeDelivery
         fields = ["id", "notice", "name", "phone", "grid", "status", "error", "attempts", "sent_at"]
+
+
+class FigureSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.IntegerField()
+    url = serializers.CharField()

@@ -38,6 +38,15 @@ class CareTeamViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("person", "measure").prefetch_related("members__user")
 
+    @extend_schema(responses=S.FigureSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def figures(self, request):
+        """The 四对一 and notice figures in the caller's scope (`metrics.care`), each with its list's URL."""
+        from fangkong.metrics.care import care_figures, notice_figures
+
+        rows = [f.__dict__ for f in [*care_figures(request.user), *notice_figures(request.user)]]
+        return Response(S.FigureSerializer(rows, many=True).data)
+
 
 class CareDutyViewSet(ScopedReadOnlyViewSet):
     """专班职责; POST `check` records a check of it (normal, or abnormal with a note)."""

@@ -6,11 +6,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from fangkong.control.choices import MeasureStatus
 from fangkong.control.tests import factories as CF
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import MeasureKind
 from fangkong.core.models import Division
-from fangkong.control.choices import MeasureStatus
 from fangkong.core.scoping import in_subtree
 from fangkong.registry.models import Resident
 from fangkong.screening.models import Person
@@ -18,7 +18,6 @@ from fangkong.screening.models import Person
 from ..actions import do_form_care_team
 from ..care import ensure_default_templates
 from ..models import CareTeam
-
 
 
 def resident_in(division: Division) -> Resident:

@@ -231,3 +231,20 @@ class CareTemplateDetailView(ScopedView, View):
         obj = self.get_object()
         cells = list(zip(CareTemplateTable.headers(), CareTemplateTable.cells(obj), strict=True))
         return render(request, "core/generic/detail.html", {"object": obj, "cells": cells, **self.links(obj)})
+
+
+class CareBoardView(ScopedView, View):
+    """居家管控专班与通知: the figures of `metrics.care`, each a link to the list it counts."""
+
+    model = CareTeam
+    scope_action = VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from fangkong.metrics.care import care_figures, notice_figures
+
+        return render(
+            request,
+            "grid/care_board.html",
+            {"care": care_figures(request.user), "notices": notice_figures(request.user),
+             "title": _("居家管控专班与通知")},
+        )

@@ -19,6 +19,7 @@ from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
 from fangkong.demo.areas import seed_risk_areas
 from fangkong.demo.away import seed_people_away, seed_return_reports
+from fangkong.demo.care import seed_care
 from fangkong.demo.command import seed_command
 from fangkong.demo.copresence import seed_copresence
 from fangkong.demo.sweeps import seed_sweeps
@@ -75,9 +76,10 @@ class Command(BaseCommand):
             copresence = seed_copresence(commander, rng)
             away = seed_return_reports(commander, rng)
             command = seed_command(rng, commander)
+            care = seed_care(commander, rng)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps}, {venues}, {outbreak}, {copresence}, {away}, {command} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues}, {outbreak}, {copresence}, {away}, {command}, {care} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 
