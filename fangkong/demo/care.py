@@ -76,27 +76,30 @@ def seed_care(commander: User, rng: random.Random) -> str:
 def _notices(commander: User, worker: User) -> int:
     grid = worker.division
     village, township = grid.parent, grid.parent.parent
-    sent = []
-    sent.append(actions.do_send_notice(
-        division=township, audience=NoticeAudience.AWAY_IN_RISK, acting_user=commander,
-        text="【县疫情防控指挥部】您所在地已列为风险区，请暂缓返县；确需返县的请提前三天报备。"))
     sweep = Sweep.objects.filter(name="第二轮地毯式排摸").first()
-    if sweep is not None:
+    plans = [
+        (commander.division, NoticeAudience.AWAY_IN_RISK, None,
+         "【县疫情防控指挥部】您所在地已列为风险区，请暂缓返县；确需返县的请提前三天报备。"),
+        (township, NoticeAudience.SWEEP_RISK, sweep, "【县疫情防控指挥部】请您居家等待核酸采样，网格员将与您联系。"),
+        (village, NoticeAudience.RESIDENTS, None, "【村疫情防控工作组】明天上午8点在村委会开展全员核酸检测，请携带身份证。"),
+    ]
+    sent = []
+    for division, audience, about, text in plans:
+        if audience == NoticeAudience.SWEEP_RISK and about is None:
+            continue
         try:
-            sent.append(actions.do_send_notice(
-                division=township, audience=NoticeAudience.SWEEP_RISK, sweep=sweep, acting_user=commander,
-                text="【县疫情防控指挥部】请您居家等待核酸采样，网格员将与您联系。"))
-        except ValidationError:  # no risk answers in the township: nothing to send
-            pass
-    sent.append(actions.do_send_notice(
-        division=village, audience=NoticeAudience.RESIDENTS, acting_user=commander,
-        text="【村疫情防控工作组】明天上午8点在村委会开展全员核酸检测，请携带身份证。"))
+            sent.append(actions.do_send_notice(division=division, audience=audience, sweep=about, text=text,
+                                               acting_user=commander))
+        except ValidationError:  # nobody of that audience in the area: nothing to send
+            continue
     for n in sent:
         send_queued(n.pk)
     # The operator's receipts: one number out of service (the not-reached list shows it).
-    last = sent[-1]
-    failed = last.deliveries.filter(status=DeliveryStatus.SENT).order_by("id").first()
-    if failed is not None:
-        NoticeDelivery.objects.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED, error="运营商回执：用户已停机")
-        tally(last)
+    if sent:
+        last = sent[-1]
+        failed = last.deliveries.filter(status=DeliveryStatus.SENT).order_by("id").first()
+        if failed is not None:
+            NoticeDelivery.objects.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED,
+                                                               error="运营商回执：用户已停机")
+            tally(last)
     return len(sent)

@@ -32,7 +32,6 @@ VERBS.update({
     "escalate_care_check": _("四对一查看逾期升级"),
     "create_care_template": _("新增四对一职责模板"),
     "update_care_template": _("修改四对一职责模板"),
-    "delete_care_template": _("删除四对一职责模板"),
     "send_notice": _("发送通知"),
     "resend_notice": _("重新发送通知（未送达人员）"),
     "notice_sent": _("通知发送完成"),

@@ -104,9 +104,3 @@ class NoticeDeliverySerializer(PiiSerializerMixin, serializers.ModelSerializer):
         model = NoticeDelivery
         fields = ["id", "notice", "name", "phone", "grid", "status", "error", "attempts", "sent_at"]
 
-
-class FigureSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    label = serializers.CharField()
-    value = serializers.IntegerField()
-    url = serializers.CharField()

@@ -22,6 +22,7 @@ from ..filtersets_care import (
 )
 from ..models import CareCheck, CareDuty, CareTeam, CareTemplate, Notice, NoticeDelivery
 from . import serializers_care as S
+from .serializers_away import FigureSerializer
 
 
 class CareTemplateViewSet(ScopedReadOnlyViewSet):
@@ -38,14 +39,14 @@ class CareTeamViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("person", "measure").prefetch_related("members__user")
 
-    @extend_schema(responses=S.FigureSerializer(many=True))
+    @extend_schema(responses=FigureSerializer(many=True))
     @action(detail=False, methods=["get"])
     def figures(self, request):
         """The 四对一 and notice figures in the caller's scope (`metrics.care`), each with its list's URL."""
         from fangkong.metrics.care import care_figures, notice_figures
 
         rows = [f.__dict__ for f in [*care_figures(request.user), *notice_figures(request.user)]]
-        return Response(S.FigureSerializer(rows, many=True).data)
+        return Response(FigureSerializer(rows, many=True).data)
 
 
 class CareDutyViewSet(ScopedReadOnlyViewSet):

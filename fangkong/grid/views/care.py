@@ -199,10 +199,10 @@ class CareTemplatePages(ModelPages):
     table = CareTemplateTable
     filterset_class = CareTemplateFilterSet
     form_class = CareTemplateForm
+    deletable = False  # retired (active off), never deleted: teams formed from it keep their duties
     verbs = {
         "create": "create_care_template",
         "update": "update_care_template",
-        "delete": "delete_care_template",
     }
 
 
