@@ -27,6 +27,8 @@ SCHEDULE: tuple[Periodic, ...] = (
     Periodic("fangkong.grid.jobs.escalate_overdue_sweeps_task", dt.timedelta(minutes=15), "排摸超时升级"),
     Periodic("fangkong.grid.jobs.open_arrival_tasks_task", dt.timedelta(minutes=15), "返县报备到达日核验"),
     Periodic("fangkong.grid.jobs.refresh_away_risk_task", dt.timedelta(hours=6), "县外人员所在地风险等级刷新"),
+    Periodic("fangkong.grid.jobs_care.care_tick_task", dt.timedelta(minutes=5),
+             "四对一专班组建、查看逾期升级与中断通知标记"),
     Periodic("fangkong.sectors.jobs.sectors_tick", dt.timedelta(minutes=15), "关停令生效与复查超期升级"),
     Periodic("fangkong.tracing.jobs.escalate_overdue_milestones_task", dt.timedelta(minutes=1), "流调时限超时升级"),
     Periodic("fangkong.command.jobs.command_tick", dt.timedelta(minutes=5), "交办超期升级、日报提醒"),

@@ -59,6 +59,12 @@ staff_listed = Signal()
 # community, level, effective_from), actor.
 risk_areas_listed = Signal()
 
+# Control → grid. Sent on commit when a measure starts (a person put under control, or the next
+# step of their plan), however it was started. kwargs: measure_id (int), kind (MeasureKind value),
+# previous_id (int or None: the measure it follows). The grid line forms the 四对一 team of a
+# home measure; bulk re-evaluations do not send it (the grid line's tick catches up).
+measure_started = Signal()
+
 # Screening → others. Sent on commit for every chunk of leads written, whatever the channel (a
 # form, the API, an import, a checkpoint, a scan, a push). kwargs: channel (str), people (a list
 # of (id_number, phone, name, division_id) tuples, one per lead; id_number or phone may be empty).

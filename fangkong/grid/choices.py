@@ -153,3 +153,61 @@ class TipOffStatus(models.TextChoices):
 
 # The outcomes a handler may record without converting (the detail page's and the API's buttons).
 TIP_OFF_VERDICTS = (TipOffStatus.UNFOUNDED, TipOffStatus.DUPLICATE, TipOffStatus.DONE)
+# --- 四对一 (4+1) home-isolation teams ---------------------------------------------------------
+
+class CareRole(models.TextChoices):
+    """A seat of a care team (四对一 / 4+1): who answers for a person under a home measure."""
+
+    TOWNSHIP_CADRE = "township_cadre", _("乡镇干部")
+    VILLAGE_CADRE = "village_cadre", _("村干部")
+    DOCTOR = "doctor", _("医生")
+    POLICE = "police", _("民警")
+    GRID_WORKER = "grid_worker", _("网格员")
+
+
+class CareItem(models.TextChoices):
+    """What a team member checks."""
+
+    HEALTH = "health", _("体温/健康监测")
+    DOOR = "door", _("门磁/居家情况")
+    SAMPLING = "sampling", _("核酸采样")
+    SUPPLIES = "supplies", _("生活保障")
+
+
+class CheckResult(models.TextChoices):
+    NORMAL = "normal", _("正常")
+    ABNORMAL = "abnormal", _("异常")
+
+
+class CareDue(models.TextChoices):
+    """The duty list's filter by due time."""
+
+    OVERDUE = "overdue", _("已逾期")
+    TODAY = "today", _("今日到期")
+
+
+# --- 通知全覆盖 (notices) -----------------------------------------------------------------------
+
+class NoticeAudience(models.TextChoices):
+    AWAY_IN_RISK = "away_in_risk", _("风险地区的外出人员")
+    SWEEP_RISK = "sweep_risk", _("排摸风险答复")
+    RESIDENTS = "residents", _("村/社区居民")
+
+
+class NoticeStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    SENDING = "sending", _("发送中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("发送失败")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("待发送")
+    SENT = "sent", _("已发送")
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("发送失败")
+    NO_PHONE = "no_phone", _("无有效手机号")
+
+
+# Not reached: what the "not reached" list and a resend take.
+NOT_REACHED = (DeliveryStatus.FAILED, DeliveryStatus.NO_PHONE)

@@ -4,8 +4,13 @@ from fangkong.core.navigation import MenuArea, MenuItem, register
 
 from .models import (
     AwayTask,
+    CareCheck,
+    CareDuty,
+    CareTeam,
+    CareTemplate,
     ContactLog,
     MemberAnswer,
+    Notice,
     PersonAway,
     Questionnaire,
     ReturnReport,
@@ -13,7 +18,7 @@ from .models import (
     TipOff,
     Visit,
 )
-from .roles import WALKERS
+from .roles import CARE_SEATS, WALKERS
 
 register(
     MenuArea(
@@ -45,5 +50,21 @@ register(
             MenuItem(_("返岗人员导入"), "grid:returnreport_import", model=ReturnReport, action="add"),
         ],
         order=26,
+    )
+)
+register(
+    MenuArea(
+        _("居家管控专班"),
+        [
+            MenuItem(_("我的居家人员"), "grid:my_care", CARE_SEATS, model=CareDuty, phone=True),
+            MenuItem(_("专班与通知概况"), "grid:care_board", model=CareTeam),
+            MenuItem(_("四对一专班"), "grid:careteam_list", model=CareTeam),
+            MenuItem(_("专班职责（到期与逾期）"), "grid:careduty_list", model=CareDuty),
+            MenuItem(_("专班查看记录"), "grid:carecheck_list", model=CareCheck),
+            MenuItem(_("四对一职责模板"), "grid:caretemplate_list", model=CareTemplate),
+            MenuItem(_("通知全覆盖"), "grid:notice_list", model=Notice),
+            MenuItem(_("发送通知"), "grid:notice_add", model=Notice, action="add"),
+        ],
+        order=27,
     )
 )

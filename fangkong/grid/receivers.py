@@ -46,3 +46,19 @@ def on_inspection_saved(sender: Any, instance: Any = None, created: bool = False
     if not TipOff.objects.filter(venue_id=instance.venue_id, status=TipOffStatus.TO_INSPECTION).exists():
         return
     actions.do_close_tip_offs_inspected(instance, acting_user=SYSTEM)
+def on_measure_started(sender: Any, measure_id: int = 0, kind: str = "", **kwargs: Any) -> None:
+    """A home measure started: its 四对一 team is formed (or moved over from the previous step)."""
+    from fangkong.control.models import Measure
+
+    from .models.care import TEAM_KINDS
+
+    if kind not in TEAM_KINDS:
+        return
+    measure = Measure.objects.filter(pk=measure_id).select_related("division", "responsible").first()
+    if measure is None:
+        return
+    with audit.audit_context(source=AuditSource.JOB):
+        try:
+            actions.do_form_care_team(measure, acting_user=SYSTEM)
+        except Exception:  # the measure stands; the tick forms the team later
+            log.exception("care team of measure %s not formed", measure_id)

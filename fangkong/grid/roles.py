@@ -26,3 +26,14 @@ TIP_OFF_HANDLERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_
                          Role.MODULE_LEAD, Role.MODULE_ADMIN)
 # Who may see who made a tip-off: only the admins (负责人、管理员) of the module its channel belongs to.
 TIP_OFF_REPORTER_ROLES = roles(Role.MODULE_LEAD, Role.MODULE_ADMIN)
+# 四对一 teams: everyone on the grid line sees them in their area; the cadres above assign the
+# seats; any team member with an account (or a cadre walking with them) records a check.
+CARE_VIEWERS = GRID_VIEWERS
+CARE_ASSIGNERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE)
+CARE_CHECKERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE, Role.GRID_WORKER, Role.CDC)
+CARE_TEMPLATE_EDITORS = roles(Role.COMMAND_CENTER)
+# 通知全覆盖: the command centre over the county, a township or village cadre within their area.
+NOTICE_VIEWERS = GRID_VIEWERS
+NOTICE_SENDERS = roles(Role.COMMAND_CENTER, Role.TOWNSHIP_CADRE, Role.VILLAGE_CADRE)
+# Whose phone menu offers 我的居家人员: the seat holders with an account.
+CARE_SEATS = roles(Role.GRID_WORKER, Role.VILLAGE_CADRE, Role.TOWNSHIP_CADRE, Role.CDC)

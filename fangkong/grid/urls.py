@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import away, offline, returns, sweeps, tipoffs, walk
+from .views import away, care, notices, offline, returns, sweeps, tipoffs, walk
 
 app_name = "grid"
 urlpatterns = [
@@ -40,6 +40,24 @@ urlpatterns = [
     *returns.ReturnReportPages.urls("returns"),
     path("returns/<int:pk>/confirm/", returns.ConfirmArrival.as_view(), name="returnreport_confirm"),
     path("returns/<int:pk>/cancel/", returns.CancelReturnReport.as_view(), name="returnreport_cancel"),
+    # 四对一 teams
+    path("care/", care.CareBoardView.as_view(), name="care_board"),
+    path("care/my/", care.MyCareView.as_view(), name="my_care"),
+    path("care/duties/", care.CareDutyListView.as_view(), name="careduty_list"),
+    path("care/duties/<int:pk>/check/", care.CareCheckView.as_view(), name="careduty_check"),
+    path("care/teams/", care.CareTeamListView.as_view(), name="careteam_list"),
+    path("care/teams/<int:pk>/", care.CareTeamDetailView.as_view(), name="careteam"),
+    path("care/members/<int:pk>/assign/", care.AssignCareMemberView.as_view(), name="caremember_assign"),
+    *care.CareCheckPages.urls("care/checks"),
+    path("care/templates/", care.CareTemplateListView.as_view(), name="caretemplate_list"),
+    path("care/templates/<int:pk>/", care.CareTemplateDetailView.as_view(), name="caretemplate"),
+    *[p for p in care.CareTemplatePages.urls("care/templates") if p.name not in ("caretemplate_list", "caretemplate")],
+    # 通知全覆盖
+    path("notices/", notices.NoticeListView.as_view(), name="notice_list"),
+    path("notices/add/", notices.NoticeAddView.as_view(), name="notice_add"),
+    path("notices/<int:pk>/", notices.NoticeDetailView.as_view(), name="notice"),
+    path("notices/<int:pk>/resend/", notices.ResendNotice.as_view(), name="notice_resend"),
+    path("notice-deliveries/", notices.NoticeDeliveryListView.as_view(), name="noticedelivery_list"),
     path("return/", returns.public_return, name="public_return"),
     path("return/done/", returns.public_return_done, name="public_return_done"),
     # 群众举报

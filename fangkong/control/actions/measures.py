@@ -108,7 +108,17 @@ def create_step(person: Any, exposure: Exposure | None, rule: Rule | None, versi
     ])
     rollups.added([measure.pk])
     pending.forget()
+    _announce(measure)
     return measure
+
+
+def _announce(measure: Measure) -> None:
+    """Tell the other areas (core.signals.measure_started) once the measure is committed."""
+    from fangkong.core.signals import measure_started
+
+    pk, kind, previous = measure.pk, measure.kind, measure.previous_id
+    transaction.on_commit(lambda: measure_started.send(sender=Measure, measure_id=pk, kind=kind,
+                                                       previous_id=previous))
 
 
 @action

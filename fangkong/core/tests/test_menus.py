@@ -42,7 +42,8 @@ def test_a_grid_workers_phone_menu_holds_what_a_grid_worker_uses(users):
     grid = users["grid"]
     assert is_field_user(grid) and not is_field_user(users["village"])
     labels = [label for label, _url in _links(grid)]
-    assert labels == ["人员查询", "我的核查任务", "入户排查登记", "我的排摸", "离线填报", "县外人员任务", "返县报备", "管控人员", "上门单采",
+    assert labels == ["人员查询", "我的核查任务", "入户排查登记", "我的排摸", "离线填报", "县外人员任务", "返县报备", "我的居家人员", "管控人员",
+                      "上门单采",
                       "免检登记", "红白事报备", "消息通知"]
 
 

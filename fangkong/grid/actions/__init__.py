@@ -7,6 +7,8 @@ from .away import (
     do_open_call_tasks,
     do_refresh_away_risk,
 )
+from .care import do_assign_care_member, do_form_care_team, do_record_care_check
+from .notices import do_resend_notice, do_send_notice
 from .offline import OfflineAnswer, do_apply_offline_answer
 from .returns import (
     ReturnInput,
@@ -27,7 +29,9 @@ from .tipoffs import (
 from .visits import do_add_found_person, do_record_member, do_record_not_home, do_record_refused
 
 __all__ = [
-    "OfflineAnswer", "ReturnInput", "create_visits", "do_apply_offline_answer", "do_add_found_person", "do_alert_watch_seen", "do_cancel_return_report",
+    "OfflineAnswer", "ReturnInput", "create_visits", "do_add_found_person", "do_alert_watch_seen", "do_apply_offline_answer",
+    "do_assign_care_member", "do_cancel_return_report", "do_form_care_team", "do_record_care_check", "do_resend_notice",
+    "do_send_notice",
     "do_close_away_task", "do_close_sweep", "do_confirm_arrival", "do_file_return_report", "do_log_contact",
     "do_new_questionnaire_version", "do_open_arrival_tasks", "do_open_call_tasks", "do_refresh_away_risk", "do_record_member",
     "do_record_not_home", "do_record_refused", "do_start_sweep",

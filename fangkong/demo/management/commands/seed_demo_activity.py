@@ -19,12 +19,13 @@ from fangkong.core.identity import check_digit
 from fangkong.core.models import Division, User
 from fangkong.demo.areas import seed_risk_areas
 from fangkong.demo.away import seed_people_away, seed_return_reports
-from fangkong.demo.tipoffs import seed_tip_offs
+from fangkong.demo.care import seed_care
 from fangkong.demo.command import seed_command
 from fangkong.demo.copresence import seed_copresence
 from fangkong.demo.key_groups import seed_key_groups
 from fangkong.demo.supplies import seed_releases, seed_supplies
 from fangkong.demo.sweeps import seed_sweeps
+from fangkong.demo.tipoffs import seed_tip_offs
 from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Resident
 
@@ -82,9 +83,11 @@ class Command(BaseCommand):
             command = seed_command(rng, commander)
             supplies = seed_supplies(rng, commander)
             releases = seed_releases(commander)
+            care = seed_care(commander, rng)
         secs = time.perf_counter() - start
         self.stdout.write(f"演示数据 / demo activity: {len(leads)} 条线索, {counts}, {rooms} 人入住隔离点, "
-                          f"{tests}, {sweeps}, {venues}, {outbreak}, {copresence}, {away}, {command}, {supplies}, {releases} — {secs:.1f} s")
+                          f"{tests}, {sweeps}, {venues}, {outbreak}, {copresence}, {away}, {command}, {supplies}, "
+                          f"{releases}, {care} — {secs:.1f} s")
 
     # control ---------------------------------------------------------------------------------
 

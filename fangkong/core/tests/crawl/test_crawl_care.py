@@ -1,0 +1,52 @@
+"""The crawl of the 四对一 and notice pages (issue #15 items 5 and 6), started from the board, the
+teams, the duties, the templates, the notices and the phone page on the demo county, as every
+role of the grid line."""
+
+from __future__ import annotations
+
+import pytest
+
+from fangkong.core.models import Division, User
+
+from .kit import Checks, crawl_as, summary
+from .runner import audit_verbs, choice_values
+from .scenarios import county, seed_demo
+
+ROLES = ("commander", "township", "village", "grid", "cdc", "auditor", "lab")
+STARTS = ("/grid/care/", "/grid/care/teams/", "/grid/care/duties/?due=overdue", "/grid/care/templates/",
+          "/grid/notices/", "/grid/care/my/")
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    with county(django_db_blocker, seed_demo):
+        yield
+
+
+def _checks() -> Checks:
+    return Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
+                  set(Division.objects.values_list("path", flat=True)))
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_it_finds_nothing_on_the_care_and_notice_pages_as(demo_county, db, username):
+    user = User.objects.get(username=username)
+    for start in STARTS:
+        result = crawl_as(user, _checks(), start=start, max_pages=12)
+        if username == "lab":  # no role on the grid line: refused, and offered no link to it
+            assert result.visited.get(start) == 403, f"lab: {start}"
+            continue
+        assert result.visited.get(start) == 200, f"{username}: {start} did not open"
+        assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
+
+
+def test_the_demo_fills_the_pages(demo_county, db):
+    from fangkong.core.testkit import client_for
+    from fangkong.grid.models import CareCheck, CareTeam, Notice, NoticeDelivery
+
+    grid = User.objects.get(username="grid")
+    assert CareTeam.objects.filter(division=grid.division).count() >= 2
+    assert CareCheck.objects.filter(result="abnormal").exists()
+    assert Notice.objects.count() >= 2 and NoticeDelivery.objects.filter(status="failed").exists()
+    html = client_for(grid).get("/grid/care/my/").content.decode()
+    assert "门磁/居家情况" in html and "正常" in html
