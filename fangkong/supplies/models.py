@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.scoping import ScopedModel
@@ -165,7 +166,8 @@ class ReserveRule(ScopedModel):
 
     def __str__(self) -> str:
         what = str(self.item) if self.item_id else self.get_category_display()
-        return f"{what} {self.get_level_display()} ≥{self.min_days}天"
+        return gettext("%(what)s %(level)s ≥%(days)s天") % {
+            "what": what, "level": self.get_level_display(), "days": self.min_days}
 
     def clean(self) -> None:
         super().clean()
