@@ -152,8 +152,8 @@ class ChainSnapshot(ScopedModel):
     division = models.ForeignKey(
         "core.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属区划")
     )
-    filters = models.JSONField(_("筛选条件"), default=dict)
-    data = models.JSONField(_("传播链数据"), default=dict)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    data = models.JSONField(_("传播链数据"), default=dict, blank=True)
     node_count = models.PositiveIntegerField(_("病例数"), default=0)
     edge_count = models.PositiveIntegerField(_("传播关系数"), default=0)
     created_by = models.ForeignKey(
