@@ -253,3 +253,16 @@ def link_candidates(case: Case, user: Any) -> list[dict[str, Any]]:
     return [
         {"case": c.case, "contact": c} for c in found.order_by("last_exposure_at") if c.case_id not in linked
     ]
+
+
+def turned_case(contact: Any, user: Any) -> dict[str, Any] | None:
+    """A contact who turned positive: the case opened for the same person (in scope), and whether it
+    is already linked to the contact's case — offered as "关联传染来源" on the contact's page."""
+    if not contact.case_id or not contact.id_number:
+        return None
+    case = (Case.objects.restrict(user, VIEW).filter(id_number=contact.id_number).exclude(pk=contact.case_id)
+            .order_by("reported_at").first())
+    if case is None:
+        return None
+    linked = TransmissionEdge.objects.filter(source_id=contact.case_id, target=case).exists()
+    return {"case": case, "linked": linked}

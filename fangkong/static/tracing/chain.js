@@ -115,13 +115,13 @@
     window.fkChain = {
       chart: state.chart, ready: true,
       view: function (v) { state.view = v; draw(); },
-      /* where case `code` is drawn, in page coordinates (for a real mouse click in tests) */
+      /* where case `code` is drawn, in viewport coordinates (for a real mouse click in tests) */
       nodePixel: function (code) {
         var node = state.chart.getOption().series[0].data.filter(function (n) { return n.name === code; })[0];
         if (!node) { return null; }
         var p = state.chart.convertToPixel({ seriesIndex: 0 }, [node.x, node.y]);
         var box = el.getBoundingClientRect();
-        return [box.left + window.scrollX + p[0], box.top + window.scrollY + p[1]];
+        return [box.left + p[0], box.top + p[1]];
       }
     };
   };

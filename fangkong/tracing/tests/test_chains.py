@@ -22,7 +22,7 @@ from fangkong.core.testkit.users import api_client_for, client_for, make_user
 
 from ..actions import do_freeze_chain, do_set_cluster_cases
 from ..chains import chain_graph, generations, snapshot_report
-from ..choices import CaseClass, ContactCategory, ExposureType
+from ..choices import CaseClass, ExposureType
 from ..models import Case, ChainSnapshot, ProtocolVersion, TransmissionEdge
 from . import chain_data as C
 from . import factories as F
