@@ -28,13 +28,34 @@ HOTPOT = [
 ]
 
 
-def _residents_by_township(limit: int = 400) -> list[list[Resident]]:
-    grids = Division.objects.filter(level=DivisionLevel.GRID).order_by("path")
-    by_town: dict[str, list[Resident]] = defaultdict(list)
-    taken = Resident.objects.filter(grid__in=grids).exclude(id_number__in=Contact.objects.values("id_number"))
-    for r in taken.select_related("grid").order_by("id")[60 : 60 + limit]:
-        by_town[r.grid.path[:9]].append(r)
-    return [rs for _path, rs in sorted(by_town.items()) if len(rs) >= 4]
+def _residents_by_township(towns: int = 4, per_town: int = 30) -> list[list[Resident]]:
+    """Residents not yet a case or a contact, from the first grids of a few townships."""
+    grids_of: dict[str, list[Division]] = defaultdict(list)
+    for grid in Division.objects.filter(level=DivisionLevel.GRID).order_by("path"):
+        grids_of[grid.path[:9]].append(grid)
+    free = Resident.objects.exclude(id_number__in=Contact.objects.values("id_number")).exclude(
+        id_number__in=Case.objects.exclude(id_number="").values("id_number")
+    )
+    out = [
+        list(free.filter(grid__in=grids[:5]).select_related("grid").order_by("id")[:per_town])
+        for _path, grids in sorted(grids_of.items())[:towns]
+    ]
+    return [rs for rs in out if rs]
+
+
+class _People:
+    """Hands out residents township by township (another township when one runs out)."""
+
+    def __init__(self, towns: list[list[Resident]]) -> None:
+        self.towns = [list(t) for t in towns]
+
+    def take(self, n: int, town: int) -> list[Resident]:
+        out: list[Resident] = []
+        order = [town % len(self.towns), *range(len(self.towns))]
+        for i in order:
+            while self.towns[i] and len(out) < n:
+                out.append(self.towns[i].pop(0))
+        return out
 
 
 def _case(r: Resident, days_ago: int, acting_user: Any, **fields: Any) -> Case:
@@ -100,9 +121,6 @@ def _tree(
 
 def seed_chains(rng: random.Random, acting_user: Any, first: Case, second: Case) -> str:
     """Links and clusters of the demo county; returns the summary line."""
-    towns = _residents_by_township()
-    if len(towns) < 2:
-        return "传播链 0 条"
     actions.do_link_cases(
         second,
         source=first,
@@ -111,14 +129,20 @@ def seed_chains(rng: random.Random, acting_user: Any, first: Case, second: Case)
         evidence="同桌聚餐（老街火锅店），视频核实",
         acting_user=acting_user,
     )
-    a, b = towns[0], towns[1]
+    towns = _residents_by_township()
+    if sum(len(t) for t in towns) < 17:
+        return "传播关系 1 条"
+    people = _People(towns)
     # Hotpot: first → second → two of second's household → a colleague of one of them (4th generation).
-    hotpot = [first, *_tree(second, a[:3], [(0, 2), (0, 1), (1, 0)], HOTPOT[1:], rng, acting_user)]
+    hotpot = [
+        first,
+        *_tree(second, people.take(3, 0), [(0, 2), (0, 1), (1, 0)], HOTPOT[1:], rng, acting_user),
+    ]
     # Colleagues: an index case, three colleagues, their families, one more generation, in a second township.
-    index = _case(b[0], 9, acting_user, found_by=FoundBy.FEVER_CLINIC, employer="县建材公司")
+    index = _case(people.take(1, 1)[0], 9, acting_user, found_by=FoundBy.FEVER_CLINIC, employer="县建材公司")
     colleagues = _tree(
         index,
-        [*b[1:4], *a[3:6], *b[4:6]],
+        [*people.take(3, 1), *people.take(3, 0), *people.take(2, 1)],
         [(0, 7), (0, 6), (0, 6), (1, 4), (2, 4), (3, 3), (4, 1), (5, 0)],
         [
             (ExposureType.COLLEAGUE, Certainty.CONFIRMED),
@@ -133,25 +157,20 @@ def seed_chains(rng: random.Random, acting_user: Any, first: Case, second: Case)
         rng,
         acting_user,
     )
-    # A family of three in a third township (or the second): a parent and two children.
-    c = towns[2] if len(towns) > 2 else b[6:]
-    family = (
-        _tree(
-            _case(c[0], 5, acting_user),
-            c[1:3],
-            [(0, 3), (0, 2)],
-            [(ExposureType.HOUSEHOLD, Certainty.CONFIRMED)],
-            rng,
-            acting_user,
-        )
-        if len(c) >= 3
-        else []
+    # A family of three in a third township: a parent and two children.
+    family_people = people.take(3, 2)
+    family = _tree(
+        _case(family_people[0], 5, acting_user),
+        family_people[1:],
+        [(0, 3), (0, 2)],
+        [(ExposureType.HOUSEHOLD, Certainty.CONFIRMED)],
+        rng,
+        acting_user,
     )
     county = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("path").first() or first.division
     today = timezone.localdate()
     _cluster(f"JJ{today:%Y%m%d}01", "老街火锅店聚集性疫情", county, hotpot, acting_user)
     _cluster(f"JJ{today:%Y%m%d}02", "县建材公司聚集性疫情", county, colleagues, acting_user)
-    if family:
-        _cluster(f"JJ{today:%Y%m%d}03", "家庭聚集性疫情", county, family, acting_user)
-    links = len(hotpot) - 1 + len(colleagues) - 1 + max(len(family) - 1, 0)
-    return f"传播关系 {links} 条, 聚集性疫情 {3 if family else 2} 起"
+    _cluster(f"JJ{today:%Y%m%d}03", "家庭聚集性疫情", county, family, acting_user)
+    links = len(hotpot) - 1 + len(colleagues) - 1 + len(family) - 1
+    return f"传播关系 {links} 条, 聚集性疫情 3 起"

@@ -205,9 +205,11 @@ def test_a_contact_who_turned_positive_is_offered_as_a_link(users):
     g, cdc = users["grid"].division, users["cdc"]
     index = C.case_on(g, 8)
     person = F.resident(g, 2)
-    F.contact(index, resident_of=person, place="老街火锅店")
+    contact = F.contact(index, resident_of=person, place="老街火锅店")
     turned = C.case_on(g, 2, name=person.name, id_number=person.id_number)
     client = client_for(cdc)
+    contact_page = client.get(reverse("tracing:contact", args=[contact.pk])).content.decode()
+    assert f"该接触者已转为病例 {turned.code}" in contact_page and f"关联 {index.code} 为传染来源" in contact_page
     page = client.get(reverse("tracing:case", args=[turned.pk])).content.decode()
     assert f"本病例曾是病例 {index.code} 的密切接触者" in page
     response = client.post(reverse("tracing:case_link", args=[turned.pk]), {
@@ -218,6 +220,7 @@ def test_a_contact_who_turned_positive_is_offered_as_a_link(users):
     assert edge.source == index and edge.created_by == cdc
     assert AuditLog.objects.filter(action=AuditAction.CREATE, verb="link_cases", actor=cdc).exists()
     assert "本病例曾是病例" not in client.get(reverse("tracing:case", args=[turned.pk])).content.decode()
+    assert "已关联传染来源" in client.get(reverse("tracing:contact", args=[contact.pk])).content.decode()
 
 
 def test_the_case_page_refuses_a_cycle_in_chinese(users):
