@@ -10,37 +10,42 @@
   function fmt(t, v) { return t.replace("%s", v); }
   function dayOf(n) { return n.onset ? Date.parse(n.onset) : null; }
 
+  /* x by onset date (0 … 1000), and date marks along the top, shared by the first two views */
+  function dateAxis(nodes, marks, top) {
+    var days = nodes.map(dayOf).filter(function (d) { return d !== null; });
+    var first = days.length ? Math.min.apply(null, days) : 0;
+    var last = days.length ? Math.max.apply(null, days) : 0;
+    var span = Math.max(1, (last - first) / DAY);
+    var step = Math.max(1, Math.ceil(span / 12));
+    for (var i = 0; i <= span; i += step) {
+      var when = new Date(first + i * DAY);
+      marks.push({ name: (when.getMonth() + 1) + "-" + when.getDate(), x: i / span * 1000, y: top });
+    }
+    if (days.length < nodes.length) { marks.push({ name: state.labels.unknown, x: -60, y: top }); }
+    return function (n) { var d = dayOf(n); return d === null ? -60 : (d - first) / DAY / span * 1000; };
+  }
+
   function positions(view, data) {
-    var nodes = data.nodes, pos = {}, marks = [];
-    if (view === "hierarchy") {
-      var rows = {};
-      nodes.forEach(function (n) { (rows[n.gen] = rows[n.gen] || []).push(n); });
-      Object.keys(rows).forEach(function (g) {
-        var row = rows[g];  // already in onset order (the server sorts by onset date)
-        var width = Math.max(row.length, 1);
-        row.forEach(function (n, i) { pos[n.id] = [(i + 0.5) / width * 1000, (g - 1) * 120]; });
-        marks.push({ name: fmt(state.labels.gen, g) + "（" + row.length + "）", x: -80, y: (g - 1) * 120 });
-      });
-    } else if (view === "timeline") {
-      var days = nodes.map(dayOf).filter(function (d) { return d !== null; });
-      var first = days.length ? Math.min.apply(null, days) : 0;
-      var last = days.length ? Math.max.apply(null, days) : 0;
-      var span = Math.max(1, (last - first) / DAY), stack = {};
+    var nodes = data.nodes, pos = {}, marks = [], stack = {};
+    if (view === "hierarchy") {  // a row per generation, left to right by onset date
+      var xOf = dateAxis(nodes, marks, -50), rows = {};
       nodes.forEach(function (n) {
-        var d = dayOf(n), x = d === null ? -60 : (d - first) / DAY / span * 1000;
-        var key = n.chain + ":" + x, k = stack[key] = (stack[key] || 0) + 1;
+        var x = xOf(n), key = n.gen + ":" + Math.round(x), k = stack[key] = (stack[key] || 0) + 1;
+        rows[n.gen] = (rows[n.gen] || 0) + 1;
+        pos[n.id] = [x, (n.gen - 1) * 120 + (k - 1) * 7];
+      });
+      Object.keys(rows).forEach(function (g) {
+        marks.push({ name: fmt(state.labels.gen, g) + "（" + rows[g] + "）", x: -140, y: (g - 1) * 120 });
+      });
+    } else if (view === "timeline") {  // a lane per chain on the onset date axis
+      var xAt = dateAxis(nodes, marks, -40);
+      nodes.forEach(function (n) {
+        var x = xAt(n), key = n.chain + ":" + Math.round(x), k = stack[key] = (stack[key] || 0) + 1;
         pos[n.id] = [x, n.chain * 40 + (k - 1) * 8];
       });
-      var step = Math.max(1, Math.ceil(span / 12));
-      for (var i = 0; i <= span; i += step) {
-        var when = new Date(first + i * DAY);
-        marks.push({ name: (when.getMonth() + 1) + "-" + when.getDate(), x: i / span * 1000, y: -40 });
-      }
-      if (days.length < nodes.length) { marks.push({ name: state.labels.unknown, x: -60, y: -40 }); }
     } else {
-      var centre = {}, seen = {};
+      var centre = {}, seen = {}, counts = {};
       data.townships.forEach(function (t) { centre[t.path] = t.xy; });
-      var counts = {};
       nodes.forEach(function (n) { counts[n.township] = (counts[n.township] || 0) + 1; });
       nodes.forEach(function (n) {
         var c = centre[n.township] || [0, 0], k = seen[n.township] = (seen[n.township] || 0) + 1;
@@ -67,7 +72,8 @@
     });
     laid.marks.forEach(function (m, i) {
       nodes.push({ name: "\u200b" + i + m.name, x: m.x, y: m.y, symbolSize: 0, mark: true,
-                   label: { show: true, formatter: m.name, color: "#555" }, tooltip: { show: false } });
+                   label: { show: true, formatter: m.name, color: "#444", fontSize: 12 },
+                   emphasis: { disabled: true }, blur: { label: { opacity: 1 } }, tooltip: { show: false } });
     });
     var links = data.edges.map(function (e) {
       return { source: index[e.source], target: index[e.target],
@@ -75,7 +81,7 @@
                tooltip: { formatter: e.exposure_label + " · " + e.certainty_label } };
     });
     return {
-      animation: !many, tooltip: { confine: true },
+      animation: !many, animationDuration: 300, tooltip: { confine: true },
       series: [{ type: "graph", layout: "none", roam: true, data: nodes, links: links,
                  edgeSymbol: ["none", "arrow"], edgeSymbolSize: many ? 4 : 7,
                  label: { show: !many, position: "right", fontSize: 11 },
@@ -92,6 +98,7 @@
   }
 
   function draw() {
+    if (window.fkChain) { window.fkChain.idle = false; }
     state.chart.setOption(option(state.view, state.data), true);
     document.querySelectorAll("#chain-views button").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.view === state.view));
@@ -110,10 +117,11 @@
       b.addEventListener("click", function () { state.view = b.dataset.view; draw(); });
     });
     window.addEventListener("resize", function () { state.chart.resize(); });
+    state.chart.on("finished", function () { if (window.fkChain) { window.fkChain.idle = true; } });
     counts(data);
     draw();
     window.fkChain = {
-      chart: state.chart, ready: true,
+      chart: state.chart, ready: true, idle: false,
       view: function (v) { state.view = v; draw(); },
       /* where case `code` is drawn, in viewport coordinates (for a real mouse click in tests) */
       nodePixel: function (code) {

@@ -66,8 +66,11 @@ def test_an_epidemiologist_links_a_source_and_opens_a_case_from_the_chain(restor
         assert page.get_by_role("button", name=view).get_attribute("aria-pressed") == "true"
 
     page.locator("#chain-chart").scroll_into_view_if_needed()
+    page.wait_for_function("window.fkChain.idle")  # the view's entrance has finished
     x, y = page.evaluate(f"window.fkChain.nodePixel({target.code!r})")
     page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.screenshot(path="var/chain_before_click.png")
     page.mouse.click(x, y)
     page.wait_for_url(f"**/tracing/cases/{target.pk}/")
     assert target.code in page.locator("h1").inner_text()
