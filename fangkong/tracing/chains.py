@@ -59,7 +59,7 @@ def parse_filters(data: Any, user: Any) -> dict[str, Any]:
     """Filters from a query string or a dict (as a snapshot stores them); a bad value → ValidationError."""
     form = ChainFilterForm(data or {}, user=user)
     if not form.is_valid():
-        raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+        raise ValidationError({("non_field_errors" if k == "__all__" else k): list(v) for k, v in form.errors.items()})
     return dict(form.cleaned_data)
 
 
