@@ -70,7 +70,6 @@ def test_an_epidemiologist_links_a_source_and_opens_a_case_from_the_chain(restor
     x, y = page.evaluate(f"window.fkChain.nodePixel({target.code!r})")
     page.mouse.move(x, y)
     page.wait_for_timeout(200)
-    page.screenshot(path="var/chain_before_click.png")
     page.mouse.click(x, y)
     page.wait_for_url(f"**/tracing/cases/{target.pk}/")
     assert target.code in page.locator("h1").inner_text()
