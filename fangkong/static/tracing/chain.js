@@ -10,8 +10,8 @@
   function fmt(t, v) { return t.replace("%s", v); }
   function dayOf(n) { return n.onset ? Date.parse(n.onset) : null; }
 
-  /* x by onset date (0 … 1000), and date marks along the top, shared by the first two views */
-  function dateAxis(nodes, marks, top) {
+  /* x by onset date (0 … width), and date marks along the top, shared by the first two views */
+  function dateAxis(nodes, marks, top, width) {
     var days = nodes.map(dayOf).filter(function (d) { return d !== null; });
     var first = days.length ? Math.min.apply(null, days) : 0;
     var last = days.length ? Math.max.apply(null, days) : 0;
@@ -19,16 +19,17 @@
     var step = Math.max(1, Math.ceil(span / 12));
     for (var i = 0; i <= span; i += step) {
       var when = new Date(first + i * DAY);
-      marks.push({ name: (when.getMonth() + 1) + "-" + when.getDate(), x: i / span * 1000, y: top });
+      marks.push({ name: (when.getMonth() + 1) + "-" + when.getDate(), x: i / span * width, y: top });
     }
     if (days.length < nodes.length) { marks.push({ name: state.labels.unknown, x: -60, y: top }); }
-    return function (n) { var d = dayOf(n); return d === null ? -60 : (d - first) / DAY / span * 1000; };
+    return function (n) { var d = dayOf(n); return d === null ? -60 : (d - first) / DAY / span * width; };
   }
 
   function positions(view, data) {
     var nodes = data.nodes, pos = {}, marks = [], stack = {};
     if (view === "hierarchy") {  // a row per generation, left to right by onset date
-      var xOf = dateAxis(nodes, marks, -50), rows = {};
+      var gens = Math.max.apply(null, nodes.map(function (n) { return n.gen; }).concat([1]));
+      var xOf = dateAxis(nodes, marks, -50, Math.max(1000, gens * 120 * 1.8)), rows = {};
       nodes.forEach(function (n) {
         var x = xOf(n), key = n.gen + ":" + Math.round(x), k = stack[key] = (stack[key] || 0) + 1;
         rows[n.gen] = (rows[n.gen] || 0) + 1;
@@ -38,7 +39,8 @@
         marks.push({ name: fmt(state.labels.gen, g) + "（" + rows[g] + "）", x: -140, y: (g - 1) * 120 });
       });
     } else if (view === "timeline") {  // a lane per chain on the onset date axis
-      var xAt = dateAxis(nodes, marks, -40);
+      var chains = Math.max.apply(null, nodes.map(function (n) { return n.chain; }).concat([1]));
+      var xAt = dateAxis(nodes, marks, -40, Math.max(1000, chains * 40 * 1.8));
       nodes.forEach(function (n) {
         var x = xAt(n), key = n.chain + ":" + Math.round(x), k = stack[key] = (stack[key] || 0) + 1;
         pos[n.id] = [x, n.chain * 40 + (k - 1) * 8];
