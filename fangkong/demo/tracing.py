@@ -127,6 +127,9 @@ def seed_outbreak(rng: random.Random, acting_user: Any, venues: list | None = No
     actions.do_record_positive(id_number=waiting.id_number, name=waiting.name, phone=waiting.phone,
                                sampled_at=now - dt.timedelta(hours=1), division=waiting.grid,
                                source="采样管 D00001（演示采样点）", acting_user=SYSTEM)
+    from fangkong.demo.chains import seed_chains
+
+    chains = seed_chains(rng, acting_user, first, second)
     escalated = escalate_overdue_milestones()
     return f"病例 {Case.objects.count()} 例, 接触者 {sum(c.contacts.count() for c in (first, second, third))} 人, " \
-           f"流调超时升级 {escalated} 项"
+           f"流调超时升级 {escalated} 项, {chains}"

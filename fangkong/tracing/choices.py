@@ -104,3 +104,26 @@ class DayPeriod(models.TextChoices):
     NOON = "noon", _("中午")
     AFTERNOON = "afternoon", _("下午")
     EVENING = "evening", _("晚上")
+
+
+class Certainty(models.TextChoices):
+    """How sure the epidemiologist is that the source infected the target (传播关系判定)."""
+
+    CONFIRMED = "confirmed", _("确定")
+    PROBABLE = "probable", _("很可能")
+    POSSIBLE = "possible", _("可能")
+    UNCERTAIN = "uncertain", _("待核实")
+
+
+class ExposureType(models.TextChoices):
+    """How the target was exposed to the source (暴露方式)."""
+
+    HOUSEHOLD = "household", _("家庭")
+    COLLEAGUE = "colleague", _("同事")
+    SAME_VENUE = "same_venue", _("同场所")
+    CO_PRESENCE = "co_presence", _("时空伴随")
+    DINING = "dining", _("聚餐")
+    TRANSPORT = "transport", _("同乘交通工具")
+    MEDICAL = "medical", _("医疗机构")
+    SOCIAL = "social", _("社交活动")
+    OTHER = "other", _("其他")

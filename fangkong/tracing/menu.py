@@ -6,6 +6,8 @@ from .copresence_views import may_run, may_view
 from .imports import may_import
 from .models import (
     Case,
+    ChainSnapshot,
+    Cluster,
     Contact,
     CoPresenceMatch,
     CoPresenceRun,
@@ -23,6 +25,9 @@ register(
             MenuItem(_("流调"), "tracing:investigation_list", model=Investigation),
             MenuItem(_("接触者"), "tracing:contact_list", model=Contact),
             MenuItem(_("接触者名单导入"), "tracing:contact_import", check=may_import),
+            MenuItem(_("传播链"), "tracing:chain", model=Case),
+            MenuItem(_("聚集性疫情"), "tracing:cluster_list", model=Cluster),
+            MenuItem(_("传播链快照"), "tracing:chainsnapshot_list", model=ChainSnapshot),
             MenuItem(_("时空伴随研判"), "tracing:copresencerun_list", model=CoPresenceRun),
             MenuItem(_("发起研判"), "tracing:copresence_new", check=may_run),
             MenuItem(_("伴随记录"), "tracing:copresencematch_list", model=CoPresenceMatch),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import copresence_views
-from .views import cases, contacts, investigations, protocols
+from .views import cases, chains, contacts, investigations, protocols
 
 app_name = "tracing"
 urlpatterns = [
@@ -26,6 +26,16 @@ urlpatterns = [
     *investigations.InvestigationPages.urls("investigations"),
     *contacts.ContactPages.urls("contacts"),
     *protocols.ProtocolVersionPages.urls("protocols"),
+    # Transmission chains (传播链), #14 item 5.
+    path("chains/", chains.ChainView.as_view(), name="chain"),
+    path("chains/data/", chains.ChainDataView.as_view(), name="chain_data"),
+    path("chains/freeze/", chains.FreezeChainView.as_view(), name="chain_freeze"),
+    path("cases/<int:pk>/link/", chains.LinkSourceView.as_view(), name="case_link"),
+    path("links/<int:pk>/unlink/", chains.UnlinkView.as_view(), name="edge_unlink"),
+    path("clusters/<int:pk>/cases/", chains.ClusterCasesView.as_view(), name="cluster_cases"),
+    *chains.TransmissionEdgePages.urls("links"),
+    *chains.ClusterPages.urls("clusters"),
+    *chains.ChainSnapshotPages.urls("chains/snapshots"),
     # Co-presence (时空伴随), #14 item 6.
     path("copresence/records/", copresence_views.RecordBatchListView.as_view(), name="copresence_batches"),
     path("copresence/records/import/", copresence_views.RecordImportView.as_view(), name="copresence_import"),

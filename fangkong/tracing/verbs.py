@@ -39,3 +39,14 @@ VERBS.update({
     "finish_copresence_run": "完成时空伴随研判",
     "purge_copresence_records": "到期删除时空伴随记录",
 })
+VERBS.update({
+    # Transmission chains (传播链), #14 item 5.
+    "link_cases": "关联传染来源",
+    "update_link": "修改传播关系",
+    "unlink_cases": "删除传播关系",
+    "create_cluster": "新建聚集性疫情",
+    "update_cluster": "修改聚集性疫情",
+    "delete_cluster": "删除聚集性疫情",
+    "cluster_cases": "聚集性疫情纳入或移出病例",
+    "freeze_chain": "冻结传播链快照",
+})

@@ -95,7 +95,7 @@ def test_it_seeds_a_small_outbreak(users, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo_activity", "--seed", "7", verbosity=0)
     assert ProtocolVersion.in_force().code == "第九版"
-    cases = list(Case.objects.order_by("reported_at"))
+    cases = sorted(Case.objects.order_by("id")[:3], key=lambda c: c.reported_at)  # the outbreak's own three
     assert [c.classification for c in cases] == [CaseClass.CONFIRMED, CaseClass.ASYMPTOMATIC, CaseClass.CONFIRMED]
     assert cases[2].classifications.count() == 2  # 疑似 → 确诊
     assert cases[0].investigation.segments.filter(venue__isnull=False).exists()
@@ -106,6 +106,16 @@ def test_it_seeds_a_small_outbreak(users, django_capture_on_commit_callbacks):
     assert Lead.objects.filter(pk__in=pushed.values("lead_id")).count() == pushed.count()
     assert Milestone.objects.filter(escalated_at__isnull=False).exists()
     assert PositiveFinding.objects.filter(case=None).count() == 1
+    # #14 item 5: the contact who turned positive linked to the first case; clusters to the 4th generation.
+    from fangkong.core.choices import Role
+    from fangkong.core.models import User
+    from fangkong.tracing.chains import chain_graph
+    from fangkong.tracing.models import Cluster, TransmissionEdge
+
+    assert TransmissionEdge.objects.filter(source=cases[0], target=cases[1]).exists()
+    assert Cluster.objects.count() == 3 and TransmissionEdge.objects.count() >= 12
+    graph = chain_graph(User.objects.filter(roles__role=Role.CDC).order_by("id").first())
+    assert graph["counts"]["max_generation"] >= 4 and len(graph["counts"]["by_township"]) >= 2
 def test_it_seeds_a_week_of_family_events(users, django_capture_on_commit_callbacks):
     """#13 item 5: weddings and funerals, supervised and checked, one too big, one still unsupervised."""
     from fangkong.metrics.events import event_figures

@@ -15,3 +15,10 @@ from fangkong.tracing import copresence_api as _cp  # noqa: E402
 router.register("tracing/copresence/runs", _cp.CoPresenceRunViewSet, basename="tracing-copresencerun")
 router.register("tracing/copresence/matches", _cp.CoPresenceMatchViewSet, basename="tracing-copresencematch")
 router.register("tracing/records", _cp.RecordIntakeViewSet, basename="tracing-records")
+
+# Transmission chains (传播链), #14 item 5.
+from fangkong.tracing import chain_api as _chains  # noqa: E402
+
+router.register("tracing/links", _chains.TransmissionEdgeViewSet, basename="tracing-link")
+router.register("tracing/clusters", _chains.ClusterViewSet, basename="tracing-cluster")
+router.register("tracing/chain-snapshots", _chains.ChainSnapshotViewSet, basename="tracing-chainsnapshot")

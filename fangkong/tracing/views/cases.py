@@ -26,6 +26,7 @@ from ..filtersets import CaseFilterSet, PositiveFindingFilterSet
 from ..forms import CaseUpdateForm, ClassifyForm, OpenCaseForm
 from ..models import Case, PositiveFinding
 from ..tables import CaseTable, PositiveFindingTable
+from .chains import case_chain_context
 
 
 class CaseDetailView(ObjectDetailView):
@@ -41,7 +42,7 @@ class CaseDetailView(ObjectDetailView):
             "contacts": case.contacts.select_related("plan__protocol").order_by("category", "id"),
             "classify_form": ClassifyForm() if editable else None,
             "update_form": CaseUpdateForm(initial={"hospital": case.hospital, "outcome": case.outcome})
-            if editable else None, **self.links(case)})
+            if editable else None, **case_chain_context(request, case), **self.links(case)})
 
 
 class CaseListView(ObjectListView):

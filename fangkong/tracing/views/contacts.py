@@ -15,6 +15,7 @@ from fangkong.core.imports.views import UploadImportView
 from fangkong.core.views.generic import ModelPages, ObjectActionView, ObjectDetailView
 
 from .. import actions
+from ..chains import turned_case
 from ..choices import ContactCategory
 from ..filtersets import ContactFilterSet
 from ..imports import BATCH_KIND, may_import
@@ -31,7 +32,7 @@ class ContactDetailView(ObjectDetailView):
         return render(request, self.template_name, {
             "object": contact, "cells": cells, "plans": contact.plans.select_related("protocol"),
             "may_upgrade": contact.category == ContactCategory.SECONDARY and may(request.user, contact),
-            **self.links(contact)})
+            "turned": turned_case(contact, request.user), **self.links(contact)})
 
 
 class ContactPages(ModelPages):
