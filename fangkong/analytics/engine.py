@@ -1,9 +1,9 @@
 """The analytics engine: DuckDB (through Ibis) fed straight from the platform's database.
 
 `feed` runs dialect-neutral SELECTs on the source database and hands the result to DuckDB as
-Arrow — through ADBC (adbc-driver-sqlite / adbc-driver-postgresql) on a separate connection,
-or, inside an open transaction (tests, or a job that must see its own uncommitted writes),
-through Django's own connection. Jobs are Ibis expressions over the fed tables, so the same
+Arrow — on PostgreSQL through ADBC (adbc-driver-postgresql) on a separate connection, on
+SQLite (see `use_adbc`) and inside an open transaction (tests, or a job that must see its own
+uncommitted writes) through Django's own connection. Jobs are Ibis expressions over the fed tables, so the same
 job runs on Apache Spark by connecting Ibis to `ibis.pyspark` and feeding the same tables.
 `land` writes result rows back into the database (roll-up tables) in one set-based statement.
 
@@ -129,10 +129,14 @@ def _adbc_connection():
 
 
 def use_adbc() -> bool:
-    """ADBC sees only committed rows on its own connection: use it outside transactions."""
-    in_memory = connection.vendor == "sqlite" and str(connection.settings_dict["NAME"]).startswith(
-        ("file:memorydb", ":memory:"))
-    return not connection.in_atomic_block and not in_memory
+    """ADBC (PostgreSQL) sees only committed rows on its own connection: used outside transactions.
+
+    Never on SQLite: the ADBC driver links its own copy of SQLite, and two copies of SQLite in one
+    process do not share their file locks or WAL index (sqlite.org/howtocorrupt.html §2.2.1) — the
+    driver read a stale database, without the rows this process had just committed (the demo's
+    co-presence run found none of the records imported a moment before), and closing its file
+    could drop the platform's own locks. SQLite is read through Django's connection instead."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 ARROW_TYPES = {"int64": pa.int64(), "string": pa.string(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
@@ -186,7 +190,8 @@ def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | No
             cur.execute(sql)
             cols = [c[0] for c in cur.description]
             rows = cur.fetchall()
-            table = pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(cols)})
+            values = list(zip(*rows, strict=True)) if rows else [() for _ in cols]
+            table = pa.table({c: pa.array(values[i]) for i, c in enumerate(cols)})
             out[name] = typed(table, schemas.get(name))
     return out
 

@@ -69,3 +69,21 @@ def test_it_starts_spark_with_local_settings(settings, tmp_path):
 def test_it_refuses_an_unknown_engine(settings):
     with pytest.raises(ValueError, match="FANGKONG_ANALYTICS 应为 duckdb 或 spark"):
         engine.connect(kind="hadoop")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_what_this_process_has_just_committed(restore_county):
+    """Outside a transaction the engine sees every committed row at once. On SQLite it reads
+    through Django's own connection, never ADBC: the driver's own copy of SQLite read a stale
+    database in the same process (the demo's co-presence run found none of the records imported
+    a moment before it)."""
+    from django.db import connection
+
+    from fangkong.core.models import Notification, User
+
+    assert not connection.in_atomic_block
+    assert engine.use_adbc() is (connection.vendor == "postgresql")
+    query = {"n": "SELECT count(*) AS n FROM core_notification WHERE kind = 'engine-probe'"}
+    for expected in (1, 2):
+        Notification.objects.create(user=User.objects.order_by("pk").first(), kind="engine-probe", title="t")
+        assert engine.fetch_arrow(query)["n"].to_pylist() == [{"n": expected}]
