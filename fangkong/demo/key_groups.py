@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+from fangkong.core.choices import DivisionLevel
 from fangkong.core.models import Division, User
 from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Resident
@@ -19,7 +20,7 @@ GROUPS = (("商超从业人员", TestKind.PCR, 2, "县城联华超市"), ("快�
 def seed_key_groups(commander: User, rng: random.Random) -> str:
     if KeyGroup.objects.exists():
         return "重点人群已存在"
-    county = commander.division or Division.objects.filter(level="county").first()
+    county = commander.division or Division.objects.filter(level=DivisionLevel.COUNTY).first()
     # each person once (a person sampled twice is one member)
     tested = list(dict(Sampling.objects.filter(resident__isnull=False).order_by("id")
                        .values_list("id_number", "name")).items())[:24]

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from fangkong.control.choices import OriginLevel
 from fangkong.control.models import Exposure, PolicyVersion
 from fangkong.core.choices import DivisionLevel, Module, Role
 from fangkong.core.models import Division, User
+from fangkong.core.scoping import in_subtree
 from fangkong.registry.choices import ResidentStatus
 from fangkong.registry.models import Household, Resident
 from fangkong.screening.choices import Channel
@@ -137,10 +137,10 @@ def grid_figures(user: User) -> GridFigures:
     division = user.division
     grids = Division.objects.filter(level=DivisionLevel.GRID)
     if division is not None:
-        grids = grids.filter(path__startswith=division.path)
+        grids = grids.subtree(division)
     workers = User.objects.filter(is_active=True, roles__role=Role.GRID_WORKER)
     if division is not None:
-        workers = workers.filter(division__path__startswith=division.path)
+        workers = in_subtree(workers, "division", division)
     return GridFigures(grids.count(), Household.objects.restrict(user).count(), workers.distinct().count())
 
 
@@ -148,7 +148,7 @@ def township_count(user: User) -> int:
     qs = Division.objects.filter(level=DivisionLevel.TOWNSHIP)
     if user.division is not None:
         d = user.division
-        qs = qs.filter(Q(path__startswith=d.path) | Q(pk=d.pk))
+        qs = qs.subtree(d)
     return qs.count()
 
 

@@ -210,7 +210,7 @@ def _pushes(b: Briefing, who: User) -> None:
         neg = b.fig(f"{key}_test_negative", r.negative, "screening.test_negative", board, note)
         pending = b.fig(f"{key}_test_pending", r.pending, "screening.test_pending", board, note)
         pos = b.fig(f"{key}_test_positive", r.positive, "screening.test_positive", board, note)
-        sentences.append(phrases.cumulative(_("累计接收") + words if key == "self" else words + _("累计推送"),
+        sentences.append(phrases.cumulative(_("累计接收") + words if channel == Channel.SELF_REPORT else words + _("累计推送"),
                                             pushed, verified, low, risky, neg, pending, pos))
     b.sentences["self_reports"], b.sentences["big_data"] = sentences
     p = push_figures(who, b.day, b.day, channel=Channel.BIG_DATA)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # 404, not a 500, for an id like "null,null"
 from rest_framework.response import Response
 
 from fangkong.core.api.base import ScopedReadOnlyViewSet
@@ -25,6 +25,10 @@ from . import serializers_care as S
 from .serializers_away import FigureSerializer
 
 
+class CareFiguresSerializer(serializers.Serializer):
+    figures = FigureSerializer(many=True)
+
+
 class CareTemplateViewSet(ScopedReadOnlyViewSet):
     queryset = CareTemplate.objects.all()
     serializer_class = S.CareTemplateSerializer
@@ -39,14 +43,14 @@ class CareTeamViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("person", "measure").prefetch_related("members__user")
 
-    @extend_schema(responses=FigureSerializer(many=True))
+    @extend_schema(responses=CareFiguresSerializer)
     @action(detail=False, methods=["get"])
     def figures(self, request):
         """The 四对一 and notice figures in the caller's scope (`metrics.care`), each with its list's URL."""
         from fangkong.metrics.care import care_figures, notice_figures
 
         rows = [f.__dict__ for f in [*care_figures(request.user), *notice_figures(request.user)]]
-        return Response(FigureSerializer(rows, many=True).data)
+        return Response(CareFiguresSerializer({"figures": rows}).data)
 
 
 class CareDutyViewSet(ScopedReadOnlyViewSet):
@@ -59,7 +63,7 @@ class CareDutyViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("member__user")
 
-    @extend_schema(request=S.CareCheckInputSerializer, responses=S.CareCheckSerializer)
+    @extend_schema(request=S.CareCheckInputSerializer, responses={201: S.CareCheckSerializer})
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
         duty = get_object_or_404(CareDuty.objects.restrict(request.user, "change"), pk=pk)
