@@ -40,8 +40,14 @@ SECTIONS = (
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
 
+# The report links each figure to its list: offered to the roles that open those lists (a lab or a
+# data module's staff oversee daily reports but may not open checkpoint or venue lists).
+BRIEFERS = (Role.COMMAND_CENTER, Role.CDC, Role.TOWNSHIP_CADRE, Role.AUDITOR)
+
+
 def may_brief(user: Any) -> bool:
-    return bool(getattr(user, "division_id", None)) and may_oversee(user)
+    return (bool(getattr(user, "division_id", None)) and may_oversee(user)
+            and hasattr(user, "has_role") and user.has_role(*BRIEFERS))
 
 
 def may_replace_template(user: Any) -> bool:

@@ -176,4 +176,9 @@ class OnDutyView(LoginRequiredMixin, View):
         shifts.sort(key=lambda s: (s.unit.kind not in CENTRE_KINDS, s.unit.division.path, s.unit.order, s.unit_id))
         mine = (DutyShift.objects.filter(Q(leader=request.user) | Q(officer=request.user), ends_at__gt=now)
                 .select_related("unit").order_by("starts_at")[:5])
-        return render(request, self.template_name, {"shifts": shifts, "mine": mine, "now": now})
+        # The command centre's shifts are shown to everyone (anyone may need to call it), but a
+        # shift's page only to those whose scope holds it: link only those.
+        openable = set(DutyShift.objects.restrict(request.user).filter(pk__in=[s.pk for s in shifts])
+                       .values_list("pk", flat=True))
+        return render(request, self.template_name, {"shifts": shifts, "mine": mine, "now": now,
+                                                    "openable": openable})
