@@ -126,6 +126,8 @@ class ReportOverviewView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        from .briefing import may_brief  # briefing imports this module
+
         day, now = _day(request), timezone.now()
         states = day_states(request.user, day, now)
         units = list(reporting_units(request.user))
@@ -139,4 +141,4 @@ class ReportOverviewView(LoginRequiredMixin, View):
             "rate_rows": [(r, percent(r.completeness), percent(r.timeliness)) for r in per_unit],
             "total_row": (lambda t: (t, percent(t.completeness), percent(t.timeliness)) if t else None)(total_rates(per_unit)),
             "m_missing": catalog.get("command.reports_missing"), "m_complete": catalog.get("command.report_completeness"),
-            "m_on_time": catalog.get("command.report_on_time")})
+            "m_on_time": catalog.get("command.report_on_time"), "may_brief": may_brief(request.user)})
