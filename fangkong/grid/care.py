@@ -64,5 +64,5 @@ def ensure_default_templates() -> int:
 
     CareTemplate = apps.get_model("grid", "CareTemplate")
     if not CareTemplate.objects.exists():
-        importlib.import_module("fangkong.grid.migrations.0006_default_care_templates").add(apps, None)
+        importlib.import_module("fangkong.grid.migrations.0008_default_care_templates").add(apps, None)
     return CareTemplate.objects.count()

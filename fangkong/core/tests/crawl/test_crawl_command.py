@@ -34,7 +34,11 @@ def crawl_command_pages(username: str, language: str | None) -> None:
     user = User.objects.get(username=username)
     checks = Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
                     set(Division.objects.values_list("path", flat=True)), english=language == "en")
+    from fangkong.command.views.briefing import may_brief
+
     for start in STARTS.get(username, OVERSEER_STARTS):
+        if start == "/command/briefing/" and not may_brief(user):
+            continue  # offered only to the roles that may open the lists it links
         result = crawl_as(user, checks, language=language, start=start, max_pages=25)
         assert result.visited.get(start) == 200, f"{username}: {start} did not open ({result.visited.get(start)})"
         assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
