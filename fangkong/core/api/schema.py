@@ -73,6 +73,7 @@ ERROR_RESPONSES = {
     "401": ("未登录或令牌无效", "Error"),
     "403": ("没有权限(或账号已锁定)", "Error"),
     "404": ("不存在,或不在您的管辖范围内", "Error"),
+    "415": ("请求内容的类型或格式无法解析", "Error"),
 }
 
 
@@ -89,8 +90,9 @@ def _local_times(node: Any) -> None:
 
 
 def postprocess_errors_and_times(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
-    """Times of day as DRF writes them; 400 / 401 / 403 / 404 documented where they can happen:
-    404 on every path with an id and every paginated list, 400 on every write and every filtered list, 401 / 403 on all."""
+    """Times of day as DRF writes them; 400 / 401 / 403 / 404 / 415 documented where they can happen:
+    404 on every path with an id and every paginated list, 400 on every write and every filtered list,
+    415 on every operation with a body, 401 / 403 on all."""
     _local_times(result.get("components", {}))
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR)
@@ -105,6 +107,8 @@ def postprocess_errors_and_times(result: dict[str, Any], generator: Any, **kwarg
                 wanted.append("404")
             if method != "get" or query:
                 wanted.append("400")
+            if "requestBody" in op:  # a body whose media type (or multipart framing) can't be parsed
+                wanted.append("415")
             responses = op.setdefault("responses", {})
             for status in wanted:
                 description, component = ERROR_RESPONSES[status]
