@@ -82,14 +82,25 @@ def _default_language():
     translation.deactivate()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `--dist loadgroup` (scripts/test), a module whose tests share a module-scoped fixture
-    (a crawl's county, a browser module's restore) runs on one worker, so the fixture is built
-    once rather than once per worker. Runs before xdist reads the marks."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None or item.get_closest_marker("xdist_group"):
-            continue
-        if any(d.scope == "module" for defs in info.name2fixturedefs.values() for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+# Test modules fanned out test by test: many independent, mostly short tests.
+SPREAD_MODULES = ("fangkong/tests/test_api_fuzz.py",)
+# Packages whose conftest builds a package-scoped county: one worker takes the whole package.
+SHARED_PACKAGES = ("fangkong/core/tests/crawl/demo/", "fangkong/core/tests/crawl/english/")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With `--dist loadscope` (scripts/test): a module runs on one worker, so its module-scoped
+    fixtures (a crawl's county, a browser module's restore) are built once, not once per worker;
+    a shared package likewise; the fuzzer's operations are spread one by one."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            if module in SPREAD_MODULES:
+                return nodeid
+            return next((p for p in SHARED_PACKAGES if module.startswith(p)), module)
+
+    return ModuleScheduling(config, log)

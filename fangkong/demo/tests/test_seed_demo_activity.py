@@ -1,21 +1,30 @@
-"""seed_demo_activity fills the boards of a demo through the platform's own actions."""
+"""seed_demo_activity fills the boards of a demo through the platform's own actions.
+
+The demo is seeded once for the module (seed 7, as `fangkong demo` does with its own seed) and
+rolled back at its end; each test reads what it expects of one area."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from fangkong.control.models import Measure, PolicyVersion
+from fangkong.core.tests.crawl.scenarios import county, seed_demo
 from fangkong.screening.models import ContactAttempt, Lead, Review, Verification
 from fangkong.testing.models import Sample, Sampling, SamplingRound
 
 
-def test_it_seeds_screening_control_and_testing_once(users, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo_activity", "--seed", "7", "--if-empty", verbosity=0)
+@pytest.fixture(scope="module", autouse=True)
+def demo_county(django_db_setup, django_db_blocker):
+    with county(django_db_blocker, seed_demo):
+        yield
+
+
+def test_it_seeds_screening_control_and_testing_once(users):
     assert Lead.objects.count() > 200
     assert set(Lead.objects.values_list("channel", flat=True)) >= {
         "self_report", "grid_screening", "close_contact", "big_data", "assist_request"}
@@ -48,13 +57,11 @@ def test_it_seeds_screening_control_and_testing_once(users, django_capture_on_co
     assert (Lead.objects.count(), Sample.objects.count(), Measure.objects.count()) == before
 
 
-def test_it_seeds_risk_areas_that_decide_most_measures(users, django_capture_on_commit_callbacks):
+def test_it_seeds_risk_areas_that_decide_most_measures(users):
     """#18 item 19: the demo had no risk areas, so most measures showed "手工" (manual)."""
     from fangkong.control.choices import RiskLevel
     from fangkong.control.models import RiskArea
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
     areas = RiskArea.objects.all()
     assert {a.level for a in areas} == {RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW}
     assert areas.filter(lifted_on__isnull=False).count() == 1 and areas.filter(lifted_on__isnull=True).count() >= 3
@@ -66,14 +73,12 @@ def test_it_seeds_risk_areas_that_decide_most_measures(users, django_capture_on_
     assert all(m.policy_version_id for m in measures if m.rule_id)
 
 
-def test_it_seeds_venues_and_a_day_of_inspections(users, django_capture_on_commit_callbacks):
+def test_it_seeds_venues_and_a_day_of_inspections(users):
     """#13: the demo county has venues of every sector, today's inspections with their findings, an
     escalated overdue re-inspection and a closing order in force."""
     from fangkong.sectors.choices import Finding, OrderStatus, VenueStatus
     from fangkong.sectors.models import Inspection, Reinspection, Sector, SectorOrder, Venue
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
     assert set(Venue.objects.values_list("sector__code", flat=True)) == set(
         Sector.objects.values_list("code", flat=True))
     today = Inspection.objects.filter(inspected_at__date=timezone.localdate())
@@ -85,15 +90,13 @@ def test_it_seeds_venues_and_a_day_of_inspections(users, django_capture_on_commi
     assert set(Venue.objects.filter(sector=order.sector).values_list("status", flat=True)) == {VenueStatus.CLOSED}
 
 
-def test_it_seeds_a_small_outbreak(users, django_capture_on_commit_callbacks):
+def test_it_seeds_a_small_outbreak(users):
     """#14: cases with investigations on the clock, itineraries, contacts pushed as leads, a positive
     waiting for its case."""
     from fangkong.screening.models import Lead
     from fangkong.tracing.choices import CaseClass, ContactCategory, ContactStatus
     from fangkong.tracing.models import Case, Contact, Milestone, PositiveFinding, ProtocolVersion
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
     assert ProtocolVersion.in_force().code == "第九版"
     cases = sorted(Case.objects.order_by("id")[:3], key=lambda c: c.reported_at)  # the outbreak's own three
     assert [c.classification for c in cases] == [CaseClass.CONFIRMED, CaseClass.ASYMPTOMATIC, CaseClass.CONFIRMED]
@@ -116,14 +119,14 @@ def test_it_seeds_a_small_outbreak(users, django_capture_on_commit_callbacks):
     assert Cluster.objects.count() == 3 and TransmissionEdge.objects.count() >= 12
     graph = chain_graph(User.objects.filter(roles__role=Role.CDC).order_by("id").first())
     assert graph["counts"]["max_generation"] >= 4 and len(graph["counts"]["by_township"]) >= 2
-def test_it_seeds_a_week_of_family_events(users, django_capture_on_commit_callbacks):
+
+
+def test_it_seeds_a_week_of_family_events(users):
     """#13 item 5: weddings and funerals, supervised and checked, one too big, one still unsupervised."""
     from fangkong.metrics.events import event_figures
     from fangkong.sectors.choices import EventStatus
     from fangkong.sectors.models import FamilyEvent
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
     statuses = set(FamilyEvent.objects.values_list("status", flat=True))
     assert {EventStatus.REPORTED, EventStatus.SUPERVISING, EventStatus.CHECKED} <= statuses
     assert FamilyEvent.objects.exclude(flags=[]).exists()
@@ -132,19 +135,19 @@ def test_it_seeds_a_week_of_family_events(users, django_capture_on_commit_callba
     assert week.total >= 5 and week.checked >= 3 and week.flagged >= 1
 
 
-def test_it_seeds_work_resumption_with_every_outcome(users, django_capture_on_commit_callbacks):
+def test_it_seeds_work_resumption_with_every_outcome(users):
     """#13 item 6: applications approved (staff in the key group), conditional, refused, waiting, one due."""
     from fangkong.sectors.actions_resumption import STAFF_GROUP, resumption_due
     from fangkong.sectors.choices import ResumptionStatus
     from fangkong.sectors.models import ResumptionApplication
     from fangkong.testing.models import KeyGroupMember
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
     assert set(ResumptionApplication.objects.values_list("status", flat=True)) == set(ResumptionStatus.values)
     assert KeyGroupMember.objects.filter(group__name=STAFF_GROUP).exists()
     assert resumption_due(ResumptionApplication.objects.all(), timezone.localdate()).count() == 1
-def test_it_seeds_weeks_of_sentinel_sales_and_one_signal(users, django_capture_on_commit_callbacks):
+
+
+def test_it_seeds_weeks_of_sentinel_sales_and_one_signal(users):
     """#13 item 4: weeks of sales at the demo's pharmacies and visits at its clinics, each buyer a
     sentinel lead merged into the resident they are, and one signal (yesterday's surge)."""
     import datetime as dt
@@ -154,8 +157,6 @@ def test_it_seeds_weeks_of_sentinel_sales_and_one_signal(users, django_capture_o
     from fangkong.sectors.choices import SignalStatus
     from fangkong.sectors.models import SentinelRecord, Signal
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo_activity", "--seed", "7", verbosity=0)
     records = SentinelRecord.objects.all()
     days = set(records.values_list("day", flat=True))
     assert len(days) == 35 and max(days) == timezone.localdate() - dt.timedelta(days=1)

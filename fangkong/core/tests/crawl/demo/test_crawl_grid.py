@@ -8,17 +8,11 @@ import pytest
 
 from fangkong.core.models import Division, User
 
-from .kit import Checks, crawl_as, summary
-from .runner import audit_verbs, choice_values
-from .scenarios import county, seed_demo
+from ..kit import Checks, crawl_as, summary
+from ..runner import audit_verbs, choice_values
 
 ROLES = ("commander", "township", "village", "grid", "auditor")
 
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo):
-        yield
 
 
 def crawl_grid_pages(username: str, language: str | None) -> None:
@@ -39,5 +33,5 @@ def crawl_grid_pages(username: str, language: str | None) -> None:
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_it_finds_nothing_on_the_grid_pages_as(demo_county, db, username):
+def test_it_finds_nothing_on_the_grid_pages_as(db, username):
     crawl_grid_pages(username, None)

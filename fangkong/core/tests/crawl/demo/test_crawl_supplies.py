@@ -9,9 +9,8 @@ from django.test import Client
 
 from fangkong.core.models import Division, User
 
-from .kit import Checks, crawl_as, summary
-from .runner import audit_verbs, choice_values
-from .scenarios import county, seed_demo
+from ..kit import Checks, crawl_as, summary
+from ..runner import audit_verbs, choice_values
 
 ROLES = ("commander", "township", "cdc", "site", "lab", "auditor")
 STARTS = [
@@ -24,14 +23,9 @@ STARTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo):
-        yield
-
 
 @pytest.mark.parametrize("username", ROLES)
-def test_it_finds_nothing_on_the_supplies_and_release_pages_as(demo_county, db, username):
+def test_it_finds_nothing_on_the_supplies_and_release_pages_as(db, username):
     user = User.objects.get(username=username)
     checks = Checks(
         choice_values() | audit_verbs(),
@@ -48,7 +42,7 @@ def test_it_finds_nothing_on_the_supplies_and_release_pages_as(demo_county, db, 
         assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
 
 
-def test_the_public_release_page_opens_without_an_account(demo_county, db):
+def test_the_public_release_page_opens_without_an_account(db):
     from fangkong.releases.models import ReleaseNote
 
     client = Client()

@@ -12,18 +12,12 @@ from django.utils import timezone
 
 from fangkong.core.models import Division, User
 
-from .kit import Checks, Crawl, crawl_as, summary
-from .runner import audit_verbs, choice_values
-from .scenarios import county, seed_demo
+from ..kit import Checks, Crawl, crawl_as, summary
+from ..runner import audit_verbs, choice_values
 
 ROLES = ("commander", "township", "village", "grid", "auditor", "lab")
 STARTS = ("/grid/away/board/", "/grid/away/", "/grid/returns/", "/grid/away-tasks/?status=")
 
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo):
-        yield
 
 
 def _public(findings: list) -> list:
@@ -37,7 +31,7 @@ def _checks() -> Checks:
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_it_finds_nothing_on_the_away_pages_as(demo_county, db, username):
+def test_it_finds_nothing_on_the_away_pages_as(db, username):
     user = User.objects.get(username=username)
     for start in STARTS:
         result = crawl_as(user, _checks(), start=start, max_pages=15)
@@ -49,7 +43,7 @@ def test_it_finds_nothing_on_the_away_pages_as(demo_county, db, username):
 
 
 @override_settings(SCREENING_MIN_FORM_SECONDS=0)
-def test_the_public_return_page_and_its_receipt_as_an_anonymous_visitor(demo_county, db):
+def test_the_public_return_page_and_its_receipt_as_an_anonymous_visitor(db):
     client = Client()
     crawl = Crawl(client, _checks(), start="/grid/return/", max_pages=10)
     crawl.run()

@@ -11,18 +11,12 @@ from django.test import Client, override_settings
 from fangkong.core.models import Division, User
 from fangkong.grid.models import TipOff
 
-from .kit import Checks, Crawl, crawl_as, summary
-from .runner import audit_verbs, choice_values
-from .scenarios import county, seed_demo
+from ..kit import Checks, Crawl, crawl_as, summary
+from ..runner import audit_verbs, choice_values
 
 ROLES = ("commander", "township", "village", "grid", "auditor", "self_report_admin", "regulator", "lab")
 STARTS = ("/grid/tipoffs/", "/grid/tipoffs/board/", "/grid/tipoffs/?status=to_inspection")
 
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo):
-        yield
 
 
 def _public(findings: list) -> list:
@@ -34,13 +28,13 @@ def _checks() -> Checks:
                   set(Division.objects.values_list("path", flat=True)))
 
 
-def test_the_demo_holds_tip_offs_in_every_state(demo_county, db):
+def test_the_demo_holds_tip_offs_in_every_state(db):
     assert set(TipOff.objects.values_list("status", flat=True)) >= {"pending", "to_lead", "to_inspection",
                                                                      "unfounded", "duplicate"}
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_it_finds_nothing_on_the_tip_off_pages_as(demo_county, db, username):
+def test_it_finds_nothing_on_the_tip_off_pages_as(db, username):
     user = User.objects.get(username=username)
     for start in STARTS:
         result = crawl_as(user, _checks(), start=start, max_pages=15)
@@ -52,7 +46,7 @@ def test_it_finds_nothing_on_the_tip_off_pages_as(demo_county, db, username):
 
 
 @override_settings(SCREENING_MIN_FORM_SECONDS=0)
-def test_the_public_tip_off_pages_as_an_anonymous_visitor(demo_county, db):
+def test_the_public_tip_off_pages_as_an_anonymous_visitor(db):
     client = Client()
     for start in ("/grid/tipoff/", "/grid/tipoff/status/"):
         crawl = Crawl(client, _checks(), start=start, max_pages=10)

@@ -8,19 +8,13 @@ import pytest
 
 from fangkong.core.models import Division, User
 
-from .kit import Checks, crawl_as, summary
-from .runner import audit_verbs, choice_values
-from .scenarios import county, seed_demo
+from ..kit import Checks, crawl_as, summary
+from ..runner import audit_verbs, choice_values
 
 ROLES = ("commander", "township", "village", "grid", "cdc", "auditor", "lab")
 STARTS = ("/grid/care/", "/grid/care/teams/", "/grid/care/duties/?due=overdue", "/grid/care/templates/",
           "/grid/notices/", "/grid/care/my/")
 
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo):
-        yield
 
 
 def _checks() -> Checks:
@@ -29,7 +23,7 @@ def _checks() -> Checks:
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_it_finds_nothing_on_the_care_and_notice_pages_as(demo_county, db, username):
+def test_it_finds_nothing_on_the_care_and_notice_pages_as(db, username):
     user = User.objects.get(username=username)
     for start in STARTS:
         result = crawl_as(user, _checks(), start=start, max_pages=12)
@@ -40,7 +34,7 @@ def test_it_finds_nothing_on_the_care_and_notice_pages_as(demo_county, db, usern
         assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
 
 
-def test_the_demo_fills_the_pages(demo_county, db):
+def test_the_demo_fills_the_pages(db):
     from fangkong.core.testkit import client_for
     from fangkong.grid.models import CareCheck, CareTeam, Notice, NoticeDelivery
 

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from .runner import assert_clean, assert_known_fixed, known_params
-from .scenarios import county, latinize_data, seed_demo
+from ..runner import assert_clean, assert_known_fixed, known_params
 
 SCENARIO = "english"
 ROLES = ("commander", "cdc", "lab", "site", "township", "grid", "auditor", "big_data_admin", "sysadmin")
 
-
-@pytest.fixture(scope="module", autouse=True)
-def latin_demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo, latinize_data):
-        yield
 
 
 @pytest.mark.parametrize("username", ROLES)

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from .runner import assert_clean, assert_coverage_opens, assert_known_fixed, known_params
-from .scenarios import ROLES, county, seed_demo
+from ..runner import assert_clean, assert_coverage_opens, assert_known_fixed, known_params
+from ..scenarios import ROLES
 
 SCENARIO = "demo"
 
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo):
-        yield
 
 
 @pytest.mark.parametrize("username", ROLES)

@@ -9,9 +9,8 @@ import pytest
 
 from fangkong.core.models import Division, User
 
-from .kit import Checks, crawl_as, summary
-from .runner import audit_verbs, choice_values
-from .scenarios import county, seed_demo
+from ..kit import Checks, crawl_as, summary
+from ..runner import audit_verbs, choice_values
 
 ROLES = ("commander", "township", "cdc", "regulator", "big_data_lead", "lab", "auditor", "grid")
 STARTS = {
@@ -23,11 +22,6 @@ OVERSEER_STARTS = ["/command/reports/overview/", "/command/briefing/", "/command
                    "/command/my/", "/command/duty/", "/command/visits/", "/command/findings/", "/command/shifts/",
                    "/command/duty-log/"]
 
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with county(django_db_blocker, seed_demo):
-        yield
 
 
 def crawl_command_pages(username: str, language: str | None) -> None:
@@ -45,12 +39,12 @@ def crawl_command_pages(username: str, language: str | None) -> None:
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_it_finds_nothing_on_the_command_pages_as(demo_county, db, username):
+def test_it_finds_nothing_on_the_command_pages_as(db, username):
     crawl_command_pages(username, None)
 
 
 @pytest.mark.parametrize("username", ("commander", "township", "cdc"))
-def test_it_finds_nothing_on_the_command_dashboard_as(demo_county, db, username):
+def test_it_finds_nothing_on_the_command_dashboard_as(db, username):
     user = User.objects.get(username=username)
     checks = Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
                     set(Division.objects.values_list("path", flat=True)))
