@@ -59,14 +59,24 @@ def county(db):
 
 
 @pytest.fixture(scope="module")
-def restore_county(django_db_blocker):
-    """live_server tests flush every table afterwards; module scope puts the shared test county
-    back after that flush, for the tests that run later."""
+def _county_back_after_the_module(django_db_blocker):
     yield
     from fangkong.core.testkit import ensure_test_county
 
     with django_db_blocker.unblock():
         ensure_test_county()
+
+
+@pytest.fixture
+def restore_county(_county_back_after_the_module, django_db_blocker):
+    """live_server tests flush every table afterwards. The test county is put back before each such
+    test (a module's second live test finds the first one's flush) and once at the module's end,
+    for the tests that run later."""
+    from fangkong.core.testkit import ensure_test_county
+
+    with django_db_blocker.unblock():
+        ensure_test_county()
+    yield
 
 
 @pytest.fixture(autouse=True)
