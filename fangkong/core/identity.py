@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+import secrets
 import unicodedata
 from functools import lru_cache
 
@@ -172,3 +173,12 @@ def name_pinyin(name: str) -> tuple[str, str]:
     parts = [p or _char_pinyin(c) for p, c in zip(parts, name, strict=True)]
     parts = [p for p in parts if p]
     return "".join(parts), "".join(p[0] for p in parts)
+
+
+# Receipt codes (回执码) are read aloud over the phone and typed back: no 0/O and no 1/I.
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def receipt_code(length: int, prefix: str = "") -> str:
+    """An unguessable receipt code: `prefix` and `length` characters of RECEIPT_ALPHABET (32 each)."""
+    return prefix + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(length))

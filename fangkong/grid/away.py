@@ -4,7 +4,6 @@ stands against control's risk areas, and which people away a listed area names."
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from fangkong.control.rules import origin_level_on
 from fangkong.core.choices import DivisionLevel, Role
+from fangkong.core.identity import receipt_code
 from fangkong.core.models import Division, User
 from fangkong.registry.choices import LiaisonLevel
 from fangkong.registry.models import Liaison
@@ -20,11 +20,9 @@ from .choices import AwayStatus
 from .models import PersonAway
 from .models.away import PLACE_FIELDS
 
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-
 
 def new_code(prefix: str = "FX") -> str:
-    return prefix + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return receipt_code(8, prefix)
 
 
 def risk_level(place: dict[str, str], on: dt.date) -> str:

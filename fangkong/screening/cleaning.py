@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import secrets
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from fangkong.core.identity import (
     clean_id_number,
     clean_name,
     clean_phone,
+    receipt_code,
 )
 
 from .choices import BigDataSource, Channel, LeadKind, PersonStatus, VerificationStatus
@@ -29,7 +29,6 @@ from .reader import parse_datetime
 CHUNK = 5000
 # Plain strings in the per-row loops: each enum attribute access is a Python call.
 VERIFYING, OPEN, DOMESTIC = PersonStatus.VERIFYING.value, VerificationStatus.OPEN.value, LeadKind.DOMESTIC.value
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ABROAD_WORDS = ("境外", "国外", "入境", "是")
 
 
@@ -209,7 +208,7 @@ def _source_value(text: str, channel: str) -> str:
 
 
 def new_receipt_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return receipt_code(8)
 
 
 def chunked(items: Iterable, size: int = CHUNK) -> Iterator[list]:

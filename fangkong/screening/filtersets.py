@@ -8,12 +8,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.identity import RECEIPT_ALPHABET
 from fangkong.core.models import Division, User
 from fangkong.core.scoping import in_subtree
 from fangkong.registry.search import people_condition
 
 from .choices import BoardMetric, VerificationStatus
-from .cleaning import RECEIPT_ALPHABET
 from .models import Lead, Verification
 from .reports import day_bounds, task_conditions
 

@@ -35,7 +35,6 @@ from .cleaning import (
     CHUNK,
     DOMESTIC,
     OPEN,
-    RECEIPT_ALPHABET,
     VERIFYING,
     LeadInput,
     chunked,
@@ -74,7 +73,7 @@ from .routing import Router, county_division
 
 __all__ = [  # what callers import from here, wherever it lives now
     "ABROAD_WORDS", "CHUNK", "DOMESTIC", "LEAD_COLUMNS", "OPEN", "OPEN_TASK_SQL", "PERSON_COLUMNS", "PERSON_SQL",
-    "RECEIPT_ALPHABET", "RESIDENT_SQL", "VERIFICATION_COLUMNS", "VERIFYING", "IngestResult", "LeadInput",
+    "RESIDENT_SQL", "VERIFICATION_COLUMNS", "VERIFYING", "IngestResult", "LeadInput",
     "LookupRequest", "Lookups", "PersonRef", "Plan", "ResolveState", "Rows", "TaskRef", "apply", "chunk_keys",
     "chunked", "clean_lead", "county_division", "dedup_key", "fetch_lookups", "ingest", "look_up",
     "lookup_request", "new_receipt_code", "notify_assignees", "number", "plan", "result_of", "rows_of", "write",

@@ -5,7 +5,6 @@ as unfounded, a duplicate or done. Every step is one audited action."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +17,13 @@ from django.utils.translation import gettext as _
 from fangkong.core import audit
 from fangkong.core.actions import action, is_system, require
 from fangkong.core.choices import LEVEL_PATH_LENGTH, AuditAction, DivisionLevel, Role
-from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone
+from fangkong.core.identity import InvalidValue, clean_id_number, clean_name, clean_phone, receipt_code
 from fangkong.core.models import Division, User
 from fangkong.core.notify import notify, resolve
 from fangkong.core.scoping import CHANGE, VIEW, in_subtree
 from fangkong.screening.actions import do_submit_lead
 from fangkong.screening.choices import Channel
-from fangkong.screening.cleaning import RECEIPT_ALPHABET, LeadInput
+from fangkong.screening.cleaning import LeadInput
 from fangkong.sectors.actions import MAX_PHOTO_BYTES, photo_kind
 from fangkong.sectors.models import Inspection, Venue
 
@@ -37,8 +36,8 @@ TOWNSHIP_PATH = LEVEL_PATH_LENGTH[DivisionLevel.TOWNSHIP]
 
 
 def new_tip_off_code() -> str:
-    """10 characters without 0/O, 1/I/L: unguessable (32^10) and easy to read out."""
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(CODE_LENGTH))
+    """10 characters without 0/O, 1/I: unguessable (32^10) and easy to read out."""
+    return receipt_code(CODE_LENGTH)
 
 
 def _user(acting_user: Any) -> Any:

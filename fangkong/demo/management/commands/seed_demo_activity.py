@@ -155,10 +155,10 @@ class Command(BaseCommand):
     # screening -------------------------------------------------------------------------------
 
     def _leads(self, rng: random.Random, commander: User) -> list:
+        from fangkong.core.identity import RECEIPT_ALPHABET
         from fangkong.screening import actions
         from fangkong.screening.choices import AssistDirection, BigDataSource, Channel, LeadKind
         from fangkong.screening.intake import (
-            RECEIPT_ALPHABET,
             LeadInput,
             ingest,
             new_receipt_code,
