@@ -98,6 +98,15 @@ SPREAD_MODULES = ("fangkong/tests/test_api_fuzz.py",)
 SHARED_PACKAGES = ("fangkong/core/tests/crawl/demo/", "fangkong/core/tests/crawl/english/")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Two tests with one node id would run once under the scheduler below (it keys by node id),
+    silently: refuse them."""
+    seen: set[str] = set()
+    twice = {item.nodeid for item in items if item.nodeid in seen or seen.add(item.nodeid)}
+    if twice:
+        raise pytest.UsageError(f"tests sharing a node id: {sorted(twice)[:5]}")
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """With `--dist loadscope` (scripts/test): a module runs on one worker, so its module-scoped
     fixtures (a crawl's county, a browser module's restore) are built once, not once per worker;

@@ -78,16 +78,21 @@ def _out_of_scope(user: Any, path: str, body: Any) -> list[Any]:
     return sorted(ids - visible, key=str)
 
 
+# The pytest parameter is what gives each operation's test its own node id (schemathesis' own
+# "[GET /api/…]" suffix is not part of it under pytest 9.2): without it the scheduler would see
+# one test per function.
 @schema.parametrize()
 @FUZZ
-def test_the_api_answers_the_command_centre_within_its_schema_and_scope(case, users):
-    _call_and_check(case, users["commander"])
+@pytest.mark.parametrize("username", ["commander"])
+def test_the_api_answers_the_command_centre_within_its_schema_and_scope(case, users, username):
+    _call_and_check(case, users[username])
 
 
 @valid_schema.parametrize()
 @FUZZ
-def test_the_api_answers_a_village_cadre_within_its_schema_and_scope(case, users):
-    _call_and_check(case, users["village"])
+@pytest.mark.parametrize("username", ["village"])
+def test_the_api_answers_a_village_cadre_within_its_schema_and_scope(case, users, username):
+    _call_and_check(case, users[username])
 
 
 def _call_and_check(case: Any, user: Any) -> None:
