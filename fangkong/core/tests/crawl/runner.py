@@ -12,6 +12,7 @@ until the entry is removed here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pytest
@@ -61,11 +62,32 @@ def crawl(scenario: str, username: str, *, language: str | None = None, max_page
     key = (scenario, username, language)
     if key not in _crawls:
         user = User.objects.get(username=username)
-        data_words = set(User.objects.values_list("username", flat=True))
-        codes = set(Division.objects.values_list("path", flat=True))
-        checks = Checks(choice_values() | audit_verbs(), data_words, codes, english=language == "en")
-        _crawls[key] = crawl_as(user, checks, language=language, max_pages=max_pages)
+        _crawls[key] = crawl_as(user, page_checks(language=language), language=language, max_pages=max_pages)
     return _crawls[key]
+
+
+def page_checks(*, language: str | None = None) -> Checks:
+    """What a crawl checks on the county as it stands: no raw choice value or audit verb shown;
+    account names and division paths are data, not codes to flag."""
+    return Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
+                  set(Division.objects.values_list("path", flat=True)), english=language == "en")
+
+
+def assert_pages_clean(username: str, starts: Iterable[str], *, max_pages: int, language: str | None = None,
+                       refused: bool = False, skip_refused: bool = False) -> None:
+    """`username`'s crawl from each start opens it and finds nothing; with `refused` each start
+    must answer 403 instead (a role without that area, offered no link to it); with
+    `skip_refused` a start that answers 403 is passed over."""
+    user = User.objects.get(username=username)
+    checks = page_checks(language=language)
+    for start in starts:
+        result = crawl_as(user, checks, language=language, start=start, max_pages=max_pages)
+        status = result.visited.get(start)
+        if refused or (skip_refused and status == 403):
+            assert status == 403, f"{username}: {start} answered {status}, not 403"
+            continue
+        assert status == 200, f"{username}: {start} did not open ({status})"
+        assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
 
 
 def assert_clean(scenario: str, username: str, **options) -> None:

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from fangkong.core.models import Division, User
+from fangkong.core.models import Division
 
-from ..kit import Checks, Crawl, crawl_as, summary
-from ..runner import audit_verbs, choice_values
+from ..kit import Crawl, summary
+from ..runner import assert_pages_clean, page_checks
 
 ROLES = ("commander", "township", "village", "grid", "auditor", "lab")
 STARTS = ("/grid/away/board/", "/grid/away/", "/grid/returns/", "/grid/away-tasks/?status=")
@@ -25,27 +25,17 @@ def _public(findings: list) -> list:
     return [f for f in findings if "login page" not in f.detail]
 
 
-def _checks() -> Checks:
-    return Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
-                  set(Division.objects.values_list("path", flat=True)))
-
 
 @pytest.mark.parametrize("username", ROLES)
 def test_it_finds_nothing_on_the_away_pages_as(db, username):
-    user = User.objects.get(username=username)
-    for start in STARTS:
-        result = crawl_as(user, _checks(), start=start, max_pages=15)
-        if username == "lab":  # no role on the grid line: refused, and offered no link to it
-            assert result.visited.get(start) == 403, f"lab: {start}"
-            continue
-        assert result.visited.get(start) == 200, f"{username}: {start} did not open"
-        assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
+    # the lab has no role here: refused, and offered no link to it
+    assert_pages_clean(username, STARTS, max_pages=15, refused=username == "lab")
 
 
 @override_settings(SCREENING_MIN_FORM_SECONDS=0)
 def test_the_public_return_page_and_its_receipt_as_an_anonymous_visitor(db):
     client = Client()
-    crawl = Crawl(client, _checks(), start="/grid/return/", max_pages=10)
+    crawl = Crawl(client, page_checks(), start="/grid/return/", max_pages=10)
     crawl.run()
     assert crawl.visited.get("/grid/return/") == 200
     assert not _public(crawl.findings), "\n".join(summary(_public(crawl.findings)))
@@ -56,7 +46,7 @@ def test_the_public_return_page_and_its_receipt_as_an_anonymous_visitor(db):
                                       "county": "朝阳区", "arrive_at": at, "division": village.pk, "address": "村口",
                                       "consent": "on", "started": form.initial["started"]})
     assert r.status_code == 302
-    done = Crawl(client, _checks(), start="/grid/return/done/", max_pages=5)
+    done = Crawl(client, page_checks(), start="/grid/return/done/", max_pages=5)
     done.run()
     assert done.visited.get("/grid/return/done/") == 200
     assert not _public(done.findings), "\n".join(summary(_public(done.findings)))

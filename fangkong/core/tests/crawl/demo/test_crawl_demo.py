@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from ..runner import assert_clean, assert_coverage_opens, assert_known_fixed, known_params
+from ..runner import (
+    assert_clean,
+    assert_coverage_opens,
+    assert_known_fixed,
+    known_params,
+)
 from ..scenarios import ROLES
 
 SCENARIO = "demo"

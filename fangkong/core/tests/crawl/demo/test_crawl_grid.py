@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fangkong.core.models import Division, User
-
-from ..kit import Checks, crawl_as, summary
-from ..runner import audit_verbs, choice_values
+from ..runner import assert_pages_clean
 
 ROLES = ("commander", "township", "village", "grid", "auditor")
 
@@ -21,15 +18,9 @@ def crawl_grid_pages(username: str, language: str | None) -> None:
     from fangkong.grid.models import Sweep
 
     sweep = Sweep.objects.get(status=SweepStatus.OPEN)
-    user = User.objects.get(username=username)
-    checks = Checks(choice_values() | audit_verbs(), set(User.objects.values_list("username", flat=True)),
-                    set(Division.objects.values_list("path", flat=True)), english=language == "en")
     starts = ["/grid/my/", f"/grid/sweeps/{sweep.pk}/mine/?all=1"] if username == "grid" else [
         f"/grid/sweeps/{sweep.pk}/", f"/grid/sweeps/{sweep.pk}/coverage/?level=grid", f"/grid/sweeps/{sweep.pk}/diff/"]
-    for start in starts:
-        result = crawl_as(user, checks, language=language, start=start, max_pages=15)
-        assert result.visited.get(start) == 200, f"{username}: {start} did not open"
-        assert not result.findings, f"{username} from {start}:\n" + "\n".join(summary(result.findings))
+    assert_pages_clean(username, starts, max_pages=15, language=language)
 
 
 @pytest.mark.parametrize("username", ROLES)
