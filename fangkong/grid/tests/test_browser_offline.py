@@ -121,3 +121,45 @@ def test_a_grid_worker_sweeps_five_households_two_without_signal(restore_county,
     assert subs.count() == 10 and set(subs.values_list("result", flat=True)) == {OfflineResult.DONE}
     lead = answers.get(risk=True).lead
     assert lead is not None and Lead.objects.filter(person=lead.person, channel=Channel.GRID_SCREENING).count() == 1
+
+
+def test_an_answer_the_server_could_not_take_is_sent_again_on_its_own(restore_county, live_server):
+    """A busy server (503) keeps the answer on the phone with "稍后自动重试" — and it is retried
+    with nobody touching the phone (a CI run once waited for a reload or a signal change that
+    never came)."""
+    from playwright.sync_api import sync_playwright
+
+    from fangkong.core.testkit import named_users
+
+    users = named_users()
+    worker, grid = users["grid"], users["grid"].division
+    household, members = F.household_with(grid, 1)
+    sweep = F.sweep(grid, acting_user=users["commander"])
+    visit = F.visit_of(sweep, household)
+    refused: list[str] = []
+
+    def busy_once(route):
+        if refused:
+            route.continue_()
+            return
+        refused.append(route.request.url)
+        route.fulfill(status=503, content_type="application/json", body=json.dumps({"detail": "系统繁忙，请稍后再试"}))
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            # no service worker: Playwright's routing sees only the page's own requests
+            context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN",
+                                          service_workers="block")
+            context.set_default_timeout(WAIT_MS)
+            context.add_cookies([_session_cookie(worker, live_server)])
+            page = context.new_page()
+            page.route("**/grid/offline/answers/", busy_once)
+            page.goto(f"{live_server.url}/grid/offline/")
+            page.wait_for_selector("#offline-app[data-ready='1']")
+            _walk(page, sweep, household, members, None)
+            page.wait_for_function("document.getElementById('problem').textContent.includes('系统繁忙')")
+            _pending(page, 0)
+        finally:
+            browser.close()
+    assert len(refused) == 1 and MemberAnswer.objects.filter(visit=visit).count() == 1

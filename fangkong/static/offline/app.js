@@ -2,7 +2,8 @@
  *
  * The worker's own data (households of open sweeps, open tasks) is kept in IndexedDB; every answer
  * goes into a queue there with an idempotency key (a UUID made here) and is sent when there is
- * signal: on load, on the `online` event and right after it is made. The server applies a key once
+ * signal: on load, on the `online` event and right after it is made, and again (5 s, doubling to a
+ * minute) while the server answers with trouble. The server applies a key once
  * and answers a replay with the first result. A conflict (reassigned, closed, recorded by someone
  * else) moves the answer to the 冲突 list, which the worker acknowledges; nothing is dropped.
  *
@@ -93,8 +94,22 @@
         sent = (await doSync()) || sent;
       } while (again && navigator.onLine);
       return sent;
-    })().finally(() => { syncing = null; refreshLists().then(render); });
+    })().finally(() => { syncing = null; refreshLists().then(render).then(retryLater); });
     return syncing;
+  }
+
+  // "稍后自动重试": a server that answered with trouble (busy, restarting, a lost session) is
+  // asked again, sooner at first, then every minute, for as long as answers wait and there is signal.
+  let retryTimer = null;
+  let retryDelay = 5000;
+  function retryLater() {
+    clearTimeout(retryTimer);
+    if (!state.problem || !state.queue.length) {
+      retryDelay = 5000;
+      return;
+    }
+    retryTimer = setTimeout(() => { if (navigator.onLine) sync(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
   }
 
   async function doSync() {
