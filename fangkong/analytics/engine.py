@@ -14,9 +14,11 @@ or `spark` (`analytics.spark`: PySpark local or a cluster). `connect` opens the 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ibis
 import pyarrow as pa
@@ -226,3 +228,16 @@ def land(table: str, columns: Sequence[str], data: pa.Table, *, delete_where: st
             return 0
         insert_rows(table, cols, [tuple(a[i] for a in arrays) + consts for i in range(data.num_rows)])
     return data.num_rows
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """00:00 of `day` where the county is (TIME_ZONE), as a naive UTC datetime: the bound of a local
+    day or week for the stored (UTC) timestamps a job's SELECT filters on."""
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(settings.TIME_ZONE)).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def timestamp_literal(value: dt.datetime) -> str:
+    """A naive UTC datetime as a literal the platform's database compares with its stored values."""
+    if connection.vendor == "postgresql":
+        return f"'{value:%Y-%m-%d %H:%M:%S}+00:00'"
+    return f"'{value:%Y-%m-%d %H:%M:%S}'"  # SQLite: Django's text form, compared as text

@@ -119,7 +119,7 @@ def seed_inspections(rng: random.Random, venues: list[Venue], regulator: User | 
     today_venues = [v for code in ("ktv", "netbar", "supermarket", "small_restaurant", "hotel", "bath")
                     for v in by_sector.get(code, [])[:4] if v.pk != late.pk]
     for k, venue in enumerate(today_venues):
-        at = now - dt.timedelta(hours=rng.randint(1, 8))
+        at = earlier_today(rng, now, hours=8)
         if k % 5 == 1:
             inspect(venue, Finding.RECTIFY, at, today + dt.timedelta(days=rng.choice([1, 3, 7])), no=1)
         elif k == 3:
@@ -133,3 +133,11 @@ def seed_inspections(rng: random.Random, venues: list[Venue], regulator: User | 
         do_issue_order(closed, county, kind=OrderKind.CLOSE, starts_on=today - dt.timedelta(days=3),
                        reason="密闭经营场所暂不开放", acting_user=actor)
     return counts
+
+
+def earlier_today(rng: random.Random, now: dt.datetime, *, hours: int) -> dt.datetime:
+    """A moment up to `hours` before `now` that is still today where the county is: a demo seeded
+    just after midnight still has today's inspections."""
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(now), dt.time()))
+    span = min(hours * 3600, int((now - midnight).total_seconds()))
+    return now - dt.timedelta(seconds=rng.randint(0, max(span, 0)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fangkong.analytics import engine
 from fangkong.registry.choices import ResidentStatus
 
 from .choices import EXCLUDING_REASONS, ExemptionReason, Result, SampleKind, TaskStatus
@@ -63,7 +64,10 @@ def round_queries(round_id: int, starts_on: dt.date, county_path: str) -> dict[s
 
 def household_queries(week_start: dt.date, county_path: str) -> dict[str, str]:
     """Input tables of `analytics.coverage.compute_household_week` for a county and ISO week."""
-    a, b = week_start.isoformat(), (week_start + dt.timedelta(days=7)).isoformat()
+    a = week_start.isoformat()
+    # samplings are stored in UTC: the week runs from local Monday 00:00 (not UTC's)
+    since, until = (engine.timestamp_literal(engine.local_midnight(d))
+                    for d in (week_start, week_start + dt.timedelta(days=7)))
     return {
         "residents": _residents(f"g.path LIKE '{county_path}%' AND r.status = '{ResidentStatus.PRESENT}'"),
         "exemptions": (
@@ -72,7 +76,7 @@ def household_queries(week_start: dt.date, county_path: str) -> dict[str, str]:
         ),
         "tested": (
             "SELECT DISTINCT resident_id FROM testing_sampling "
-            f"WHERE resident_id IS NOT NULL AND sampled_at >= '{a}' AND sampled_at < '{b}'"
+            f"WHERE resident_id IS NOT NULL AND sampled_at >= {since} AND sampled_at < {until}"
         ),
         "divisions": _divisions(county_path),
     }

@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from fangkong.analytics import copresence as job
@@ -74,24 +73,12 @@ def window(starts_on: dt.date, ends_on: dt.date) -> tuple[dt.datetime, dt.dateti
     """[starts_on 00:00, ends_on + 1 day 00:00) local, as naive UTC datetimes."""
     if ends_on < starts_on:
         raise InvalidValue("结束日期早于开始日期")
-    tz = ZoneInfo(settings.TIME_ZONE)
-
-    def utc(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(), tz).astimezone(dt.UTC).replace(tzinfo=None)
-
-    return utc(starts_on), utc(ends_on + dt.timedelta(days=1))
-
-
-def _literal(value: dt.datetime) -> str:
-    """A UTC datetime as a literal the source database compares with its stored values."""
-    if connection.vendor == "postgresql":
-        return f"'{value:%Y-%m-%d %H:%M:%S}+00:00'"
-    return f"'{value:%Y-%m-%d %H:%M:%S}'"  # SQLite: Django's text form, compared as text
+    return engine.local_midnight(starts_on), engine.local_midnight(ends_on + dt.timedelta(days=1))
 
 
 def queries(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
     """The engine's input SELECTs: the records that start within [start, end)."""
-    s, e = _literal(start), _literal(end)
+    s, e = engine.timestamp_literal(start), engine.timestamp_literal(end)
     scans, locations = ScanRecord._meta.db_table, LocationRecord._meta.db_table
     return {
         "scans": f"SELECT phone, venue_code, venue_name, name, id_number, scanned_at FROM {scans} "
