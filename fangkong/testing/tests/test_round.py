@@ -74,6 +74,20 @@ def test_it_counts_households_done_this_week(users, county, village, site):
     assert f"{top.households}户,本周落实了{top.households_done}户{top.persons_done}人的检测要求" in text
 
 
+def test_a_sampling_just_after_local_midnight_on_monday_counts_in_that_week(users, county, village, site):
+    """Samplings are stored in UTC: Monday 00:30 in the county is Sunday 16:30 UTC, and belongs to
+    Monday's week (it did not when the bound was compared as a date)."""
+    week = week_start_of(timezone.localdate()) - dt.timedelta(days=7)
+    at = timezone.make_aware(dt.datetime.combine(week, dt.time(0, 30)))
+    grid = users["grid"].division
+    member = Resident.objects.filter(grid=grid, status="present", birth_date__lt=dt.date(2015, 1, 1)).first()
+    import_samplings([TubeRow("M1", [member.id_number], at, site.pk)], round_id=None, division_id=village.pk)
+    refresh_household_week(county, week)
+    assert HouseholdWeekRollup.objects.get(division=grid, week_start=week).persons_done == 1
+    refresh_household_week(county, week - dt.timedelta(days=7))
+    assert HouseholdWeekRollup.objects.get(division=grid, week_start=week - dt.timedelta(days=7)).persons_done == 0
+
+
 def test_it_runs_the_periodic_tick_and_serves_the_api(users, rnd):
     out = testing_tick.call()
     assert out["rounds"] >= 1
