@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
@@ -15,11 +16,23 @@ TEST_SEED = 7
 
 
 def build_test_county() -> None:
+    from django.apps import apps as django_apps
+
     from fangkong.registry.generator import CountySpec, generate_county
     from fangkong.sectors.defaults import ensure_default_sectors
 
     generate_county(CountySpec(population=TEST_POPULATION, seed=TEST_SEED))
     ensure_default_sectors()  # migration data: gone after a live-server test flushed the tables
+    for module, seed in MIGRATION_SEEDS:  # the same, each idempotent
+        getattr(importlib.import_module(module), seed)(django_apps, None)
+
+
+# Data the migrations put in (not the county's): a flush takes it, the rebuild puts it back.
+MIGRATION_SEEDS = (
+    ("fangkong.tracing.migrations.0001_initial", "seed_protocols"),
+    ("fangkong.grid.migrations.0002_first_questionnaire", "first_version"),
+    ("fangkong.grid.migrations.0008_default_care_templates", "add"),
+)
 
 
 def use_test_county() -> None:

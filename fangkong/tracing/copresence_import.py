@@ -5,9 +5,8 @@ the upload form, all through the platform's one batch lifecycle (`core.imports`)
 Streamed, never row by row in Python: chunks of a million rows are read as Arrow text
 (`copresence_reading`), cleaned and checked in one DuckDB statement each (phones normalised:
 +86 / 0086, spaces, dashes, full-width digits; times in the county's local time, in the forms
-people write, stored in UTC to the second), and written set-based — PostgreSQL: binary-free
-CSV COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING; SQLite: one
-executemany of INSERT OR IGNORE. Each record's `key` is a 64-bit digest of what makes it the
+people write, stored in UTC to the second), and written set-based through a staging table
+(`copresence_writing`) while the next chunk is read and cleaned. Each record's `key` is a 64-bit digest of what makes it the
 same record (scan: venue code, phone, time; location: phone, cell, entry, exit), unique in the
 table, so a row already imported — from this file or an earlier one — is a duplicate and
 importing a file again adds nothing. Bad rows are rejected with the row number the user sees
@@ -16,14 +15,15 @@ and Chinese reasons; the batch is audited once, not per row.
 
 from __future__ import annotations
 
-import io
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -44,7 +44,8 @@ from fangkong.core.imports import (
 from fangkong.core.models import Batch
 
 from .copresence_choices import COPRESENCE_RUNNERS, LOCATION_BATCH_KIND, SCAN_BATCH_KIND
-from .copresence_reading import read_chunks
+from .copresence_reading import ahead, read_chunks
+from .copresence_writing import tmp_dir, writer
 from .models import LocationRecord, ScanRecord
 
 PHONE_ALIASES = ("手机号码", "手机", "联系电话", "电话", "电话号码", "phone")
@@ -130,33 +131,51 @@ LOCATIONS = RecordKind("locations", LOCATION_BATCH_KIND, "位置记录", Locatio
                        ("entered_at", "left_at"), ("phone", "cell", "entered_at", "left_at"), "import_locations")
 
 
+def _checks(kind: RecordKind) -> list[tuple[str, str]]:
+    """(condition, Chinese reason) pairs over a cleaned chunk: a row is bad when any holds."""
+    checks = []
+    for c in kind.columns:
+        written = f"nullif(trim(\"raw_{c.key}\"), '')"  # the text as written
+        if c.key == "phone":
+            checks.append((f"{written} IS NOT NULL AND NOT regexp_full_match(phone, '1[3-9][0-9]{{9}}|0[0-9]{{9,11}}')",
+                           f"'手机号“' || {written} || '”格式不正确，应为11位手机号或带区号的固定电话'"))
+        elif c.key in kind.times:
+            checks.append((f"{written} IS NOT NULL AND \"{c.key}\" IS NULL",
+                           f"'{c.label}“' || {written} || '”无法识别，应为“2022-07-01 08:30:00”这样的时间'"))
+        if c.required:
+            checks.append((f"{written} IS NULL", f"'{c.label}为空'"))
+        if c.key in LIMITS:
+            checks.append((f"length({written}) > {LIMITS[c.key]}", f"'{c.label}过长（最多{LIMITS[c.key]}个字）'"))
+    if kind is LOCATIONS:
+        checks.append(("left_at < entered_at", "'离开时间早于进入时间'"))
+    return checks
+
+
 def cleaning_sql(kind: RecordKind) -> str:
-    """One statement over the chunk `raw`: every column cleaned, `reasons` listing what is wrong."""
-    selects, checks = ["_row"], []
+    """One statement over the chunk `raw`: every column cleaned, the text as written beside it
+    (`raw_…`), and `ok` when nothing is wrong."""
+    selects = ["_row"]
     for c in kind.columns:
         raw = f"nullif(trim(\"{c.key}\"), '')"
-        written = f"nullif(trim(\"raw_{c.key}\"), '')"  # in the outer query: the text as written
-        if c.key == "phone":
-            selects.append(f"{phone_sql(raw)} AS phone")
-            checks.append(f"CASE WHEN {written} IS NOT NULL AND NOT regexp_full_match(phone, '1[3-9][0-9]{{9}}|0[0-9]{{9,11}}') "
-                          f"THEN '手机号“' || {written} || '”格式不正确，应为11位手机号或带区号的固定电话' END")
+        if c.key == "phone":  # nearly every phone is already 11 plain digits
+            selects.append(f"CASE WHEN regexp_full_match({raw}, '1[3-9][0-9]{{9}}') THEN {raw} "
+                           f"ELSE {phone_sql(raw)} END AS phone")
         elif c.key in kind.times:
             selects.append(f"{_time(raw)} AS \"{c.key}\"")
-            checks.append(f"CASE WHEN {written} IS NOT NULL AND \"{c.key}\" IS NULL "
-                          f"THEN '{c.label}“' || {written} || '”无法识别，应为“2022-07-01 08:30:00”这样的时间' END")
         elif c.key == "id_number":
             selects.append(f"upper(replace({raw}, ' ', '')) AS id_number")
         else:
             selects.append(f"{raw} AS \"{c.key}\"")
-        if c.required:
-            checks.append(f"CASE WHEN {written} IS NULL THEN '{c.label}为空' END")
-        if c.key in LIMITS:
-            checks.append(f"CASE WHEN length({written}) > {LIMITS[c.key]} THEN '{c.label}过长（最多{LIMITS[c.key]}个字）' END")
-    if kind is LOCATIONS:
-        checks.append("CASE WHEN left_at < entered_at THEN '离开时间早于进入时间' END")
+    ok = "NOT (" + " OR ".join(f"coalesce({cond}, false)" for cond, _ in _checks(kind)) + ")"
     raw_cols = ", ".join(f"\"{c.key}\" AS \"raw_{c.key}\"" for c in kind.columns)
-    return (f"SELECT *, list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL) AS reasons "
-            f"FROM (SELECT {', '.join(selects)}, {raw_cols} FROM raw)")
+    return f"SELECT *, {ok} AS ok FROM (SELECT {', '.join(selects)}, {raw_cols} FROM raw)"
+
+
+def bad_sql(kind: RecordKind) -> str:
+    """The chunk's bad rows, with `reasons` listing what is wrong."""
+    reasons = ", ".join(f"CASE WHEN {cond} THEN {why} END" for cond, why in _checks(kind))
+    return (f"SELECT *, list_filter([{reasons}], lambda x: x IS NOT NULL) AS reasons FROM ({cleaning_sql(kind)}) "
+            "WHERE NOT ok ORDER BY _row")
 
 
 def _key_sql(kind: RecordKind) -> str:
@@ -165,73 +184,39 @@ def _key_sql(kind: RecordKind) -> str:
             " - 9223372036854775808 AS BIGINT)")
 
 
-def good_sql(kind: RecordKind, batch: Batch) -> str:
-    """The chunk's good rows in the table's column order, times in UTC, text never NULL."""
-    replaced = ", ".join(_utc(c.key) + f' AS "{c.key}"' if c.key in kind.times
+def good_sql(kind: RecordKind, batch: Batch, *, text_times: bool) -> str:
+    """The chunk's rows in the table's column order, times in UTC (as Django's SQLite text when
+    `text_times`), text never NULL, and `ok` (False: a bad row, to be left out)."""
+    def utc(col: str) -> str:
+        return f"CAST({_utc(col)} AS VARCHAR)" if text_times else _utc(col)  # whole seconds: Django's form
+
+    replaced = ", ".join(utc(c.key) + f' AS "{c.key}"' if c.key in kind.times
                          else f"coalesce(\"{c.key}\", '') AS \"{c.key}\"" for c in kind.columns)
     names = ", ".join(f'"{c.key}"' for c in kind.columns)
-    return (f"SELECT {_key_sql(kind)} AS key, {int(batch.pk)} AS batch_id, {int(batch.division_id)} AS division_id, "
-            f"{names} FROM (SELECT * REPLACE ({replaced}) FROM cleaned WHERE len(reasons) = 0) "
+    return (f"SELECT {_key_sql(kind)} AS key, {int(batch.pk)}::BIGINT AS batch_id, {int(batch.division_id)}::BIGINT AS division_id, "
+            f"{names}, ok FROM (SELECT * REPLACE ({replaced}) FROM ({cleaning_sql(kind)})) "
             f"ORDER BY \"{kind.times[0]}\", key")  # in index order: the inserts append
 
 
-def _write_postgresql(kind: RecordKind, rows: pa.Table) -> int:
-    import pyarrow.csv as pcsv
-
-    names = ["key", "batch_id", "division_id", *kind.stored]
-    stage = f"fk_stage_{kind.name}"
-    types = {"key": "bigint", "batch_id": "bigint", "division_id": "bigint"}
-    types.update({c: ("timestamptz" if c in kind.times else "text") for c in kind.stored})
-    # Naive UTC times are written with their zone, so the session's time zone never matters.
-    for t in kind.times:
-        i = rows.column_names.index(t)
-        rows = rows.set_column(i, t, rows.column(i).cast(pa.timestamp("us", tz="UTC")))
-    buf = io.BytesIO()
-    pcsv.write_csv(rows.select(names), buf, pcsv.WriteOptions(include_header=False))
-    with connection.cursor() as cur:
-        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ("
-                    + ", ".join(f"{n} {types[n]}" for n in names) + ") ON COMMIT DELETE ROWS")
-        cur.execute(f"TRUNCATE {stage}")
-        with cur.cursor.copy(f"COPY {stage} ({', '.join(names)}) FROM STDIN (FORMAT csv)") as copy:
-            view = buf.getbuffer()
-            for start in range(0, len(view), 8 << 20):
-                copy.write(view[start:start + (8 << 20)])
-        cur.execute(f"INSERT INTO {kind.table} ({', '.join(names)}) SELECT {', '.join(names)} FROM {stage} "
-                    f"ON CONFLICT ({kind.times[0]}, key) DO NOTHING")
-        return cur.rowcount
-
-
-def _write_sqlite(kind: RecordKind, rows: pa.Table, batch: Batch) -> int:
-    import itertools
-
-    import pyarrow.compute as pc
-
-    names = ["key", "batch_id", "division_id", *kind.stored]
-    columns: list[Any] = []
-    for n in names:
-        if n == "batch_id":
-            columns.append(itertools.repeat(batch.pk))
-        elif n == "division_id":
-            columns.append(itertools.repeat(batch.division_id))
-        elif n in kind.times:  # Django's SQLite form of a UTC datetime
-            columns.append(pc.strftime(rows.column(n).cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S").to_pylist())
-        else:
-            columns.append(rows.column(n).to_pylist())
-    connection.ensure_connection()
-    raw = connection.connection  # sqlite3 itself: Django's wrapper would look at every row
-    before = raw.total_changes
-    raw.executemany(f"INSERT OR IGNORE INTO {kind.table} ({', '.join(names)}) VALUES "
-                    f"({', '.join(['?'] * len(names))})", zip(*columns))  # noqa: B905 — two are endless
-    return raw.total_changes - before
-
-
-def write_rows(kind: RecordKind, rows: pa.Table, batch: Batch) -> int:
-    """Insert the good rows; returns how many were new (the rest were already there)."""
-    if not rows.num_rows:
-        return 0
-    if connection.vendor == "postgresql":
-        return _write_postgresql(kind, rows)
-    return _write_sqlite(kind, rows, batch)
+def _prepared(path: Path, kind: RecordKind, batch: Batch, text_times: bool) -> Iterator[tuple[int, pa.Table, pa.Table]]:
+    """(rows read, good rows, bad rows with reasons) chunk by chunk."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        for chunk in read_chunks(path, kind.columns):
+            con.register("raw", chunk)
+            # Every row cleaned once and split in Arrow: a filter on `ok` in the statement would
+            # compute the cleaning twice (DuckDB pushes the filter's expressions down).
+            rows = con.sql(good_sql(kind, batch, text_times=text_times)).to_arrow_table()
+            ok = rows.column("ok")
+            good, bad = rows.drop_columns(["ok"]), None
+            if ok.null_count or not pc.all(ok).as_py():
+                good = good.filter(ok)
+                bad = con.sql(bad_sql(kind)).to_arrow_table()
+            con.unregister("raw")
+            yield chunk.num_rows, good, bad
+    finally:
+        con.close()
 
 
 def _errors_of(bad: pa.Table, kind: RecordKind) -> list[dict[str, Any]]:
@@ -243,35 +228,28 @@ def _errors_of(bad: pa.Table, kind: RecordKind) -> list[dict[str, Any]]:
 
 
 def run_records(batch: Batch, path: Path, kind: RecordKind) -> Batch:
-    """Import the file at `path` into `batch` (pending): chunk by chunk, one transaction each."""
+    """Import the file at `path` into `batch` (pending): chunk by chunk, one transaction each,
+    the next chunk read and cleaned while this one is written."""
     mark_running(batch)
     errors: list[dict[str, Any]] = []
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    try:
-        with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT):
-            for chunk in read_chunks(path, kind.columns):
-                con.register("raw", chunk)
-                cleaned = con.sql(cleaning_sql(kind)).to_arrow_table()
-                con.unregister("raw")
-                con.register("cleaned", cleaned)
-                good = con.sql(good_sql(kind, batch)).to_arrow_table()
-                bad = con.sql("SELECT * FROM cleaned WHERE len(reasons) > 0 ORDER BY _row").to_arrow_table()
-                con.unregister("cleaned")
-                with transaction.atomic():
-                    new = write_rows(kind, good, batch)
-                batch.rows += chunk.num_rows
-                batch.processed += chunk.num_rows
-                batch.imported += new
-                batch.duplicates += good.num_rows - new
-                batch.rejected += bad.num_rows
-                if bad.num_rows and len(errors) < MAX_STORED_ERRORS:
-                    errors.extend(_errors_of(bad.slice(0, MAX_STORED_ERRORS - len(errors)), kind))
-                Batch.objects.filter(pk=batch.pk).update(
-                    rows=batch.rows, processed=batch.processed, imported=batch.imported, duplicates=batch.duplicates,
-                    rejected=batch.rejected, heartbeat_at=timezone.now())
-    finally:
-        con.close()
+    text_times = connection.vendor == "sqlite"
+    with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), \
+            writer(kind.table, kind.stored, kind.times) as out:
+        for read, good, bad in ahead(_prepared(path, kind, batch, text_times)):
+            out.stage(good)
+            with transaction.atomic():
+                new = out.insert()
+            rejected = bad.num_rows if bad is not None else 0
+            batch.rows += read
+            batch.processed += read
+            batch.imported += new
+            batch.duplicates += good.num_rows - new
+            batch.rejected += rejected
+            if rejected and len(errors) < MAX_STORED_ERRORS:
+                errors.extend(_errors_of(bad.slice(0, MAX_STORED_ERRORS - len(errors)), kind))
+            Batch.objects.filter(pk=batch.pk).update(
+                rows=batch.rows, processed=batch.processed, imported=batch.imported, duplicates=batch.duplicates,
+                rejected=batch.rejected, heartbeat_at=timezone.now())
     batch.errors, batch.status, batch.finished_at = errors, BatchStatus.DONE, timezone.now()
     if batch.rejected > len(errors):
         batch.message = f"错误行过多，仅保存前{MAX_STORED_ERRORS}条。"
@@ -289,18 +267,12 @@ def _runner(kind: RecordKind):
             with batch.file.open("rb") as fh:
                 data = fh.read()
         suffix = Path(batch.file_name or "upload.csv").suffix or ".csv"
-        with tempfile.NamedTemporaryFile(suffix=suffix, dir=_tmp_dir()) as fh:
+        with tempfile.NamedTemporaryFile(suffix=suffix, dir=tmp_dir()) as fh:
             fh.write(data)
             fh.flush()
             return run_records(batch, Path(fh.name), kind)
 
     return run
-
-
-def _tmp_dir() -> str:
-    path = Path(settings.VAR_DIR) / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return str(path)
 
 
 def import_path(kind: RecordKind, path: Path, *, user: Any = None) -> Batch:

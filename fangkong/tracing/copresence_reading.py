@@ -13,9 +13,12 @@ Every chunk is a table of strings: `_row` (int64) and one column per mapped fiel
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
@@ -63,7 +66,7 @@ def _as_text(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
 
 def _arrow_chunk(table: pa.Table, mapping: dict[str, int], columns: Sequence[Column], first_row: int) -> pa.Table:
     n = table.num_rows
-    out = {"_row": pa.array(range(first_row, first_row + n), pa.int64())}
+    out = {"_row": pa.array(np.arange(first_row, first_row + n, dtype=np.int64))}
     for c in columns:
         out[c.key] = _as_text(table.column(mapping[c.key])) if c.key in mapping else pa.nulls(n, pa.string())
     return pa.table(out)
@@ -147,3 +150,47 @@ def read_chunks(path: Path, columns: Sequence[Column]) -> Iterator[pa.Table]:
     if kind == "csv":
         return _csv_chunks(path, columns)
     return _sheet_chunks(path, columns)
+
+
+def ahead(items: Iterator, depth: int = 1) -> Iterator:
+    """`items` produced in a thread of their own, up to `depth` ahead of the consumer: DuckDB and
+    Arrow let go of the GIL, so reading and cleaning the next chunk overlaps writing this one.
+    An exception in the producer is raised in the consumer; leaving early stops the producer."""
+    done = object()
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(entry, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer((item, None)):
+                    return
+            offer((done, None))
+        except BaseException as exc:  # handed over, raised where the items are used
+            offer((done, exc))
+        finally:
+            if stop.is_set() and hasattr(items, "close"):
+                items.close()  # a generator's own clean-up (its DuckDB connection)
+
+    worker = threading.Thread(target=produce, name="fangkong-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = box.get()
+            if item is done:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()

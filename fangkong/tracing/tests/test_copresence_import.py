@@ -182,3 +182,43 @@ def test_the_retention_job_is_scheduled():
     from fangkong.core.schedule import SCHEDULE
 
     assert "fangkong.tracing.copresence_jobs.copresence_tick" in {p.task for p in SCHEDULE}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_staged_writer_counts_as_the_row_writer_does(tmp_path, capsys, monkeypatch,
+                                                                              restore_county):
+    """Outside a caller's transaction the rows go through a staging table (ADBC: a scratch SQLite
+    file attached, or an unlogged table on PostgreSQL); chunks of two rows put the duplicate in
+    another chunk than its first, and the next chunk is cleaned while one is written."""
+    from django.db import connection
+
+    from fangkong.tracing import copresence_reading, copresence_writing
+
+    monkeypatch.setattr(copresence_reading, "CHUNK_ROWS", 2)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(copresence_writing, "tmp_dir", lambda: str(scratch))
+    with copresence_writing.writer("tracing_scanrecord", ("phone",), ("scanned_at",)) as out:
+        assert isinstance(out, (copresence_writing.SqliteStage, copresence_writing.PostgresStage))
+    path = tmp_path / "场所码.csv"
+    path.write_text(SCANS + "V001,老街超市,张三,130724199001011234,13800000001,2022-07-01 08:00\n", encoding="utf-8")
+    out = _run(capsys, "import_scans", path)
+    assert (out["status"], out["rows"], out["imported"], out["duplicates"], out["rejected"]) == ("done", 8, 2, 2, 4)
+    assert sorted(e["row"] for e in out["errors"]) == [4, 5, 6, 7]
+    assert sorted(ScanRecord.objects.values_list("phone", flat=True)) == ["13800000001", "13900000002"]
+    first = ScanRecord.objects.get(phone="13800000001")
+    assert first.scanned_at == dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC)
+    again = _run(capsys, "import_scans", path)
+    assert (again["imported"], again["duplicates"], again["rejected"]) == (0, 4, 4)
+    locations = tmp_path / "位置.csv"
+    locations.write_text(LOCATIONS, encoding="utf-8")
+    assert _run(capsys, "import_locations", locations)["imported"] == 2
+    assert LocationRecord.objects.get(phone="13800000001").left_at == dt.datetime(2022, 7, 1, 1, 0, tzinfo=dt.UTC)
+    # Nothing of the staging is left behind.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'fk_stage%%'")
+            assert cur.fetchone()[0] == 0
+    else:
+        assert not list(scratch.iterdir())
+        assert "fk_stage" not in [r[1] for r in connection.connection.execute("PRAGMA database_list")]
