@@ -105,6 +105,10 @@ def _join(kind: str, arrow: dict, index: list[str], start: dt.datetime, end: dt.
 
 
 def main(db: str) -> dict:
+    # 20,000,000 rows handed to a local Spark go through its driver: more than the 1 g default.
+    os.environ.setdefault("FANGKONG_SPARK_DRIVER_MEMORY", "10g")
+    os.environ.setdefault("FANGKONG_SPARK_MAX_RESULT", "4g")
+    os.environ.setdefault("FANGKONG_SPARK_PARTITIONS", "8")
     setup_django(db, "tracing")
     import duckdb
     from django.conf import settings

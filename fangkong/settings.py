@@ -266,6 +266,7 @@ FANGKONG_ANALYTICS = os.environ.get("FANGKONG_ANALYTICS", "duckdb").strip().lowe
 FANGKONG_SPARK_MASTER = os.environ.get("FANGKONG_SPARK_MASTER", "local[2]")
 FANGKONG_SPARK_DRIVER_MEMORY = os.environ.get("FANGKONG_SPARK_DRIVER_MEMORY", "1g")
 FANGKONG_SPARK_EXECUTOR_MEMORY = os.environ.get("FANGKONG_SPARK_EXECUTOR_MEMORY", "2g")
+FANGKONG_SPARK_MAX_RESULT = os.environ.get("FANGKONG_SPARK_MAX_RESULT", "1g")  # a job's result brought to the driver
 FANGKONG_SPARK_PARTITIONS = int(os.environ.get("FANGKONG_SPARK_PARTITIONS", "4"))
 FANGKONG_SPARK_JAVA_OPTIONS = os.environ.get("FANGKONG_SPARK_JAVA_OPTIONS", "")  # extra JVM flags of the driver
 

@@ -43,6 +43,7 @@ from . import engine
 CELL, VENUE = "cell", "venue"
 HOUR = 3600
 LONG_RECORD = 6 * HOUR  # location records longer than this join on the cell alone
+ORDER = 10**10  # above any epoch second until 2286: (seconds, time) ranked as one int64
 SCHEMAS = {
     "scans": {"phone": "string", "venue_code": "string", "venue_name": "string", "name": "string",
               "id_number": "string", "scanned_at": "timestamp"},
@@ -93,9 +94,12 @@ def venue_matches(con: ibis.BaseBackend, scans: ibis.Table, index: list[str], st
     pairs = s.join(idx, [s.venue_code == idx.i_code, s.b == idx.i_key])
     pairs = pairs.filter((pairs.t - pairs.i_t).abs() <= window, pairs.phone != pairs.index_phone)
     pairs = pairs.mutate(seconds=(_.t - _.i_t).abs())
-    rank = ibis.row_number().over(group_by=[_.phone, _.index_phone, _.venue_code, _.i_at],
-                                  order_by=[_.seconds, _.scanned_at])
-    best = pairs.mutate(rank=rank).filter(_.rank == 0)
+    # The closest scan, then the earliest, as one number to take the minimum of (an aggregate,
+    # not a window: no sort of every pair).
+    pairs = pairs.mutate(rank=_.seconds * ORDER + _.t)
+    best = pairs.group_by([_.phone, _.index_phone, _.venue_code, _.i_at]).aggregate(
+        seconds=_.seconds.min(), scanned_at=_.scanned_at.argmin(_.rank), name=_.name.argmin(_.rank),
+        id_number=_.id_number.argmin(_.rank), venue_name=_.venue_name.argmin(_.rank))
     return best.select(
         phone=_.phone, name=_.name.fill_null(""), id_number=_.id_number.fill_null(""),
         kind=ibis.literal(VENUE), index_phone=_.index_phone, place=_.venue_code,
@@ -123,9 +127,12 @@ def cell_matches(con: ibis.BaseBackend, locations: ibis.Table, index: list[str],
     pairs = by_hour.union(by_cell)
     pairs = pairs.mutate(seconds=ibis.least(_.e, _.i_e) - ibis.greatest(_.s, _.i_s))
     pairs = pairs.filter(pairs.seconds >= least, pairs.seconds > 0, pairs.phone != pairs.index_phone)
-    rank = ibis.row_number().over(group_by=[_.phone, _.index_phone, _.cell, _.i_start, _.i_end],
-                                  order_by=[ibis.desc(_.seconds), _.entered_at])
-    best = pairs.mutate(rank=rank).filter(_.rank == 0)
+    # The longest overlap, then the earliest entry, as one number to take the minimum of (an
+    # aggregate, not a window: no sort of every pair). Two of the person's records in the cell
+    # entered at the same second and overlapping equally long explain the match equally well.
+    pairs = pairs.mutate(rank=(-_.seconds) * ORDER + _.s)
+    best = pairs.group_by([_.phone, _.index_phone, _.cell, _.i_start, _.i_end]).aggregate(
+        seconds=_.seconds.max(), entered_at=_.entered_at.argmin(_.rank), left_at=_.left_at.argmin(_.rank))
     return best.select(
         phone=_.phone, name=ibis.literal(""), id_number=ibis.literal(""), kind=ibis.literal(CELL),
         index_phone=_.index_phone, place=_.cell, place_name=ibis.literal(""),

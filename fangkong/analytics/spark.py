@@ -87,6 +87,7 @@ def conf() -> dict[str, str]:
         "spark.default.parallelism": str(settings.FANGKONG_SPARK_PARTITIONS),
         "spark.driver.memory": settings.FANGKONG_SPARK_DRIVER_MEMORY,
         "spark.executor.memory": settings.FANGKONG_SPARK_EXECUTOR_MEMORY,
+        "spark.driver.maxResultSize": settings.FANGKONG_SPARK_MAX_RESULT,
         "spark.driver.extraJavaOptions": java_opts,
         "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
         "spark.local.dir": str(root / "local"),
