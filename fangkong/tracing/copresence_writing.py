@@ -142,6 +142,9 @@ class PostgresStage(Writer):
             cur.execute(f"DROP TABLE IF EXISTS {self.staged}")
 
 
+SQLITE_CACHE_KIB = 256 * 1024
+
+
 class SqliteStage(Writer):
     ALIAS = "fk_stage"
 
@@ -168,8 +171,13 @@ class SqliteStage(Writer):
             # Attached once the table exists: a connection does not see tables another one
             # creates in a database it has attached already.
             connection.ensure_connection()
-            connection.connection.execute(f"ATTACH DATABASE ? AS {self.ALIAS}", (self.path,))
+            raw = connection.connection
+            raw.execute(f"ATTACH DATABASE ? AS {self.ALIAS}", (self.path,))
             self.attached = True
+            # A chunk's rows land all over the table's index (a county's file is not in time
+            # order): SQLite's 2 MB page cache would read most pages back from disk again.
+            self.cache = raw.execute("PRAGMA main.cache_size").fetchone()[0]
+            raw.execute(f"PRAGMA main.cache_size = {-SQLITE_CACHE_KIB}")
 
     def insert(self) -> int:
         raw = connection.connection
@@ -183,6 +191,7 @@ class SqliteStage(Writer):
             self.adbc.close()
             if self.attached and connection.connection is not None:
                 connection.connection.execute(f"DETACH DATABASE {self.ALIAS}")
+                connection.connection.execute(f"PRAGMA main.cache_size = {int(self.cache)}")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
