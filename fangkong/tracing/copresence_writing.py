@@ -10,7 +10,10 @@ not there yet and returns how many were new.
   imports of one kind from racing; ON CONFLICT costs half as much again per row).
 - SQLite: the chunk goes through ADBC into a scratch database file beside the platform's,
   attached to the platform's connection, then one INSERT OR IGNORE … SELECT — the rows never
-  pass through Python objects.
+  pass through Python objects. ADBC links its own copy of SQLite, which must never open the
+  platform's file (`analytics.engine.use_adbc`: two copies in one process do not share POSIX
+  locks); it opens only the scratch file, and it writes or closes that file only while the
+  platform's connection holds no lock on it (between its statements, outside any transaction).
 Both need a connection that is not inside a transaction block (staging is committed by another
 connection, and SQLite cannot ATTACH within a transaction); inside one (a test case, a caller's
 atomic block) the chunk is written through the platform's own connection: a CSV COPY into a
