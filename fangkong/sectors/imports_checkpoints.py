@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.bulk import import_session
-from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.canonical import canonical_ids, canonical_phones, prime
+from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
 from fangkong.core.models import Batch, Division, User
@@ -89,8 +89,41 @@ class Rows:
             values[key] = out
         return values, reasons
 
+    def passages(self, block: list[tuple[int, dict]]) -> list[Passage | list[str]]:
+        """A block's rows, cleaned column by column (one comprehension per column instead of a
+        loop body per cell); a row with a bad or missing cell goes through `passage`, which
+        words its reasons exactly as before."""
+        self.prime(block)
+        keys, cols, bad = [c[0] for c in self.columns], [], set()
+        for key, _label, required, memo in self.columns:
+            cells = [raw.get(key) for _n, raw in block]
+            if memo is None:
+                values = [None if v is None or v == "" or (v.__class__ is str and v.isspace()) else str(v).strip()
+                          for v in cells]
+            else:
+                values = [None if v is None or v == "" or (v.__class__ is str and v.isspace()) else memo[v]
+                          for v in cells]
+                bad.update(i for i, v in enumerate(values) if v.__class__ is InvalidValue)
+            if required:
+                bad.update(i for i, v in enumerate(values) if v is None)
+            cols.append(values)
+        out: list[Passage | list[str]] = []
+        absent = self.absent
+        for i, ((number, raw), values) in enumerate(zip(block, zip(*cols, strict=True), strict=True)):
+            if i in bad:
+                out.append(self.passage(number, raw))
+                continue
+            v = dict(zip(keys, values, strict=True))
+            v.update(absent)
+            out.append(self._finish(number, raw, v, []))
+        return out
+
     def passage(self, number: int, raw: dict[str, Any]) -> Passage | list[str]:
         v, reasons = self.clean(raw)
+        return self._finish(number, raw, v, reasons)
+
+    def _finish(self, number: int, raw: dict[str, Any], v: dict[str, Any], reasons: list[str]) -> Passage | list[str]:
+        """The checks across columns (checkpoint, who, grid), then the passage or the reasons."""
         cp = self.checkpoints.get(str(raw.get("checkpoint") or "").strip())
         if raw.get("checkpoint") not in BLANK and cp is None:
             reasons.append(f"卡口“{raw.get('checkpoint')}”不存在，请先在卡口列表中登记")
@@ -133,11 +166,9 @@ def _blocks(table: Iterable[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]
 
 def _chunks(batch: Batch, table: Iterable[tuple[int, dict]], rows: Rows) -> Iterator[list[Passage]]:
     for block in _blocks(table):
-        rows.prime(block)
         chunk: list[Passage] = []
-        for number, raw in block:
+        for (number, raw), out in zip(block, rows.passages(block), strict=True):
             batch.rows += 1
-            out = rows.passage(number, raw)
             if isinstance(out, list):
                 batch.rejected += 1
                 if len(batch.errors) < MAX_ERRORS:

@@ -30,8 +30,8 @@ from fangkong.core.imports import (
     run_import,
 )
 from fangkong.core.models import Batch, User
-from fangkong.screening.cleaning import prime_lead_memos
 from fangkong.core.scoping import user_may
+from fangkong.screening.cleaning import prime_lead_memos
 
 from ..models import SentinelRecord
 from ..roles import SENTINEL_REPORTERS
