@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.bulk import import_session
-from fangkong.core.canonical import canonical_ids, canonical_phones, prime
+from fangkong.core.canonical import canonical_ids, canonical_phones, canonical_times, prime
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
@@ -36,7 +36,7 @@ BATCH_KIND = "checkpoint_registrations"
 CHUNK = 20_000
 MAX_ERRORS = 5000
 BLANK = (None, "")
-PRIMED = {"id_number": canonical_ids, "phone": canonical_phones}
+PRIMED = {"id_number": canonical_ids, "phone": canonical_phones, "registered_at": canonical_times}
 
 
 def may_import(user: Any) -> bool:
@@ -129,7 +129,7 @@ class Rows:
             reasons.append(f"卡口“{raw.get('checkpoint')}”不存在，请先在卡口列表中登记")
         elif cp is not None and cp.pk not in self.mine:
             reasons.append(f"卡口“{cp.name}”不在您的管辖范围内")
-        has_person = any(v[k] for k in ("name", "id_number", "phone"))
+        has_person = bool(v["name"] or v["id_number"] or v["phone"])
         if has_person and not (v["id_number"] or v["phone"]) and not any("身份证" in r or "手机" in r for r in reasons):
             reasons.append("身份证号和手机号至少填写一项")
         if not has_person and not v["plate"] and not any("车牌" in r for r in reasons):
