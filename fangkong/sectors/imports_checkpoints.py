@@ -12,10 +12,11 @@ nothing. The checkpoint is named by its 卡口编号 or its name and must be in 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.core import audit
 from fangkong.core.bulk import import_session
@@ -164,10 +165,32 @@ def _blocks(table: Iterable[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]
         yield block
 
 
+def _cleaned_ahead(table: Iterable[tuple[int, dict]], rows: Rows) -> Iterator[tuple[list, list]]:
+    """Blocks with their passages, block n+1 read and cleaned in a thread while block n is
+    written: cleaning is Python, writing mostly the database's work (SQLite's B-trees run without
+    the interpreter lock; PostgreSQL in its own process). The thread touches no database; it
+    cleans in the caller's time zone and language, which are per thread."""
+    blocks, tz, language = _blocks(table), timezone.get_current_timezone(), translation.get_language()
+
+    def clean_next() -> tuple[list, list] | None:
+        with timezone.override(tz), translation.override(language):
+            block = next(blocks, None)
+            return None if block is None else (block, rows.passages(block))
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint-clean")
+    try:
+        future = pool.submit(clean_next)
+        while (current := future.result()) is not None:
+            future = pool.submit(clean_next)
+            yield current
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _chunks(batch: Batch, table: Iterable[tuple[int, dict]], rows: Rows) -> Iterator[list[Passage]]:
-    for block in _blocks(table):
+    for block, passages in _cleaned_ahead(table, rows):
         chunk: list[Passage] = []
-        for (number, raw), out in zip(block, rows.passages(block), strict=True):
+        for (number, raw), out in zip(block, passages, strict=True):
             batch.rows += 1
             if isinstance(out, list):
                 batch.rejected += 1
