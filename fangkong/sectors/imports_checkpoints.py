@@ -12,11 +12,10 @@ nothing. The checkpoint is named by its 卡口编号 or its name and must be in 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.bulk import import_session
@@ -24,6 +23,7 @@ from fangkong.core.canonical import canonical_ids, canonical_phones, canonical_t
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
+from fangkong.core.imports.ahead import cleaned_ahead
 from fangkong.core.models import Batch, Division, User
 from fangkong.core.scoping import user_may
 
@@ -154,41 +154,8 @@ class Rows:
         return Passage(number, cp, v["registered_at"], vehicle, person)
 
 
-def _blocks(table: Iterable[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]:
-    block: list[tuple[int, dict]] = []
-    for item in table:
-        block.append(item)
-        if len(block) >= CHUNK:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
-def _cleaned_ahead(table: Iterable[tuple[int, dict]], rows: Rows) -> Iterator[tuple[list, list]]:
-    """Blocks with their passages, block n+1 read and cleaned in a thread while block n is
-    written: cleaning is Python, writing mostly the database's work (SQLite's B-trees run without
-    the interpreter lock; PostgreSQL in its own process). The thread touches no database; it
-    cleans in the caller's time zone and language, which are per thread."""
-    blocks, tz, language = _blocks(table), timezone.get_current_timezone(), translation.get_language()
-
-    def clean_next() -> tuple[list, list] | None:
-        with timezone.override(tz), translation.override(language):
-            block = next(blocks, None)
-            return None if block is None else (block, rows.passages(block))
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint-clean")
-    try:
-        future = pool.submit(clean_next)
-        while (current := future.result()) is not None:
-            future = pool.submit(clean_next)
-            yield current
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _chunks(batch: Batch, table: Iterable[tuple[int, dict]], rows: Rows) -> Iterator[list[Passage]]:
-    for block, passages in _cleaned_ahead(table, rows):
+    for block, passages in cleaned_ahead(table, CHUNK, rows.passages):
         chunk: list[Passage] = []
         for (number, raw), out in zip(block, passages, strict=True):
             batch.rows += 1
