@@ -9,10 +9,12 @@ caller's time zone and language, which Django keeps per thread.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from django.db import connections
 from django.utils import timezone, translation
 
 Row = tuple[int, dict[str, Any]]
@@ -46,4 +48,6 @@ def cleaned_ahead(rows: Iterable[Row], size: int, clean: Callable[[list[Row]], T
             future = pool.submit(following)
             yield current
     finally:
+        with contextlib.suppress(RuntimeError):  # at interpreter exit the pool takes no more work
+            pool.submit(connections.close_all).result()  # should anything have opened one there
         pool.shutdown(wait=True, cancel_futures=True)
