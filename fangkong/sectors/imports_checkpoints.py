@@ -23,7 +23,6 @@ from fangkong.core.canonical import canonical_ids, canonical_phones, canonical_t
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
-from fangkong.core.imports.ahead import cleaned_ahead
 from fangkong.core.models import Batch, Division, User
 from fangkong.core.scoping import user_may
 
@@ -154,10 +153,21 @@ class Rows:
         return Passage(number, cp, v["registered_at"], vehicle, person)
 
 
+def _blocks(table: Iterable[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]:
+    block: list[tuple[int, dict]] = []
+    for item in table:
+        block.append(item)
+        if len(block) >= CHUNK:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
 def _chunks(batch: Batch, table: Iterable[tuple[int, dict]], rows: Rows) -> Iterator[list[Passage]]:
-    for block, passages in cleaned_ahead(table, CHUNK, rows.passages):
+    for block in _blocks(table):
         chunk: list[Passage] = []
-        for (number, raw), out in zip(block, passages, strict=True):
+        for (number, raw), out in zip(block, rows.passages(block), strict=True):
             batch.rows += 1
             if isinstance(out, list):
                 batch.rejected += 1

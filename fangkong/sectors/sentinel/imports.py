@@ -12,8 +12,6 @@ duplicate: importing a file twice adds nothing. Rows are written a chunk at a ti
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -31,14 +29,13 @@ from fangkong.core.imports import (
     register_kind,
     run_import,
 )
-from fangkong.core.imports.ahead import cleaned_ahead
 from fangkong.core.models import Batch, User
 from fangkong.core.scoping import user_may
 from fangkong.screening.cleaning import prime_lead_memos
 
 from ..models import SentinelRecord
 from ..roles import SENTINEL_REPORTERS
-from .intake import CHANNEL, Cleaner, SentinelInput, Sentinels, Session, write_chunk
+from .intake import CHANNEL, Cleaner, Session, write_chunk
 
 BATCH_KIND = "sentinel_sales"
 CHUNK_ROWS = 10_000
@@ -69,37 +66,18 @@ class SentinelImporter:
     """The chunk handler of a sentinel batch (`core.imports.run_import`)."""
 
     def __init__(self, batch: Batch, user: User | None) -> None:
-        # The sentinels are read here: cleaning runs in a thread that touches no database.
-        self.cleaner = Cleaner(user=user, sentinels=Sentinels(user))
+        self.cleaner = Cleaner(user=user)
         self.session = Session(batch=batch)
-        self.cleaned: deque[tuple[dict, SentinelInput | InvalidValue]] = deque()  # (raw, cleaned) in row order
-
-    def clean_block(self, block: list[tuple[int, dict]]) -> list[tuple[dict, SentinelInput | InvalidValue]]:
-        prime_lead_memos([raw for _n, raw in block])
-        out: list[tuple[dict, SentinelInput | InvalidValue]] = []
-        for number, raw in block:
-            try:
-                out.append((raw, self.cleaner.clean(raw, number, reported_by_id=None)))
-            except InvalidValue as exc:
-                out.append((raw, exc))
-        return out
-
-    def rows(self, table: Iterable[tuple[int, dict]]) -> Iterator[tuple[int, dict]]:
-        """The table's rows, each block cleaned in a thread while the one before is written."""
-        for block, cleaned in cleaned_ahead(table, CHUNK_ROWS, self.clean_block):
-            self.cleaned.extend(cleaned)
-            yield from block
 
     def __call__(self, rows: list[ImportRow]) -> ChunkResult:
         result = ChunkResult()
+        prime_lead_memos([r.raw for r in rows])
         items = []
         for row in rows:
-            raw, item = self.cleaned.popleft() if self.cleaned else (None, None)
-            if raw is not row.raw:  # not cleaned ahead (rows handed over directly)
-                self.cleaned.clear()
-                item = self.clean_block([(row.number, row.raw)])[0][1]
-            if isinstance(item, InvalidValue):
-                result.reject(row, *str(item).split("；"))
+            try:
+                item = self.cleaner.clean(row.raw, row.number, reported_by_id=None)
+            except InvalidValue as exc:
+                result.reject(row, *str(exc).split("；"))
                 continue
             items.append(item)
         out = write_chunk(items, self.session)
@@ -122,7 +100,7 @@ def run_sentinel_batch(batch: Batch, data: bytes | None = None, *, rows: list[tu
         table.check()
     importer = SentinelImporter(batch, user)
     with import_session():
-        run_import(batch, importer.rows(table if rows is None else rows), importer, chunk_size=CHUNK_ROWS)
+        run_import(batch, table if rows is None else rows, importer, chunk_size=CHUNK_ROWS)
     audit.record(AuditAction.IMPORT, batch, verb="import_sentinel_sales", changes={
         "rows": batch.rows, "imported": batch.imported, "duplicates": batch.duplicates, "rejected": batch.rejected})
     if batch.imported >= ANALYZE_ROWS:

@@ -97,7 +97,7 @@ def test_rows_of_a_checkpoint_out_of_scope_are_refused(tmp_path, users, capsys):
 
 
 def test_small_blocks_a_row_twice_and_a_known_person(tmp_path, users, capsys, monkeypatch):
-    """Blocks of three rows cleaned ahead in a thread: the same counts and reasons by row. A row
+    """Blocks of three rows (cleaned column by column): the same counts and reasons by row. A row
     written again with its time in another form is a duplicate; an arrival from a risk area whose
     ID number is already a person's becomes a lead of that person."""
     from fangkong.screening.intake import LeadInput, ingest

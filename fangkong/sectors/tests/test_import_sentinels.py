@@ -124,9 +124,8 @@ def test_a_pharmacy_system_posts_a_list_as_one_batch(users):
     assert SentinelRecord.objects.count() == 3
 
 
-def test_small_blocks_cleaned_ahead_give_the_same_result_and_duplicates_count(tmp_path, users, capsys, monkeypatch):
-    """Blocks of two rows (each cleaned in a thread while the one before is written): the same
-    counts and reasons by row; a row repeated in the file, or imported by an earlier file, is a
+def test_small_chunks_give_the_same_result_and_duplicates_count(tmp_path, users, capsys, monkeypatch):
+    """Chunks of two rows: the same counts and reasons by row; a row repeated in the file, or imported by an earlier file, is a
     duplicate; a buyer known by ID number is merged into their person."""
     from fangkong.sectors.sentinel import imports
 
