@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from fangkong.core.canonical import canonical_ids, canonical_phones, prime
 from fangkong.core.identity import (
     PROVINCE_CODES,
     InvalidValue,
@@ -159,6 +160,13 @@ class _Memo(dict):
 _NAMES, _IDS, _PHONES, _DATES = _Memo(clean_name), _Memo(_clean_id_fast), _Memo(clean_phone), \
     _Memo(_parse_full_datetime, 100_000)
 _BLANK = (None, "")
+
+
+def prime_lead_memos(raws: list[dict]) -> None:
+    """A chunk's canonical ID numbers and mobiles entered in the memos at once (`core.canonical`),
+    before its rows are cleaned one by one."""
+    prime(_IDS, canonical_ids([r.get("id_number") for r in raws]), _IDS.limit)
+    prime(_PHONES, canonical_phones([r.get("phone") for r in raws]), _PHONES.limit)
 
 
 def clean_lead(raw: dict, *, channel: str, source: str = "") -> LeadInput:

@@ -104,6 +104,9 @@ def clean_id(value: Any) -> str:
     return clean_id_number(value)  # the slow path gives the precise Chinese reason
 
 
+MEMO_LIMIT = 300_000
+
+
 class Memo(dict):
     """value → cleaned value (or the InvalidValue it raised), each distinct value cleaned once."""
 
@@ -118,7 +121,7 @@ class Memo(dict):
             out = self.clean(value)
         except (InvalidValue, ValueError) as exc:
             out = InvalidValue(str(exc))
-        if len(self) < 300_000:
+        if len(self) < MEMO_LIMIT:
             try:
                 self[value] = out
             except TypeError:

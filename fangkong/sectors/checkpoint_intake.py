@@ -106,6 +106,7 @@ class Writer:
         self.adapt = datetime_adapter()
         self.paths: dict[int, str] = {}
         self.stamps: dict[dt.datetime, tuple[str, dt.date]] = {}
+        self.tz = timezone.get_current_timezone()  # read once: each read is a thread-local lookup
 
     def write(self, passages: list[Passage]) -> Written:
         """Write one chunk in one transaction; rows already written count as duplicates."""
@@ -122,7 +123,7 @@ class Writer:
         if out is None:
             if len(self.stamps) > 200_000:
                 self.stamps.clear()
-            out = self.stamps[at] = (str(int(at.timestamp()) // 60), timezone.localdate(at))
+            out = self.stamps[at] = (str(int(at.timestamp()) // 60), timezone.localdate(at, self.tz))
         return out
 
     def _write(self, passages: list[Passage], out: Written) -> None:

@@ -31,6 +31,7 @@ from fangkong.core.imports import (
 )
 from fangkong.core.models import Batch, User
 from fangkong.core.scoping import user_may
+from fangkong.screening.cleaning import prime_lead_memos
 
 from ..models import SentinelRecord
 from ..roles import SENTINEL_REPORTERS
@@ -70,6 +71,7 @@ class SentinelImporter:
 
     def __call__(self, rows: list[ImportRow]) -> ChunkResult:
         result = ChunkResult()
+        prime_lead_memos([r.raw for r in rows])
         items = []
         for row in rows:
             try:

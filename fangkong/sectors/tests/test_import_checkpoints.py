@@ -94,3 +94,27 @@ def test_rows_of_a_checkpoint_out_of_scope_are_refused(tmp_path, users, capsys):
     out = _run(capsys, path, "--user", "grid_other")
     assert out["imported"] == 0
     assert any("不在您的管辖范围内" in " ".join(e["reasons"]) for e in out["errors"])
+
+
+def test_small_blocks_a_row_twice_and_a_known_person(tmp_path, users, capsys, monkeypatch):
+    """Blocks of three rows (cleaned column by column): the same counts and reasons by row. A row
+    written again with its time in another form is a duplicate; an arrival from a risk area whose
+    ID number is already a person's becomes a lead of that person."""
+    from fangkong.screening.intake import LeadInput, ingest
+    from fangkong.sectors import imports_checkpoints
+
+    monkeypatch.setattr(imports_checkpoints, "CHUNK", 3)
+    known_id = outsider_id(905)
+    known = ingest([LeadInput(name="辛测试", id_number=known_id, phone="13900000099")], channel=Channel.BIG_DATA)
+    path, cp = _file(tmp_path, users)
+    at = timezone.localtime()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[3].replace(at.strftime("%Y-%m-%d %H:%M"), at.strftime("%Y/%m/%d %H:%M")))  # row 10 = row 4
+    lines.append(f"东门卡口,{at:%Y-%m-%d %H:%M},辛测试,{known_id},,上海市浦东新区,宾馆,,绿码,正常,阴性,,,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = _run(capsys, path, "--user", "township")
+    assert (out["rows"], out["imported"], out["duplicates"], out["rejected"]) == (10, 5, 1, 4)
+    reasons = {e["row"]: " ".join(e["reasons"]) for e in out["errors"]}
+    assert sorted(reasons) == [6, 7, 8, 9] and "校验" in reasons[6] and "登记时间为空" in reasons[9]
+    check = PersonCheck.objects.get(id_number=known_id)
+    assert check.from_risk and Lead.objects.get(pk=check.lead_id).person_id == known.leads[0].person_id

@@ -122,3 +122,27 @@ def test_a_pharmacy_system_posts_a_list_as_one_batch(users):
     lab = api_client_for(users["lab"])
     assert lab.post("/api/sectors/sentinel-sales/", {"rows": rows}, format="json").status_code == 403
     assert SentinelRecord.objects.count() == 3
+
+
+def test_small_chunks_give_the_same_result_and_duplicates_count(tmp_path, users, capsys, monkeypatch):
+    """Chunks of two rows: the same counts and reasons by row; a row repeated in the file, or imported by an earlier file, is a
+    duplicate; a buyer known by ID number is merged into their person."""
+    from fangkong.sectors.sentinel import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    known = ingest([LeadInput(name="王小明", id_number=KNOWN_ID, phone="13912345678")], channel=Channel.BIG_DATA)
+    path, pharmacy, _clinic = _file(tmp_path, users)
+    first = path.read_text(encoding="utf-8").splitlines()[1]
+    path.write_text(path.read_text(encoding="utf-8") + first + "\n", encoding="utf-8")  # row 11 repeats row 2
+    out = _run(capsys, path, "--user", "regulator")
+    assert (out["rows"], out["imported"], out["duplicates"], out["rejected"]) == (10, 5, 1, 4)
+    assert sorted(e["row"] for e in out["errors"]) == [6, 7, 8, 10]
+    assert "身份证号" in " ".join(next(e for e in out["errors"] if e["row"] == 8)["reasons"])
+    assert SentinelRecord.objects.get(name="王小明").person_id == known.leads[0].person_id
+
+    later = tmp_path / "哨点2.csv"
+    later.write_text(HEADER + first + "\n" + f"{pharmacy.credit_code},购药,布洛芬,,1,陈新,,13700001111,,2026-12-02 09:00,\n",
+                     encoding="utf-8")
+    again = _run(capsys, later, "--user", "regulator")
+    assert (again["rows"], again["imported"], again["duplicates"], again["rejected"]) == (2, 1, 1, 0)
+    assert SentinelRecord.objects.count() == 6
