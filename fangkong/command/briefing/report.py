@@ -152,14 +152,18 @@ def _checkpoints(b: Briefing, who: User) -> None:
     border = CheckpointKind.COUNTY_BORDER
     span = {"date_from": b.since, "date_to": b.day, "kind": border}
     cps = b.fig("checkpoints", f.checkpoints, "checkpoints.border", list_url("checkpoint_list", kind=border, active="true"))
-    vehicles = b.fig("checkpoint_vehicles_wan", wan(f.vehicles), "checkpoints.vehicles",
-                     list_url("vehiclecheck_list", **span), _("万辆次"))
-    people = b.fig("checkpoint_people_wan", wan(f.people), "checkpoints.people", list_url("personcheck_list", **span),
-                   _("万人次"))
+    # In 万 as the report writes large counts; below 10,000 the count itself ("0.04万" reads wrong).
+    big_v, big_p = f.vehicles >= 10000, f.people >= 10000
+    vehicles = b.fig("checkpoint_vehicles_wan", wan(f.vehicles) if big_v else f.vehicles, "checkpoints.vehicles",
+                     list_url("vehiclecheck_list", **span), _("万辆次") if big_v else _("辆次"))
+    people = b.fig("checkpoint_people_wan", wan(f.people) if big_p else f.people, "checkpoints.people",
+                   list_url("personcheck_list", **span), _("万人次") if big_p else _("人次"))
     rule = m.low_risk_rule()
     b.sentences["checkpoints"] = [
         _("全县设外省市交通卡口一共是"), cps, _("个，%(since)s，交通卡口累计核查") % {"since": since_words(b.since)},
-        vehicles, _("万辆车、"), people, _("万人。各交通卡口严格按照要求落实查验制度，对中高风险区来返人员，实施闭环点对点管理，"),
+        vehicles, _("万辆车、") if big_v else _("辆车、"), people,
+        _("万人。各交通卡口严格按照要求落实查验制度，对中高风险区来返人员，实施闭环点对点管理，") if big_p
+        else _("人。各交通卡口严格按照要求落实查验制度，对中高风险区来返人员，实施闭环点对点管理，"),
     ]
     if rule is None:
         b.sentences["checkpoints"].append(_("对低风险地区来返人员，按现行管控方案落实健康监测。"))

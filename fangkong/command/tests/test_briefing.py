@@ -103,8 +103,8 @@ def _expected(day: dt.date, since: dt.date, week: dt.date) -> dict[str, object]:
     def hi(d):
         return lo(d + dt.timedelta(days=1))
 
-    def wan(n):
-        return f"{n / 10000:.2f}".rstrip("0").rstrip(".") if n else "0"
+    def wan(n):  # 万 with two decimals from 10,000 on; below it the count itself
+        return f"{n / 10000:.2f}".rstrip("0").rstrip(".") if n >= 10000 else n
 
     # A person counts on the day of their first recorded lead (lowest id, as screening's roll-up
     # defines it: an import stamps its leads with its start) — not their earliest `received_at`,
@@ -190,8 +190,11 @@ def test_the_demo_days_report_matches_the_database(demo_day, tmp_path):
     # the document's sentences print those figures
     assert f"共排查涉疫风险人员{expected['screening_total']}人" in body
     assert f"全县设外省市交通卡口一共是{expected['checkpoints']}个" in body
-    assert (f"累计核查{expected['checkpoint_vehicles_wan']}万辆车、{expected['checkpoint_people_wan']}万人"
-            in body)
+    def unit(key, word):
+        return f"万{word}" if isinstance(expected[key], str) else word
+
+    assert (f"累计核查{expected['checkpoint_vehicles_wan']}{unit('checkpoint_vehicles_wan', '辆车')}、"
+            f"{expected['checkpoint_people_wan']}{unit('checkpoint_people_wan', '人')}。" in body)
     assert f"全县一共设立{expected['grids']}个基层网格" in body
     assert f"对全县{expected['venues']}个重点公共场所" in body
     assert f"本周重点人群应检{expected['key_group_members']}人，实际检测{expected['key_group_tested']}人" in body
