@@ -191,11 +191,18 @@ def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | No
         for name, sql in queries.items():
             cur.execute(sql)
             cols = [c[0] for c in cur.description]
-            rows = cur.fetchall()
-            values = list(zip(*rows, strict=True)) if rows else [() for _ in cols]
+            # Column by column, a batch of rows at a time: transposing every row at once
+            # (zip(*rows)) cost more than the fetch itself and held all the rows twice.
+            values: list[list] = [[] for _ in cols]
+            while rows := cur.fetchmany(FETCH_ROWS):
+                for i, column in enumerate(values):
+                    column.extend([r[i] for r in rows])
             table = pa.table({c: pa.array(values[i]) for i, c in enumerate(cols)})
             out[name] = typed(table, schemas.get(name))
     return out
+
+
+FETCH_ROWS = 100_000
 
 
 def feed(con: ibis.BaseBackend, queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None,

@@ -60,7 +60,11 @@ class ScopedQuerySet(models.QuerySet):
         qs = self
         field = model.scope_division_field
         if field is not None and not (user.role_names & model.scope_unrestricted_roles):
-            qs = in_subtree(qs, field, division)
+            paths = [field, *(model.scope_view_also if action == VIEW else ())]
+            inside = models.Q()
+            for path in paths:
+                inside |= models.Q(**{f"{path}__path__startswith": division.path})
+            qs = qs.filter(inside)
         return model.scope_refine(qs, user, action)
 
 
@@ -81,6 +85,9 @@ class ScopedModel(models.Model):
     # Roles that see every row of the model regardless of division (e.g. the county CDC
     # working on a provincial contact list). Rarely needed.
     scope_unrestricted_roles: ClassVar[frozenset[str]] = frozenset()
+    # Further division paths that let a user *see* a row (never change it): a transfer belongs
+    # to the sending warehouse's division and is seen by the receiving one too.
+    scope_view_also: ClassVar[tuple[str, ...]] = ()
 
     objects = ScopedManager()
 

@@ -220,6 +220,7 @@ class StockMovement(ScopedModel):
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     scope_division_field = "division"
+    scope_view_also = ("to_warehouse__division",)  # the receiving keeper sees an incoming transfer
     scope_roles = {"view": SUPPLY_VIEWERS, "add": SUPPLY_KEEPERS}
 
     class Meta:

@@ -19,8 +19,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,27 +62,24 @@ def _venue_rules(venue_ids: list[int] | None = None) -> list[tuple[int, int, Sig
             for pk, grid, sector in qs.order_by("pk").values_list("pk", "grid_id", "sector_id")]
 
 
-def _days(column: pa.ChunkedArray) -> np.ndarray:
-    """A day column as days since 1970 (SQLite hands dates over as text, PostgreSQL as dates)."""
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        column = pc.cast(column, pa.date32())
-    return pc.cast(pc.cast(column, pa.date32()), pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
 def _matrix(ids: np.ndarray, since: dt.date, end: dt.date) -> tuple[np.ndarray, np.ndarray]:
     """(counts as a sentinel × day matrix from `since` to `end`, each sentinel's first day with a
     count as an index into it, possibly negative, or a large number when it has none)."""
     lo, hi = (since - EPOCH).days, (end - EPOCH).days
-    table = fetch_arrow({"counts": "SELECT venue_id, day, n FROM sectors_sentinelcount "
+    # The day as a number of days since 1970, computed by the database: a date column would be
+    # parsed row by row on SQLite (Django's converter: 0.6 s of 1.0 s for a year of 1,000 sentinels).
+    day_number = ("CAST(julianday(day) - 2440587.5 AS INTEGER)" if connection.vendor == "sqlite"
+                  else "(day - DATE '1970-01-01')")
+    table = fetch_arrow({"counts": f"SELECT venue_id, {day_number} AS day, n FROM sectors_sentinelcount "
                                    f"WHERE day >= '{since.isoformat()}' AND day <= '{end.isoformat()}'"},
-                        {"counts": {"venue_id": "int64", "day": "date", "n": "int64"}})["counts"]
+                        {"counts": {"venue_id": "int64", "day": "int64", "n": "int64"}})["counts"]
     matrix = np.zeros((len(ids), hi - lo + 1), dtype=np.int64)
     first = np.full(len(ids), np.iinfo(np.int64).max // 2, dtype=np.int64)
     if table.num_rows:
         venue = table.column("venue_id").to_numpy(zero_copy_only=False).astype(np.int64)
         rows = np.searchsorted(ids, venue)
         known = (rows < len(ids)) & (ids[np.minimum(rows, len(ids) - 1)] == venue)
-        cols = _days(table.column("day")) - lo
+        cols = table.column("day").to_numpy(zero_copy_only=False).astype(np.int64) - lo
         n = table.column("n").to_numpy(zero_copy_only=False).astype(np.int64)
         np.add.at(matrix, (rows[known], cols[known]), n[known])
         np.minimum.at(first, rows[known], cols[known])

@@ -162,3 +162,21 @@ def test_a_keeper_records_only_in_their_own_scope(two_weeks, users):
     other = Division.objects.filter(level="township").exclude(pk=users["township"].division_id).first()
     w3 = F.warehouse(other)
     assert not Warehouse.objects.restrict(users["township"]).filter(pk=w3.pk).exists()
+
+
+def test_the_receiving_keeper_sees_an_incoming_transfer_but_cannot_change_it(two_weeks, users, client):
+    """A transfer belongs to the sending store's division; the township keeper receiving it sees
+    it in their movements (list, API) — the county's own issues stay out of sight."""
+    from fangkong.core.scoping import CHANGE
+
+    d = two_weeks
+    township = users["township"]
+    seen = StockMovement.objects.restrict(township)
+    incoming = StockMovement.objects.get(kind=MovementKind.TRANSFER, to_warehouse=d["w2"])
+    assert incoming.division == d["w1"].division  # recorded by the county's keeper
+    assert seen.filter(pk=incoming.pk).exists()
+    assert not seen.filter(kind=MovementKind.ISSUE, from_warehouse=d["w1"]).exists()
+    assert not StockMovement.objects.restrict(township, CHANGE).filter(pk=incoming.pk).exists()
+    client.force_login(township)
+    api = client.get("/api/supplies/movements/", {"limit": 100}).json()
+    assert incoming.pk in {row["id"] for row in api["results"]}
