@@ -80,13 +80,22 @@ def bump(model: type, counts: Mapping[tuple, int]) -> None:
     qn = connection.ops.quote_name
     table, cols = qn(model._meta.db_table), [qn(c) for c in model.key_columns]
     marks = f"({', '.join(['%s'] * (len(cols) + 1))})"
+    upsert = (f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}")
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), BUMP_BATCH):  # a statement per batch: one round trip each
-            part = rows[i:i + BUMP_BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}, {qn('n')}) VALUES {', '.join([marks] * len(part))} "
-                f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET {qn('n')} = {table}.{qn('n')} + excluded.{qn('n')}",
-                [value for key, n in part for value in (*(_db(v) for v in key), n)])
+        if connection.vendor == "postgresql":
+            # One array a column: a statement of a thousand VALUES rows cost PostgreSQL 25 ms to
+            # parse and plan, four times the work of the upsert itself.
+            types = [model._meta.get_field(c).db_type(connection) for c in model.key_columns]
+            arrays = ", ".join(f"%s::{t}[]" for t in [*types, "integer"])
+            columns = [list(c) for c in zip(*[(*(_db(v) for v in key), n) for key, n in rows], strict=True)]
+            cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}, {qn('n')}) SELECT * FROM unnest({arrays}) "
+                           + upsert, columns)
+        else:
+            for i in range(0, len(rows), BUMP_BATCH):  # a statement per batch: one round trip each
+                part = rows[i:i + BUMP_BATCH]
+                cursor.execute(f"INSERT INTO {table} ({', '.join(cols)}, {qn('n')}) VALUES "
+                               f"{', '.join([marks] * len(part))} " + upsert,
+                               [value for key, n in part for value in (*(_db(v) for v in key), n)])
         emptied = [[_db(v) for v in key] for key, n in rows if n < 0]
         if emptied:
             where = " AND ".join(f"{c} = %s" for c in cols)
