@@ -23,6 +23,7 @@ class Figure:
     metric: str  # the metric's name in the catalog
     url: str  # the list it counts
     note: str = ""  # what this figure narrows the metric to (a channel, a sector, a date range)
+    scale: str = ""  # written before the unit when the value is scaled: 2.27 万辆次
 
     def __str__(self) -> str:
         return str(self.value)
@@ -34,7 +35,7 @@ class Figure:
 
     @property
     def unit(self) -> str:
-        return str(catalog.get(self.metric).unit)
+        return f"{self.scale}{catalog.get(self.metric).unit}"
 
     @property
     def definition(self) -> str:

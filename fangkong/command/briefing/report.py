@@ -58,10 +58,10 @@ class Briefing:
     sentences: dict[str, list[Part]] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
 
-    def fig(self, key: str, value: int | str, metric: str, list_url: str, note: str = "") -> Figure:
+    def fig(self, key: str, value: int | str, metric: str, list_url: str, note: str = "", scale: str = "") -> Figure:
         if key in self.figures:
             raise ValueError(f"figure {key} twice")
-        f = Figure(key, value, metric, list_url, note)
+        f = Figure(key, value, metric, list_url, note, scale)
         self.figures[key] = f
         return f
 
@@ -155,9 +155,9 @@ def _checkpoints(b: Briefing, who: User) -> None:
     # In 万 as the report writes large counts; below 10,000 the count itself ("0.04万" reads wrong).
     big_v, big_p = f.vehicles >= 10000, f.people >= 10000
     vehicles = b.fig("checkpoint_vehicles_wan", wan(f.vehicles) if big_v else f.vehicles, "checkpoints.vehicles",
-                     list_url("vehiclecheck_list", **span), _("万辆次") if big_v else _("辆次"))
+                     list_url("vehiclecheck_list", **span), scale=_("万") if big_v else "")
     people = b.fig("checkpoint_people_wan", wan(f.people) if big_p else f.people, "checkpoints.people",
-                   list_url("personcheck_list", **span), _("万人次") if big_p else _("人次"))
+                   list_url("personcheck_list", **span), scale=_("万") if big_p else "")
     rule = m.low_risk_rule()
     b.sentences["checkpoints"] = [
         _("全县设外省市交通卡口一共是"), cps, _("个，%(since)s，交通卡口累计核查") % {"since": since_words(b.since)},

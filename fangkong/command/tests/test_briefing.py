@@ -354,3 +354,13 @@ def test_a_county_replaces_the_template_with_its_own_wording(users, tmp_path, se
 
 def _document_text_any(data: bytes) -> str:
     return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+
+
+def test_a_figure_in_wan_prints_its_scale_before_the_unit():
+    """The appendix writes a value and its unit side by side: 2.27 of 万辆次, not 2.27辆次."""
+    from fangkong.command.briefing.figures import Figure
+
+    scaled = Figure("checkpoint_vehicles_wan", "2.27", "checkpoints.vehicles", "/sectors/", scale="万")
+    plain = Figure("checkpoint_vehicles_wan", 361, "checkpoints.vehicles", "/sectors/")
+    assert (scaled.unit, scaled.as_dict()["unit"], plain.unit) == ("万辆次", "万辆次", "辆次")
+    assert scaled.label == plain.label == "核查车辆"
