@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import ibis
@@ -124,10 +125,20 @@ def _adbc_connection():
     if connection.vendor == "postgresql":
         import adbc_driver_postgresql.dbapi as adbc
 
-        auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings.get("PASSWORD") else "")
-        uri = f"postgresql://{auth}@{settings['HOST'] or 'localhost'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-        return adbc.connect(uri)
+        return adbc.connect(postgres_uri(settings))
     raise NotImplementedError(f"no ADBC driver for {connection.vendor}")
+
+
+def postgres_uri(db: dict) -> str:
+    """A libpq URI of Django's database settings (user and password quoted, a socket directory as host)."""
+    user = quote(db.get("USER") or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = db.get("HOST") or "localhost"
+    if host.startswith("/"):  # a socket directory
+        return f"postgresql://{auth}/{quote(db['NAME'], safe='')}?host={quote(host)}" + (f"&port={db['PORT']}" if db.get("PORT") else "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{auth}{host}{port}/{quote(db['NAME'], safe='')}"
 
 
 def use_adbc() -> bool:

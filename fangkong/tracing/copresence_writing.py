@@ -35,6 +35,8 @@ import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection
 
+from fangkong.analytics.engine import postgres_uri
+
 
 def _names(stored: tuple[str, ...]) -> list[str]:
     return ["key", "batch_id", "division_id", *stored]
@@ -114,8 +116,7 @@ class PostgresStage(Writer):
         with connection.cursor() as cur:
             cur.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {self.staged} "
                         f"AS SELECT {', '.join(self.names)} FROM {table} WITH NO DATA")
-        db = connection.settings_dict
-        self.adbc = adbc.connect(_postgres_uri(db))
+        self.adbc = adbc.connect(postgres_uri(connection.settings_dict))
 
     def stage(self, rows: pa.Table) -> None:
         rows = once(rows, self.times[0])
@@ -210,19 +211,6 @@ def once(rows: pa.Table, time: str) -> pa.Table:
     if not pc.any(repeat).as_py():
         return rows
     return rows.filter(pa.concat_arrays([pa.array([True]), pc.invert(repeat).combine_chunks()]))
-
-
-def _postgres_uri(db: dict) -> str:
-    from urllib.parse import quote
-
-    user = quote(db.get("USER") or "")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    auth = f"{user}{password}@" if user else ""
-    host = db.get("HOST") or "localhost"
-    if host.startswith("/"):  # a socket directory
-        return f"postgresql:///{quote(db['NAME'])}?host={quote(host)}" + (f"&port={db['PORT']}" if db.get("PORT") else "")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgresql://{auth}{host}{port}/{quote(db['NAME'])}"
 
 
 def tmp_dir() -> str:
