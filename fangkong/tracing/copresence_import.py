@@ -93,7 +93,9 @@ def phone_sql(col: str) -> str:
 
 
 def _time(col: str) -> str:
-    return f"try_strptime({_fold(col)}, {_sql_list(TIME_FORMATS)})"
+    """The first format alone before the list: trying 19 formats costs twice as much, and nearly
+    every time is written the first way."""
+    return f"coalesce(try_strptime({col}, '{TIME_FORMATS[0]}'), try_strptime({_fold(col)}, {_sql_list(TIME_FORMATS)}))"
 
 
 def _utc(col: str) -> str:
@@ -235,21 +237,18 @@ def run_records(batch: Batch, path: Path, kind: RecordKind) -> Batch:
     text_times = connection.vendor == "sqlite"
     with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), \
             writer(kind.table, kind.stored, kind.times) as out:
-        for read, good, bad in ahead(_prepared(path, kind, batch, text_times)):
-            out.stage(good)
-            with transaction.atomic():
-                new = out.insert()
-            rejected = bad.num_rows if bad is not None else 0
-            batch.rows += read
-            batch.processed += read
-            batch.imported += new
-            batch.duplicates += good.num_rows - new
-            batch.rejected += rejected
-            if rejected and len(errors) < MAX_STORED_ERRORS:
-                errors.extend(_errors_of(bad.slice(0, MAX_STORED_ERRORS - len(errors)), kind))
-            Batch.objects.filter(pk=batch.pk).update(
-                rows=batch.rows, processed=batch.processed, imported=batch.imported, duplicates=batch.duplicates,
-                rejected=batch.rejected, heartbeat_at=timezone.now())
+        # Three steps at once, each in a thread of its own: reading and cleaning a chunk, staging
+        # the one before, inserting the one before that (here).
+        chunks = ahead((read, good.num_rows, out.stage(good), bad)
+                       for read, good, bad in ahead(_prepared(path, kind, batch, text_times)))
+        try:
+            for read, good, staged, bad in chunks:
+                with out.using(staged), transaction.atomic():
+                    new = out.insert(staged)
+                _count(batch, errors, kind, read, good, new, bad)
+        finally:
+            out.abandon()  # a staging step waiting for a buffer gives up
+            chunks.close()
     batch.errors, batch.status, batch.finished_at = errors, BatchStatus.DONE, timezone.now()
     if batch.rejected > len(errors):
         batch.message = f"错误行过多，仅保存前{MAX_STORED_ERRORS}条。"
@@ -258,6 +257,21 @@ def run_records(batch: Batch, path: Path, kind: RecordKind) -> Batch:
         audit.record(AuditAction.IMPORT, batch, verb=kind.verb, changes={
             "rows": batch.rows, "new": batch.imported, "duplicates": batch.duplicates, "rejected": batch.rejected})
     return batch
+
+
+def _count(batch: Batch, errors: list, kind: RecordKind, read: int, good: int, new: int, bad: pa.Table | None) -> None:
+    """A chunk's counts added to the batch (saved, with a heartbeat) and its first errors kept."""
+    rejected = bad.num_rows if bad is not None else 0
+    batch.rows += read
+    batch.processed += read
+    batch.imported += new
+    batch.duplicates += good - new
+    batch.rejected += rejected
+    if rejected and len(errors) < MAX_STORED_ERRORS:
+        errors.extend(_errors_of(bad.slice(0, MAX_STORED_ERRORS - len(errors)), kind))
+    Batch.objects.filter(pk=batch.pk).update(
+        rows=batch.rows, processed=batch.processed, imported=batch.imported, duplicates=batch.duplicates,
+        rejected=batch.rejected, heartbeat_at=timezone.now())
 
 
 def _runner(kind: RecordKind):
