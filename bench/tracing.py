@@ -144,7 +144,7 @@ def main(db: str) -> dict:
 
     start, end = cp.window(first_day, today)
     with timed(figures, "feed_s"):
-        arrow = engine.fetch_arrow(cp.queries(start, end), job.SCHEMAS)
+        arrow = engine.fetch_arrow(cp.queries(start, end), job.SCHEMAS, bulk=True)
         arrow = job.arrow_inputs(arrow)
     index = [str(FIRST_PHONE + i * (PEOPLE // INDEX)) for i in range(INDEX)]
     figures["round1_s"], first = _join(engine.DUCKDB, arrow, index, start, end)

@@ -194,7 +194,7 @@ def compute_matches(inputs: Mapping[str, Any], index: Sequence[str], *, start: d
     if not index:
         return empty()
     with engine.opened(con) as con:
-        arrow = {n: (engine.fetch_arrow({n: q}, SCHEMAS)[n] if isinstance(q, str) else q) for n, q in inputs.items()}
+        arrow = {n: (engine.fetch_arrow({n: q}, SCHEMAS, bulk=True)[n] if isinstance(q, str) else q) for n, q in inputs.items()}
         t = {n: engine.put(con, n, a) for n, a in arrow_inputs(arrow).items()}
         expr = matches_expr(con, t, index, start=start, end=end, min_overlap=min_overlap, scan_window=scan_window)
         out = engine.to_arrow(con, expr.select(*OUTPUT))

@@ -15,8 +15,11 @@ or `spark` (`analytics.spark`: PySpark local or a cluster). `connect` opens the 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -194,12 +197,19 @@ def read_adbc(conn: Any, queries: dict[str, str], schemas: dict[str, dict[str, s
     return out
 
 
-def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None) -> dict[str, pa.Table]:
-    """Run SELECTs on the platform database; each result as an Arrow table."""
+def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None, *,
+                bulk: bool = False) -> dict[str, pa.Table]:
+    """Run SELECTs on the platform database; each result as an Arrow table.
+
+    `bulk`: millions of rows of text and numbers never NULL (the co-presence records). On SQLite,
+    outside a transaction, SQLite itself copies them into a scratch file, which ADBC reads once
+    the platform's connection has let go of it (`_sqlite_bulk`): no Python object per value."""
     schemas = schemas or {}
     if use_adbc():
         with _adbc_connection() as conn:
             return read_adbc(conn, queries, schemas)
+    if bulk and connection.vendor == "sqlite" and not connection.in_atomic_block:
+        return _sqlite_bulk(queries, schemas)
     out: dict[str, pa.Table] = {}
     with connection.cursor() as cur:
         for name, sql in queries.items():
@@ -217,6 +227,38 @@ def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | No
 
 
 FETCH_ROWS = 100_000
+
+
+def _sqlite_bulk(queries: dict[str, str], schemas: dict[str, dict[str, str]]) -> dict[str, pa.Table]:
+    """The results copied by the platform's SQLite into a scratch database (attached, then
+    detached: committed and closed), then read as Arrow by ADBC — whose own copy of SQLite opens
+    only that file, never the platform's (`use_adbc`). 3.6 µs a row through Django's cursor."""
+    import adbc_driver_sqlite.dbapi as adbc
+
+    folder = Path(tempfile.mkdtemp(prefix="fk-feed-", dir=scratch_dir()))
+    path = str(folder / "feed.sqlite3")
+    try:
+        connection.ensure_connection()
+        raw = connection.connection
+        raw.execute("ATTACH DATABASE ? AS fk_feed", (path,))
+        try:
+            raw.execute("PRAGMA fk_feed.journal_mode = OFF")  # scratch: nothing to recover
+            raw.execute("PRAGMA fk_feed.synchronous = OFF")
+            for name, sql in queries.items():
+                raw.execute(f'CREATE TABLE fk_feed."{name}" AS {sql}')
+        finally:
+            raw.execute("DETACH DATABASE fk_feed")
+        with adbc.connect(path) as conn:
+            return read_adbc(conn, {name: f'SELECT * FROM "{name}"' for name in queries}, schemas)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def scratch_dir() -> str:
+    """Where scratch files go (VAR_DIR/tmp): beside the database, not in a small /tmp."""
+    path = Path(settings.VAR_DIR) / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
 
 
 def feed(con: ibis.BaseBackend, queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None,

@@ -38,10 +38,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.conf import settings
 from django.db import connection
 
-from fangkong.analytics.engine import postgres_uri
+from fangkong.analytics.engine import postgres_uri, scratch_dir
 
 
 def _names(stored: tuple[str, ...]) -> list[str]:
@@ -299,9 +298,7 @@ def once(rows: pa.Table, time: str) -> pa.Table:
 
 
 def tmp_dir() -> str:
-    path = Path(settings.VAR_DIR) / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return str(path)
+    return scratch_dir()
 
 
 def writer(table: str, stored: tuple[str, ...], times: tuple[str, ...]) -> Writer:
