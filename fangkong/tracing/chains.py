@@ -2,8 +2,8 @@
 generation of each case (代际), its clusters and township, and the counts a report prints.
 
 One builder serves the chain page, its JSON, the API and the frozen snapshot, in a fixed number
-of queries whatever the number of cases. The map view's positions come from `township_layout`,
-kept apart so that division shapes can replace the grid later."""
+of queries whatever the number of cases. The map view's positions come from `township_layout`:
+where the townships' shapes lie, when the county has them."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.core.choices import LEVEL_PATH_LENGTH, DivisionLevel
 from fangkong.core.models import Division
 from fangkong.core.scoping import VIEW, in_subtree
+from fangkong.core.shapes import area, centroid
 
 from .choices import CaseClass, Certainty, ExposureType
 from .models import Case, Cluster, TransmissionEdge
@@ -120,10 +121,36 @@ def _components(nodes: list[int], edges: list[tuple[int, int]]) -> dict[int, int
     return {n: index[find(n)] for n in nodes}
 
 
+SPACING = 100.0  # between neighbouring townships' centres: the spiral of cases round each fits
+
+
 def township_layout(townships: list[dict[str, Any]]) -> dict[str, list[float]]:
-    """Map view: a centre per township, on a square grid in code order (no shapes yet)."""
+    """Map view: a centre per township — where its shape lies on the county map (`Division.shape`,
+    north up, scaled so that neighbours lie about `SPACING` apart), or, when a township has no
+    shape, all of them on a square grid in code order."""
+    centres = {t["path"]: shape_centre(t.get("shape")) for t in townships}
+    points = [c for c in centres.values() if c is not None]
+    if len(points) == len(townships) > 1:
+        k = math.cos(math.radians(sum(lat for _lon, lat in points) / len(points)))  # a degree east is shorter
+        xy = {p: (lon * k, -lat) for p, (lon, lat) in centres.items()}  # the screen's y grows downwards
+        nearest = sorted(min(math.dist(a, b) for q, b in xy.items() if q != p) for p, a in xy.items())
+        typical = nearest[len(nearest) // 2]
+        if typical > 0:
+            scale = SPACING / typical
+            return {p: [round(x * scale, 1), round(y * scale, 1)] for p, (x, y) in xy.items()}
     side = max(1, math.ceil(math.sqrt(len(townships))))
-    return {t["path"]: [(i % side) * 100.0, (i // side) * 100.0] for i, t in enumerate(townships)}
+    return {t["path"]: [(i % side) * SPACING, (i // side) * SPACING] for i, t in enumerate(townships)}
+
+
+def shape_centre(shape: dict[str, Any] | None) -> tuple[float, float] | None:
+    """(longitude, latitude) of a GeoJSON Polygon's or MultiPolygon's largest outer ring's centroid."""
+    if not shape or shape.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    polygons = [shape["coordinates"]] if shape["type"] == "Polygon" else shape["coordinates"]
+    rings = [[(float(x), float(y)) for x, y, *_z in polygon[0]] for polygon in polygons if polygon and polygon[0]]
+    if not rings:
+        return None
+    return centroid(max(rings, key=lambda r: abs(area(r))))
 
 
 def chain_graph(
@@ -168,7 +195,7 @@ def chain_graph(
         .values("id", "code", "name")
     )
     paths = sorted({r["division__path"][:TOWNSHIP_LEN] for r in rows})
-    towns = list(Division.objects.filter(path__in=paths).order_by("path").values("path", "name"))
+    towns = list(Division.objects.filter(path__in=paths).order_by("path").values("path", "name", "shape"))
     town_name = {t["path"]: t["name"] for t in towns}
     labels = dict(CaseClass.choices)
     url = reverse("tracing:case", args=[0])[:-2]
@@ -217,7 +244,8 @@ def chain_graph(
         "edges": edge_rows,
         "clusters": clusters,
         "counts": counts,
-        "townships": [{**t, "xy": xy} for t, xy in zip(towns, township_layout(towns).values(), strict=True)],
+        "townships": [{"path": t["path"], "name": t["name"], "xy": xy}
+                      for t, xy in zip(towns, township_layout(towns).values(), strict=True)],
     }
 
 

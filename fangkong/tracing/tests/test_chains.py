@@ -99,6 +99,33 @@ def test_the_chain_carries_generations_clusters_and_counts(users):
     assert by_id[root.pk]["chain"] == by_id[grandchild.pk]["chain"] != by_id[other.pk]["chain"]
 
 
+def _square(lon: float, lat: float) -> dict:
+    ring = [[lon, lat], [lon + 0.1, lat], [lon + 0.1, lat + 0.1], [lon, lat + 0.1], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_the_map_view_places_townships_where_their_shapes_lie(towns, users):
+    """With shapes, a township's centre on the map view follows its place on the county map
+    (east to the right, north up, neighbours about 100 apart); without, a grid in code order."""
+    C.case_on(towns["grid_a"], 5)
+    C.case_on(towns["grid_b"], 4)
+
+    def centres() -> dict:
+        return {t["path"]: t["xy"] for t in chain_graph(users["cdc"])["townships"]}
+
+    Division.objects.filter(level=DivisionLevel.TOWNSHIP).update(shape=None)
+    assert centres() == {towns["a"].path: [0.0, 0.0], towns["b"].path: [100.0, 0.0]}
+    # b lies north-west of a: left of it and above it (the screen's y grows downwards)
+    Division.objects.filter(pk=towns["a"].pk).update(shape=_square(114.7, 41.5))
+    Division.objects.filter(pk=towns["b"].pk).update(shape={"type": "MultiPolygon", "coordinates": [
+        _square(114.5, 41.7)["coordinates"], [[[114.5, 41.7], [114.501, 41.7], [114.501, 41.701], [114.5, 41.7]]]]})
+    xy = centres()
+    (ax, ay), (bx, by) = xy[towns["a"].path], xy[towns["b"].path]
+    assert bx < ax and by < ay
+    assert abs(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5 - 100) < 0.5
+    assert "shape" not in chain_graph(users["cdc"])["townships"][0]
+
+
 def test_it_filters_the_chain_by_cluster_and_date_keeping_generations(users):
     g, cdc = users["grid"].division, users["cdc"]
     root, child, outside = C.case_on(g, 9), C.case_on(g, 6), C.case_on(g, 2)
