@@ -15,11 +15,14 @@ and Chinese reasons; the batch is audited once, not per row.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
@@ -99,9 +102,43 @@ def _time(col: str) -> str:
 
 
 def _utc(col: str) -> str:
-    """A local wall-clock time → naive UTC (to the second)."""
+    """A local wall-clock time → naive UTC (to the second). Within the years the zone keeps one
+    offset (China's since 1992), subtracting it is exact and costs a fifth of the time-zone
+    conversion, which is left for the times outside them."""
     tz = settings.TIME_ZONE.replace("'", "")
-    return f"date_trunc('second', timezone('UTC', timezone('{tz}', {col})))"
+    exact = f"timezone('UTC', timezone('{tz}', {col}))"
+    steady = steady_offset(settings.TIME_ZONE)
+    if steady is not None:
+        offset, since, until = steady
+        exact = (f"CASE WHEN {col} >= TIMESTAMP '{since:%Y-%m-%d}' AND {col} < TIMESTAMP '{until:%Y-%m-%d}' "
+                 f"THEN {col} - INTERVAL {offset} SECOND ELSE {exact} END")
+    return f"date_trunc('second', {exact})"
+
+
+@functools.cache
+def steady_offset(zone: str, first: int = 1970, last: int = 2100) -> tuple[int, dt.date, dt.date] | None:
+    """(UTC offset in seconds, from, until): the run of whole local days up to `last` over which
+    `zone` keeps today's offset (looked at every six hours: zones change at most twice a year),
+    when it takes in today; the day after a change is left out too, so no change is inside."""
+    tz = ZoneInfo(zone)
+    day, end = dt.date(last, 1, 1), dt.date(last, 1, 1)
+
+    def offsets(d: dt.date) -> set:
+        return {dt.datetime.combine(d, dt.time(h), tz).utcoffset() for h in range(0, 24, 6)}
+
+    today = dt.datetime.now(tz).date()
+    now = offsets(today)
+    if len(now) != 1:
+        return None
+    (offset,) = now
+    if offsets(day) != now:
+        return None
+    while day.year > first and offsets(day - dt.timedelta(days=1)) == now:
+        day -= dt.timedelta(days=1)
+    since = day + dt.timedelta(days=1)  # a day clear of the last change
+    if (end - since).days < 366 or since > today:
+        return None
+    return int(offset.total_seconds()), since, end
 
 
 @dataclass(frozen=True)

@@ -222,3 +222,24 @@ def test_outside_a_transaction_the_staged_writer_counts_as_the_row_writer_does(t
     else:
         assert not list(scratch.iterdir())
         assert "fk_stage" not in [r[1] for r in connection.connection.execute("PRAGMA database_list")]
+
+
+def test_local_times_become_utc_the_same_with_the_steady_offset_as_with_the_zone():
+    """Within the years China keeps UTC+8 the import subtracts eight hours instead of converting
+    through the time-zone database; outside them (the summer times of 1986–1991) it converts."""
+    import duckdb
+
+    from fangkong.tracing.copresence_import import _utc, steady_offset
+
+    offset, since, until = steady_offset("Asia/Shanghai")
+    assert offset == 8 * 3600 and dt.date(1991, 9, 15) < since <= dt.date(1992, 1, 1) and until.year == 2100
+    assert steady_offset("Europe/Berlin") is None  # summer time: every time goes through the zone
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    times = ["1988-07-01 12:00:00", "1991-09-14 23:30:00", "1991-09-16 12:00:00", "2022-07-01 00:00:00",
+             "2022-07-01 08:30:00.7", "2099-12-31 23:59:59", "2150-06-01 00:00:00"]
+    rows = con.sql(f"SELECT {_utc('x')}, date_trunc('second', timezone('UTC', timezone('Asia/Shanghai', x))) "
+                   f"FROM (SELECT unnest({[f'{t}' for t in times]})::TIMESTAMP AS x)").fetchall()
+    assert [fast for fast, _exact in rows] == [exact for _fast, exact in rows]
+    assert rows[0][0] == dt.datetime(1988, 7, 1, 3, 0, tzinfo=dt.UTC).replace(tzinfo=None)  # UTC+9 that summer
+    assert rows[4][0] == dt.datetime(2022, 7, 1, 0, 30, tzinfo=dt.UTC).replace(tzinfo=None)
