@@ -55,7 +55,9 @@
         pos[n.id] = [c[0] + r * Math.cos(a), c[1] + r * Math.sin(a)];
       });
       data.townships.forEach(function (t) {
-        marks.push({ name: t.name + " " + (counts[t.path] || 0), x: t.xy[0], y: t.xy[1] - 45 });
+        // just above the township's spiral of cases, however many there are
+        var above = 4 * Math.sqrt(counts[t.path] || 0) + 12;
+        marks.push({ name: t.name + " " + (counts[t.path] || 0), x: t.xy[0], y: t.xy[1] - above });
       });
     }
     return { pos: pos, marks: marks };
