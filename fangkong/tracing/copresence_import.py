@@ -276,16 +276,19 @@ def run_records(batch: Batch, path: Path, kind: RecordKind) -> Batch:
             writer(kind.table, kind.stored, kind.times) as out:
         # Three steps at once, each in a thread of its own: reading and cleaning a chunk, staging
         # the one before, inserting the one before that (here).
-        chunks = ahead((read, good.num_rows, out.stage(good), bad)
-                       for read, good, bad in ahead(_prepared(path, kind, batch, text_times)))
+        cleaned = ahead(_prepared(path, kind, batch, text_times))
+        chunks = ahead((read, good.num_rows, out.stage(good), bad) for read, good, bad in cleaned)
         try:
             for read, good, staged, bad in chunks:
                 with out.using(staged), transaction.atomic():
                     new = out.insert(staged)
                 _count(batch, errors, kind, read, good, new, bad)
         finally:
+            # Each thread stopped here, outermost first: a failure's traceback keeps the
+            # generators alive, so their own clean-up would come late, or never.
             out.abandon()  # a staging step waiting for a buffer gives up
             chunks.close()
+            cleaned.close()
     batch.errors, batch.status, batch.finished_at = errors, BatchStatus.DONE, timezone.now()
     if batch.rejected > len(errors):
         batch.message = f"错误行过多，仅保存前{MAX_STORED_ERRORS}条。"

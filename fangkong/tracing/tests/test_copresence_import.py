@@ -221,7 +221,55 @@ def test_outside_a_transaction_the_staged_writer_counts_as_the_row_writer_does(t
             assert cur.fetchone()[0] == 0
     else:
         assert not list(scratch.iterdir())
-        assert "fk_stage" not in [r[1] for r in connection.connection.execute("PRAGMA database_list")]
+        assert not [r[1] for r in connection.connection.execute("PRAGMA database_list") if r[1].startswith("fk_")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_while_staging_ends_the_batch_failed_and_stops_every_thread(tmp_path, monkeypatch, restore_county):
+    """The third chunk's staging fails while the first chunks are inserted: the batch ends failed
+    with the reason (the rows of the chunks before it stay), no reading or staging thread is left
+    running, nothing of the staging is left behind; importing the file again completes it."""
+    import threading
+
+    from django.db import connection
+
+    from fangkong.tracing import copresence_reading, copresence_writing
+    from fangkong.tracing.copresence_import import SCANS as SCAN_KIND
+    from fangkong.tracing.copresence_import import import_path
+
+    monkeypatch.setattr(copresence_reading, "CHUNK_ROWS", 2)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(copresence_writing, "tmp_dir", lambda: str(scratch))
+    staged = {"n": 0}
+    for cls in (copresence_writing.SqliteStage, copresence_writing.PostgresStage):
+        original = cls.stage
+
+        def failing(self, rows, original=original):
+            staged["n"] += 1
+            if staged["n"] == 3:
+                raise OSError("磁盘已满")
+            return original(self, rows)
+
+        monkeypatch.setattr(cls, "stage", failing)
+    path = tmp_path / "场所码.csv"
+    path.write_text("场所码编号,手机号,扫码时间\n" + "".join(
+        f"V{i:03d},139000000{i:02d},2022-07-01 08:{i:02d}\n" for i in range(10)), encoding="utf-8")
+    batch = import_path(SCAN_KIND, path)
+    assert batch.status == "failed" and "磁盘已满" in batch.message
+    assert 0 < ScanRecord.objects.count() <= 4
+    assert not [t for t in threading.enumerate() if t.name == "fangkong-ahead"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'fk_stage%%'")
+            assert cur.fetchone()[0] == 0
+    else:
+        assert not list(scratch.iterdir())
+        assert not [r[1] for r in connection.connection.execute("PRAGMA database_list") if r[1].startswith("fk_")]
+    monkeypatch.undo()
+    again = import_path(SCAN_KIND, path)
+    assert (again.status, again.imported + ScanRecord.objects.count() - again.imported) == ("done", 10)
+    assert ScanRecord.objects.count() == 10
 
 
 def test_local_times_become_utc_the_same_with_the_steady_offset_as_with_the_zone():
