@@ -3,7 +3,9 @@
 `feed` runs dialect-neutral SELECTs on the source database and hands the result to DuckDB as
 Arrow — on PostgreSQL through ADBC (adbc-driver-postgresql) on a separate connection, on
 SQLite (see `use_adbc`) and inside an open transaction (tests, or a job that must see its own
-uncommitted writes) through Django's own connection. Jobs are Ibis expressions over the fed tables, so the same
+uncommitted writes) through Django's own connection — except a bulk read (millions of co-presence
+records), which SQLite copies into a scratch file for ADBC to read (`fetch_arrow(bulk=True)`).
+Jobs are Ibis expressions over the fed tables, so the same
 job runs on Apache Spark by connecting Ibis to `ibis.pyspark` and feeding the same tables.
 `land` writes result rows back into the database (roll-up tables) in one set-based statement.
 
