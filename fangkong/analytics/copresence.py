@@ -25,10 +25,7 @@ Both joins key on equality, so neither engine compares every pair in a place: ve
 on (venue code, time bucket of the window's width) against the index scans repeated for the
 buckets before and after; location records no longer than `LONG_RECORD` join on (cell, hour of
 entry) against the index records repeated for every hour a record overlapping them can start
-in. The few longer records join on the cell alone. The keys are numbers: phones, cells and venue
-codes are coded as integers once per input (`arrow_inputs`), place and time bucket make one
-int64, and the pairs are grouped by the person's code and the index record's codes and times — the
-index record's text is joined back once per match.
+in. The few longer records join on the cell alone.
 """
 
 from __future__ import annotations
@@ -39,7 +36,6 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 from ibis import _
 
 from . import engine
@@ -57,24 +53,11 @@ OUTPUT = ("phone", "name", "id_number", "kind", "index_phone", "place", "place_n
           "index_start", "index_end", "record_start", "record_end")
 
 
-# Each input's text keys coded as integers (`_coded`): the joins and groupings compare numbers,
-# and the text is looked up once per match at the end.
-CODES = {"scans": {"phone": "pid", "venue_code": "vid"}, "locations": {"phone": "pid", "cell": "cid"}}
-KEY = 2**32  # (place code, time bucket) as one int64: a bucket (epoch seconds // 60 or more) < 2**32
-# An index record by numbers alone (its phone's and place's codes and its times), to group on;
-# not a row number: numbering rows keeps the engines from filtering the scan that finds them.
-INDEX_SCAN = ("i_pid", "i_vid", "i_at")
-INDEX_RECORD = ("i_pid", "i_cid", "i_start", "i_end")
-
-
 def arrow_inputs(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
     """Input tables with their timestamps as naive UTC microseconds (SQLite hands over text,
-    PostgreSQL zoned values), whatever source they came from, and their codes (`CODES`)."""
+    PostgreSQL zoned values), whatever source they came from."""
     out = {}
     for name, table in tables.items():
-        if set(CODES[name].values()) <= set(table.column_names):  # prepared already (a second round)
-            out[name] = table
-            continue
         table = engine.typed(table, SCHEMAS[name])
         for column, kind in SCHEMAS[name].items():
             i = table.column_names.index(column)
@@ -87,17 +70,8 @@ def arrow_inputs(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
                 table = table.set_column(i, pa.field(column, pa.timestamp("us")), col)
             elif kind == "string" and col.type != pa.string():
                 table = table.set_column(i, pa.field(column, pa.string()), col.cast(pa.string()))
-        out[name] = _coded(table.select(list(SCHEMAS[name])), CODES[name])
+        out[name] = table.select(list(SCHEMAS[name]))
     return out
-
-
-def _coded(table: pa.Table, codes: Mapping[str, str]) -> pa.Table:
-    """A code column beside each text key: its position among the column's distinct values (one
-    numbering for the whole table, so equal codes are equal texts)."""
-    for column, code in codes.items():
-        values = table.column(column)
-        table = table.append_column(code, pc.index_in(values, value_set=pc.unique(values)).cast(pa.int64()))
-    return table
 
 
 def _epoch(ts: ibis.Value) -> ibis.Value:
@@ -113,26 +87,22 @@ def venue_matches(con: ibis.BaseBackend, scans: ibis.Table, index: list[str], st
     window = int(window_minutes) * 60
     width = max(window, 60)
     s = scans.filter(_.scanned_at >= start, _.scanned_at < end)
-    s = s.mutate(t=_epoch(s.scanned_at)).mutate(key=_.vid * KEY + (_.t // width).cast("int64"))
-    # An index scan is known by its codes and time (`INDEX_SCAN`): one row per person and index scan.
-    idx = engine.materialise(con, "venue_index", s.filter(s.phone.isin(index)).select(
-        index_phone=_.phone, i_pid=_.pid, i_vid=_.vid, i_code=_.venue_code, i_at=_.scanned_at, i_t=_.t,
-        i_key=_.key))
-    exploded = idx.select(*INDEX_SCAN, "i_t", "i_key").cross_join(_offsets(con, "venue_offsets", (-1, 0, 1)))
-    exploded = exploded.mutate(b_key=_.i_key + _.k)
-    pairs = s.join(exploded, s.key == exploded.b_key)
-    pairs = pairs.filter((pairs.t - pairs.i_t).abs() <= window, pairs.pid != pairs.i_pid)
+    s = s.mutate(t=_epoch(s.scanned_at)).mutate(b=(_.t // width).cast("int64"))
+    idx = s.filter(s.phone.isin(index)).select(
+        index_phone=_.phone, i_code=_.venue_code, i_at=_.scanned_at, i_t=_.t, i_b=_.b)
+    idx = idx.cross_join(_offsets(con, "venue_offsets", (-1, 0, 1))).mutate(i_key=_.i_b + _.k)
+    pairs = s.join(idx, [s.venue_code == idx.i_code, s.b == idx.i_key])
+    pairs = pairs.filter((pairs.t - pairs.i_t).abs() <= window, pairs.phone != pairs.index_phone)
     pairs = pairs.mutate(seconds=(_.t - _.i_t).abs())
     # The closest scan, then the earliest, as one number to take the minimum of (an aggregate,
     # not a window: no sort of every pair).
     pairs = pairs.mutate(rank=_.seconds * ORDER + _.t)
-    best = pairs.group_by(["pid", *INDEX_SCAN]).aggregate(
-        phone=_.phone.arbitrary(), seconds=_.seconds.min(), scanned_at=_.scanned_at.argmin(_.rank),
-        name=_.name.argmin(_.rank), id_number=_.id_number.argmin(_.rank), venue_name=_.venue_name.argmin(_.rank))
-    best = best.join(idx.select(*INDEX_SCAN, "index_phone", "i_code"), list(INDEX_SCAN))
+    best = pairs.group_by([_.phone, _.index_phone, _.venue_code, _.i_at]).aggregate(
+        seconds=_.seconds.min(), scanned_at=_.scanned_at.argmin(_.rank), name=_.name.argmin(_.rank),
+        id_number=_.id_number.argmin(_.rank), venue_name=_.venue_name.argmin(_.rank))
     return best.select(
         phone=_.phone, name=_.name.fill_null(""), id_number=_.id_number.fill_null(""),
-        kind=ibis.literal(VENUE), index_phone=_.index_phone, place=_.i_code,
+        kind=ibis.literal(VENUE), index_phone=_.index_phone, place=_.venue_code,
         place_name=_.venue_name.fill_null(""), at=_.scanned_at, seconds=_.seconds.cast("int64"),
         index_start=_.i_at, index_end=_.i_at, record_start=_.scanned_at, record_end=_.scanned_at)
 
@@ -143,37 +113,35 @@ def cell_matches(con: ibis.BaseBackend, locations: ibis.Table, index: list[str],
     loc = locations.filter(_.entered_at >= start, _.entered_at < end)
     loc = loc.mutate(s=_epoch(loc.entered_at), e=_epoch(loc.left_at))
     idx = engine.materialise(con, "cell_index", loc.filter(loc.phone.isin(index)).select(
-        index_phone=_.phone, i_pid=_.pid, i_cid=_.cid, i_cell=_.cell, i_start=_.entered_at, i_end=_.left_at,
-        i_s=_.s, i_e=_.e, i_lo=((_.s - LONG_RECORD) // HOUR).cast("int64"), i_hi=(_.e // HOUR).cast("int64")))
+        index_phone=_.phone, i_cell=_.cell, i_start=_.entered_at, i_end=_.left_at, i_s=_.s, i_e=_.e,
+        i_lo=((_.s - LONG_RECORD) // HOUR).cast("int64"), i_hi=(_.e // HOUR).cast("int64")))
     span = engine.to_arrow(con, idx.aggregate(n=(idx.i_hi - idx.i_lo).max())).column("n")[0].as_py() or 0
-    side = idx.select(*INDEX_RECORD, "i_s", "i_e", "i_lo", "i_hi")
-    exploded = side.cross_join(_offsets(con, "cell_offsets", range(int(span) + 1)))
-    exploded = exploded.filter(exploded.k <= exploded.i_hi - exploded.i_lo).mutate(
-        b_key=_.i_cid * KEY + _.i_lo + _.k)
+    exploded = idx.cross_join(_offsets(con, "cell_offsets", range(int(span) + 1)))
+    exploded = exploded.filter(exploded.k <= exploded.i_hi - exploded.i_lo).mutate(i_key=_.i_lo + _.k)
 
-    short = loc.filter((loc.e - loc.s) <= LONG_RECORD).mutate(key=_.cid * KEY + (_.s // HOUR).cast("int64"))
-    by_hour = short.join(exploded, short.key == exploded.b_key).select(*OVERLAP_COLUMNS)
+    short = loc.filter((loc.e - loc.s) <= LONG_RECORD).mutate(b=(_.s // HOUR).cast("int64"))
+    by_hour = short.join(exploded, [short.cell == exploded.i_cell, short.b == exploded.i_key]).select(
+        *OVERLAP_COLUMNS)
     long = loc.filter((loc.e - loc.s) > LONG_RECORD)
-    by_cell = long.join(side, long.cid == side.i_cid).select(*OVERLAP_COLUMNS)
+    by_cell = long.join(idx, long.cell == idx.i_cell).select(*OVERLAP_COLUMNS)
     pairs = by_hour.union(by_cell)
     pairs = pairs.mutate(seconds=ibis.least(_.e, _.i_e) - ibis.greatest(_.s, _.i_s))
-    pairs = pairs.filter(pairs.seconds >= least, pairs.seconds > 0, pairs.pid != pairs.i_pid)
+    pairs = pairs.filter(pairs.seconds >= least, pairs.seconds > 0, pairs.phone != pairs.index_phone)
     # The longest overlap, then the earliest entry, as one number to take the minimum of (an
     # aggregate, not a window: no sort of every pair). Two of the person's records in the cell
     # entered at the same second and overlapping equally long explain the match equally well.
     pairs = pairs.mutate(rank=(-_.seconds) * ORDER + _.s)
-    best = pairs.group_by(["pid", *INDEX_RECORD]).aggregate(
-        phone=_.phone.arbitrary(), seconds=_.seconds.max(), entered_at=_.entered_at.argmin(_.rank),
-        left_at=_.left_at.argmin(_.rank))
-    best = best.join(idx.select(*INDEX_RECORD, "index_phone", "i_cell"), list(INDEX_RECORD))
+    best = pairs.group_by([_.phone, _.index_phone, _.cell, _.i_start, _.i_end]).aggregate(
+        seconds=_.seconds.max(), entered_at=_.entered_at.argmin(_.rank), left_at=_.left_at.argmin(_.rank))
     return best.select(
         phone=_.phone, name=ibis.literal(""), id_number=ibis.literal(""), kind=ibis.literal(CELL),
-        index_phone=_.index_phone, place=_.i_cell, place_name=ibis.literal(""),
+        index_phone=_.index_phone, place=_.cell, place_name=ibis.literal(""),
         at=ibis.greatest(_.entered_at, _.i_start), seconds=_.seconds.cast("int64"),
         index_start=_.i_start, index_end=_.i_end, record_start=_.entered_at, record_end=_.left_at)
 
 
-OVERLAP_COLUMNS = ("phone", "pid", "entered_at", "left_at", "s", "e", "i_pid", "i_cid", "i_start", "i_end", "i_s", "i_e")
+OVERLAP_COLUMNS = ("phone", "cell", "entered_at", "left_at", "s", "e", "index_phone", "i_start", "i_end", "i_s",
+                   "i_e")
 
 
 def matches_expr(con: ibis.BaseBackend, t: Mapping[str, ibis.Table], index: Sequence[str], *, start: dt.datetime,

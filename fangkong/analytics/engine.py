@@ -85,10 +85,7 @@ def materialise(con: ibis.BaseBackend, name: str, expr: ibis.Table) -> ibis.Tabl
         from . import spark
 
         return spark.materialise(con, name, expr)
-    # One statement: Ibis's create_table(overwrite=True) goes through a table of another name,
-    # 0.4 s more on a scan of 20 million rows (measured).
-    con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {ibis.to_sql(expr, dialect="duckdb")}')
-    return con.table(name)
+    return con.create_table(name, expr, temp=True, overwrite=True)
 
 
 def release(con: ibis.BaseBackend) -> None:
