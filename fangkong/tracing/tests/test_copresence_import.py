@@ -184,13 +184,25 @@ def test_the_retention_job_is_scheduled():
     assert "fangkong.tracing.copresence_jobs.copresence_tick" in {p.task for p in SCHEDULE}
 
 
+def _no_staging_left(scratch) -> None:
+    """No staging table (PostgreSQL), scratch file or attached scratch database (SQLite) remains."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'fk_stage%%'")
+            assert cur.fetchone()[0] == 0
+    else:
+        assert not list(scratch.iterdir())
+        assert not [r[1] for r in connection.connection.execute("PRAGMA database_list") if r[1].startswith("fk_")]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_staged_writer_counts_as_the_row_writer_does(tmp_path, capsys, monkeypatch,
                                                                               restore_county):
     """Outside a caller's transaction the rows go through a staging table (ADBC: a scratch SQLite
     file attached, or an unlogged table on PostgreSQL); chunks of two rows put the duplicate in
     another chunk than its first, and the next chunk is cleaned while one is written."""
-    from django.db import connection
 
     from fangkong.tracing import copresence_reading, copresence_writing
 
@@ -214,14 +226,7 @@ def test_outside_a_transaction_the_staged_writer_counts_as_the_row_writer_does(t
     locations.write_text(LOCATIONS, encoding="utf-8")
     assert _run(capsys, "import_locations", locations)["imported"] == 2
     assert LocationRecord.objects.get(phone="13800000001").left_at == dt.datetime(2022, 7, 1, 1, 0, tzinfo=dt.UTC)
-    # Nothing of the staging is left behind.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'fk_stage%%'")
-            assert cur.fetchone()[0] == 0
-    else:
-        assert not list(scratch.iterdir())
-        assert not [r[1] for r in connection.connection.execute("PRAGMA database_list") if r[1].startswith("fk_")]
+    _no_staging_left(scratch)  # nothing of the staging is left behind
 
 
 @pytest.mark.django_db(transaction=True)
@@ -230,8 +235,6 @@ def test_a_failure_while_staging_ends_the_batch_failed_and_stops_every_thread(tm
     with the reason (the rows of the chunks before it stay), no reading or staging thread is left
     running, nothing of the staging is left behind; importing the file again completes it."""
     import threading
-
-    from django.db import connection
 
     from fangkong.tracing import copresence_reading, copresence_writing
     from fangkong.tracing.copresence_import import SCANS as SCAN_KIND
@@ -259,13 +262,7 @@ def test_a_failure_while_staging_ends_the_batch_failed_and_stops_every_thread(tm
     assert batch.status == "failed" and "磁盘已满" in batch.message
     assert 0 < ScanRecord.objects.count() <= 4
     assert not [t for t in threading.enumerate() if t.name == "fangkong-ahead"]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'fk_stage%%'")
-            assert cur.fetchone()[0] == 0
-    else:
-        assert not list(scratch.iterdir())
-        assert not [r[1] for r in connection.connection.execute("PRAGMA database_list") if r[1].startswith("fk_")]
+    _no_staging_left(scratch)
     monkeypatch.undo()
     again = import_path(SCAN_KIND, path)
     assert (again.status, again.imported + ScanRecord.objects.count() - again.imported) == ("done", 10)
