@@ -50,6 +50,20 @@ def _test_county_registered() -> None:
     use_test_county()
 
 
+@pytest.fixture(autouse=True)
+def _copresence_store(tmp_path_factory):
+    """Each test its own co-presence record store (files, not rows: no transaction rolls them
+    back); a subprocess a test starts inherits it through the environment. A patcher of its own,
+    so that a test's `monkeypatch.undo()` leaves it in place."""
+    from django.conf import settings
+
+    path = str(tmp_path_factory.mktemp("copresence"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FANGKONG_COPRESENCE_STORE", path)
+        patch.setattr(settings, "FANGKONG_COPRESENCE_STORE", path)
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -50,6 +51,10 @@ def setup_django(db: str, name: str) -> str:
     else:
         raise SystemExit(f"unknown database kind {db}")
     os.environ["DATABASE_URL"] = url
+    # The co-presence record store (files beside the database): as fresh as the database.
+    store = Path(tempfile.gettempdir()) / f"fangkong-bench-{name}-{db}-records"
+    shutil.rmtree(store, ignore_errors=True)
+    os.environ["FANGKONG_COPRESENCE_STORE"] = str(store)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
     # Measured as deployed: with DEBUG on, Django formats and keeps every query it runs.
     os.environ.setdefault("DEBUG", "0")

@@ -3,9 +3,10 @@ location records (400,000 people, 21 days, 2 scans and 2–3 cells a day), 100 i
 a second round from their contacts (3,000 phones).
 
 - Import: the files (parquet, Chinese headers, local times) go through the same route as
-  `fangkong import-scans` / `import-locations` (`import_path`: one batch, streamed in chunks,
-  COPY on PostgreSQL / executemany on SQLite); `import_*_rows_per_s`, target > 500,000 each.
-- Feed: the window's records read from the database into Arrow (`feed_s`, ADBC).
+  `fangkong import-scans` / `import-locations` (`import_path`: one batch, streamed in chunks
+  into the record store, `tracing.copresence_store`); `import_*_rows_per_s`, target > 500,000
+  each. The database holds the batch and its audit row; the records are Parquet files by day.
+- Feed: the window's records read from the store into Arrow (`feed_s`).
 - Join on DuckDB, through the job's Ibis expressions (`round1_s`, `round2_s`, target < 5 s each),
   and the same rule as one hand-written DuckDB SQL statement in the same run (`*_sql_s`,
   `ratio_*` = Ibis / SQL); both must give the same number of matches.
@@ -144,8 +145,7 @@ def main(db: str) -> dict:
 
     start, end = cp.window(first_day, today)
     with timed(figures, "feed_s"):
-        arrow = engine.fetch_arrow(cp.queries(start, end), job.SCHEMAS, bulk=True)
-        arrow = job.arrow_inputs(arrow)
+        arrow = job.arrow_inputs(cp.records(start, end))
     index = [str(FIRST_PHONE + i * (PEOPLE // INDEX)) for i in range(INDEX)]
     figures["round1_s"], first = _join(engine.DUCKDB, arrow, index, start, end)
     figures["round1_matches"] = first.num_rows

@@ -277,6 +277,9 @@ FANGKONG_SPARK_JAVA_OPTIONS = os.environ.get("FANGKONG_SPARK_JAVA_OPTIONS", "") 
 FANGKONG_COPRESENCE_MIN_OVERLAP = int(os.environ.get("FANGKONG_COPRESENCE_MIN_OVERLAP", "10"))
 FANGKONG_COPRESENCE_SCAN_WINDOW = int(os.environ.get("FANGKONG_COPRESENCE_SCAN_WINDOW", "30"))
 FANGKONG_COPRESENCE_RETENTION_DAYS = int(os.environ.get("FANGKONG_COPRESENCE_RETENTION_DAYS", "21"))
+# Venue scans and location records: Parquet files by day (tracing.copresence_store), personal
+# data like the database's — back it up with it.
+FANGKONG_COPRESENCE_STORE = os.environ.get("FANGKONG_COPRESENCE_STORE", str(VAR_DIR / "copresence"))
 
 # SMS goes through a pluggable gateway; the default only logs.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "fangkong.core.notify.LoggingSmsGateway")

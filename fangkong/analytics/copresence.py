@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import ibis
 import pyarrow as pa
@@ -152,18 +151,17 @@ def matches_expr(con: ibis.BaseBackend, t: Mapping[str, ibis.Table], index: Sequ
         venue_matches(con, t["scans"], index, start, end, scan_window))
 
 
-def compute_matches(inputs: Mapping[str, Any], index: Sequence[str], *, start: dt.datetime, end: dt.datetime,
+def compute_matches(inputs: Mapping[str, pa.Table], index: Sequence[str], *, start: dt.datetime, end: dt.datetime,
                     min_overlap: int = 10, scan_window: int = 30, con: ibis.BaseBackend | None = None) -> pa.Table:
     """The matches as Arrow (columns `OUTPUT`), ordered by phone, time and place.
 
-    `inputs` maps "scans" and "locations" to SELECTs on the platform's database or to Arrow
-    tables; `con` is the caller's engine (DuckDB or Spark), else the configured one.
+    `inputs` maps "scans" and "locations" to Arrow tables; `con` is the caller's engine (DuckDB
+    or Spark), else the configured one.
     """
     if not index:
         return empty()
     with engine.opened(con) as con:
-        arrow = {n: (engine.fetch_arrow({n: q}, SCHEMAS, bulk=True)[n] if isinstance(q, str) else q) for n, q in inputs.items()}
-        t = {n: engine.put(con, n, a) for n, a in arrow_inputs(arrow).items()}
+        t = {n: engine.put(con, n, a) for n, a in arrow_inputs(inputs).items()}
         expr = matches_expr(con, t, index, start=start, end=end, min_overlap=min_overlap, scan_window=scan_window)
         out = engine.to_arrow(con, expr.select(*OUTPUT))
     return out.sort_by([("phone", "ascending"), ("at", "ascending"), ("kind", "ascending"),

@@ -3,8 +3,8 @@
 `feed` runs dialect-neutral SELECTs on the source database and hands the result to DuckDB as
 Arrow — on PostgreSQL through ADBC (adbc-driver-postgresql) on a separate connection, on
 SQLite (see `use_adbc`) and inside an open transaction (tests, or a job that must see its own
-uncommitted writes) through Django's own connection — except a bulk read (millions of co-presence
-records), which SQLite copies into a scratch file for ADBC to read (`fetch_arrow(bulk=True)`).
+uncommitted writes) through Django's own connection. (Co-presence records, tens of millions,
+are not in the database: `tracing.copresence_store` hands them over as Arrow.)
 Jobs are Ibis expressions over the fed tables, so the same
 job runs on Apache Spark by connecting Ibis to `ibis.pyspark` and feeding the same tables.
 `land` writes result rows back into the database (roll-up tables) in one set-based statement.
@@ -17,8 +17,6 @@ or `spark` (`analytics.spark`: PySpark local or a cluster). `connect` opens the 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -196,19 +194,12 @@ def read_adbc(conn: Any, queries: dict[str, str], schemas: dict[str, dict[str, s
     return out
 
 
-def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None, *,
-                bulk: bool = False) -> dict[str, pa.Table]:
-    """Run SELECTs on the platform database; each result as an Arrow table.
-
-    `bulk`: millions of rows of text and numbers never NULL (the co-presence records). On SQLite,
-    outside a transaction, SQLite itself copies them into a scratch file, which ADBC reads once
-    the platform's connection has let go of it (`_sqlite_bulk`): no Python object per value."""
+def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | None = None) -> dict[str, pa.Table]:
+    """Run SELECTs on the platform database; each result as an Arrow table."""
     schemas = schemas or {}
     if use_adbc():
         with _adbc_connection() as conn:
             return read_adbc(conn, queries, schemas)
-    if bulk and connection.vendor == "sqlite" and not connection.in_atomic_block:
-        return _sqlite_bulk(queries, schemas)
     out: dict[str, pa.Table] = {}
     with connection.cursor() as cur:
         for name, sql in queries.items():
@@ -226,31 +217,6 @@ def fetch_arrow(queries: dict[str, str], schemas: dict[str, dict[str, str]] | No
 
 
 FETCH_ROWS = 100_000
-
-
-def _sqlite_bulk(queries: dict[str, str], schemas: dict[str, dict[str, str]]) -> dict[str, pa.Table]:
-    """The results copied by the platform's SQLite into a scratch database (attached, then
-    detached: committed and closed), then read as Arrow by ADBC — whose own copy of SQLite opens
-    only that file, never the platform's (`use_adbc`). 3.6 µs a row through Django's cursor."""
-    import adbc_driver_sqlite.dbapi as adbc
-
-    folder = Path(tempfile.mkdtemp(prefix="fk-feed-", dir=scratch_dir()))
-    path = str(folder / "feed.sqlite3")
-    try:
-        connection.ensure_connection()
-        raw = connection.connection
-        raw.execute("ATTACH DATABASE ? AS fk_feed", (path,))
-        try:
-            raw.execute("PRAGMA fk_feed.journal_mode = OFF")  # scratch: nothing to recover
-            raw.execute("PRAGMA fk_feed.synchronous = OFF")
-            for name, sql in queries.items():
-                raw.execute(f'CREATE TABLE fk_feed."{name}" AS {sql}')
-        finally:
-            raw.execute("DETACH DATABASE fk_feed")
-        with adbc.connect(path) as conn:
-            return read_adbc(conn, {name: f'SELECT * FROM "{name}"' for name in queries}, schemas)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def scratch_dir() -> str:

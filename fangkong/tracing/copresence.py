@@ -2,7 +2,8 @@
 the co_presence channel through screening's intake, and the run's yield.
 
 The join itself is the analytics engine's (`analytics.copresence`, DuckDB or Spark); this module
-feeds it the records of the window from the platform's database and keeps what came of it.
+feeds it the records of the window from the record store (`copresence_store`) and keeps what
+came of it in the platform's database.
 
 Semantics the issue leaves open, decided here:
 - the window is `--from` … `--to`, whole local days of the county (settings.TIME_ZONE), both
@@ -42,7 +43,7 @@ from fangkong.core.models import Division
 from fangkong.core.scoping import ADD
 
 from .copresence_choices import RunStatus
-from .models import CoPresenceMatch, CoPresenceRun, LocationRecord, ScanRecord
+from .models import CoPresenceMatch, CoPresenceRun
 
 JOB = "copresence"
 JSON_KEYS = ("phone", "kind", "index_phone", "place", "overlap_minutes", "at")
@@ -76,16 +77,12 @@ def window(starts_on: dt.date, ends_on: dt.date) -> tuple[dt.datetime, dt.dateti
     return engine.local_midnight(starts_on), engine.local_midnight(ends_on + dt.timedelta(days=1))
 
 
-def queries(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
-    """The engine's input SELECTs: the records that start within [start, end)."""
-    s, e = engine.timestamp_literal(start), engine.timestamp_literal(end)
-    scans, locations = ScanRecord._meta.db_table, LocationRecord._meta.db_table
-    return {
-        "scans": f"SELECT phone, venue_code, venue_name, name, id_number, scanned_at FROM {scans} "
-                 f"WHERE scanned_at >= {s} AND scanned_at < {e}",
-        "locations": f"SELECT phone, cell, entered_at, left_at FROM {locations} "
-                     f"WHERE entered_at >= {s} AND entered_at < {e}",
-    }
+def records(start: dt.datetime, end: dt.datetime) -> dict[str, pa.Table]:
+    """The engine's inputs: the stored records that start within [start, end), as Arrow."""
+    from .copresence_import import LOCATIONS, SCANS
+
+    return {"scans": SCANS.store.read(start, end, list(job.SCHEMAS["scans"])),
+            "locations": LOCATIONS.store.read(start, end, list(job.SCHEMAS["locations"]))}
 
 
 def find_matches(phones: list[str], starts_on: dt.date, ends_on: dt.date, *, min_overlap: int | None = None,
@@ -95,7 +92,7 @@ def find_matches(phones: list[str], starts_on: dt.date, ends_on: dt.date, *, min
     start, end = window(starts_on, ends_on)
     con = engine.connect(kind=kind)
     try:
-        return job.compute_matches(queries(start, end), phones, start=start, end=end,
+        return job.compute_matches(records(start, end), phones, start=start, end=end,
                                    min_overlap=overlap_default if min_overlap is None else min_overlap,
                                    scan_window=window_default if scan_window is None else scan_window, con=con)
     finally:

@@ -5,11 +5,10 @@ the upload form, all through the platform's one batch lifecycle (`core.imports`)
 Streamed, never row by row in Python: chunks of a million rows are read as Arrow text
 (`copresence_reading`), cleaned and checked in one DuckDB statement each (phones normalised:
 +86 / 0086, spaces, dashes, full-width digits; times in the county's local time, in the forms
-people write, stored in UTC to the second), and written set-based through a staging table
-(`copresence_writing`) while the next chunk is read and cleaned. Each record's `key` is a 64-bit digest of what makes it the
-same record (scan: venue code, phone, time; location: phone, cell, entry, exit), unique in the
-table, so a row already imported — from this file or an earlier one — is a duplicate and
-importing a file again adds nothing. Bad rows are rejected with the row number the user sees
+people write, stored in UTC to the second), and added to the record store (`copresence_store`:
+Parquet files by day) while the next chunks are read and cleaned. A record already stored —
+the same venue code, phone and time; the same phone, cell, entry and exit — from this file or
+an earlier one is a duplicate: importing a file again adds nothing. Bad rows are rejected with the row number the user sees
 and Chinese reasons; the batch is audited once, not per row.
 """
 
@@ -28,9 +27,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone
 
+from fangkong.analytics.engine import scratch_dir
 from fangkong.core import audit
 from fangkong.core.actions import SYSTEM
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus
@@ -48,8 +47,7 @@ from fangkong.core.models import Batch
 
 from .copresence_choices import COPRESENCE_RUNNERS, LOCATION_BATCH_KIND, SCAN_BATCH_KIND
 from .copresence_reading import ahead, read_chunks
-from .copresence_writing import tmp_dir, writer
-from .models import LocationRecord, ScanRecord
+from .copresence_store import Store
 
 PHONE_ALIASES = ("手机号码", "手机", "联系电话", "电话", "电话号码", "phone")
 SCAN_COLUMNS = [
@@ -148,35 +146,40 @@ class RecordKind:
     name: str
     batch_kind: str
     label: str
-    model: type
+    object_type: str
     columns: list[Column]
     times: tuple[str, ...]
-    key_of: tuple[str, ...]
+    identity: tuple[str, ...]
     verb: str
 
     @property
-    def table(self) -> str:
-        return self.model._meta.db_table
+    def store(self) -> Store:
+        """Where the records are kept (`copresence_store`): the batch and division they came
+        with, the kind's columns (times naive UTC) and the digest `key` (`_key_sql`)."""
+        schema = pa.schema([("batch_id", pa.int64()), ("division_id", pa.int64())] + [
+            (c.key, pa.timestamp("us") if c.key in self.times else pa.string()) for c in self.columns]
+            + [("key", pa.int64())])
+        return Store(self.name, schema, self.times[0])
 
-    @property
-    def stored(self) -> tuple[str, ...]:
-        """The table's columns that an import writes (after key, batch_id, division_id)."""
-        return tuple(c.key for c in self.columns)
 
-
-SCANS = RecordKind("scans", SCAN_BATCH_KIND, "场所码扫码记录", ScanRecord, SCAN_COLUMNS, ("scanned_at",),
+SCANS = RecordKind("scans", SCAN_BATCH_KIND, "场所码扫码记录", "tracing.scanrecord", SCAN_COLUMNS, ("scanned_at",),
                    ("venue_code", "phone", "scanned_at"), "import_scans")
-LOCATIONS = RecordKind("locations", LOCATION_BATCH_KIND, "位置记录", LocationRecord, LOCATION_COLUMNS,
+LOCATIONS = RecordKind("locations", LOCATION_BATCH_KIND, "位置记录", "tracing.locationrecord", LOCATION_COLUMNS,
                        ("entered_at", "left_at"), ("phone", "cell", "entered_at", "left_at"), "import_locations")
+
+
+def _written(key: str) -> str:
+    return f'"w_{key}"'
 
 
 def _checks(kind: RecordKind) -> list[tuple[str, str]]:
     """(condition, Chinese reason) pairs over a cleaned chunk: a row is bad when any holds."""
     checks = []
     for c in kind.columns:
-        written = f"nullif(trim(\"raw_{c.key}\"), '')"  # the text as written
-        if c.key == "phone":
-            checks.append((f"{written} IS NOT NULL AND NOT regexp_full_match(phone, '1[3-9][0-9]{{9}}|0[0-9]{{9,11}}')",
+        written = _written(c.key)  # the text as written, trimmed, NULL when empty
+        if c.key == "phone":  # `phone_plain`: already 11 plain digits (nearly all), no second look
+            checks.append((f"{written} IS NOT NULL AND NOT (phone_plain OR regexp_full_match(phone, "
+                           f"'1[3-9][0-9]{{9}}|0[0-9]{{9,11}}'))",
                            f"'手机号“' || {written} || '”格式不正确，应为11位手机号或带区号的固定电话'"))
         elif c.key in kind.times:
             checks.append((f"{written} IS NOT NULL AND \"{c.key}\" IS NULL",
@@ -190,24 +193,30 @@ def _checks(kind: RecordKind) -> list[tuple[str, str]]:
     return checks
 
 
+def _trimmed(col: str) -> str:
+    """`nullif(trim(col), '')`, trimming only what needs it: trim itself costs four times a test."""
+    return f"nullif(CASE WHEN {col} LIKE ' %' OR {col} LIKE '% ' THEN trim({col}) ELSE {col} END, '')"
+
+
 def cleaning_sql(kind: RecordKind) -> str:
     """One statement over the chunk `raw`: every column cleaned, the text as written beside it
-    (`raw_…`), and `ok` when nothing is wrong."""
-    selects = ["_row"]
+    (`raw_…`, and trimmed: `w_…`, each computed once), and `ok` when nothing is wrong."""
+    written = ", ".join(f'{_trimmed(chr(34) + c.key + chr(34))} AS {_written(c.key)}, "{c.key}" AS "raw_{c.key}"'
+                        for c in kind.columns)
+    selects = ["*"]
     for c in kind.columns:
-        raw = f"nullif(trim(\"{c.key}\"), '')"
-        if c.key == "phone":  # nearly every phone is already 11 plain digits
-            selects.append(f"CASE WHEN regexp_full_match({raw}, '1[3-9][0-9]{{9}}') THEN {raw} "
-                           f"ELSE {phone_sql(raw)} END AS phone")
+        w = _written(c.key)
+        if c.key == "phone":
+            selects.append(f"regexp_full_match({w}, '1[3-9][0-9]{{9}}') AS phone_plain")
+            selects.append(f"CASE WHEN phone_plain THEN {w} ELSE {phone_sql(w)} END AS phone")
         elif c.key in kind.times:
-            selects.append(f"{_time(raw)} AS \"{c.key}\"")
+            selects.append(f"{_time(w)} AS \"{c.key}\"")
         elif c.key == "id_number":
-            selects.append(f"upper(replace({raw}, ' ', '')) AS id_number")
+            selects.append(f"upper(replace({w}, ' ', '')) AS id_number")
         else:
-            selects.append(f"{raw} AS \"{c.key}\"")
+            selects.append(f"{w} AS \"{c.key}\"")
     ok = "NOT (" + " OR ".join(f"coalesce({cond}, false)" for cond, _ in _checks(kind)) + ")"
-    raw_cols = ", ".join(f"\"{c.key}\" AS \"raw_{c.key}\"" for c in kind.columns)
-    return f"SELECT *, {ok} AS ok FROM (SELECT {', '.join(selects)}, {raw_cols} FROM raw)"
+    return (f"SELECT *, {ok} AS ok FROM (SELECT {', '.join(selects)} FROM (SELECT _row, {written} FROM raw))")
 
 
 def bad_sql(kind: RecordKind) -> str:
@@ -218,35 +227,33 @@ def bad_sql(kind: RecordKind) -> str:
 
 
 def _key_sql(kind: RecordKind) -> str:
-    parts = ", ".join(f"CAST(\"{k}\" AS VARCHAR)" for k in kind.key_of)
-    return (f"CAST(CAST(CAST('0x' || substr(md5(concat_ws(chr(31), {parts})), 1, 16) AS UBIGINT) AS HUGEINT)"
-            " - 9223372036854775808 AS BIGINT)")
+    """A 63-bit digest (of MD5: the same in every DuckDB version) of what makes a record the
+    same besides its time; with the time it is the record's identity in the store."""
+    parts = ", ".join(f'CAST(epoch("{c}") AS BIGINT)::VARCHAR' if c in kind.times else f'"{c}"'
+                      for c in kind.identity if c != kind.times[0])
+    return f"CAST(md5_number(concat_ws(chr(31), {parts})) >> 65 AS BIGINT)"
 
 
-def good_sql(kind: RecordKind, batch: Batch, *, text_times: bool) -> str:
-    """The chunk's rows in the table's column order, times in UTC (as Django's SQLite text when
-    `text_times`), text never NULL, and `ok` (False: a bad row, to be left out)."""
-    def utc(col: str) -> str:
-        return f"CAST({_utc(col)} AS VARCHAR)" if text_times else _utc(col)  # whole seconds: Django's form
-
-    replaced = ", ".join(utc(c.key) + f' AS "{c.key}"' if c.key in kind.times
-                         else f"coalesce(\"{c.key}\", '') AS \"{c.key}\"" for c in kind.columns)
+def good_sql(kind: RecordKind, batch: Batch) -> str:
+    """The chunk's rows as stored (`batch_id`, `division_id`, the kind's columns, `key`): times
+    naive UTC to the second, text never NULL; and `ok` (False: a bad row, to be left out)."""
     names = ", ".join(f'"{c.key}"' for c in kind.columns)
-    return (f"SELECT {_key_sql(kind)} AS key, {int(batch.pk)}::BIGINT AS batch_id, {int(batch.division_id)}::BIGINT AS division_id, "
-            f"{names}, ok FROM (SELECT * REPLACE ({replaced}) FROM ({cleaning_sql(kind)})) "
-            f"ORDER BY \"{kind.times[0]}\", key")  # in index order: the inserts append
+    replaced = ", ".join(f'{_utc(c.key)} AS "{c.key}"' if c.key in kind.times
+                         else f"coalesce(\"{c.key}\", '') AS \"{c.key}\"" for c in kind.columns)
+    return (f"SELECT {int(batch.pk)}::BIGINT AS batch_id, {int(batch.division_id)}::BIGINT AS division_id, {names}, "
+            f"{_key_sql(kind)} AS key, ok FROM (SELECT * REPLACE ({replaced}) FROM ({cleaning_sql(kind)}))")
 
 
-def _prepared(path: Path, kind: RecordKind, batch: Batch, text_times: bool) -> Iterator[tuple[int, pa.Table, pa.Table]]:
+def _prepared(path: Path, kind: RecordKind, batch: Batch) -> Iterator[tuple[int, pa.Table, pa.Table]]:
     """(rows read, good rows, bad rows with reasons) chunk by chunk."""
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        for chunk in read_chunks(path, kind.columns):
+        for chunk in ahead(read_chunks(path, kind.columns)):  # the next chunk read meanwhile
             con.register("raw", chunk)
             # Every row cleaned once and split in Arrow: a filter on `ok` in the statement would
             # compute the cleaning twice (DuckDB pushes the filter's expressions down).
-            rows = con.sql(good_sql(kind, batch, text_times=text_times)).to_arrow_table()
+            rows = con.sql(good_sql(kind, batch)).to_arrow_table()
             ok = rows.column("ok")
             good, bad = rows.drop_columns(["ok"]), None
             if ok.null_count or not pc.all(ok).as_py():
@@ -267,27 +274,21 @@ def _errors_of(bad: pa.Table, kind: RecordKind) -> list[dict[str, Any]]:
 
 
 def run_records(batch: Batch, path: Path, kind: RecordKind) -> Batch:
-    """Import the file at `path` into `batch` (pending): chunk by chunk, one transaction each,
-    the next chunk read and cleaned while this one is written."""
+    """Import the file at `path` into `batch` (pending), chunk by chunk into the store: three
+    steps at once, each in a thread of its own — reading a chunk, cleaning the one before,
+    storing the one before that (here)."""
     mark_running(batch)
     errors: list[dict[str, Any]] = []
-    text_times = connection.vendor == "sqlite"
-    with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT), \
-            writer(kind.table, kind.stored, kind.times) as out:
-        # Three steps at once, each in a thread of its own: reading and cleaning a chunk, staging
-        # the one before, inserting the one before that (here).
-        cleaned = ahead(_prepared(path, kind, batch, text_times))
-        chunks = ahead((read, good.num_rows, out.stage(good), bad) for read, good, bad in cleaned)
+    store = kind.store
+    with audit.audit_context(actor=batch.created_by, source=AuditSource.IMPORT):
+        cleaned = ahead(_prepared(path, kind, batch))
         try:
-            for read, good, staged, bad in chunks:
-                with out.using(staged), transaction.atomic():
-                    new = out.insert(staged)
-                _count(batch, errors, kind, read, good, new, bad)
+            for read, good, bad in cleaned:
+                new = store.add(good, label=f"b{batch.pk}")
+                _count(batch, errors, kind, read, good.num_rows, new, bad)
         finally:
-            # Each thread stopped here, outermost first: a failure's traceback keeps the
-            # generators alive, so their own clean-up would come late, or never.
-            out.abandon()  # a staging step waiting for a buffer gives up
-            chunks.close()
+            # Stopped here: a failure's traceback keeps the generators alive, so their own
+            # clean-up (their threads, a DuckDB connection) would come late, or never.
             cleaned.close()
     batch.errors, batch.status, batch.finished_at = errors, BatchStatus.DONE, timezone.now()
     if batch.rejected > len(errors):
@@ -321,7 +322,7 @@ def _runner(kind: RecordKind):
             with batch.file.open("rb") as fh:
                 data = fh.read()
         suffix = Path(batch.file_name or "upload.csv").suffix or ".csv"
-        with tempfile.NamedTemporaryFile(suffix=suffix, dir=tmp_dir()) as fh:
+        with tempfile.NamedTemporaryFile(suffix=suffix, dir=scratch_dir()) as fh:
             fh.write(data)
             fh.flush()
             return run_records(batch, Path(fh.name), kind)
@@ -340,7 +341,7 @@ RECORD_KINDS = {k.name: k for k in (SCANS, LOCATIONS)}
 IMPORT_KINDS = {
     k.name: register_kind(ImportKind(
         name=k.name, batch_kind=k.batch_kind, label=k.label, columns=k.columns, run=_runner(k),
-        roles=tuple(COPRESENCE_RUNNERS), object_type=f"tracing.{k.model._meta.model_name}",
+        roles=tuple(COPRESENCE_RUNNERS), object_type=k.object_type,
         aliases=(f"import_{k.name}",)))
     for k in (SCANS, LOCATIONS)
 }

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -15,9 +14,8 @@ from fangkong.core.choices import AuditAction, AuditSource
 from fangkong.core.models import Batch
 
 from .copresence_choices import LOCATION_BATCH_KIND, SCAN_BATCH_KIND, RunStatus
-from .models import CoPresenceRun, LocationRecord, ScanRecord
+from .models import CoPresenceRun
 
-DELETE_CHUNK = 200_000
 YIELD_DAYS = 28  # runs younger than this have their yield counted again
 
 
@@ -26,27 +24,17 @@ def retention_cutoff(now: dt.datetime | None = None, days: int | None = None) ->
     return (now or timezone.now()) - dt.timedelta(days=days)
 
 
-def _delete_before(model, column: str, cutoff: dt.datetime) -> int:
-    """Delete in chunks by id (a county's 20 million rows never in one transaction)."""
-    table = model._meta.db_table
-    value = cutoff if connection.vendor == "postgresql" else cutoff.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    deleted = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {column} < %s LIMIT %s)",
-                        [value, DELETE_CHUNK])
-            n = cur.rowcount
-        deleted += n
-        if n < DELETE_CHUNK:
-            return deleted
-
-
 def purge_expired_records(now: dt.datetime | None = None, days: int | None = None) -> dict[str, int]:
     """Delete venue scans and location records older than the retention period (by scan time /
-    entry time; default FANGKONG_COPRESENCE_RETENTION_DAYS = 21 days); audited once."""
+    entry time; default FANGKONG_COPRESENCE_RETENTION_DAYS = 21 days) from the record store,
+    and merge the files of days that many small imports left; audited once."""
+    from .copresence_import import LOCATIONS, SCANS
+
     cutoff = retention_cutoff(now, days)
-    out = {"scans": _delete_before(ScanRecord, "scanned_at", cutoff),
-           "locations": _delete_before(LocationRecord, "entered_at", cutoff)}
+    naive = cutoff.astimezone(dt.UTC).replace(tzinfo=None)
+    out = {"scans": SCANS.store.purge(naive), "locations": LOCATIONS.store.purge(naive)}
+    SCANS.store.compact()
+    LOCATIONS.store.compact()
     _forget_bad_rows(cutoff)
     if out["scans"] or out["locations"]:
         with audit.audit_context(source=AuditSource.JOB):

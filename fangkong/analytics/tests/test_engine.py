@@ -87,28 +87,3 @@ def test_it_reads_what_this_process_has_just_committed(restore_county):
     for expected in (1, 2):
         Notification.objects.create(user=User.objects.order_by("pk").first(), kind="engine-probe", title="t")
         assert engine.fetch_arrow(query)["n"].to_pylist() == [{"n": expected}]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_bulk_read_gives_what_the_cursor_gives_and_leaves_no_scratch(restore_county, tmp_path, settings):
-    """On SQLite a bulk read is copied by the platform's SQLite into a scratch file that ADBC
-    reads after it was detached; the rows are the cursor's, committed ones included, and neither
-    the file nor the attachment outlives the read."""
-    from django.db import connection
-
-    from fangkong.core.models import Division
-
-    settings.VAR_DIR = tmp_path
-    Division.objects.filter(pk=Division.objects.order_by("pk").first().pk).update(name="刚改的名字")
-    query = {"divisions": "SELECT id, name, level FROM core_division"}
-    schema = {"divisions": {"id": "int64", "name": "string", "level": "string"}}
-    bulk = engine.fetch_arrow(query, schema, bulk=True)["divisions"]
-    with connection.cursor() as cur:
-        cur.execute(query["divisions"])
-        expected = sorted(cur.fetchall())
-    assert sorted(zip(*(bulk.column(c).to_pylist() for c in ("id", "name", "level")), strict=True)) == expected
-    assert "刚改的名字" in bulk.column("name").to_pylist()
-    assert bulk.schema.field("id").type == pa.int64()
-    assert not (tmp_path / "tmp").exists() or not any((tmp_path / "tmp").iterdir())
-    if connection.vendor == "sqlite":
-        assert "fk_feed" not in [r[1] for r in connection.connection.execute("PRAGMA database_list")]

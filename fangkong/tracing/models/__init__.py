@@ -5,8 +5,7 @@ from .chains import ChainSnapshot, Cluster, TransmissionEdge
 from .contacts import Contact, ContactPlan
 from .investigations import Investigation, Milestone, Segment
 from .protocols import ProtocolCategory, ProtocolVersion
-from .records import CoPresenceMatch, CoPresenceRun, LocationRecord, ScanRecord
+from .records import CoPresenceMatch, CoPresenceRun
 
 __all__ = ["Case", "CaseClassification", "ChainSnapshot", "Cluster", "TransmissionEdge", "CoPresenceMatch", "CoPresenceRun", "Contact", "ContactPlan", "Investigation",
-           "LocationRecord", "Milestone", "PositiveFinding", "ProtocolCategory", "ProtocolVersion", "ScanRecord",
-           "Segment"]
+           "Milestone", "PositiveFinding", "ProtocolCategory", "ProtocolVersion", "Segment"]

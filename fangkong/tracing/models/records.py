@@ -1,10 +1,9 @@
-"""Co-presence (时空伴随): venue scans and location records kept for the retention period, the
-runs of the join and their matches.
+"""Co-presence (时空伴随): the runs of the join and their matches.
 
-Records arrive in bulk (`copresence_import`) and are written set-based (COPY / executemany),
-never as ORM objects; each carries a 64-bit digest of its values (`key`), unique with its time
-(the tables' one index, in time order), so importing the same file again adds nothing. Phones are stored normalised (plain 11 digits). Records are
-deleted when older than the retention period (`copresence_jobs.purge_expired_records`).
+The venue scans and location records themselves are not rows of the database: tens of millions
+written once, read whole by the join and deleted by the day, they are kept as Parquet files by
+day (`copresence_store`), imported in bulk (`copresence_import`) and deleted when older than the
+retention period (`copresence_jobs.purge_expired_records`).
 """
 
 from __future__ import annotations
@@ -16,54 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.scoping import ScopedModel
 
 from ..copresence_choices import COPRESENCE_RUNNERS, COPRESENCE_VIEWERS, MatchKind, RunStatus
-
-
-class ScanRecord(ScopedModel):
-    """场所码扫码记录: one scan of a venue code (a scan has no exit time)."""
-
-    key = models.BigIntegerField(_("记录摘要"))
-    batch = models.ForeignKey("core.Batch", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                              related_name="+", verbose_name=_("导入批次"))
-    division = models.ForeignKey("core.Division", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                                 related_name="+", verbose_name=_("所属区划"))
-    venue_code = models.CharField(_("场所码编号"), max_length=64)
-    venue_name = models.CharField(_("场所名称"), max_length=100, blank=True)
-    name = models.CharField(_("姓名"), max_length=40, blank=True)
-    id_number = models.CharField(_("证件号码"), max_length=32, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20)
-    scanned_at = models.DateTimeField(_("扫码时间"))
-
-    scope_roles = {"view": COPRESENCE_VIEWERS, "add": COPRESENCE_RUNNERS}
-
-    class Meta:
-        ordering = ["scanned_at"]
-        verbose_name = _("场所码扫码记录")
-        verbose_name_plural = _("场所码扫码记录")
-        # The one index: in time order (imports append, windows and retention read ranges), and
-        # with the digest the same record twice (re-import) is refused.
-        constraints = [models.UniqueConstraint(fields=["scanned_at", "key"], name="scanrecord_once")]
-
-
-class LocationRecord(ScopedModel):
-    """位置记录: a phone in a cell (an 800 m grid cell or a station cell id) from entry to exit."""
-
-    key = models.BigIntegerField(_("记录摘要"))
-    batch = models.ForeignKey("core.Batch", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                              related_name="+", verbose_name=_("导入批次"))
-    division = models.ForeignKey("core.Division", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                                 related_name="+", verbose_name=_("所属区划"))
-    phone = models.CharField(_("手机号"), max_length=20)
-    cell = models.CharField(_("网格编号"), max_length=64)
-    entered_at = models.DateTimeField(_("进入时间"))
-    left_at = models.DateTimeField(_("离开时间"))
-
-    scope_roles = {"view": COPRESENCE_VIEWERS, "add": COPRESENCE_RUNNERS}
-
-    class Meta:
-        ordering = ["entered_at"]
-        verbose_name = _("位置记录")
-        verbose_name_plural = _("位置记录")
-        constraints = [models.UniqueConstraint(fields=["entered_at", "key"], name="locationrecord_once")]
 
 
 class CoPresenceRun(ScopedModel):

@@ -18,8 +18,9 @@ from fangkong.cli import main as fangkong
 from fangkong.core.choices import AuditAction
 from fangkong.core.imports import batch_result
 from fangkong.core.models import AuditLog, Batch
+from fangkong.tracing.copresence_import import LOCATIONS as LOCATION_KIND
+from fangkong.tracing.copresence_import import SCANS as SCAN_KIND
 from fangkong.tracing.copresence_jobs import purge_expired_records
-from fangkong.tracing.models import LocationRecord, ScanRecord
 
 from .copresence_data import naive
 
@@ -41,6 +42,16 @@ LOCATIONS = ("手机号码,网格编号,进入时间,离开时间\n"
              "13900000005,G002,2022-07-01 10:00,2022-07-01 10:00\n")
 
 
+def stored(kind) -> list[dict]:
+    """The records in the store, in time order (times naive UTC)."""
+    rows = kind.store.read(dt.datetime(1970, 1, 1), dt.datetime(2200, 1, 1)).to_pylist()  # noqa: DTZ001 — naive UTC
+    return sorted(rows, key=lambda r: (r[kind.times[0]], r["phone"]))
+
+
+def phones(kind) -> list[str]:
+    return [r["phone"] for r in stored(kind)]
+
+
 def _run(capsys, command: str, path) -> dict:
     call_command(command, str(path), "--json")
     return json.loads(capsys.readouterr().out)
@@ -59,16 +70,17 @@ def test_scans_from_csv_with_the_json_shape_of_import_leads(tmp_path, capsys):
         6: ["场所码编号为空"],
         7: ["手机号为空", "扫码时间为空"],
     }
-    rows = {r.phone: r for r in ScanRecord.objects.all()}
+    rows = {r["phone"]: r for r in stored(SCAN_KIND)}
     assert set(rows) == {"13800000001", "13900000002"}  # +86, dashes, spaces, full-width digits normalised
     first = rows["13800000001"]
-    assert (first.venue_code, first.venue_name, first.name, first.id_number) == (
-        "V001", "老街超市", "张三", "130724199001011234")
-    assert timezone.localtime(first.scanned_at).replace(tzinfo=None) == naive(2022, 7, 1, 8, 0)  # local time
-    assert first.scanned_at == dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC)
+    assert (first["venue_code"], first["venue_name"], first["name"], first["id_number"], first["batch_id"]) == (
+        "V001", "老街超市", "张三", "130724199001011234", out["batch"])
+    local = timezone.localtime(first["scanned_at"].replace(tzinfo=dt.UTC)).replace(tzinfo=None)
+    assert local == naive(2022, 7, 1, 8, 0)  # written in local time, stored in UTC
+    assert first["scanned_at"] == dt.datetime(2022, 7, 1, 0, 0)  # noqa: DTZ001 — naive UTC
     again = _run(capsys, "import_scans", path)
     assert (again["imported"], again["duplicates"], again["rejected"]) == (0, 3, 4)
-    assert ScanRecord.objects.count() == 2
+    assert SCAN_KIND.store.count() == 2
     batch = Batch.objects.get(pk=out["batch"])
     assert AuditLog.objects.filter(action=AuditAction.IMPORT, object_id=str(batch.pk), verb="import_scans").count() == 1
 
@@ -83,8 +95,8 @@ def test_locations_reject_a_departure_before_arrival(tmp_path, capsys):
         4: ["网格编号为空"],
         5: ["进入时间“2022-07-01 25:10”无法识别，应为“2022-07-01 08:30:00”这样的时间"],
     }
-    zero = LocationRecord.objects.get(phone="13900000005")
-    assert zero.entered_at == zero.left_at  # no time spent there: kept, overlaps nothing
+    (zero,) = [r for r in stored(LOCATION_KIND) if r["phone"] == "13900000005"]
+    assert zero["entered_at"] == zero["left_at"]  # no time spent there: kept, overlaps nothing
     assert _run(capsys, "import_locations", path)["imported"] == 0
 
 
@@ -123,7 +135,7 @@ def test_scans_from_xlsx_with_a_title_row_and_excel_times(tmp_path, capsys):
     out = _run(capsys, "import_scans", path)
     assert (out["rows"], out["imported"], out["rejected"]) == (3, 2, 1)
     assert out["errors"][0]["row"] == 5  # the row in the sheet, under the title and the header
-    assert ScanRecord.objects.get(phone="13800000001").scanned_at == dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC)
+    assert stored(SCAN_KIND)[0]["scanned_at"] == dt.datetime(2022, 7, 1, 0, 0)  # noqa: DTZ001 — naive UTC
 
 
 def test_locations_from_parquet_with_typed_columns(tmp_path, capsys):
@@ -140,8 +152,8 @@ def test_locations_from_parquet_with_typed_columns(tmp_path, capsys):
     out = _run(capsys, "import_locations", path)
     assert (out["rows"], out["imported"], out["rejected"]) == (3, 2, 1)
     assert out["errors"] == [{"row": 3, "reasons": ["离开时间早于进入时间"]}]
-    record = LocationRecord.objects.get(phone="13800000001")
-    assert (record.cell, record.entered_at) == ("G001", dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC))
+    (record,) = [r for r in stored(LOCATION_KIND) if r["phone"] == "13800000001"]
+    assert (record["cell"], record["entered_at"]) == ("G001", dt.datetime(2022, 7, 1, 0, 0))  # noqa: DTZ001
     assert _run(capsys, "import_locations", path)["duplicates"] == 2
 
 
@@ -159,8 +171,8 @@ def test_records_past_the_retention_period_are_deleted(tmp_path, capsys, setting
                      f"V001,13900000002,{fresh:%Y-%m-%d %H:%M:%S}\n", encoding="utf-8")
     _run(capsys, "import_scans", scans)
     assert purge_expired_records(now) == {"scans": 1, "locations": 1}
-    assert list(LocationRecord.objects.values_list("phone", flat=True)) == ["13900000001"]
-    assert list(ScanRecord.objects.values_list("phone", flat=True)) == ["13900000002"]
+    assert phones(LOCATION_KIND) == ["13900000001"]
+    assert phones(SCAN_KIND) == ["13900000002"]
     assert AuditLog.objects.filter(verb="purge_copresence_records").exists()
     settings.FANGKONG_COPRESENCE_RETENTION_DAYS = 7  # configurable
     assert purge_expired_records(now) == {"scans": 1, "locations": 1}
@@ -184,89 +196,58 @@ def test_the_retention_job_is_scheduled():
     assert "fangkong.tracing.copresence_jobs.copresence_tick" in {p.task for p in SCHEDULE}
 
 
-def _no_staging_left(scratch) -> None:
-    """No staging table (PostgreSQL), scratch file or attached scratch database (SQLite) remains."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'fk_stage%%'")
-            assert cur.fetchone()[0] == 0
-    else:
-        assert not list(scratch.iterdir())
-        assert not [r[1] for r in connection.connection.execute("PRAGMA database_list") if r[1].startswith("fk_")]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_staged_writer_counts_as_the_row_writer_does(tmp_path, capsys, monkeypatch,
-                                                                              restore_county):
-    """Outside a caller's transaction the rows go through a staging table (ADBC: a scratch SQLite
-    file attached, or an unlogged table on PostgreSQL); chunks of two rows put the duplicate in
-    another chunk than its first, and the next chunk is cleaned while one is written."""
-
-    from fangkong.tracing import copresence_reading, copresence_writing
+def test_chunks_of_two_rows_count_as_one_chunk_does(tmp_path, capsys, monkeypatch):
+    """Chunks of two rows put the duplicate in another chunk than its first; the next chunks
+    are read and cleaned while one is stored."""
+    from fangkong.tracing import copresence_reading
 
     monkeypatch.setattr(copresence_reading, "CHUNK_ROWS", 2)
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(copresence_writing, "tmp_dir", lambda: str(scratch))
-    with copresence_writing.writer("tracing_scanrecord", ("phone",), ("scanned_at",)) as out:
-        assert isinstance(out, (copresence_writing.SqliteStage, copresence_writing.PostgresStage))
     path = tmp_path / "场所码.csv"
     path.write_text(SCANS + "V001,老街超市,张三,130724199001011234,13800000001,2022-07-01 08:00\n", encoding="utf-8")
     out = _run(capsys, "import_scans", path)
     assert (out["status"], out["rows"], out["imported"], out["duplicates"], out["rejected"]) == ("done", 8, 2, 2, 4)
     assert sorted(e["row"] for e in out["errors"]) == [4, 5, 6, 7]
-    assert sorted(ScanRecord.objects.values_list("phone", flat=True)) == ["13800000001", "13900000002"]
-    first = ScanRecord.objects.get(phone="13800000001")
-    assert first.scanned_at == dt.datetime(2022, 7, 1, 0, 0, tzinfo=dt.UTC)
+    assert phones(SCAN_KIND) == ["13800000001", "13900000002"]
     again = _run(capsys, "import_scans", path)
     assert (again["imported"], again["duplicates"], again["rejected"]) == (0, 4, 4)
     locations = tmp_path / "位置.csv"
     locations.write_text(LOCATIONS, encoding="utf-8")
     assert _run(capsys, "import_locations", locations)["imported"] == 2
-    assert LocationRecord.objects.get(phone="13800000001").left_at == dt.datetime(2022, 7, 1, 1, 0, tzinfo=dt.UTC)
-    _no_staging_left(scratch)  # nothing of the staging is left behind
+    assert stored(LOCATION_KIND)[0]["left_at"] == dt.datetime(2022, 7, 1, 1, 0)  # noqa: DTZ001 — naive UTC
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_failure_while_staging_ends_the_batch_failed_and_stops_every_thread(tmp_path, monkeypatch, restore_county):
-    """The third chunk's staging fails while the first chunks are inserted: the batch ends failed
-    with the reason (the rows of the chunks before it stay), no reading or staging thread is left
-    running, nothing of the staging is left behind; importing the file again completes it."""
+def test_a_failure_while_storing_ends_the_batch_failed_and_stops_every_thread(tmp_path, monkeypatch):
+    """The third chunk cannot be stored while the next ones are read and cleaned: the batch ends
+    failed with the reason (the rows of the chunks before it stay), no reading or cleaning
+    thread is left running, no temporary file is left in the store; importing the file again
+    completes it."""
     import threading
 
-    from fangkong.tracing import copresence_reading, copresence_writing
-    from fangkong.tracing.copresence_import import SCANS as SCAN_KIND
+    from fangkong.tracing import copresence_reading
     from fangkong.tracing.copresence_import import import_path
+    from fangkong.tracing.copresence_store import Store
 
     monkeypatch.setattr(copresence_reading, "CHUNK_ROWS", 2)
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    monkeypatch.setattr(copresence_writing, "tmp_dir", lambda: str(scratch))
-    staged = {"n": 0}
-    for cls in (copresence_writing.SqliteStage, copresence_writing.PostgresStage):
-        original = cls.stage
+    original, calls = Store.add, {"n": 0}
 
-        def failing(self, rows, original=original):
-            staged["n"] += 1
-            if staged["n"] == 3:
-                raise OSError("磁盘已满")
-            return original(self, rows)
+    def failing(self, rows, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("磁盘已满")
+        return original(self, rows, **kwargs)
 
-        monkeypatch.setattr(cls, "stage", failing)
+    monkeypatch.setattr(Store, "add", failing)
     path = tmp_path / "场所码.csv"
     path.write_text("场所码编号,手机号,扫码时间\n" + "".join(
-        f"V{i:03d},139000000{i:02d},2022-07-01 08:{i:02d}\n" for i in range(10)), encoding="utf-8")
+        f"V{i:03d},139000000{i:02d},2022-07-{1 + i % 3:02d} 08:{i:02d}\n" for i in range(10)), encoding="utf-8")
     batch = import_path(SCAN_KIND, path)
     assert batch.status == "failed" and "磁盘已满" in batch.message
-    assert 0 < ScanRecord.objects.count() <= 4
+    assert SCAN_KIND.store.count() == 4
     assert not [t for t in threading.enumerate() if t.name == "fangkong-ahead"]
-    _no_staging_left(scratch)
-    monkeypatch.undo()
+    monkeypatch.setattr(Store, "add", original)
     again = import_path(SCAN_KIND, path)
-    assert (again.status, again.imported + ScanRecord.objects.count() - again.imported) == ("done", 10)
-    assert ScanRecord.objects.count() == 10
+    assert (again.status, again.imported, again.duplicates, SCAN_KIND.store.count()) == ("done", 6, 4, 10)
+    assert not [f for f in SCAN_KIND.store.folder.rglob("*") if f.name.startswith(".") and f.name != ".lock"]
 
 
 def test_local_times_become_utc_the_same_with_the_steady_offset_as_with_the_zone():

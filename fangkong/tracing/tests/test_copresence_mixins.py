@@ -4,7 +4,6 @@ endpoints: starting a run, record intake, the OpenAPI schema."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.urls import reverse
@@ -14,11 +13,10 @@ from fangkong.core.models import Division
 from fangkong.core.testkit import APITests, ScopeTests, ViewTests, api_client_for, client_for
 from fangkong.core.testkit.schema import api_schema
 from fangkong.tracing.copresence_choices import MatchKind, RunStatus
-from fangkong.tracing.models import CoPresenceMatch, CoPresenceRun, LocationRecord, ScanRecord
+from fangkong.tracing.models import CoPresenceMatch, CoPresenceRun
 
 from .copresence_data import INDEX, write_files
 
-_keys = itertools.count(1)
 IN, OUT, NONE = "cdc", ("cdc", "township"), "grid"  # the CDC of the county; a township's; a grid worker
 
 
@@ -33,23 +31,6 @@ def make_run(**fields) -> CoPresenceRun:
 
 class Users:
     user_in, user_out, user_none = IN, OUT, NONE
-
-
-class TestScanRecordScope(Users, ScopeTests.Read):
-    model = ScanRecord
-
-    def make_object(self) -> ScanRecord:
-        return ScanRecord.objects.create(key=next(_keys), batch_id=0, division=_county(), venue_code="V001",
-                                         phone="13900000001", scanned_at=timezone.now())
-
-
-class TestLocationRecordScope(Users, ScopeTests.Read):
-    model = LocationRecord
-
-    def make_object(self) -> LocationRecord:
-        now = timezone.now()
-        return LocationRecord.objects.create(key=next(_keys), batch_id=0, division=_county(), phone="13900000001",
-                                             cell="G001", entered_at=now, left_at=now + dt.timedelta(minutes=30))
 
 
 class RunData(Users):
