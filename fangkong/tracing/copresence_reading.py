@@ -27,7 +27,7 @@ from fangkong.core.imports import Column, ReadError, as_text, match_headers, rea
 from fangkong.core.imports.reading import _detect_delimiter, _detect_encoding, check_file
 
 SMALL_CSV_BYTES = 8 * 1024 * 1024
-CHUNK_ROWS = 1_000_000
+CHUNK_ROWS = 2_000_000
 PARQUET = b"PAR1"
 
 
