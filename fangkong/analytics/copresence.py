@@ -1,7 +1,7 @@
 """Co-presence (时空伴随) as a portable Ibis job: the same expressions run on DuckDB and on Spark.
 
-The engine knows no app's tables: the caller hands it two input tables (SELECTs or Arrow),
-timestamps in UTC without zone, phones already normalised:
+The engine knows no app's tables: the caller hands it two input tables as Arrow, timestamps in
+UTC without zone and to the second, phones already normalised:
   scans(phone, venue_code, venue_name, name, id_number, scanned_at)
   locations(phone, cell, entered_at, left_at)
 
@@ -21,20 +21,30 @@ Every row explains itself: `index_phone`, `place` (cell id or venue code), `plac
 `record_start`/`record_end` (the person's record), `at` (cell: the start of the overlap; venue:
 the person's scan time) and `seconds` (cell: the overlap; venue: the time between the two scans).
 
-Both joins key on equality, so neither engine compares every pair in a place: venue scans join
-on (venue code, time bucket of the window's width) against the index scans repeated for the
-buckets before and after; location records no longer than `LONG_RECORD` join on (cell, hour of
-entry) against the index records repeated for every hour a record overlapping them can start
-in. The few longer records join on the cell alone.
+How it stays fast at a county's 20 M + 20 M records (bench/run tracing):
+- `load` turns each kind into numbers once: phone and place as their place in the column's
+  dictionary, times as epoch seconds. The engine joins, compares and groups integers only.
+- A round (`matches`) picks the index people's records in numpy, repeats each for the time
+  buckets a matching record can fall in, and hands that small table to the engine. Both joins
+  key on equality, so neither engine compares every pair in a place: venue scans on (venue,
+  bucket of the window's width) against the index scans repeated for the buckets before and after;
+  location records no longer than `LONG_RECORD` on (cell, hour of entry) against the index
+  records repeated for every hour a record overlapping them can start in. The few longer records
+  join on the cell alone.
+- The engine returns numbers (person, index record, the best record's rank); the names, places
+  and times of the output are taken from the Arrow tables afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import ibis
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis import _
 
 from . import engine
@@ -50,6 +60,9 @@ SCHEMAS = {
 }
 OUTPUT = ("phone", "name", "id_number", "kind", "index_phone", "place", "place_name", "at", "seconds",
           "index_start", "index_end", "record_start", "record_end")
+# (place column, start time, end time) of each kind of record
+COLUMNS = {"scans": ("venue_code", "scanned_at", "scanned_at"), "locations": ("cell", "entered_at", "left_at")}
+US = pa.timestamp("us")
 
 
 def arrow_inputs(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
@@ -61,94 +74,216 @@ def arrow_inputs(tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
         for column, kind in SCHEMAS[name].items():
             i = table.column_names.index(column)
             col = table.column(i)
-            if kind == "timestamp" and col.type != pa.timestamp("us"):
+            if kind == "timestamp" and col.type != US:
                 if pa.types.is_timestamp(col.type) and col.type.tz is not None:
-                    col = col.cast(pa.timestamp(col.type.unit)).cast(pa.timestamp("us"))
+                    col = col.cast(pa.timestamp(col.type.unit)).cast(US)
                 else:
-                    col = col.cast(pa.timestamp("us"))
-                table = table.set_column(i, pa.field(column, pa.timestamp("us")), col)
+                    col = col.cast(US)
+                table = table.set_column(i, pa.field(column, US), col)
             elif kind == "string" and col.type != pa.string():
                 table = table.set_column(i, pa.field(column, pa.string()), col.cast(pa.string()))
         out[name] = table.select(list(SCHEMAS[name]))
     return out
 
 
-def _epoch(ts: ibis.Value) -> ibis.Value:
-    return ts.epoch_seconds().cast("int64")
+# --------------------------------------------------------------------------------------------
+# Loading: each kind of record as numbers, in the engine
 
 
-def _offsets(con: ibis.BaseBackend, name: str, values: Sequence[int]) -> ibis.Table:
-    return engine.put(con, name, pa.table({"k": pa.array(list(values), pa.int64())}))
+@dataclass
+class Kind:
+    """One kind of record of the window, row i of `arrow` being row i of every array."""
+
+    name: str
+    arrow: pa.Table  # the records as given, for the names, places and times of the output
+    phones: pa.Array  # the phones' dictionary: p → phone
+    places: pa.Array  # the places' dictionary: c → cell or venue code
+    p: np.ndarray  # int32 phone number in `phones`
+    c: np.ndarray  # int32 place number in `places`
+    s: np.ndarray  # int64 epoch seconds of the start …
+    e: np.ndarray  # … and of the end (a scan: its time)
+    table: ibis.Table | None  # in the engine: scans (rid, p, c, s), locations up to LONG_RECORD (p, c, s, e)
+    long: ibis.Table | None  # locations longer than LONG_RECORD (None: there are none)
 
 
-def venue_matches(con: ibis.BaseBackend, scans: ibis.Table, index: list[str], start: dt.datetime,
-                  end: dt.datetime, window_minutes: int) -> ibis.Table:
+def _seconds(column: pa.ChunkedArray) -> np.ndarray:
+    micros = column.cast(pa.int64()).to_numpy()
+    return np.floor_divide(micros, 1_000_000)
+
+
+def _encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Each value's place in the column's dictionary (int32), and the dictionary."""
+    if len(column) == 0:
+        return np.empty(0, np.int32), pa.array([], pa.string())
+    encoded = pc.dictionary_encode(column)
+    # The chunks share one dictionary, so combining them only joins the indices.
+    combined = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+    return combined.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), combined.dictionary
+
+
+def _load_kind(con: ibis.BaseBackend, name: str, table: pa.Table, start: dt.datetime, end: dt.datetime) -> Kind:
+    place, first, last = COLUMNS[name]
+    keep = [c for c in (first, last, "phone", place) if table.column(c).null_count]
+    if keep:  # a record without time, phone or place matches nothing
+        table = table.filter(pc.and_kleene(*[pc.is_valid(table.column(c)) for c in keep])
+                             if len(keep) > 1 else pc.is_valid(table.column(keep[0])))
+    s = _seconds(table.column(first))
+    inside = (s >= int(start.replace(tzinfo=dt.UTC).timestamp())) & (s < int(end.replace(tzinfo=dt.UTC).timestamp()))
+    if not inside.all():
+        table, s = table.filter(pa.array(inside)), s[inside]
+    e = s if first == last else _seconds(table.column(last))
+    p, phones = _encoded(table.column("phone"))
+    c, places = _encoded(table.column(place))
+    kind = Kind(name, table, phones, places, p, c, s, e, None, None)
+    if not len(s):
+        return kind
+    if first == last:  # scans: the row (rid) to take the scan's names from
+        kind.table = engine.put(con, name, pa.table({"rid": np.arange(len(s), dtype=np.int64), "p": p, "c": c, "s": s}))
+        return kind
+    long = (e - s) > LONG_RECORD
+    if long.any():
+        kind.long = engine.put(con, f"{name}_long", pa.table({"p": p[long], "c": c[long], "s": s[long], "e": e[long]}))
+        short = ~long
+        p, c, s, e = p[short], c[short], s[short], e[short]
+    if len(s):
+        kind.table = engine.put(con, name, pa.table({"p": p, "c": c, "s": s, "e": e}))
+    return kind
+
+
+def load(con: ibis.BaseBackend, inputs: Mapping[str, pa.Table], start: dt.datetime, end: dt.datetime,
+         ) -> dict[str, Kind]:
+    """The records that start within [start, end) (naive UTC), as numbers in the engine `con`;
+    done once for any number of rounds of `matches`."""
+    return {n: _load_kind(con, n, t, start, end) for n, t in arrow_inputs(inputs).items()}
+
+
+# --------------------------------------------------------------------------------------------
+# A round: the index people's records, the joins, the output
+
+
+def _index_rows(kind: Kind, index: Sequence[str]) -> np.ndarray:
+    """The rows of the index people's records, each record once (the same phone, place and times
+    twice is one record)."""
+    codes = pc.index_in(pa.array(sorted(set(index)), pa.string()), value_set=kind.phones).drop_null().to_numpy()
+    if not len(codes) or not len(kind.p):
+        return np.empty(0, np.int64)
+    rows = np.flatnonzero(np.isin(kind.p, codes))
+    keys = np.rec.fromarrays([kind.p[rows], kind.c[rows], kind.s[rows], kind.e[rows]])
+    return rows[np.sort(np.unique(keys, return_index=True)[1])]
+
+
+def _repeated(rows: np.ndarray, kind: Kind, lo: np.ndarray, hi: np.ndarray) -> pa.Table:
+    """Index record i (irid) once for every bucket from lo[i] to hi[i]."""
+    n = hi - lo + 1
+    irid = np.repeat(np.arange(len(rows), dtype=np.int64), n)
+    key = lo[irid] + np.arange(len(irid), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
+    r = rows[irid]
+    return pa.table({"irid": irid, "ip": kind.p[r], "ic": kind.c[r], "i_s": kind.s[r], "i_e": kind.e[r], "i_key": key})
+
+
+def cell_pairs(con: ibis.BaseBackend, kind: Kind, rows: np.ndarray, min_overlap_minutes: int) -> ibis.Table:
+    """(p, irid, rank, e): each person's best record against each index record; rank = −overlap·ORDER
+    + entry (the longest overlap, then the earliest entry, as one number to take the minimum of: an
+    aggregate, not a window, so no sort of every pair)."""
+    least = int(min_overlap_minutes) * 60
+    s, e = kind.s[rows], kind.e[rows]
+    x = engine.put(con, "cell_index", _repeated(rows, kind, (s - LONG_RECORD) // HOUR, e // HOUR))
+    columns = ("p", "s", "e", "irid", "ip", "i_s", "i_e")
+    parts = []
+    if kind.table is not None:
+        short = kind.table.mutate(b=_.s // HOUR)
+        parts.append(short.join(x, [short.c == x.ic, short.b == x.i_key]).select(*columns))
+    if kind.long is not None:
+        i = engine.put(con, "cell_index_whole", _repeated(rows, kind, np.zeros(len(rows), np.int64),
+                                                          np.zeros(len(rows), np.int64)))
+        parts.append(kind.long.join(i, kind.long.c == i.ic).select(*columns))
+    pairs = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+    pairs = pairs.mutate(seconds=ibis.least(_.e, _.i_e) - ibis.greatest(_.s, _.i_s))
+    pairs = pairs.filter(pairs.seconds >= least, pairs.seconds > 0, pairs.p != pairs.ip)
+    pairs = pairs.mutate(rank=(-_.seconds) * ORDER + _.s)
+    return pairs.group_by([_.p, _.irid]).aggregate(rank=_.rank.min(), e=_.e.argmin(_.rank))
+
+
+def venue_pairs(con: ibis.BaseBackend, kind: Kind, rows: np.ndarray, window_minutes: int) -> ibis.Table:
+    """(p, irid, rank, rid): each person's closest scan to each index scan; rank = gap·ORDER + time
+    (the closest, then the earliest)."""
     window = int(window_minutes) * 60
     width = max(window, 60)
-    s = scans.filter(_.scanned_at >= start, _.scanned_at < end)
-    s = s.mutate(t=_epoch(s.scanned_at)).mutate(b=(_.t // width).cast("int64"))
-    idx = s.filter(s.phone.isin(index)).select(
-        index_phone=_.phone, i_code=_.venue_code, i_at=_.scanned_at, i_t=_.t, i_b=_.b)
-    idx = idx.cross_join(_offsets(con, "venue_offsets", (-1, 0, 1))).mutate(i_key=_.i_b + _.k)
-    pairs = s.join(idx, [s.venue_code == idx.i_code, s.b == idx.i_key])
-    pairs = pairs.filter((pairs.t - pairs.i_t).abs() <= window, pairs.phone != pairs.index_phone)
-    pairs = pairs.mutate(seconds=(_.t - _.i_t).abs())
-    # The closest scan, then the earliest, as one number to take the minimum of (an aggregate,
-    # not a window: no sort of every pair).
-    pairs = pairs.mutate(rank=_.seconds * ORDER + _.t)
-    best = pairs.group_by([_.phone, _.index_phone, _.venue_code, _.i_at]).aggregate(
-        seconds=_.seconds.min(), scanned_at=_.scanned_at.argmin(_.rank), name=_.name.argmin(_.rank),
-        id_number=_.id_number.argmin(_.rank), venue_name=_.venue_name.argmin(_.rank))
-    return best.select(
-        phone=_.phone, name=_.name.fill_null(""), id_number=_.id_number.fill_null(""),
-        kind=ibis.literal(VENUE), index_phone=_.index_phone, place=_.venue_code,
-        place_name=_.venue_name.fill_null(""), at=_.scanned_at, seconds=_.seconds.cast("int64"),
-        index_start=_.i_at, index_end=_.i_at, record_start=_.scanned_at, record_end=_.scanned_at)
+    b = kind.s[rows] // width
+    x = engine.put(con, "venue_index", _repeated(rows, kind, b - 1, b + 1))
+    scans = kind.table.mutate(b=_.s // width)
+    pairs = scans.join(x, [scans.c == x.ic, scans.b == x.i_key])
+    pairs = pairs.mutate(seconds=(_.s - _.i_s).abs())
+    pairs = pairs.filter(pairs.seconds <= window, pairs.p != pairs.ip).mutate(rank=_.seconds * ORDER + _.s)
+    return pairs.group_by([_.p, _.irid]).aggregate(rank=_.rank.min(), rid=_.rid.argmin(_.rank))
 
 
-def cell_matches(con: ibis.BaseBackend, locations: ibis.Table, index: list[str], start: dt.datetime,
-                 end: dt.datetime, min_overlap_minutes: int) -> ibis.Table:
-    least = int(min_overlap_minutes) * 60
-    loc = locations.filter(_.entered_at >= start, _.entered_at < end)
-    loc = loc.mutate(s=_epoch(loc.entered_at), e=_epoch(loc.left_at))
-    idx = engine.materialise(con, "cell_index", loc.filter(loc.phone.isin(index)).select(
-        index_phone=_.phone, i_cell=_.cell, i_start=_.entered_at, i_end=_.left_at, i_s=_.s, i_e=_.e,
-        i_lo=((_.s - LONG_RECORD) // HOUR).cast("int64"), i_hi=(_.e // HOUR).cast("int64")))
-    span = engine.to_arrow(con, idx.aggregate(n=(idx.i_hi - idx.i_lo).max())).column("n")[0].as_py() or 0
-    exploded = idx.cross_join(_offsets(con, "cell_offsets", range(int(span) + 1)))
-    exploded = exploded.filter(exploded.k <= exploded.i_hi - exploded.i_lo).mutate(i_key=_.i_lo + _.k)
-
-    short = loc.filter((loc.e - loc.s) <= LONG_RECORD).mutate(b=(_.s // HOUR).cast("int64"))
-    by_hour = short.join(exploded, [short.cell == exploded.i_cell, short.b == exploded.i_key]).select(
-        *OVERLAP_COLUMNS)
-    long = loc.filter((loc.e - loc.s) > LONG_RECORD)
-    by_cell = long.join(idx, long.cell == idx.i_cell).select(*OVERLAP_COLUMNS)
-    pairs = by_hour.union(by_cell)
-    pairs = pairs.mutate(seconds=ibis.least(_.e, _.i_e) - ibis.greatest(_.s, _.i_s))
-    pairs = pairs.filter(pairs.seconds >= least, pairs.seconds > 0, pairs.phone != pairs.index_phone)
-    # The longest overlap, then the earliest entry, as one number to take the minimum of (an
-    # aggregate, not a window: no sort of every pair). Two of the person's records in the cell
-    # entered at the same second and overlapping equally long explain the match equally well.
-    pairs = pairs.mutate(rank=(-_.seconds) * ORDER + _.s)
-    best = pairs.group_by([_.phone, _.index_phone, _.cell, _.i_start, _.i_end]).aggregate(
-        seconds=_.seconds.max(), entered_at=_.entered_at.argmin(_.rank), left_at=_.left_at.argmin(_.rank))
-    return best.select(
-        phone=_.phone, name=ibis.literal(""), id_number=ibis.literal(""), kind=ibis.literal(CELL),
-        index_phone=_.index_phone, place=_.cell, place_name=ibis.literal(""),
-        at=ibis.greatest(_.entered_at, _.i_start), seconds=_.seconds.cast("int64"),
-        index_start=_.i_start, index_end=_.i_end, record_start=_.entered_at, record_end=_.left_at)
+def _take(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    """`table.take(rows)` chunk by chunk: Arrow's take from a table of many chunks (a store read
+    gives hundreds) joins all of them first, every time."""
+    batches = table.to_batches()
+    if len(batches) <= 1:
+        return table.take(rows)
+    bounds = np.cumsum([0] + [b.num_rows for b in batches])
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    cuts = np.searchsorted(ordered, bounds)
+    parts = [batch.take(ordered[cuts[i]:cuts[i + 1]] - bounds[i]) for i, batch in enumerate(batches)
+             if cuts[i + 1] > cuts[i]]
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return pa.Table.from_batches(parts, schema=table.schema).combine_chunks().take(inverse)
 
 
-OVERLAP_COLUMNS = ("phone", "cell", "entered_at", "left_at", "s", "e", "index_phone", "i_start", "i_end", "i_s",
-                   "i_e")
+def _times(seconds: np.ndarray) -> pa.Array:
+    return pa.array(seconds * 1_000_000, pa.int64()).cast(US)
 
 
-def matches_expr(con: ibis.BaseBackend, t: Mapping[str, ibis.Table], index: Sequence[str], *, start: dt.datetime,
-                 end: dt.datetime, min_overlap: int = 10, scan_window: int = 30) -> ibis.Table:
-    """Every match of the index phones in [start, end) (naive UTC), cells and venues together."""
-    index = sorted(set(index))
-    return cell_matches(con, t["locations"], index, start, end, min_overlap).union(
-        venue_matches(con, t["scans"], index, start, end, scan_window))
+def _strings(value: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def _cells(kind: Kind, rows: np.ndarray, best: pa.Table) -> pa.Table:
+    p, irid = best.column("p").to_numpy(), best.column("irid").to_numpy()
+    rank = best.column("rank").to_numpy()
+    high = np.floor_divide(rank, ORDER)
+    seconds, s, e = -high, rank - high * ORDER, best.column("e").to_numpy()
+    i = rows[irid]  # the index record's row
+    n = len(p)
+    return pa.table({
+        "phone": kind.phones.take(p), "name": _strings("", n), "id_number": _strings("", n),
+        "kind": _strings(CELL, n), "index_phone": kind.phones.take(kind.p[i]), "place": kind.places.take(kind.c[i]),
+        "place_name": _strings("", n), "at": _times(np.maximum(s, kind.s[i])), "seconds": seconds,
+        "index_start": _times(kind.s[i]), "index_end": _times(kind.e[i]), "record_start": _times(s),
+        "record_end": _times(e)})
+
+
+def _venues(kind: Kind, rows: np.ndarray, best: pa.Table) -> pa.Table:
+    irid, rid = best.column("irid").to_numpy(), best.column("rid").to_numpy()
+    seconds = np.floor_divide(best.column("rank").to_numpy(), ORDER)
+    record = _take(kind.arrow, rid)
+    index = _take(kind.arrow.select(["phone", "venue_code", "scanned_at"]), rows[irid])
+    return pa.table({
+        "phone": record.column("phone"), "name": pc.fill_null(record.column("name"), ""),
+        "id_number": pc.fill_null(record.column("id_number"), ""), "kind": _strings(VENUE, len(rid)),
+        "index_phone": index.column("phone"), "place": index.column("venue_code"),
+        "place_name": pc.fill_null(record.column("venue_name"), ""), "at": record.column("scanned_at"),
+        "seconds": seconds, "index_start": index.column("scanned_at"), "index_end": index.column("scanned_at"),
+        "record_start": record.column("scanned_at"), "record_end": record.column("scanned_at")})
+
+
+def matches(con: ibis.BaseBackend, kinds: Mapping[str, Kind], index: Sequence[str], *, min_overlap: int = 10,
+            scan_window: int = 30) -> pa.Table:
+    """Every match of the index phones among the loaded records (columns `OUTPUT`, unordered)."""
+    parts = [empty()]
+    loc, scans = kinds["locations"], kinds["scans"]
+    rows = _index_rows(loc, index)
+    if len(rows):
+        parts.append(_cells(loc, rows, engine.to_arrow(con, cell_pairs(con, loc, rows, min_overlap))))
+    rows = _index_rows(scans, index)
+    if len(rows) and scans.table is not None:
+        parts.append(_venues(scans, rows, engine.to_arrow(con, venue_pairs(con, scans, rows, scan_window))))
+    return pa.concat_tables([t.cast(parts[0].schema) for t in parts])
 
 
 def compute_matches(inputs: Mapping[str, pa.Table], index: Sequence[str], *, start: dt.datetime, end: dt.datetime,
@@ -161,14 +296,11 @@ def compute_matches(inputs: Mapping[str, pa.Table], index: Sequence[str], *, sta
     if not index:
         return empty()
     with engine.opened(con) as con:
-        t = {n: engine.put(con, n, a) for n, a in arrow_inputs(inputs).items()}
-        expr = matches_expr(con, t, index, start=start, end=end, min_overlap=min_overlap, scan_window=scan_window)
-        out = engine.to_arrow(con, expr.select(*OUTPUT))
+        out = matches(con, load(con, inputs, start, end), index, min_overlap=min_overlap, scan_window=scan_window)
     return out.sort_by([("phone", "ascending"), ("at", "ascending"), ("kind", "ascending"),
                         ("place", "ascending"), ("index_phone", "ascending"), ("index_start", "ascending")])
 
 
 def empty() -> pa.Table:
-    ts = pa.timestamp("us")
-    return pa.table({c: pa.array([], ts if c in ("at", "index_start", "index_end", "record_start", "record_end")
+    return pa.table({c: pa.array([], US if c in ("at", "index_start", "index_end", "record_start", "record_end")
                                  else pa.int64() if c == "seconds" else pa.string()) for c in OUTPUT})

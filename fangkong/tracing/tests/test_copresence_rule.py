@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -151,3 +152,18 @@ def test_the_bucketed_joins_equal_the_rule_written_pair_by_pair(min_overlap, win
     got = sorted((r["kind"], r["phone"], r["index_phone"], r["place"], r["at"], r["seconds"])
                  for r in out.to_pylist())
     assert got == _reference(inputs, index, start, end, min_overlap, window) and len(got) > 20
+
+
+def test_inputs_in_many_chunks_give_the_same_matches():
+    """A store read hands over hundreds of chunks; the names and times of the output are taken
+    from them chunk by chunk, and must be those of one chunk."""
+    from fangkong.analytics import copresence as job
+
+    inputs = random_records(seed=3)
+    chunked = {n: pa.Table.from_batches(t.to_batches(max_chunksize=97)) for n, t in inputs.items()}
+    assert chunked["scans"].column("phone").num_chunks > 10
+    index = sorted({f"139{n:08d}" for n in range(0, 300, 11)})
+    start, end = naive(2022, 7, 1, 6), naive(2022, 7, 3, 18)
+    whole = job.compute_matches(inputs, index, start=start, end=end)
+    assert job.compute_matches(chunked, index, start=start, end=end).equals(whole)
+    assert whole.num_rows > 20 and set(whole.column("kind").to_pylist()) == {"cell", "venue"}
