@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import ibis
@@ -121,32 +122,45 @@ def _encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     return combined.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), combined.dictionary
 
 
-def _load_kind(con: ibis.BaseBackend, name: str, table: pa.Table, start: dt.datetime, end: dt.datetime) -> Kind:
+def _numbers(name: str, table: pa.Table, start: dt.datetime, end: dt.datetime) -> Kind:
+    """One kind of record as numbers (Arrow and numpy only, so both kinds can be done at once)."""
     place, first, last = COLUMNS[name]
     keep = [c for c in (first, last, "phone", place) if table.column(c).null_count]
     if keep:  # a record without time, phone or place matches nothing
-        table = table.filter(pc.and_kleene(*[pc.is_valid(table.column(c)) for c in keep])
-                             if len(keep) > 1 else pc.is_valid(table.column(keep[0])))
+        valid = [pc.is_valid(table.column(c)) for c in keep]
+        table = table.filter(pc.and_kleene(*valid) if len(valid) > 1 else valid[0])
     s = _seconds(table.column(first))
-    inside = (s >= int(start.replace(tzinfo=dt.UTC).timestamp())) & (s < int(end.replace(tzinfo=dt.UTC).timestamp()))
+    inside = (s >= _epoch(start)) & (s < _epoch(end))
     if not inside.all():
         table, s = table.filter(pa.array(inside)), s[inside]
     e = s if first == last else _seconds(table.column(last))
     p, phones = _encoded(table.column("phone"))
     c, places = _encoded(table.column(place))
-    kind = Kind(name, table, phones, places, p, c, s, e, None, None)
+    return Kind(name, table, phones, places, p, c, s, e, None, None)
+
+
+def _epoch(value: dt.datetime) -> int:
+    return int(value.replace(tzinfo=dt.UTC).timestamp())
+
+
+def _put(con: ibis.BaseBackend, kind: Kind) -> Kind:
+    """The kind's numbers into the engine: scans with their row (rid) to take the scan's names
+    from; location records up to LONG_RECORD apart from the longer ones."""
+    p, c, s, e = kind.p, kind.c, kind.s, kind.e
     if not len(s):
         return kind
-    if first == last:  # scans: the row (rid) to take the scan's names from
-        kind.table = engine.put(con, name, pa.table({"rid": np.arange(len(s), dtype=np.int64), "p": p, "c": c, "s": s}))
+    if kind.name == "scans":
+        kind.table = engine.put(con, kind.name, pa.table({"rid": np.arange(len(s), dtype=np.int64), "p": p, "c": c,
+                                                          "s": s}))
         return kind
     long = (e - s) > LONG_RECORD
     if long.any():
-        kind.long = engine.put(con, f"{name}_long", pa.table({"p": p[long], "c": c[long], "s": s[long], "e": e[long]}))
+        kind.long = engine.put(con, f"{kind.name}_long", pa.table({"p": p[long], "c": c[long], "s": s[long],
+                                                                   "e": e[long]}))
         short = ~long
         p, c, s, e = p[short], c[short], s[short], e[short]
     if len(s):
-        kind.table = engine.put(con, name, pa.table({"p": p, "c": c, "s": s, "e": e}))
+        kind.table = engine.put(con, kind.name, pa.table({"p": p, "c": c, "s": s, "e": e}))
     return kind
 
 
@@ -154,7 +168,10 @@ def load(con: ibis.BaseBackend, inputs: Mapping[str, pa.Table], start: dt.dateti
          ) -> dict[str, Kind]:
     """The records that start within [start, end) (naive UTC), as numbers in the engine `con`;
     done once for any number of rounds of `matches`."""
-    return {n: _load_kind(con, n, t, start, end) for n, t in arrow_inputs(inputs).items()}
+    tables = arrow_inputs(inputs)
+    with ThreadPoolExecutor(max_workers=len(tables)) as pool:  # Arrow's kernels let go of the GIL
+        kinds = list(pool.map(lambda item: _numbers(*item, start, end), tables.items()))
+    return {kind.name: _put(con, kind) for kind in kinds}
 
 
 # --------------------------------------------------------------------------------------------
