@@ -265,14 +265,15 @@ def _cells(kind: Kind, rows: np.ndarray, best: pa.Table) -> pa.Table:
     rank = best.column("rank").to_numpy()
     high = np.floor_divide(rank, ORDER)
     seconds, s, e = -high, rank - high * ORDER, best.column("e").to_numpy()
-    i = rows[irid]  # the index record's row
+    # The index record's phone, cell and times, from arrays of the index records (small enough
+    # to stay in the cache, where the whole kind's are not)
+    ip, ic, i_s, i_e = (a[rows][irid] for a in (kind.p, kind.c, kind.s, kind.e))
     n = len(p)
     return pa.table({
         "phone": kind.phones.take(p), "name": _strings("", n), "id_number": _strings("", n),
-        "kind": _strings(CELL, n), "index_phone": kind.phones.take(kind.p[i]), "place": kind.places.take(kind.c[i]),
-        "place_name": _strings("", n), "at": _times(np.maximum(s, kind.s[i])), "seconds": seconds,
-        "index_start": _times(kind.s[i]), "index_end": _times(kind.e[i]), "record_start": _times(s),
-        "record_end": _times(e)})
+        "kind": _strings(CELL, n), "index_phone": kind.phones.take(ip), "place": kind.places.take(ic),
+        "place_name": _strings("", n), "at": _times(np.maximum(s, i_s)), "seconds": seconds,
+        "index_start": _times(i_s), "index_end": _times(i_e), "record_start": _times(s), "record_end": _times(e)})
 
 
 def _venues(kind: Kind, rows: np.ndarray, best: pa.Table) -> pa.Table:
