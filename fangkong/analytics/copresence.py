@@ -135,7 +135,7 @@ class Phones:
         return codes.astype(np.int64), cls(dictionary)
 
     def keys(self, phones: Sequence[str]) -> np.ndarray:
-        """The keys of these phones (those the column does not hold are left out)."""
+        """The keys of these phones (phones that cannot have one are left out)."""
         if self.dictionary is not None:
             return pc.index_in(pa.array(list(phones), pa.string()), value_set=self.dictionary).drop_null().to_numpy()
         return np.array([len(p) * self.SCALE + int(p) for p in phones if p.isascii() and p.isdigit()

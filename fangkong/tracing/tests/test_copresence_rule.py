@@ -167,3 +167,34 @@ def test_inputs_in_many_chunks_give_the_same_matches():
     whole = job.compute_matches(inputs, index, start=start, end=end)
     assert job.compute_matches(chunked, index, start=start, end=end).equals(whole)
     assert whole.num_rows > 20 and set(whole.column("kind").to_pylist()) == {"cell", "venue"}
+
+
+def test_phone_keys_keep_a_landlines_leading_zero_and_fall_back_to_a_dictionary():
+    from fangkong.analytics.copresence import Phones
+
+    phones = ["13800000001", "05711234567", "0313123456", "031312345678", "0", "13800000001"]
+    keys, keyed = Phones.keyed(pa.chunked_array([pa.array(phones[:3]), pa.array(phones[3:])]))
+    assert keyed.dictionary is None and keys[0] == keys[-1] and len(set(keys)) == 5
+    assert keyed.text(keys).to_pylist() == phones
+    wanted = keyed.keys(["0313123456", "313123456", "13800000001"])  # without its 0, another phone
+    assert wanted[0] == keys[2] and wanted[1] not in keys and wanted[2] == keys[0]
+    odd = ["13800000001", "+8613800000001", "１３８"]  # not plain digits: keys are dictionary places
+    keys, keyed = Phones.keyed(pa.chunked_array([pa.array(odd)]))
+    assert keyed.dictionary is not None and keyed.text(keys).to_pylist() == odd
+    assert list(keyed.keys(["１３８", "x"])) == [keys[2]]
+
+
+def test_a_landline_index_phone_matches_and_is_printed_with_its_zero():
+    from fangkong.analytics import copresence as job
+
+    inputs = random_records(seed=5)
+    loc = inputs["locations"]
+    phones = ["0" + p[1:] if p.endswith("7") else p for p in loc.column("phone").to_pylist()]
+    inputs["locations"] = loc.set_column(0, "phone", pa.array(phones))
+    index = sorted({p for p in phones if p.startswith("0")})[:5]
+    start, end = naive(2022, 7, 1, 6), naive(2022, 7, 3, 18)
+    out = job.compute_matches(inputs, index, start=start, end=end)
+    got = sorted((r["kind"], r["phone"], r["index_phone"], r["place"], r["at"], r["seconds"]) for r in out.to_pylist())
+    assert got == _reference(inputs, set(index), start, end, 10, 30) and len(got) > 5
+    assert {r["index_phone"] for r in out.to_pylist() if r["kind"] == "cell"} <= set(index)
+    assert any(r["phone"].startswith("0") for r in out.to_pylist())
