@@ -333,15 +333,24 @@ def _venues(kind: Kind, rows: np.ndarray, best: pa.Table) -> pa.Table:
 
 def matches(con: ibis.BaseBackend, kinds: Mapping[str, Kind], index: Sequence[str], *, min_overlap: int = 10,
             scan_window: int = 30) -> pa.Table:
-    """Every match of the index phones among the loaded records (columns `OUTPUT`, unordered)."""
-    parts = [empty()]
+    """Every match of the index phones among the loaded records (columns `OUTPUT`, unordered).
+
+    The engine is used from this thread only; picking the index records of both kinds, and
+    putting the cells' output together while the engine joins the venues, run beside it (numpy
+    and Arrow let go of the GIL)."""
     loc, scans = kinds["locations"], kinds["scans"]
-    rows = _index_rows(loc, index)
-    if len(rows):
-        parts.append(_cells(loc, rows, engine.to_arrow(con, cell_pairs(con, loc, rows, min_overlap))))
-    rows = _index_rows(scans, index)
-    if len(rows) and scans.table is not None:
-        parts.append(_venues(scans, rows, engine.to_arrow(con, venue_pairs(con, scans, rows, scan_window))))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        picked = pool.submit(_index_rows, scans, index)
+        rows = _index_rows(loc, index)
+        cells = None
+        if len(rows):
+            cells = pool.submit(_cells, loc, rows, engine.to_arrow(con, cell_pairs(con, loc, rows, min_overlap)))
+        parts = [empty()]
+        rows = picked.result()
+        if len(rows) and scans.table is not None:
+            parts.append(_venues(scans, rows, engine.to_arrow(con, venue_pairs(con, scans, rows, scan_window))))
+        if cells is not None:
+            parts.append(cells.result())
     return pa.concat_tables([t.cast(parts[0].schema) for t in parts])
 
 
