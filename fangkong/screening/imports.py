@@ -17,9 +17,10 @@ import queue
 import threading
 import traceback
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.reduction import ForkingPickler
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
@@ -69,6 +70,7 @@ BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in
 # Files above this are written by a second process while this one plans the next chunk.
 WRITER_PROCESS_BYTES = BACKGROUND_BYTES
 PROGRESS_FIELDS = ("rows", "processed", "imported", "duplicates", "rejected")
+Then = Callable[[], "tuple[Callable[[Any], None], Any] | None"]
 
 BATCH_KIND = "leads"
 # Channels whose lists must name every person: a pushed row without a name cannot be verified.
@@ -211,8 +213,10 @@ class _InlineWriter:
 
     audit_leads = False  # one audit row per lead as well (lists sent through the API)
 
-    def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy) -> None:
+    def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy, *,
+                 block: int = IMPORT_CHUNK) -> None:
         self.batch, self.state, self.now, self.policy = batch, state, now, policy
+        self.block = block  # rows per chunk: at most one new person and one new task per row
 
     def __enter__(self) -> _InlineWriter:
         return self
@@ -244,13 +248,13 @@ class _WriterProcess(_InlineWriter):
     chunk's transaction, sent back at once. So the planner runs up to `DEPTH` chunks ahead of
     the writer, and a thread hands the chunks over, so that neither waits for the other
     chunk by chunk. Each chunk's progress is written with its rows: the batch shows what is
-    committed.
+    committed. Another import may add rows of its own to each chunk's transaction (a sentinel's
+    records and counts): see `write`.
     """
 
     DEPTH = 2
 
     def __enter__(self) -> _WriterProcess:
-        self.block = IMPORT_CHUNK  # at most one new person and one new task per row
         with transaction.atomic():
             self.blocks = deque(self._reserve() for _ in range(self.DEPTH))
         connections.close_all()  # the child must not share this process's connections
@@ -281,14 +285,18 @@ class _WriterProcess(_InlineWriter):
                 except OSError:  # the writer stopped (`_receive` says why); keep emptying the queue
                     broken = True
 
-    def write(self, planned: Plan) -> None:
+    def write(self, planned: Plan, then: Then | None = None) -> None:
+        """Send a planned chunk to the writer. `then()`, called once the plan has its keys, may
+        return `(function, argument)`: the writer calls `function(argument)` after the chunk's
+        rows, in the same transaction (a module-level function: it is pickled by name)."""
         while not self.blocks:
             self._take(self._next())
         number(planned, *self.blocks.popleft(), self.state)
         self.pending.append({task.pk for _, task, _, _ in planned.new_tasks})
         self.state.unwritten = set().union(*self.pending)
         rows = rows_of(planned, batch_id=self.batch.pk, now=self.now, policy=self.policy) if planned.leads else None
-        self.outbox.put(ForkingPickler.dumps((rows, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS})))
+        extra = then() if then is not None else None
+        self.outbox.put(ForkingPickler.dumps((rows, extra, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS})))
         self.sent += 1
         while self.pipe.poll():  # what the writer said meanwhile: reserved keys, chunks committed
             self._take(self._next())
@@ -337,11 +345,13 @@ def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: 
     try:
         with import_session():
             while (message := pipe.recv()) is not None:
-                rows, progress = message
+                rows, extra, progress = message
                 with transaction.atomic():
                     pipe.send(("ids", reserve_ids(Person, block), reserve_ids(Verification, block)))
                     if rows is not None:
                         apply(rows)
+                    if extra is not None:
+                        extra[0](extra[1])
                     Batch.objects.filter(pk=batch_id).update(**progress, heartbeat_at=timezone.now())
                 pipe.send(("committed",))
     except EOFError:  # the planner stopped (its own error): what is committed stays, as inline
@@ -414,3 +424,7 @@ KIND = register_kind(ImportKind(
                  ("--source", {"default": "", "help": "数据来源 / source (leads)"})),
     fields=_cli_fields, object_type="screening.lead", aliases=("import_leads",),
 ))
+
+
+# The writer process of a big list, for the other imports that write leads (sentinel sales).
+WriterProcess, writer_process_allowed = _WriterProcess, _writer_process_allowed
