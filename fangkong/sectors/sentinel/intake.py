@@ -195,7 +195,7 @@ class _Memo(dict):
         try:
             out = self.clean(value)
         except InvalidValue as exc:
-            out = exc
+            out = exc.detached()
         if len(self) < 100_000:
             self[value] = out
         return out
