@@ -70,7 +70,7 @@ BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in
 # Files above this are written by a second process while this one plans the next chunk.
 WRITER_PROCESS_BYTES = BACKGROUND_BYTES
 PROGRESS_FIELDS = ("rows", "processed", "imported", "duplicates", "rejected")
-Then = Callable[[], "tuple[Callable[[Any], None], Any] | None"]
+Then = Callable[..., "tuple[Callable[[Any], None], Any] | None"]
 
 BATCH_KIND = "leads"
 # Channels whose lists must name every person: a pushed row without a name cannot be verified.
@@ -214,9 +214,11 @@ class _InlineWriter:
     audit_leads = False  # one audit row per lead as well (lists sent through the API)
 
     def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy, *,
-                 block: int = IMPORT_CHUNK) -> None:
+                 block: int = IMPORT_CHUNK, reserve: tuple[type, ...] = ()) -> None:
         self.batch, self.state, self.now, self.policy = batch, state, now, policy
         self.block = block  # rows per chunk: at most one new person and one new task per row
+        # Models of the import's own rows whose keys are reserved like persons' (`write`'s `then`).
+        self.models = (Person, Verification, *reserve)
 
     def __enter__(self) -> _InlineWriter:
         return self
@@ -261,7 +263,7 @@ class _WriterProcess(_InlineWriter):
         context = multiprocessing.get_context("fork")
         self.pipe, child = context.Pipe()
         self.process = context.Process(target=_write_chunks, args=(child, self.batch.pk, self.block, self.pipe,
-                                                                   os.getpid()), daemon=True)
+                                                                   os.getpid(), self.models), daemon=True)
         self.process.start()
         child.close()
         tune_for_import()  # this process's new connection reads as much as the writer writes
@@ -272,8 +274,8 @@ class _WriterProcess(_InlineWriter):
         self.sender.start()
         return self
 
-    def _reserve(self) -> tuple[Iterator[int], Iterator[int]]:
-        return iter(reserve_ids(Person, self.block)), iter(reserve_ids(Verification, self.block))
+    def _reserve(self) -> tuple[Iterator[int], ...]:
+        return tuple(iter(reserve_ids(model, self.block)) for model in self.models)
 
     def _send(self) -> None:
         """The handover thread: writing to the pipe waits for the writer to read, without the GIL."""
@@ -286,16 +288,18 @@ class _WriterProcess(_InlineWriter):
                     broken = True
 
     def write(self, planned: Plan, then: Then | None = None) -> None:
-        """Send a planned chunk to the writer. `then()`, called once the plan has its keys, may
-        return `(function, argument)`: the writer calls `function(argument)` after the chunk's
-        rows, in the same transaction (a module-level function: it is pickled by name)."""
+        """Send a planned chunk to the writer. `then(*keys)`, called once the plan has its keys
+        with the keys reserved for the `reserve` models (`block` of each), may return
+        `(function, argument)`: the writer calls `function(argument)` after the chunk's rows, in
+        the same transaction (a module-level function: it is pickled by name)."""
         while not self.blocks:
             self._take(self._next())
-        number(planned, *self.blocks.popleft(), self.state)
+        persons, tasks, *others = self.blocks.popleft()
+        number(planned, persons, tasks, self.state)
         self.pending.append({task.pk for _, task, _, _ in planned.new_tasks})
         self.state.unwritten = set().union(*self.pending)
         rows = rows_of(planned, batch_id=self.batch.pk, now=self.now, policy=self.policy) if planned.leads else None
-        extra = then() if then is not None else None
+        extra = then(*others) if then is not None else None
         self.outbox.put(ForkingPickler.dumps((rows, extra, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS})))
         self.sent += 1
         while self.pipe.poll():  # what the writer said meanwhile: reserved keys, chunks committed
@@ -333,7 +337,8 @@ class _WriterProcess(_InlineWriter):
                 self.process.join()
 
 
-def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: int = 0) -> None:
+def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: int = 0,
+                  models: tuple[type, ...] = (Person, Verification)) -> None:
     """The writer process: one transaction per chunk, until told to stop (None).
 
     It ends with the planner: killed with it (`die_with_parent`), and, since it closes its copy
@@ -347,7 +352,7 @@ def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: 
             while (message := pipe.recv()) is not None:
                 rows, extra, progress = message
                 with transaction.atomic():
-                    pipe.send(("ids", reserve_ids(Person, block), reserve_ids(Verification, block)))
+                    pipe.send(("ids", *(reserve_ids(model, block) for model in models)))
                     if rows is not None:
                         apply(rows)
                     if extra is not None:
