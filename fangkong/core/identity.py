@@ -27,6 +27,12 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 class InvalidValue(ValueError):
     """A value that cannot be accepted; the message is shown to the user as is."""
 
+    def detached(self) -> InvalidValue:
+        """The same reason without its traceback (or the exception it was raised while handling),
+        for a memo to keep: a kept traceback keeps every frame up the stack alive — a whole
+        import's persons and rows, only the cycle collector can free them, in one long pass."""
+        return InvalidValue(*self.args)
+
 
 def to_halfwidth(value: str) -> str:
     """Full-width digits, letters and punctuation to their ASCII forms (NFKC), trimmed."""

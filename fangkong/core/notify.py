@@ -50,6 +50,14 @@ def notify(users: Iterable[User], kind: str, title: str, body: str = "", url: st
     return len(users)
 
 
+def notify_each(messages: Iterable[tuple[User, str]], kind: str, body: str = "", url: str = "") -> int:
+    """`notify` for a title of each user's own (an import's "12 new tasks" per assignee): one insert
+    for all of them instead of one per user."""
+    rows = [Notification(user=u, kind=kind, title=title, body=body, url=url) for u, title in messages if u is not None]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
 @action
 def do_mark_read(user: User, notification: Notification | None = None, *, acting_user: Any) -> int:
     """Mark one of `user`'s notifications (or, without one, all unread) as read; returns how many.

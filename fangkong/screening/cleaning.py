@@ -142,12 +142,12 @@ class _Memo(dict):
         try:
             out = self.clean(value)
         except InvalidValue as exc:
-            out = exc
+            out = exc.detached()
         except _NotMemoisable:
             try:
                 return parse_datetime(value)
             except InvalidValue as exc:
-                return exc
+                return exc.detached()
         if len(self) >= self.limit:
             self.clear()
         try:

@@ -17,9 +17,10 @@ import queue
 import threading
 import traceback
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.reduction import ForkingPickler
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
@@ -69,6 +70,7 @@ BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in
 # Files above this are written by a second process while this one plans the next chunk.
 WRITER_PROCESS_BYTES = BACKGROUND_BYTES
 PROGRESS_FIELDS = ("rows", "processed", "imported", "duplicates", "rejected")
+Then = Callable[..., "tuple[Callable[[Any], None], Any] | None"]
 
 BATCH_KIND = "leads"
 # Channels whose lists must name every person: a pushed row without a name cannot be verified.
@@ -211,8 +213,12 @@ class _InlineWriter:
 
     audit_leads = False  # one audit row per lead as well (lists sent through the API)
 
-    def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy) -> None:
+    def __init__(self, batch: Batch, state: ResolveState, now: dt.datetime, policy: DeadlinePolicy, *,
+                 block: int = IMPORT_CHUNK, reserve: tuple[type, ...] = ()) -> None:
         self.batch, self.state, self.now, self.policy = batch, state, now, policy
+        self.block = block  # rows per chunk: at most one new person and one new task per row
+        # Models of the import's own rows whose keys are reserved like persons' (`write`'s `then`).
+        self.models = (Person, Verification, *reserve)
 
     def __enter__(self) -> _InlineWriter:
         return self
@@ -244,20 +250,20 @@ class _WriterProcess(_InlineWriter):
     chunk's transaction, sent back at once. So the planner runs up to `DEPTH` chunks ahead of
     the writer, and a thread hands the chunks over, so that neither waits for the other
     chunk by chunk. Each chunk's progress is written with its rows: the batch shows what is
-    committed.
+    committed. Another import may add rows of its own to each chunk's transaction (a sentinel's
+    records and counts): see `write`.
     """
 
     DEPTH = 2
 
     def __enter__(self) -> _WriterProcess:
-        self.block = IMPORT_CHUNK  # at most one new person and one new task per row
         with transaction.atomic():
             self.blocks = deque(self._reserve() for _ in range(self.DEPTH))
         connections.close_all()  # the child must not share this process's connections
         context = multiprocessing.get_context("fork")
         self.pipe, child = context.Pipe()
         self.process = context.Process(target=_write_chunks, args=(child, self.batch.pk, self.block, self.pipe,
-                                                                   os.getpid()), daemon=True)
+                                                                   os.getpid(), self.models), daemon=True)
         self.process.start()
         child.close()
         tune_for_import()  # this process's new connection reads as much as the writer writes
@@ -268,8 +274,8 @@ class _WriterProcess(_InlineWriter):
         self.sender.start()
         return self
 
-    def _reserve(self) -> tuple[Iterator[int], Iterator[int]]:
-        return iter(reserve_ids(Person, self.block)), iter(reserve_ids(Verification, self.block))
+    def _reserve(self) -> tuple[Iterator[int], ...]:
+        return tuple(iter(reserve_ids(model, self.block)) for model in self.models)
 
     def _send(self) -> None:
         """The handover thread: writing to the pipe waits for the writer to read, without the GIL."""
@@ -281,14 +287,20 @@ class _WriterProcess(_InlineWriter):
                 except OSError:  # the writer stopped (`_receive` says why); keep emptying the queue
                     broken = True
 
-    def write(self, planned: Plan) -> None:
+    def write(self, planned: Plan, then: Then | None = None) -> None:
+        """Send a planned chunk to the writer. `then(*keys)`, called once the plan has its keys
+        with the keys reserved for the `reserve` models (`block` of each), may return
+        `(function, argument)`: the writer calls `function(argument)` after the chunk's rows, in
+        the same transaction (a module-level function: it is pickled by name)."""
         while not self.blocks:
             self._take(self._next())
-        number(planned, *self.blocks.popleft(), self.state)
+        persons, tasks, *others = self.blocks.popleft()
+        number(planned, persons, tasks, self.state)
         self.pending.append({task.pk for _, task, _, _ in planned.new_tasks})
         self.state.unwritten = set().union(*self.pending)
         rows = rows_of(planned, batch_id=self.batch.pk, now=self.now, policy=self.policy) if planned.leads else None
-        self.outbox.put(ForkingPickler.dumps((rows, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS})))
+        extra = then(*others) if then is not None else None
+        self.outbox.put(ForkingPickler.dumps((rows, extra, {f: getattr(self.batch, f) for f in PROGRESS_FIELDS})))
         self.sent += 1
         while self.pipe.poll():  # what the writer said meanwhile: reserved keys, chunks committed
             self._take(self._next())
@@ -325,7 +337,8 @@ class _WriterProcess(_InlineWriter):
                 self.process.join()
 
 
-def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: int = 0) -> None:
+def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: int = 0,
+                  models: tuple[type, ...] = (Person, Verification)) -> None:
     """The writer process: one transaction per chunk, until told to stop (None).
 
     It ends with the planner: killed with it (`die_with_parent`), and, since it closes its copy
@@ -337,11 +350,13 @@ def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: 
     try:
         with import_session():
             while (message := pipe.recv()) is not None:
-                rows, progress = message
+                rows, extra, progress = message
                 with transaction.atomic():
-                    pipe.send(("ids", reserve_ids(Person, block), reserve_ids(Verification, block)))
+                    pipe.send(("ids", *(reserve_ids(model, block) for model in models)))
                     if rows is not None:
                         apply(rows)
+                    if extra is not None:
+                        extra[0](extra[1])
                     Batch.objects.filter(pk=batch_id).update(**progress, heartbeat_at=timezone.now())
                 pipe.send(("committed",))
     except EOFError:  # the planner stopped (its own error): what is committed stays, as inline
@@ -414,3 +429,7 @@ KIND = register_kind(ImportKind(
                  ("--source", {"default": "", "help": "数据来源 / source (leads)"})),
     fields=_cli_fields, object_type="screening.lead", aliases=("import_leads",),
 ))
+
+
+# The writer process of a big list, for the other imports that write leads (sentinel sales).
+WriterProcess, writer_process_allowed = _WriterProcess, _writer_process_allowed

@@ -25,7 +25,7 @@ from fangkong.core import audit
 from fangkong.core.bulk import datetime_adapter, db_value, execute_in, fetch_in, insert_rows, reserve_ids
 from fangkong.core.choices import AuditAction
 from fangkong.core.models import Batch
-from fangkong.core.notify import notify
+from fangkong.core.notify import notify_each
 from fangkong.core.signals import leads_received
 
 from . import rollups
@@ -332,9 +332,6 @@ def notify_assignees(assigned: dict[int, int], channel: str) -> None:
     from fangkong.core.models import User
 
     label = Channel(channel).label
-    with transaction.atomic():  # one commit for all of them
-        for user in User.objects.filter(pk__in=list(assigned)):
-            n = assigned[user.pk]
-            notify([user], "screening.assigned", f"新的核查任务{n}条（{label}）", "请按时限落地核查",
-                   url="/screening/my/")
+    notify_each([(user, f"新的核查任务{assigned[user.pk]}条（{label}）") for user in User.objects.filter(
+        pk__in=list(assigned))], "screening.assigned", "请按时限落地核查", url="/screening/my/")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -26,7 +27,7 @@ from fangkong.core.choices import AuditAction
 from fangkong.core.models import Batch
 from fangkong.screening.choices import Channel
 from fangkong.screening.cleaning import LeadInput
-from fangkong.screening.intake import ingest, notify_assignees
+from fangkong.screening.intake import chunk_keys, ingest, look_up, notify_assignees, plan, result_of
 from fangkong.screening.resolution import ResolveState
 from fangkong.screening.routing import Router
 
@@ -94,25 +95,34 @@ def _digest(text: str) -> str:
 
 
 class Writer:
-    """Writes chunks of passages; one risk matcher, router and screening state for a whole import."""
+    """Writes chunks of passages; one risk matcher, router and screening state for a whole import.
+
+    With `process` (a big file's `screening.imports.WriterProcess`) each chunk is resolved here and
+    its rows are written by the writer process, in one transaction with its leads, while this
+    process cleans the next chunk. The keys of what this import wrote are kept (`vehicle_ids`,
+    `person_keys`): the chunk before may not be committed when the next one is resolved."""
 
     def __init__(self, *, start: dt.date | None = None, end: dt.date | None = None, batch: Batch | None = None, user=None,
-                 router: Router | None = None) -> None:
+                 router: Router | None = None, process=None) -> None:
         self.matcher = RiskMatcher(start, end)
         self.router = router or Router.load()
         self.state = ResolveState()
-        self.batch, self.user = batch, user
+        self.batch, self.user, self.process = batch, user, process
         self.assigned: dict[int, int] = {}
         self.adapt = datetime_adapter()
-        self.paths: dict[int, str] = {}
         self.stamps: dict[dt.datetime, tuple[str, dt.date]] = {}
         self.tz = timezone.get_current_timezone()  # read once: each read is a thread-local lookup
+        self.vehicle_ids: dict[str, int] = {}
+        self.person_keys: set[str] = set()
 
     def write(self, passages: list[Passage]) -> Written:
         """Write one chunk in one transaction; rows already written count as duplicates."""
         out = Written()
-        with transaction.atomic():
-            self._write(passages, out)
+        if self.process is not None:
+            self._write(passages, out)  # the writer process owns the transaction
+        else:
+            with transaction.atomic():
+                self._write(passages, out)
         for user_id, n in out.assigned.items():
             self.assigned[user_id] = self.assigned.get(user_id, 0) + n
         return out
@@ -139,27 +149,20 @@ class Writer:
                 pkey = _digest(f"p\x1f{cp}\x1f{who}\x1f{minute}")
             rows.append((p, vkey, pkey, day))
         vkeys = {vkey: (p, day) for p, vkey, _pkey, day in rows if vkey}
-        known = dict(fetch_in("SELECT dedup_key, id FROM sectors_vehiclecheck WHERE {in}", "dedup_key", vkeys))
+        mine = self.vehicle_ids
+        known = {k: mine[k] for k in vkeys if k in mine}
+        known.update(fetch_in("SELECT dedup_key, id FROM sectors_vehiclecheck WHERE {in}", "dedup_key",
+                              [k for k in vkeys if k not in known]))
         new_vehicles = {k: v for k, v in vkeys.items() if k not in known}
-        ids = iter(reserve_ids(VehicleCheck, len(new_vehicles)))
-        vehicle_ids, vehicle_risk = dict(known), {}
+        vehicle_risk = {k: self.matcher.check(p.vehicle.origin, p.vehicle.stopovers, day)
+                        for k, (p, day) in new_vehicles.items()}
         riders = Counter(vkey for _p, vkey, pkey, _day in rows if vkey and pkey)
-        vehicles = []
-        user_id = self.user.pk if self.user is not None else None
-        batch_id = self.batch.pk if self.batch is not None else None
-        for key, (p, day) in new_vehicles.items():
-            v, cp = p.vehicle, p.checkpoint
-            area = self.matcher.check(v.origin, v.stopovers, day)
-            pk = vehicle_ids[key] = next(ids)
-            vehicle_risk[pk] = area
-            occupants = v.occupants if v.occupants is not None else max(riders.get(key, 0), 1)
-            transit = TRANSIT if v.transit else NOT_TRANSIT
-            vehicles.append((pk, cp.pk, cp.division_id, self.adapt(p.at), v.plate, v.vehicle_type, occupants,
-                             v.cargo, v.origin, v.stopovers, transit, None, None, area is not None,
-                             area.label[:200] if area else "", batch_id, user_id, key))
         pkeys = {pkey: (p, vkey, day) for p, vkey, pkey, day in rows if pkey}
-        seen = {k for (k,) in fetch_in("SELECT dedup_key FROM sectors_personcheck WHERE {in}", "dedup_key", pkeys)}
+        seen = {k for k in pkeys if k in self.person_keys}
+        seen.update(k for (k,) in fetch_in("SELECT dedup_key FROM sectors_personcheck WHERE {in}", "dedup_key",
+                                           [k for k in pkeys if k not in seen]))
         fresh = [(k, *v) for k, v in pkeys.items() if k not in seen]
+        self.person_keys.update(k for k, *_v in fresh)
         # A row adds something when its person (or, without one, its vehicle) is new: one row each.
         out.imported = len(fresh) + sum(1 for k in new_vehicles if not riders.get(k))
         out.duplicates = len(passages) - out.imported
@@ -168,32 +171,22 @@ class Writer:
         for k, p, vkey, day in fresh:
             area = match(p.person.origin, day) if p.person.origin else None
             if area is None and vkey is not None:
-                vid = vehicle_ids.get(vkey)
-                area = vehicle_risk[vid] if vid in vehicle_risk else check(p.vehicle.origin, p.vehicle.stopovers, day)
+                area = vehicle_risk[vkey] if vkey in vehicle_risk else check(p.vehicle.origin, p.vehicle.stopovers, day)
             areas[k] = area
             if area is not None:
                 risky.append((k, p, area))
-        leads = self._leads(risky)
-        pids = iter(reserve_ids(PersonCheck, len(fresh)))
-        persons = []
-        for k, p, vkey, _day in fresh:
-            x, cp, area = p.person, p.checkpoint, areas[k]
-            persons.append((next(pids), cp.pk, cp.division_id, vehicle_ids.get(vkey) if vkey else None,
-                            self.adapt(p.at), x.name, x.id_number, x.phone, x.origin, x.destination,
-                            x.destination_division_id, x.health_code, x.itinerary, x.test_result, x.tested_on,
-                            area is not None, area.label[:200] if area else "", leads.get(k), batch_id, user_id, k))
-        insert_rows(VehicleCheck, VEHICLE_COLUMNS, vehicles)
-        insert_rows(PersonCheck, PERSON_COLUMNS, persons)
-        out.vehicles = [r[0] for r in vehicles]
-        out.persons = [r[0] for r in persons]
-        out.leads = len(leads)
-        self._audit(vehicles, persons)
+        chunk = _Chunk(new_vehicles, vehicle_risk, riders, known, fresh, areas)
+        lead_keys = self._leads(risky, chunk, out)
+        out.leads = len(lead_keys)
+        if self.process is None:
+            payload = self._rows(chunk, lead_keys, iter(reserve_ids(VehicleCheck, len(new_vehicles))),
+                                 iter(reserve_ids(PersonCheck, len(fresh))))
+            out.vehicles, out.persons = write_rows(payload)
 
-    def _leads(self, risky: list[tuple[str, Passage, object]]) -> dict[str, int]:
+    def _leads(self, risky: list[tuple[str, Passage, object]], chunk: _Chunk, out: Written) -> dict[str, str]:
         """Each arrival from a risk area as a lead of channel 卡口登记 (the screening intake):
-        the person's destination as address and grid, the area and checkpoint in the note."""
-        if not risky:
-            return {}
+        the person's destination as address and grid, the area and checkpoint in the note.
+        Returns registration key → lead key; with a writer process the chunk is sent here."""
         inputs, keys = [], []
         for k, p, area in risky:
             x = p.person
@@ -203,34 +196,95 @@ class Writer:
                                     reported_by_id=self.user.pk if self.user is not None else None,
                                     division_hint_id=x.destination_division_id))
             keys.append(k)
-        result = ingest(inputs, channel=Channel.CHECKPOINT, batch=self.batch, router=self.router,
-                        audit_rows=self.batch is None, state=self.state)
-        for user_id, n in result.assigned.items():
-            self.assigned[user_id] = self.assigned.get(user_id, 0) + n
-        by_key = dict(fetch_in("SELECT dedup_key, id FROM screening_lead WHERE {in}", "dedup_key",
-                               [i.dedup for i in inputs]))
-        return {k: by_key.get(i.dedup) for k, i in zip(keys, inputs, strict=True)}
+        if self.process is not None:
+            chunk_keys(inputs, Channel.CHECKPOINT)
+            planned = plan(inputs, look_up(inputs, self.state), self.state, channel=Channel.CHECKPOINT,
+                           router=self.router)
+            out.assigned = dict(result_of(planned).assigned)
+            lead_keys = {k: i.dedup for k, i in zip(keys, inputs, strict=True)}
+            self.process.write(planned, lambda vids, pids: (write_rows, self._rows(chunk, lead_keys, vids, pids)))
+            return lead_keys
+        if inputs:
+            result = ingest(inputs, channel=Channel.CHECKPOINT, batch=self.batch, router=self.router,
+                            audit_rows=self.batch is None, state=self.state)
+            out.assigned = dict(result.assigned)
+        return {k: i.dedup for k, i in zip(keys, inputs, strict=True)}
 
-    def _path(self, division_id: int) -> str:
-        path = self.paths.get(division_id)
-        if path is None:
-            path = self.paths[division_id] = self.router.path.get(division_id, "")
-        return path
-
-    def _audit(self, vehicles: list[tuple], persons: list[tuple]) -> None:
-        if self.batch is not None:
-            items = [("sectors.vehiclecheck", r[0], self._path(r[2])) for r in vehicles]
-            items += [("sectors.personcheck", r[0], self._path(r[2])) for r in persons]
-            audit.record_items(AuditAction.CREATE, items, verb="import_checkpoint_registrations",
-                               object_type_="core.batch", object_id=str(self.batch.pk),
-                               object_repr=f"批次 {self.batch.pk}", changes={"batch": self.batch.pk})
-            return
-        entries = [("sectors.vehiclecheck", str(r[0]), r[4], {"checkpoint": r[1], "plate": r[4], "from_risk": r[13],
-                                                              "transit": r[10]}, self._path(r[2])) for r in vehicles]
-        entries += [("sectors.personcheck", str(r[0]), r[5], {"checkpoint": r[1], "vehicle": r[3], "from_risk": r[15],
-                                                             "lead": r[17]}, self._path(r[2])) for r in persons]
-        audit.record_many(AuditAction.CREATE, verb="register_checkpoint_passage", entries=entries)
+    def _rows(self, chunk: _Chunk, lead_keys: dict[str, str], vids: Iterator[int], pids: Iterator[int]) -> Rows:
+        """The chunk's vehicles and persons as rows, with the keys reserved for them; a person's
+        lead is its key here, its id once the leads are written (`write_rows`)."""
+        user_id = self.user.pk if self.user is not None else None
+        batch_id = self.batch.pk if self.batch is not None else None
+        vehicle_ids, vehicles = dict(chunk.known), []
+        for key, (p, _day) in chunk.new_vehicles.items():
+            v, cp, area = p.vehicle, p.checkpoint, chunk.vehicle_risk[key]
+            pk = vehicle_ids[key] = self.vehicle_ids[key] = next(vids)
+            occupants = v.occupants if v.occupants is not None else max(chunk.riders.get(key, 0), 1)
+            transit = TRANSIT if v.transit else NOT_TRANSIT
+            vehicles.append((pk, cp.pk, cp.division_id, self.adapt(p.at), v.plate, v.vehicle_type, occupants,
+                             v.cargo, v.origin, v.stopovers, transit, None, None, area is not None,
+                             area.label[:200] if area else "", batch_id, user_id, key))
+        persons = []
+        for k, p, vkey, _day in chunk.fresh:
+            x, cp, area = p.person, p.checkpoint, chunk.areas[k]
+            persons.append((next(pids), cp.pk, cp.division_id, vehicle_ids.get(vkey) if vkey else None,
+                            self.adapt(p.at), x.name, x.id_number, x.phone, x.origin, x.destination,
+                            x.destination_division_id, x.health_code, x.itinerary, x.test_result, x.tested_on,
+                            area is not None, area.label[:200] if area else "", lead_keys.get(k), batch_id, user_id,
+                            k))
+        paths = {d: self.router.path.get(d, "") for d in {r[2] for r in vehicles} | {r[2] for r in persons}}
+        return Rows(vehicles, persons, batch_id, paths)
 
     def notify(self) -> None:
         if self.assigned:
             notify_assignees(self.assigned, Channel.CHECKPOINT)
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """A chunk resolved: what `Writer._rows` turns into rows once the keys are known."""
+
+    new_vehicles: dict[str, tuple[Passage, dt.date]]
+    vehicle_risk: dict[str, object]
+    riders: Counter
+    known: dict[str, int]  # vehicles written before (this import or earlier): key → id
+    fresh: list[tuple]  # (person key, passage, vehicle key, day) of the persons not written yet
+    areas: dict[str, object]
+
+
+@dataclass(slots=True)
+class Rows:
+    """A chunk in database form (plain tuples: a writer process is sent them)."""
+
+    vehicles: list[tuple]
+    persons: list[tuple]  # the lead column holds the lead's key until `write_rows`
+    batch_id: int | None
+    paths: dict[int, str]  # division → path, for the audit
+
+
+LEAD = PERSON_COLUMNS.index("lead_id")
+
+
+def write_rows(rows: Rows) -> tuple[list[int], list[int]]:
+    """Insert a chunk's vehicles and persons (each person with the id of its lead, written by now)
+    and audit them; returns their ids. An import audits each row as an item of the batch, the
+    screen and the API a full audit row per vehicle and person."""
+    keys = {r[LEAD] for r in rows.persons if r[LEAD]}
+    leads = dict(fetch_in("SELECT dedup_key, id FROM screening_lead WHERE {in}", "dedup_key", keys))
+    persons = [(*r[:LEAD], leads.get(r[LEAD]), *r[LEAD + 1:]) if r[LEAD] else r for r in rows.persons]
+    insert_rows(VehicleCheck, VEHICLE_COLUMNS, rows.vehicles)
+    insert_rows(PersonCheck, PERSON_COLUMNS, persons)
+    path, batch_id = rows.paths.get, rows.batch_id
+    if batch_id is not None:
+        items = [("sectors.vehiclecheck", r[0], path(r[2], "")) for r in rows.vehicles]
+        items += [("sectors.personcheck", r[0], path(r[2], "")) for r in persons]
+        audit.record_items(AuditAction.CREATE, items, verb="import_checkpoint_registrations",
+                           object_type_="core.batch", object_id=str(batch_id), object_repr=f"批次 {batch_id}",
+                           changes={"batch": batch_id})
+    else:
+        entries = [("sectors.vehiclecheck", str(r[0]), r[4], {"checkpoint": r[1], "plate": r[4], "from_risk": r[13],
+                                                              "transit": r[10]}, path(r[2], "")) for r in rows.vehicles]
+        entries += [("sectors.personcheck", str(r[0]), r[5], {"checkpoint": r[1], "vehicle": r[3], "from_risk": r[15],
+                                                             "lead": r[17]}, path(r[2], "")) for r in persons]
+        audit.record_many(AuditAction.CREATE, verb="register_checkpoint_passage", entries=entries)
+    return [r[0] for r in rows.vehicles], [r[0] for r in persons]

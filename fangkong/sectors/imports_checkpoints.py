@@ -12,6 +12,7 @@ nothing. The checkpoint is named by its 卡口编号 or its name and must be in 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -25,11 +26,15 @@ from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
 from fangkong.core.models import Batch, Division, User
 from fangkong.core.scoping import user_may
+from fangkong.screening.choices import Channel
+from fangkong.screening.imports import WriterProcess, writer_process_allowed
+from fangkong.screening.intake import notify_assignees
+from fangkong.screening.models import DeadlinePolicy
 
 from .checkpoint_cleaning import COLUMNS, MEMO_LIMIT, Memo
 from .checkpoint_intake import Passage, PersonIn, VehicleIn, Writer
 from .choices import HealthCode, ItineraryCode, TestResult, VehicleType
-from .models import Checkpoint, PersonCheck
+from .models import Checkpoint, PersonCheck, VehicleCheck
 from .roles import CHECKPOINT_STAFF
 
 BATCH_KIND = "checkpoint_registrations"
@@ -154,6 +159,7 @@ class Rows:
 
 
 def _blocks(table: Iterable[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]:
+    # The same blocks however the chunks are written: a vehicle's occupants are counted in its first.
     block: list[tuple[int, dict]] = []
     for item in table:
         block.append(item)
@@ -192,15 +198,24 @@ def run_checkpoint_batch(batch: Batch, data: bytes | None = None) -> Batch:
     mark_running(batch)
     with audit.audit_context(actor=user, source=AuditSource.IMPORT), import_session():
         writer = Writer(batch=batch, user=user)
+        if writer_process_allowed(data):
+            # A big file: each chunk resolved here and written by a second process meanwhile.
+            writer.process = WriterProcess(batch, writer.state, timezone.now(),
+                                           DeadlinePolicy.for_channel(Channel.CHECKPOINT), block=CHUNK,
+                                           reserve=(VehicleCheck, PersonCheck))
         rows = Rows(user, writer.router, set(table.mapping))
         leads = 0
-        for chunk in _chunks(batch, table, rows):
-            written = writer.write(chunk)
-            batch.imported += written.imported
-            batch.duplicates += written.duplicates
-            leads += written.leads
-            batch.processed, batch.heartbeat_at = batch.rows, timezone.now()
-            batch.save(update_fields=["rows", "processed", "imported", "duplicates", "rejected", "heartbeat_at"])
+        with writer.process or nullcontext():
+            for chunk in _chunks(batch, table, rows):
+                written = writer.write(chunk)
+                batch.imported += written.imported
+                batch.duplicates += written.duplicates
+                leads += written.leads
+                batch.processed, batch.heartbeat_at = batch.rows, timezone.now()
+                if writer.process is None:  # else the writer process saves the progress with each chunk
+                    batch.save(update_fields=["rows", "processed", "imported", "duplicates", "rejected",
+                                              "heartbeat_at"])
+        writer.process = None
         batch.processed, batch.status, batch.finished_at = batch.rows, BatchStatus.DONE, timezone.now()
         batch.errors.sort(key=lambda e: e.get("row") or 0)
         if batch.rejected > len(batch.errors):
@@ -210,7 +225,12 @@ def run_checkpoint_batch(batch: Batch, data: bytes | None = None) -> Batch:
         audit.record(AuditAction.IMPORT, batch, verb="import_checkpoint_list", changes={
             "rows": batch.rows, "new": batch.imported, "duplicates": batch.duplicates, "rejected": batch.rejected,
             "leads": leads})
-    writer.notify()
+        assigned = writer.assigned
+        # What the import kept (its persons, keys and memos) is freed by reference counting while
+        # the collector is still paused: its first pass would walk all of it.
+        writer = rows = table = None
+    if assigned:
+        notify_assignees(assigned, Channel.CHECKPOINT)
     return batch
 
 

@@ -32,6 +32,7 @@ from fangkong.core.imports import (
 from fangkong.core.models import Batch, User
 from fangkong.core.scoping import user_may
 from fangkong.screening.cleaning import prime_lead_memos
+from fangkong.screening.imports import WriterProcess, writer_process_allowed
 
 from ..models import SentinelRecord
 from ..roles import SENTINEL_REPORTERS
@@ -68,6 +69,7 @@ class SentinelImporter:
     def __init__(self, batch: Batch, user: User | None) -> None:
         self.cleaner = Cleaner(user=user)
         self.session = Session(batch=batch)
+        self.writer: WriterProcess | None = None  # a big file's: see `run_sentinel_batch`
 
     def __call__(self, rows: list[ImportRow]) -> ChunkResult:
         result = ChunkResult()
@@ -80,7 +82,7 @@ class SentinelImporter:
                 result.reject(row, *str(exc).split("；"))
                 continue
             items.append(item)
-        out = write_chunk(items, self.session)
+        out = write_chunk(items, self.session, self.writer)
         result.imported, result.duplicates = out.records, out.duplicates
         return result
 
@@ -92,6 +94,7 @@ def run_sentinel_batch(batch: Batch, data: bytes | None = None, *, rows: list[tu
     user = batch.created_by
     if user is not None and not may_import_sentinels(user):
         raise PermissionDenied("您没有导入哨点登记的权限")
+    table = None
     if rows is None:
         if data is None:
             with batch.file.open("rb") as fh:
@@ -100,13 +103,22 @@ def run_sentinel_batch(batch: Batch, data: bytes | None = None, *, rows: list[tu
         table.check()
     importer = SentinelImporter(batch, user)
     with import_session():
-        run_import(batch, table if rows is None else rows, importer, chunk_size=CHUNK_ROWS)
+        if rows is None and writer_process_allowed(data):
+            # A big file: each chunk resolved here and written by a second process meanwhile.
+            session = importer.session
+            importer.writer = WriterProcess(batch, session.state, session.now, session.policy, block=CHUNK_ROWS)
+        run_import(batch, table if rows is None else rows, importer, chunk_size=CHUNK_ROWS, writer=importer.writer,
+                   first_chunk=CHUNK_ROWS // 4 if importer.writer else 0)
+        assigned = dict(importer.session.assigned)
+        # What the import kept (a person per buyer, the cleaners' memos) is freed by reference
+        # counting while the collector is still paused: its first pass would walk all of it.
+        importer = table = None
     audit.record(AuditAction.IMPORT, batch, verb="import_sentinel_sales", changes={
         "rows": batch.rows, "imported": batch.imported, "duplicates": batch.duplicates, "rejected": batch.rejected})
     if batch.imported >= ANALYZE_ROWS:
         analyze(SentinelRecord, "screening_lead", "screening_person", "screening_verification")
-    if importer.session.assigned:
-        notify_assignees(dict(importer.session.assigned), CHANNEL)
+    if assigned:
+        notify_assignees(assigned, CHANNEL)
     return batch
 
 

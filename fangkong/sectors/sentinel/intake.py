@@ -195,7 +195,7 @@ class _Memo(dict):
         try:
             out = self.clean(value)
         except InvalidValue as exc:
-            out = exc
+            out = exc.detached()
         if len(self) < 100_000:
             self[value] = out
         return out
@@ -303,10 +303,40 @@ class ChunkOutcome:
     ids: list[int] = field(default_factory=list)
 
 
-def write_chunk(items: list[SentinelInput], session: Session) -> ChunkOutcome:
+def write_chunk(items: list[SentinelInput], session: Session, writer: Any = None) -> ChunkOutcome:
     """Resolve and write a chunk in one transaction: persons, tasks and leads through the screening
-    intake, then the records (each with its person and task) and their daily counts."""
+    intake, then the records (each with its person and task) and their daily counts.
+
+    With `writer` (a big file's `screening.imports.WriterProcess`) the chunk is resolved here and
+    written by the writer process, records and counts in the same transaction as the leads, while
+    this process cleans the next chunk."""
     out = ChunkOutcome()
+    fresh = _fresh(items, session, out)
+    if not fresh:
+        return out
+    leads = [i.lead for i in fresh]
+    planned = intake.plan(leads, intake.look_up(leads, session.state), session.state, channel=CHANNEL,
+                          router=session.router)
+    result = intake.result_of(planned)
+    session.assigned.update(result.assigned)
+    out.new_persons, out.new_tasks = result.new_persons, result.new_verifications
+    batch_id = session.batch.pk if session.batch else None
+    if writer is not None:
+        writer.write(planned, lambda: (write_records, _records_of(fresh, planned, session, batch_id)))
+        out.records = len(fresh)
+        return out
+    with transaction.atomic():
+        intake.number(planned, iter(reserve_ids(Person, len(planned.new_persons))),
+                      iter(reserve_ids(Verification, len(planned.new_tasks))), session.state)
+        intake.apply(intake.rows_of(planned, batch_id=batch_id, now=session.now, policy=session.policy))
+        out.ids = write_records(_records_of(fresh, planned, session, batch_id))
+        out.records = len(out.ids)
+        _audit(out.ids, session, planned)
+    return out
+
+
+def _fresh(items: list[SentinelInput], session: Session, out: ChunkOutcome) -> list[SentinelInput]:
+    """The chunk's records not written yet (by an earlier import or chunk, or earlier in this one)."""
     for item in items:
         item.lead.dedup = item.lead.key(CHANNEL)
         item.dedup = record_key(item)
@@ -319,28 +349,29 @@ def write_chunk(items: list[SentinelInput], session: Session) -> ChunkOutcome:
             continue
         session.keys.add(item.dedup)
         fresh.append(item)
-    if not fresh:
-        return out
-    leads = [i.lead for i in fresh]
-    planned = intake.plan(leads, intake.look_up(leads, session.state), session.state, channel=CHANNEL,
-                          router=session.router)
-    result = intake.result_of(planned)
-    session.assigned.update(result.assigned)
-    out.new_persons, out.new_tasks = result.new_persons, result.new_verifications
-    with transaction.atomic():
-        intake.number(planned, iter(reserve_ids(Person, len(planned.new_persons))),
-                      iter(reserve_ids(Verification, len(planned.new_tasks))), session.state)
-        batch_id = session.batch.pk if session.batch else None
-        intake.apply(intake.rows_of(planned, batch_id=batch_id, now=session.now, policy=session.policy))
-        for key, _item, person in planned.leads:
-            session.people[key] = person
-        earlier = _earlier_leads({i.lead.dedup for i in fresh} - set(session.people))
-        rows, counts = _record_rows(fresh, session, earlier, batch_id)
-        insert_rows(SentinelRecord, RECORD_COLUMNS, rows)
-        rollups.bump(SentinelCount, counts)
-        out.records, out.ids = len(rows), [r[0] for r in rows]
-        _audit(rows, session, planned)
-    return out
+    return fresh
+
+
+RecordRows = tuple[list[tuple], Counter]  # records without their ids, daily counts
+
+
+def _records_of(fresh: list[SentinelInput], planned: intake.Plan, session: Session, batch_id: int | None
+                ) -> RecordRows:
+    """The records of a planned chunk, once its persons and tasks have their keys."""
+    for key, _item, person in planned.leads:
+        session.people[key] = person
+    earlier = _earlier_leads({i.lead.dedup for i in fresh} - set(session.people))
+    return _record_rows(fresh, session, earlier, batch_id)
+
+
+def write_records(payload: RecordRows) -> list[int]:
+    """Insert the records (ids reserved here: the writer process owns its transaction) and bump
+    their daily counts; returns the records' ids."""
+    rows, counts = payload
+    ids = reserve_ids(SentinelRecord, len(rows))
+    insert_rows(SentinelRecord, RECORD_COLUMNS, [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+    rollups.bump(SentinelCount, counts)
+    return list(ids)
 
 
 def _earlier_leads(keys: set[str]) -> dict[str, tuple[int, int | None]]:
@@ -350,9 +381,7 @@ def _earlier_leads(keys: set[str]) -> dict[str, tuple[int, int | None]]:
         "SELECT dedup_key, person_id, verification_id FROM screening_lead WHERE {in}", "dedup_key", keys)}
 
 
-def _record_rows(items: list[SentinelInput], session: Session, earlier: dict, batch_id: int | None
-                 ) -> tuple[list[tuple], Counter]:
-    ids = iter(reserve_ids(SentinelRecord, len(items)))
+def _record_rows(items: list[SentinelInput], session: Session, earlier: dict, batch_id: int | None) -> RecordRows:
     adapt, now = datetime_adapter(), db_value(session.now)
     rows, counts, days = [], Counter(), {}
     for item in items:
@@ -364,7 +393,7 @@ def _record_rows(items: list[SentinelInput], session: Session, earlier: dict, ba
         if day is None:
             day = days[occurred] = timezone.localdate(occurred)
         lead = item.lead
-        rows.append((next(ids), item.venue.id, item.venue.grid_id, item.kind, item.drug_class,
+        rows.append((item.venue.id, item.venue.grid_id, item.kind, item.drug_class,
                      item.drug.id if item.drug else None, item.drug_name, item.quantity, lead.name, lead.id_number,
                      lead.phone, lead.address, item.temperature, item.symptoms, adapt(occurred), day, item.dedup,
                      lead.dedup, person_id, task_id, batch_id, lead.reported_by_id, now))
@@ -372,14 +401,14 @@ def _record_rows(items: list[SentinelInput], session: Session, earlier: dict, ba
     return rows, counts
 
 
-def _audit(rows: list[tuple], session: Session, planned: intake.Plan) -> None:
+def _audit(ids: list[int], session: Session, planned: intake.Plan) -> None:
     """A form's or the API's few records get a full audit row each, as `do_create` writes them, and
     their leads one each. An import's records are audited like its leads: by the batch's own row
     (`import_sentinel_sales`, with the counts; each record carries its batch), its persons and tasks
     one item each (`intake.apply`)."""
     if not session.full_audit:
         return
-    records = list(SentinelRecord.objects.filter(pk__in=[r[0] for r in rows]))
+    records = list(SentinelRecord.objects.filter(pk__in=ids))
     audit.record_many(AuditAction.CREATE, records, verb="record_sentinel",
                       changes_of=lambda o: audit.diff({}, audit.snapshot(o)))
     keys = [k for k, _i, _p in planned.leads]
