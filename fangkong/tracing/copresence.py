@@ -144,7 +144,21 @@ def do_start_run(*, acting_user: Any, phones: list[str] | str, starts_on: dt.dat
     return run
 
 
-def _lead_input(phone: str, rows: list[dict[str, Any]]):
+def _resident_grids(phones: list[str]) -> dict[str, int]:
+    """The grid of the one registry resident with each phone (a phone several residents share
+    gives none). A location record carries a phone and nothing else, and the intake matches
+    residents by phone and name: without this the person's lead would wait at the county, not
+    reach the grid worker who can find them."""
+    from fangkong.registry.models import Resident
+
+    grids: dict[str, set[int]] = defaultdict(set)
+    for i in range(0, len(phones), 2000):
+        for phone, grid_id in Resident.objects.filter(phone__in=phones[i:i + 2000]).values_list("phone", "grid_id"):
+            grids[phone].add(grid_id)
+    return {phone: next(iter(g)) for phone, g in grids.items() if len(g) == 1}
+
+
+def _lead_input(phone: str, rows: list[dict[str, Any]], grid_id: int | None = None):
     from fangkong.screening.intake import LeadInput
 
     def cleaned(fn, value: str) -> str:
@@ -157,7 +171,8 @@ def _lead_input(phone: str, rows: list[dict[str, Any]]):
     id_number = next((cleaned(clean_id_number, r["id_number"]) for r in rows if r["id_number"]), "")
     reasons = "；".join(_sentence(r) for r in rows[:5]) + (f"等{len(rows)}条" if len(rows) > 5 else "")
     return LeadInput(name=name, id_number=id_number, phone=phone, note=f"时空伴随：{reasons}"[:2000],
-                     origin=rows[0]["place"][:255], arrived_at=rows[0]["at"].replace(tzinfo=dt.UTC))
+                     origin=rows[0]["place"][:255], arrived_at=rows[0]["at"].replace(tzinfo=dt.UTC),
+                     division_hint_id=grid_id)
 
 
 def _sentence(r: dict[str, Any]) -> str:
@@ -191,7 +206,9 @@ def do_finish_run(*, acting_user: Any, run: CoPresenceRun, table: pa.Table, seco
             by_phone[r["phone"]].append(r)
     created = 0
     if make_leads and by_phone:
-        result = ingest([_lead_input(p, rs) for p, rs in sorted(by_phone.items())], channel=Channel.CO_PRESENCE)
+        grids = _resident_grids(sorted(by_phone))
+        result = ingest([_lead_input(p, rs, grids.get(p)) for p, rs in sorted(by_phone.items())],
+                        channel=Channel.CO_PRESENCE)
         created = result.created
         lead_of = {lead.phone: lead.pk for lead in result.leads}
         for phone, lead_id in lead_of.items():
