@@ -6,14 +6,13 @@ SQLite the same check runs in a subprocess against a database file."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from fangkong.core.testkit.fresh_sqlite import run_on_a_sqlite_file
 
 from .helpers import csv_bytes, outsider_id
 
@@ -134,21 +133,4 @@ def test_a_list_written_by_the_writer_process_is_the_list_written_inline(restore
 
 
 def test_on_a_sqlite_file_the_writer_process_writes_what_inline_writes(tmp_path):
-    if "postgres" in os.environ.get("DATABASE_URL", ""):
-        pytest.skip("the PostgreSQL run checks this in its test database")
-    script = (
-        "import django, json\n"
-        "django.setup()\n"
-        "from django.core.management import call_command\n"
-        "call_command('migrate', verbosity=0)\n"
-        "from fangkong.registry.generator import CountySpec, generate_county\n"
-        "generate_county(CountySpec(population=300, seed=7))\n"
-        "from fangkong.screening.tests.test_writer_process import compare_inline_and_process\n"
-        "print(json.dumps(compare_inline_and_process()))\n"
-    )
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'w.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "fangkong.settings"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    _check(json.loads(done.stdout.strip().splitlines()[-1]))
+    _check(run_on_a_sqlite_file(tmp_path, "fangkong.screening.tests.test_writer_process:compare_inline_and_process"))

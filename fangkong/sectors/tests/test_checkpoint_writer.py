@@ -8,14 +8,13 @@ against a database file (an in-memory database cannot be shared)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from fangkong.core.testkit.fresh_sqlite import run_on_a_sqlite_file
 
 ROOT = Path(__file__).resolve().parents[3]
 HEADER = ["卡口编号", "登记时间", "姓名", "身份证号", "手机号", "出发地", "目的地", "健康码", "行程卡", "核酸结果",
@@ -165,21 +164,4 @@ def test_a_checkpoint_list_written_by_the_writer_process_is_the_list_written_inl
 
 
 def test_on_a_sqlite_file_the_writer_process_writes_the_checkpoint_list_inline_writes(tmp_path):
-    if "postgres" in os.environ.get("DATABASE_URL", ""):
-        pytest.skip("the PostgreSQL run checks this in its test database")
-    script = (
-        "import django, json\n"
-        "django.setup()\n"
-        "from django.core.management import call_command\n"
-        "call_command('migrate', verbosity=0)\n"
-        "from fangkong.registry.generator import CountySpec, generate_county\n"
-        "generate_county(CountySpec(population=300, seed=7))\n"
-        "from fangkong.sectors.tests.test_checkpoint_writer import compare_inline_and_process\n"
-        "print(json.dumps(compare_inline_and_process(), default=str))\n"
-    )
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "fangkong.settings"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    _check(json.loads(done.stdout.strip().splitlines()[-1]))
+    _check(run_on_a_sqlite_file(tmp_path, "fangkong.sectors.tests.test_checkpoint_writer:compare_inline_and_process"))

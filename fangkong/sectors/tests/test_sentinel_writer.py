@@ -8,14 +8,13 @@ in a subprocess against a database file (an in-memory database cannot be shared)
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from fangkong.core.testkit.fresh_sqlite import run_on_a_sqlite_file
 
 ROOT = Path(__file__).resolve().parents[3]
 HEADER = ["药店名称", "药品名称", "数量", "购药人姓名", "身份证号码", "联系电话", "购药时间"]
@@ -178,21 +177,4 @@ def test_a_sales_list_written_by_the_writer_process_is_the_list_written_inline(r
 
 
 def test_on_a_sqlite_file_the_writer_process_writes_the_sales_inline_writes(tmp_path):
-    if "postgres" in os.environ.get("DATABASE_URL", ""):
-        pytest.skip("the PostgreSQL run checks this in its test database")
-    script = (
-        "import django, json\n"
-        "django.setup()\n"
-        "from django.core.management import call_command\n"
-        "call_command('migrate', verbosity=0)\n"
-        "from fangkong.registry.generator import CountySpec, generate_county\n"
-        "generate_county(CountySpec(population=300, seed=7))\n"
-        "from fangkong.sectors.tests.test_sentinel_writer import compare_inline_and_process\n"
-        "print(json.dumps(compare_inline_and_process(), default=str))\n"
-    )
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 's.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "fangkong.settings"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    _check(json.loads(done.stdout.strip().splitlines()[-1]))
+    _check(run_on_a_sqlite_file(tmp_path, "fangkong.sectors.tests.test_sentinel_writer:compare_inline_and_process"))
