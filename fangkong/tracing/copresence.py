@@ -149,12 +149,12 @@ def _resident_grids(phones: list[str]) -> dict[str, int]:
     gives none). A location record carries a phone and nothing else, and the intake matches
     residents by phone and name: without this the person's lead would wait at the county, not
     reach the grid worker who can find them."""
-    from fangkong.registry.models import Resident
+    from fangkong.core.bulk import fetch_in
+    from fangkong.screening.resolution import RESIDENT_SQL
 
     grids: dict[str, set[int]] = defaultdict(set)
-    for i in range(0, len(phones), 2000):
-        for phone, grid_id in Resident.objects.filter(phone__in=phones[i:i + 2000]).values_list("phone", "grid_id"):
-            grids[phone].add(grid_id)
+    for phone, grid_id in fetch_in(RESIDENT_SQL.format(cols="phone, grid_id"), "phone", phones):
+        grids[phone].add(grid_id)
     return {phone: next(iter(g)) for phone, g in grids.items() if len(g) == 1}
 
 
