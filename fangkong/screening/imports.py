@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import multiprocessing
 import os
 import queue
@@ -65,6 +66,7 @@ from .routing import Router
 # Rows per transaction: large enough that index pages are written once per many rows, small
 # enough that other writers wait only seconds (SQLite has one writer at a time).
 IMPORT_CHUNK = 50_000
+log = logging.getLogger(__name__)
 ANALYZE_ROWS = 20_000  # after an import this large, refresh the planner's statistics
 BACKGROUND_BYTES = 2_000_000  # files above this (roughly 20,000 rows) import in the background
 # Files above this are written by a second process while this one plans the next chunk.
@@ -255,6 +257,9 @@ class _WriterProcess(_InlineWriter):
     """
 
     DEPTH = 2
+    # Run once the last chunk is sent, while the writer commits the chunks still queued (on
+    # PostgreSQL an import's ANALYZE: it does not block the writer's inserts).
+    meanwhile: Callable[[], None] | None = None
 
     def __enter__(self) -> _WriterProcess:
         with transaction.atomic():
@@ -325,6 +330,11 @@ class _WriterProcess(_InlineWriter):
         try:
             if exc_type is None:
                 self.outbox.put(ForkingPickler.dumps(None))  # the writer stops after the last chunk
+                if self.meanwhile is not None:
+                    try:
+                        self.meanwhile()
+                    except Exception:  # statistics are an optimisation: the import stands without them
+                        log.exception("writer process: the work meanwhile failed")
                 while self.done < self.sent:
                     self._take(self._next())
         finally:

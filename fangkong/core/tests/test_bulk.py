@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
-from fangkong.core.bulk import fetch_in, import_session, insert_rows, reserve_ids
+from fangkong.core.bulk import _counted_rows, analyze, fetch_in, import_session, insert_rows, reserve_ids
 from fangkong.core.models import Batch
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,31 @@ def test_an_import_session_pauses_the_garbage_collector_and_puts_it_back():
         assert not gc.isenabled()  # a caller that had paused it keeps it paused
     finally:
         gc.enable()
+
+
+def _batches(county, n: int) -> None:
+    Batch.objects.bulk_create([Batch(kind="leads", channel="big_data", division=county) for _ in range(n)])
+
+
+def test_statistics_are_refreshed_only_for_a_table_a_load_grew_by_more_than_a_tenth(county):
+    _batches(county, 200)
+    analyze(Batch)
+    rows = Batch.objects.count()
+    assert _counted_rows(["core_batch"]) == [rows]
+    _batches(county, 50 + rows // 10)  # not more than 50 + a tenth: the statistics stand
+    analyze(Batch, added=50 + rows // 10)
+    assert _counted_rows(["core_batch"]) == [rows]
+    _batches(county, 80)
+    analyze(Batch, added=80)
+    assert _counted_rows(["core_batch"]) == [Batch.objects.count()]
+
+
+def test_numbers_with_decimals_are_inserted_as_tuples(county):
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE bulk_numeric_probe (id integer PRIMARY KEY, t numeric(4, 1))")
+    insert_rows("bulk_numeric_probe", ("id", "t"), [(1, Decimal("37.5")), (2, None), (3, 38)])
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, t FROM bulk_numeric_probe ORDER BY id")
+        rows = cur.fetchall()
+    assert [(pk, None if t is None else Decimal(str(t))) for pk, t in rows] == \
+        [(1, Decimal("37.5")), (2, None), (3, Decimal("38"))]

@@ -85,8 +85,10 @@ class Verification(ScopedModel):
     columns (channel, module, status alone) carry no index of their own: each costs imports.
     """
 
+    # No database constraint, like the lead's: an import writes its persons and their tasks in
+    # one transaction, and the deferred check read every new person again at each commit.
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="verifications",
-                               verbose_name=_("人员"))
+                               verbose_name=_("人员"), db_constraint=False)
     channel = models.CharField(_("渠道"), max_length=32, choices=Channel.choices)
     module = models.CharField(_("所属模块"), max_length=32, choices=Module.choices)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",

@@ -55,8 +55,9 @@ class SentinelRecord(ScopedModel):
     """哨点登记: one real-name purchase of a drug of the four classes, or one fever-clinic /
     pre-triage visit, at a sentinel; the buyer or patient became a lead (channel 哨点监测)."""
 
+    # No index of its own: `sentinelrecord_venue_day` leads with the venue.
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sentinel_records",
-                              verbose_name=_("哨点"), db_constraint=False)
+                              verbose_name=_("哨点"), db_constraint=False, db_index=False)
     division = models.ForeignKey("core.Division", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("所属网格"), db_constraint=False)
     kind = models.CharField(_("类型"), max_length=24, choices=SentinelKind.choices, default=SentinelKind.SALE)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 
 from fangkong.core import audit
 from fangkong.core.bulk import analyze, import_session
@@ -102,11 +103,15 @@ def run_sentinel_batch(batch: Batch, data: bytes | None = None, *, rows: list[tu
         table = read_table(data, batch.file_name, COLUMNS)
         table.check()
     importer = SentinelImporter(batch, user)
+    analyzed = False
     with import_session():
         if rows is None and writer_process_allowed(data):
             # A big file: each chunk resolved here and written by a second process meanwhile.
             session = importer.session
             importer.writer = WriterProcess(batch, session.state, session.now, session.policy, block=CHUNK_ROWS)
+            if connection.vendor == "postgresql":  # SQLite's ANALYZE would wait for the writer's lock
+                importer.writer.meanwhile = lambda: _refresh_statistics(batch)
+                analyzed = True
         run_import(batch, table if rows is None else rows, importer, chunk_size=CHUNK_ROWS, writer=importer.writer,
                    first_chunk=CHUNK_ROWS // 4 if importer.writer else 0)
         assigned = dict(importer.session.assigned)
@@ -115,11 +120,16 @@ def run_sentinel_batch(batch: Batch, data: bytes | None = None, *, rows: list[tu
         importer = table = None
     audit.record(AuditAction.IMPORT, batch, verb="import_sentinel_sales", changes={
         "rows": batch.rows, "imported": batch.imported, "duplicates": batch.duplicates, "rejected": batch.rejected})
-    if batch.imported >= ANALYZE_ROWS:
-        analyze(SentinelRecord, "screening_lead", "screening_person", "screening_verification")
+    if not analyzed:
+        _refresh_statistics(batch)
     if assigned:
         notify_assignees(assigned, CHANNEL)
     return batch
+
+
+def _refresh_statistics(batch: Batch) -> None:
+    if batch.imported >= ANALYZE_ROWS:
+        analyze(SentinelRecord, "screening_lead", "screening_person", "screening_verification", added=batch.imported)
 
 
 KIND = register_kind(ImportKind(

@@ -65,7 +65,7 @@ def _import(data: bytes, *, process: bool) -> dict:
     from fangkong.core.models import AuditItem
     from fangkong.sectors.sentinel import imports
 
-    used = []
+    used, refreshed = [], []
 
     def allowed(data: bytes | None) -> bool:
         used.append(process)
@@ -73,15 +73,21 @@ def _import(data: bytes, *, process: bool) -> dict:
 
     audited = Counter(AuditItem.objects.values_list("object_type", flat=True))
     allowed_before, chunk_before = imports.writer_process_allowed, imports.CHUNK_ROWS
+    refresh_before = imports._refresh_statistics
     imports.writer_process_allowed, imports.CHUNK_ROWS = allowed, CHUNK
+    imports._refresh_statistics = lambda batch: refreshed.append(batch.imported)
     try:
         batch = do_create_batch(kind=imports.BATCH_KIND, file_name="s.csv", content=data, store=False,
                                 acting_user=SYSTEM)
         imports.run_sentinel_batch(batch, data)
     finally:
         imports.writer_process_allowed, imports.CHUNK_ROWS = allowed_before, chunk_before
+        imports._refresh_statistics = refresh_before
     out = batch_result(batch)
     batch.refresh_from_db()
+    # The statistics are refreshed once, with every row counted (on PostgreSQL while the writer
+    # commits its last chunks).
+    assert refreshed == [batch.imported]
     return {"used_process": used == [True], "status": out["status"],
             "counts": [out[k] for k in ("rows", "imported", "duplicates", "rejected")],
             "stored": [batch.rows, batch.imported, batch.duplicates, batch.rejected],
