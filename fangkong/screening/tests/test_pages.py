@@ -37,6 +37,18 @@ def test_it_lists_my_tasks_and_calls_with_an_audited_reveal(users):
     assert client_for(users["grid_other"]).get(reverse("screening:verification", args=[v.pk])).status_code == 404
 
 
+def test_the_task_page_says_why_the_person_is_to_be_checked(users):
+    r = resident_of_grid(users["grid"].division, 3)
+    actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number, phone=r.phone, origin="北京市朝阳区",
+                                     note="与确诊病例同时段到过城东农贸市场"), channel=Channel.BIG_DATA, acting_user=SYSTEM)
+    lead, _ = actions.do_submit_lead(LeadInput(name=r.name, id_number=r.id_number, phone=r.phone, note="卡口登记：东口"),
+                                     channel=Channel.CHECKPOINT, acting_user=SYSTEM)
+    html = client_for(users["grid"]).get(reverse("screening:verification", args=[lead.verification_id])).content.decode()
+    leads = html[html.index('id="task-leads"'):]
+    assert "北京市朝阳区" in leads and "与确诊病例同时段到过城东农贸市场" in leads and "卡口登记：东口" in leads
+    assert str(Channel.BIG_DATA.label) in leads and str(Channel.CHECKPOINT.label) in leads
+
+
 def test_it_records_attempt_outcome_and_review_through_the_pages(users):
     v = _task(users, 1)
     grid = client_for(users["grid"])
