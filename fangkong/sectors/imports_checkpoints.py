@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.bulk import import_session
-from fangkong.core.canonical import canonical_ids, canonical_phones, canonical_times, prime
+from fangkong.core.canonical import canonical_ids, canonical_names, canonical_phones, canonical_times
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
@@ -32,7 +32,7 @@ from fangkong.screening.imports import WriterProcess, writer_process_allowed
 from fangkong.screening.intake import notify_assignees
 from fangkong.screening.models import DeadlinePolicy
 
-from .checkpoint_cleaning import COLUMNS, MEMO_LIMIT, Memo
+from .checkpoint_cleaning import COLUMNS, Memo, canonical_plates
 from .checkpoint_intake import Passage, PersonIn, VehicleIn, Writer
 from .choices import HealthCode, ItineraryCode, TestResult, VehicleType
 from .models import Checkpoint, PersonCheck, VehicleCheck
@@ -47,7 +47,9 @@ ORDER = ("checkpoint", "registered_at", "name", "id_number", "phone", "origin", 
          "health_code", "itinerary", "test_result", "tested_on", "plate", "vehicle_type", "occupants", "cargo",
          "stopovers", "transit")
 assert tuple(c.key for c in COLUMNS) == ORDER
-PRIMED = {"id_number": canonical_ids, "phone": canonical_phones, "registered_at": canonical_times}
+# Columns whose canonical values (the cleaner's output unchanged) are picked a block at a time.
+CANONICAL = {"id_number": canonical_ids, "phone": canonical_phones, "registered_at": canonical_times,
+             "name": canonical_names, "plate": canonical_plates}
 
 
 def may_import(user: Any) -> bool:
@@ -76,13 +78,6 @@ class Rows:
         self.absent = {c.key: None for c in COLUMNS if present is not None and c.key not in present and not c.required}
         self._named: dict[tuple, tuple[Checkpoint | None, str | None]] = {}
 
-    def prime(self, columns: dict[str, list]) -> None:
-        """Canonical ID numbers and mobiles of a block entered in their memos at once (column-wise,
-        `core.canonical`): the per-value cleaners then only see the odd ones."""
-        for key, _label, _required, memo in self.columns:
-            if key in PRIMED and memo is not None and key in columns:
-                prime(memo, PRIMED[key](columns[key]), MEMO_LIMIT)
-
     def clean(self, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Each column's value through its memoised cleaner (the per-row hot path: plain loops)."""
         values, reasons = dict(self.absent), []
@@ -105,7 +100,6 @@ class Rows:
         """A block of `Table.blocks` (its cells None or non-blank), cleaned column by column: one
         `map` over each column's memo. A row with a bad or missing cell, or failing a check
         across columns, goes through `passage` / `_finish`, which word its reasons as ever."""
-        self.prime(columns)
         n, bad = len(numbers), set()
         none = [None] * n
         cleaned: dict[str, list] = {}
@@ -113,11 +107,20 @@ class Rows:
             cells = columns.get(key, none)
             if memo is None:
                 values = [v if v is None or v.__class__ is str else str(v).strip() for v in cells]
+            elif key in CANONICAL:
+                # Columns of (nearly) distinct values: their canonical ones are picked column-wise
+                # (`core.canonical`) and looked up in the block's own small dict, not the memo;
+                # the blanks and the rest go through the memo.
+                values = list(map(CANONICAL[key](cells).get, cells))
+                if None in values:
+                    for i, v in enumerate(values):
+                        if v is None and (cell := cells[i]) is not None:
+                            values[i] = memo[cell]
             else:
                 memo[None] = None  # blank stays None: the map needs no test per cell
                 values = list(map(memo.__getitem__, cells))
-                if InvalidValue in map(type, values):
-                    bad.update(i for i, v in enumerate(values) if v.__class__ is InvalidValue)
+            if memo is not None and InvalidValue in map(type, values):
+                bad.update(i for i, v in enumerate(values) if v.__class__ is InvalidValue)
             if required and None in values:
                 bad.update(i for i, v in enumerate(values) if v is None)
             cleaned[key] = values
