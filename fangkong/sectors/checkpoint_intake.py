@@ -139,21 +139,27 @@ class Writer:
         return out
 
     def _write(self, passages: list[Passage], out: Written) -> None:
-        # Each row's keys, day and time once: (passage, vehicle key or None, person key or None, day,
-        # time in database form). The loop is the per-row hot path: locals, no calls but sha1.
-        rows = []
+        # Each row's keys, day and time once, in one pass (the per-row hot path: locals, no calls
+        # but sha1): vehicle key → (passage, day, time in database form), person key → (passage,
+        # vehicle key, day, time), the later row of a key winning as before.
+        vkeys: dict[str, tuple] = {}
+        pkeys: dict[str, tuple] = {}
+        ridden: list[str] = []  # the vehicle key of each person in a vehicle
         stamps, stamp, sha1, pk_of = self.stamps, self._stamp, hashlib.sha1, CHECKPOINT_PK
         for p in passages:
             minute, day, at = stamps.get(p.at) or stamp(p.at)
             cp = pk_of(p)
             v, x = p.vehicle, p.person
-            vkey = sha1(f"v\x1f{cp}\x1f{v.plate}\x1f{minute}".encode(), usedforsecurity=False).hexdigest() if v else None
-            pkey = None
+            vkey = None
+            if v:
+                vkey = sha1(f"v\x1f{cp}\x1f{v.plate}\x1f{minute}".encode(), usedforsecurity=False).hexdigest()
+                vkeys[vkey] = (p, day, at)
             if x:
                 who = x.id_number or f"{x.phone}\x1f{x.name}"
                 pkey = sha1(f"p\x1f{cp}\x1f{who}\x1f{minute}".encode(), usedforsecurity=False).hexdigest()
-            rows.append((p, vkey, pkey, day, at))
-        vkeys = {vkey: (p, day, at) for p, vkey, _pkey, day, at in rows if vkey}
+                pkeys[pkey] = (p, vkey, day, at)
+                if vkey:
+                    ridden.append(vkey)
         mine = self.vehicle_ids
         known = {k: mine[k] for k in vkeys if k in mine}
         known.update(fetch_in("SELECT dedup_key, id FROM sectors_vehiclecheck WHERE {in}", "dedup_key",
@@ -161,13 +167,12 @@ class Writer:
         new_vehicles = {k: v for k, v in vkeys.items() if k not in known}
         check = self.matcher.check
         vehicle_risk = {k: check(p.vehicle.origin, p.vehicle.stopovers, day) for k, (p, day, _at) in new_vehicles.items()}
-        riders = Counter(vkey for _p, vkey, pkey, _day, _at in rows if vkey and pkey)
-        pkeys = {pkey: (p, vkey, day, at) for p, vkey, pkey, day, at in rows if pkey}
-        seen = {k for k in pkeys if k in self.person_keys}
+        riders = Counter(ridden)
+        seen = pkeys.keys() & self.person_keys
         seen.update(k for (k,) in fetch_in("SELECT dedup_key FROM sectors_personcheck WHERE {in}", "dedup_key",
                                            [k for k in pkeys if k not in seen]))
         fresh = [(k, *v) for k, v in pkeys.items() if k not in seen]
-        self.person_keys.update(k for k, *_v in fresh)
+        self.person_keys.update(pkeys.keys() - seen)
         # A row adds something when its person (or, without one, its vehicle) is new: one row each.
         out.imported = len(fresh) + sum(1 for k in new_vehicles if not riders.get(k))
         out.duplicates = len(passages) - out.imported
@@ -222,21 +227,22 @@ class Writer:
         user_id = self.user.pk if self.user is not None else None
         batch_id = self.batch.pk if self.batch is not None else None
         vehicle_ids, vehicles, pk_of = dict(chunk.known), [], CHECKPOINT_PK
+        mine, riders, risk, add = self.vehicle_ids, chunk.riders, chunk.vehicle_risk, vehicles.append
         for key, (p, _day, at) in chunk.new_vehicles.items():
-            v, cp, area = p.vehicle, p.checkpoint, chunk.vehicle_risk[key]
-            pk = vehicle_ids[key] = self.vehicle_ids[key] = next(vids)
-            occupants = v.occupants if v.occupants is not None else max(chunk.riders.get(key, 0), 1)
-            transit = TRANSIT if v.transit else NOT_TRANSIT
-            vehicles.append((pk, pk_of(p), cp.division_id, at, v.plate, v.vehicle_type, occupants,
-                             v.cargo, v.origin, v.stopovers, transit, None, None, area is not None,
-                             area.label[:200] if area else "", batch_id, user_id, key))
-        persons, areas, lead_of = [], chunk.areas, lead_keys.get
+            v, area = p.vehicle, risk[key]
+            pk = vehicle_ids[key] = mine[key] = next(vids)
+            occupants = v.occupants if v.occupants is not None else max(riders.get(key, 0), 1)
+            add((pk, pk_of(p), p.checkpoint.division_id, at, v.plate, v.vehicle_type, occupants, v.cargo, v.origin,
+                 v.stopovers, TRANSIT if v.transit else NOT_TRANSIT, None, None, area is not None,
+                 area.label[:200] if area else "", batch_id, user_id, key))
+        persons, areas, lead_of, vehicle_of = [], chunk.areas, lead_keys.get, vehicle_ids.get
+        add, pid = persons.append, pids.__next__
         for k, p, vkey, _day, at in chunk.fresh:
             x, area = p.person, areas[k]
-            persons.append((next(pids), pk_of(p), p.checkpoint.division_id, vehicle_ids.get(vkey) if vkey else None,
-                            at, x.name, x.id_number, x.phone, x.origin, x.destination,
-                            x.destination_division_id, x.health_code, x.itinerary, x.test_result, x.tested_on,
-                            area is not None, area.label[:200] if area else "", lead_of(k), batch_id, user_id, k))
+            add((pid(), pk_of(p), p.checkpoint.division_id, vehicle_of(vkey) if vkey else None, at, x.name,
+                 x.id_number, x.phone, x.origin, x.destination, x.destination_division_id, x.health_code, x.itinerary,
+                 x.test_result, x.tested_on, area is not None, area.label[:200] if area else "", lead_of(k), batch_id,
+                 user_id, k))
         paths = {d: self.router.path.get(d, "") for d in {r[2] for r in vehicles} | {r[2] for r in persons}}
         return Rows(vehicles, persons, batch_id, paths)
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.bulk import import_session
-from fangkong.core.canonical import canonical_ids, canonical_names, canonical_phones, canonical_times
+from fangkong.core.canonical import canonical_ids, canonical_names, canonical_phones, canonical_times, prime
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
@@ -32,7 +32,7 @@ from fangkong.screening.imports import WriterProcess, writer_process_allowed
 from fangkong.screening.intake import notify_assignees
 from fangkong.screening.models import DeadlinePolicy
 
-from .checkpoint_cleaning import COLUMNS, Memo, canonical_plates
+from .checkpoint_cleaning import COLUMNS, MEMO_LIMIT, Memo, canonical_plates
 from .checkpoint_intake import Passage, PersonIn, VehicleIn, Writer
 from .choices import HealthCode, ItineraryCode, TestResult, VehicleType
 from .models import Checkpoint, PersonCheck, VehicleCheck
@@ -47,9 +47,12 @@ ORDER = ("checkpoint", "registered_at", "name", "id_number", "phone", "origin", 
          "health_code", "itinerary", "test_result", "tested_on", "plate", "vehicle_type", "occupants", "cargo",
          "stopovers", "transit")
 assert tuple(c.key for c in COLUMNS) == ORDER
-# Columns whose canonical values (the cleaner's output unchanged) are picked a block at a time.
-CANONICAL = {"id_number": canonical_ids, "phone": canonical_phones, "registered_at": canonical_times,
-             "name": canonical_names, "plate": canonical_plates}
+# Columns of (nearly) distinct values whose canonical ones (the cleaner's output unchanged) are
+# picked a block at a time (`core.canonical`), and columns of repeated values read column-wise
+# into their memo when new.
+CANONICAL = {"id_number": canonical_ids, "phone": canonical_phones, "name": canonical_names,
+             "plate": canonical_plates}
+PRIMED = {"registered_at": canonical_times}
 
 
 def may_import(user: Any) -> bool:
@@ -108,15 +111,16 @@ class Rows:
             if memo is None:
                 values = [v if v is None or v.__class__ is str else str(v).strip() for v in cells]
             elif key in CANONICAL:
-                # Columns of (nearly) distinct values: their canonical ones are picked column-wise
-                # (`core.canonical`) and looked up in the block's own small dict, not the memo;
-                # the blanks and the rest go through the memo.
+                # Looked up in the block's own small dict, not the big memo; the blanks and the
+                # rest go through the memo.
                 values = list(map(CANONICAL[key](cells).get, cells))
                 if None in values:
                     for i, v in enumerate(values):
                         if v is None and (cell := cells[i]) is not None:
                             values[i] = memo[cell]
             else:
+                if key in PRIMED:
+                    prime(memo, PRIMED[key](set(cells).difference(memo)), MEMO_LIMIT)
                 memo[None] = None  # blank stays None: the map needs no test per cell
                 values = list(map(memo.__getitem__, cells))
             if memo is not None and InvalidValue in map(type, values):
