@@ -22,6 +22,9 @@ from .identity import _WEIGHTS, PROVINCE_CODES
 
 _ID18 = re.compile(r"\d{17}[\dX]", re.ASCII)
 _MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+# Han characters (the unified block), ASCII letters and digits, the middle dot: nothing NFKC
+# folds, no space, no "." (which `clean_name` turns into a middle dot).
+_NAME = re.compile("[\u4e00-\u9fff0-9A-Za-z\u00b7]{1,40}")
 _TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", re.ASCII)
 _PROVINCES = np.zeros(100, dtype=bool)
 _PROVINCES[[int(c) for c in PROVINCE_CODES]] = True
@@ -55,6 +58,13 @@ def canonical_phones(values: Iterable[object]) -> dict[str, str]:
     """The distinct values that `clean_phone` returns unchanged: plain 11-digit mobile numbers."""
     match = _MOBILE.fullmatch
     return {v: v for v in set(values) if v.__class__ is str and len(v) == 11 and match(v)}
+
+
+def canonical_names(values: Iterable[object]) -> dict[str, str]:
+    """The distinct values that `clean_name` returns unchanged and that are plainly so: up to 40
+    Han characters, ASCII letters and digits or middle dots (the rest is left to `clean_name`)."""
+    match = _NAME.fullmatch
+    return {v: v for v in set(values) if v.__class__ is str and match(v)}
 
 
 def canonical_times(values: Iterable[object]) -> dict[str, dt.datetime]:

@@ -35,6 +35,13 @@ def clean_plate(value: Any) -> str:
     return plate
 
 
+def canonical_plates(values) -> dict[str, str]:
+    """The distinct values `clean_plate` returns unchanged, column-wise (`core.canonical.prime`):
+    plates already written in the canonical form (nothing NFKC folds, upper case, no dot)."""
+    match = PLATE_RE.fullmatch
+    return {v: v for v in set(values) if v.__class__ is str and match(v)}
+
+
 def _words(options: dict[str, tuple[str, ...]], label: str):
     def clean(value: Any) -> str:
         word = unicodedata.normalize("NFKC", str(value or "")).strip().lower()

@@ -17,6 +17,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
@@ -90,8 +91,8 @@ class Written:
     assigned: dict[int, int] = field(default_factory=dict)
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+# A passage's checkpoint key without `Model.pk` (a Python property: per row, it shows).
+CHECKPOINT_PK = attrgetter(f"checkpoint.{Checkpoint._meta.pk.attname}")
 
 
 class Writer:
@@ -110,7 +111,7 @@ class Writer:
         self.batch, self.user, self.process = batch, user, process
         self.assigned: dict[int, int] = {}
         self.adapt = datetime_adapter()
-        self.stamps: dict[dt.datetime, tuple[str, dt.date]] = {}
+        self.stamps: dict[dt.datetime, tuple[str, dt.date, object]] = {}
         self.tz = timezone.get_current_timezone()  # read once: each read is a thread-local lookup
         self.vehicle_ids: dict[str, int] = {}
         self.person_keys: set[str] = set()
@@ -127,48 +128,57 @@ class Writer:
             self.assigned[user_id] = self.assigned.get(user_id, 0) + n
         return out
 
-    def _stamp(self, at: dt.datetime) -> tuple[str, dt.date]:
-        """(minute since the epoch, local day) of a time, memoised: a list repeats the same minutes."""
+    def _stamp(self, at: dt.datetime) -> tuple[str, dt.date, object]:
+        """(minute since the epoch, local day, database value) of a time, memoised: a list repeats
+        the same minutes."""
         out = self.stamps.get(at)
         if out is None:
             if len(self.stamps) > 200_000:
                 self.stamps.clear()
-            out = self.stamps[at] = (str(int(at.timestamp()) // 60), timezone.localdate(at, self.tz))
+            out = self.stamps[at] = (str(int(at.timestamp()) // 60), timezone.localdate(at, self.tz), self.adapt(at))
         return out
 
     def _write(self, passages: list[Passage], out: Written) -> None:
-        # Each row's keys and day once: (passage, vehicle key or None, person key or None, day).
-        rows = []
+        # Each row's keys, day and time once, in one pass (the per-row hot path: locals, no calls
+        # but sha1): vehicle key → (passage, day, time in database form), person key → (passage,
+        # vehicle key, day, time), the later row of a key winning as before.
+        vkeys: dict[str, tuple] = {}
+        pkeys: dict[str, tuple] = {}
+        ridden: list[str] = []  # the vehicle key of each person in a vehicle
+        stamps, stamp, sha1, pk_of = self.stamps, self._stamp, hashlib.sha1, CHECKPOINT_PK
         for p in passages:
-            minute, day = self._stamp(p.at)
-            cp = p.checkpoint.pk
-            vkey = _digest(f"v\x1f{cp}\x1f{p.vehicle.plate}\x1f{minute}") if p.vehicle else None
-            pkey = None
-            if p.person:
-                who = p.person.id_number or f"{p.person.phone}\x1f{p.person.name}"
-                pkey = _digest(f"p\x1f{cp}\x1f{who}\x1f{minute}")
-            rows.append((p, vkey, pkey, day))
-        vkeys = {vkey: (p, day) for p, vkey, _pkey, day in rows if vkey}
+            minute, day, at = stamps.get(p.at) or stamp(p.at)
+            cp = pk_of(p)
+            v, x = p.vehicle, p.person
+            vkey = None
+            if v:
+                vkey = sha1(f"v\x1f{cp}\x1f{v.plate}\x1f{minute}".encode(), usedforsecurity=False).hexdigest()
+                vkeys[vkey] = (p, day, at)
+            if x:
+                who = x.id_number or f"{x.phone}\x1f{x.name}"
+                pkey = sha1(f"p\x1f{cp}\x1f{who}\x1f{minute}".encode(), usedforsecurity=False).hexdigest()
+                pkeys[pkey] = (p, vkey, day, at)
+                if vkey:
+                    ridden.append(vkey)
         mine = self.vehicle_ids
         known = {k: mine[k] for k in vkeys if k in mine}
         known.update(fetch_in("SELECT dedup_key, id FROM sectors_vehiclecheck WHERE {in}", "dedup_key",
                               [k for k in vkeys if k not in known]))
         new_vehicles = {k: v for k, v in vkeys.items() if k not in known}
-        vehicle_risk = {k: self.matcher.check(p.vehicle.origin, p.vehicle.stopovers, day)
-                        for k, (p, day) in new_vehicles.items()}
-        riders = Counter(vkey for _p, vkey, pkey, _day in rows if vkey and pkey)
-        pkeys = {pkey: (p, vkey, day) for p, vkey, pkey, day in rows if pkey}
-        seen = {k for k in pkeys if k in self.person_keys}
+        check = self.matcher.check
+        vehicle_risk = {k: check(p.vehicle.origin, p.vehicle.stopovers, day) for k, (p, day, _at) in new_vehicles.items()}
+        riders = Counter(ridden)
+        seen = pkeys.keys() & self.person_keys
         seen.update(k for (k,) in fetch_in("SELECT dedup_key FROM sectors_personcheck WHERE {in}", "dedup_key",
                                            [k for k in pkeys if k not in seen]))
         fresh = [(k, *v) for k, v in pkeys.items() if k not in seen]
-        self.person_keys.update(k for k, *_v in fresh)
+        self.person_keys.update(pkeys.keys() - seen)
         # A row adds something when its person (or, without one, its vehicle) is new: one row each.
         out.imported = len(fresh) + sum(1 for k in new_vehicles if not riders.get(k))
         out.duplicates = len(passages) - out.imported
         risky, areas = [], {}
-        match, check = self.matcher.match, self.matcher.check
-        for k, p, vkey, day in fresh:
+        match = self.matcher.match
+        for k, p, vkey, day, _at in fresh:
             area = match(p.person.origin, day) if p.person.origin else None
             if area is None and vkey is not None:
                 area = vehicle_risk[vkey] if vkey in vehicle_risk else check(p.vehicle.origin, p.vehicle.stopovers, day)
@@ -187,10 +197,11 @@ class Writer:
         """Each arrival from a risk area as a lead of channel 卡口登记 (the screening intake):
         the person's destination as address and grid, the area and checkpoint in the note.
         Returns registration key → lead key; with a writer process the chunk is sent here."""
-        inputs, keys = [], []
+        inputs, keys, levels = [], [], {}
         for k, p, area in risky:
             x = p.person
-            note = f"卡口登记：{p.checkpoint.name}，来自{area.label}（{area.level_label}）"
+            level = levels.get(area.level) or levels.setdefault(area.level, area.level_label)
+            note = f"卡口登记：{p.checkpoint.name}，来自{area.label}（{level}）"
             inputs.append(LeadInput(name=x.name, id_number=x.id_number, phone=x.phone, address=x.destination,
                                     origin=x.origin or area.label, arrived_at=p.at, note=note[:2000],
                                     reported_by_id=self.user.pk if self.user is not None else None,
@@ -215,23 +226,23 @@ class Writer:
         lead is its key here, its id once the leads are written (`write_rows`)."""
         user_id = self.user.pk if self.user is not None else None
         batch_id = self.batch.pk if self.batch is not None else None
-        vehicle_ids, vehicles = dict(chunk.known), []
-        for key, (p, _day) in chunk.new_vehicles.items():
-            v, cp, area = p.vehicle, p.checkpoint, chunk.vehicle_risk[key]
-            pk = vehicle_ids[key] = self.vehicle_ids[key] = next(vids)
-            occupants = v.occupants if v.occupants is not None else max(chunk.riders.get(key, 0), 1)
-            transit = TRANSIT if v.transit else NOT_TRANSIT
-            vehicles.append((pk, cp.pk, cp.division_id, self.adapt(p.at), v.plate, v.vehicle_type, occupants,
-                             v.cargo, v.origin, v.stopovers, transit, None, None, area is not None,
-                             area.label[:200] if area else "", batch_id, user_id, key))
-        persons = []
-        for k, p, vkey, _day in chunk.fresh:
-            x, cp, area = p.person, p.checkpoint, chunk.areas[k]
-            persons.append((next(pids), cp.pk, cp.division_id, vehicle_ids.get(vkey) if vkey else None,
-                            self.adapt(p.at), x.name, x.id_number, x.phone, x.origin, x.destination,
-                            x.destination_division_id, x.health_code, x.itinerary, x.test_result, x.tested_on,
-                            area is not None, area.label[:200] if area else "", lead_keys.get(k), batch_id, user_id,
-                            k))
+        vehicle_ids, vehicles, pk_of = dict(chunk.known), [], CHECKPOINT_PK
+        mine, riders, risk, add = self.vehicle_ids, chunk.riders, chunk.vehicle_risk, vehicles.append
+        for key, (p, _day, at) in chunk.new_vehicles.items():
+            v, area = p.vehicle, risk[key]
+            pk = vehicle_ids[key] = mine[key] = next(vids)
+            occupants = v.occupants if v.occupants is not None else max(riders.get(key, 0), 1)
+            add((pk, pk_of(p), p.checkpoint.division_id, at, v.plate, v.vehicle_type, occupants, v.cargo, v.origin,
+                 v.stopovers, TRANSIT if v.transit else NOT_TRANSIT, None, None, area is not None,
+                 area.label[:200] if area else "", batch_id, user_id, key))
+        persons, areas, lead_of, vehicle_of = [], chunk.areas, lead_keys.get, vehicle_ids.get
+        add, pid = persons.append, pids.__next__
+        for k, p, vkey, _day, at in chunk.fresh:
+            x, area = p.person, areas[k]
+            add((pid(), pk_of(p), p.checkpoint.division_id, vehicle_of(vkey) if vkey else None, at, x.name,
+                 x.id_number, x.phone, x.origin, x.destination, x.destination_division_id, x.health_code, x.itinerary,
+                 x.test_result, x.tested_on, area is not None, area.label[:200] if area else "", lead_of(k), batch_id,
+                 user_id, k))
         paths = {d: self.router.path.get(d, "") for d in {r[2] for r in vehicles} | {r[2] for r in persons}}
         return Rows(vehicles, persons, batch_id, paths)
 
@@ -244,11 +255,11 @@ class Writer:
 class _Chunk:
     """A chunk resolved: what `Writer._rows` turns into rows once the keys are known."""
 
-    new_vehicles: dict[str, tuple[Passage, dt.date]]
+    new_vehicles: dict[str, tuple[Passage, dt.date, object]]  # key → (passage, day, time in database form)
     vehicle_risk: dict[str, object]
     riders: Counter
     known: dict[str, int]  # vehicles written before (this import or earlier): key → id
-    fresh: list[tuple]  # (person key, passage, vehicle key, day) of the persons not written yet
+    fresh: list[tuple]  # (person key, passage, vehicle key, day, time in database form) of the new persons
     areas: dict[str, object]
 
 

@@ -74,6 +74,17 @@ class RiskMatcher:
         self.areas = [Area(tuple(stem(getattr(a, f)) for f in NAME_FIELDS), a.place, a.level, a.rank,
                            a.effective_from, a.lifted_on) for a in rows]
         self._named: dict[str, list[Area]] = {}
+        # The areas grouped by the first name part below the province each needs ("" for none):
+        # a text is tried only against the groups whose part it contains (lists name thousands
+        # of places, a county's history holds hundreds of areas).
+        self._groups: dict[str, list[tuple[int, str, tuple[str, ...], Area]]] = {}
+        for index, area in enumerate(self.areas):
+            province, *rest = area.parts
+            need = tuple(p for p in rest if p)
+            self._groups.setdefault(need[0] if need else "", []).append((index, province, need, area))
+        # What `match` and `check` found, per text (or trip) and day: a list repeats them.
+        self._matched: dict[tuple[str, dt.date, int], Area | None] = {}
+        self._checked: dict[tuple[str, str, dt.date], Area | None] = {}
 
     def named(self, text: str) -> list[Area]:
         """The areas whose names `text` contains, worst first (memoised per text)."""
@@ -81,15 +92,18 @@ class RiskMatcher:
         if found is None:
             flat = re.sub(r"\s", "", text or "")
             bare = not PROVINCE_WORDS.search(flat)
-            found = []
+            hits: list[tuple[int, Area]] = []
             if flat:
-                for area in self.areas:
-                    province, *rest = area.parts
-                    if province and province not in flat and not (bare and any(rest)):
+                for first, group in self._groups.items():
+                    if first and first not in flat:
                         continue
-                    if all(p in flat for p in rest if p):
-                        found.append(area)
-                found.sort(key=lambda a: -a.rank)
+                    for index, province, need, area in group:
+                        if province and province not in flat and not (bare and need):
+                            continue
+                        if all(p in flat for p in need):
+                            hits.append((index, area))
+            hits.sort(key=lambda hit: (-hit[1].rank, hit[0]))  # worst first, then in the areas' order
+            found = [area for _index, area in hits]
             if len(self._named) > 200_000:
                 self._named.clear()
             self._named[text] = found
@@ -97,18 +111,35 @@ class RiskMatcher:
 
     def match(self, text: str, on: dt.date, *, days_before: int = 0) -> Area | None:
         """The worst area named by `text` in force on `on` (or on any of the `days_before` before it)."""
-        first = on - dt.timedelta(days=days_before)
+        key = (text, on, days_before)
+        try:
+            return self._matched[key]
+        except KeyError:
+            pass
+        first, found = on - dt.timedelta(days=days_before), None
         for area in self.named(text):
             if area.in_force(first, on):
-                return area
-        return None
+                found = area
+                break
+        if len(self._matched) > 200_000:
+            self._matched.clear()
+        self._matched[key] = found
+        return found
 
     def check(self, origin: str, stopovers: str, on: dt.date) -> Area | None:
         """A trip's risk: its origin on the day of arrival, else any stopover in the 14 days before."""
+        key = (origin, stopovers, on)
+        try:
+            return self._checked[key]
+        except KeyError:
+            pass
         area = self.match(origin, on) if origin else None
         if area is None:
             for place in split_stopovers(stopovers):
                 area = self.match(place, on, days_before=STOPOVER_DAYS)
                 if area is not None:
                     break
+        if len(self._checked) > 200_000:
+            self._checked.clear()
+        self._checked[key] = area
         return area

@@ -11,7 +11,7 @@ nothing. The checkpoint is named by its 卡口编号 or its name and must be in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from typing import Any
 
@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from fangkong.core import audit
 from fangkong.core.bulk import import_session
-from fangkong.core.canonical import canonical_ids, canonical_phones, canonical_times, prime
+from fangkong.core.canonical import canonical_ids, canonical_names, canonical_phones, canonical_times, prime
 from fangkong.core.choices import AuditAction, AuditSource, BatchStatus, DivisionLevel
 from fangkong.core.identity import InvalidValue
 from fangkong.core.imports import ImportKind, bad_row, mark_running, read_table, register_kind
+from fangkong.core.imports.reading import Table
 from fangkong.core.models import Batch, Division, User
 from fangkong.core.scoping import user_may
 from fangkong.screening.choices import Channel
@@ -31,7 +32,7 @@ from fangkong.screening.imports import WriterProcess, writer_process_allowed
 from fangkong.screening.intake import notify_assignees
 from fangkong.screening.models import DeadlinePolicy
 
-from .checkpoint_cleaning import COLUMNS, MEMO_LIMIT, Memo
+from .checkpoint_cleaning import COLUMNS, MEMO_LIMIT, Memo, canonical_plates
 from .checkpoint_intake import Passage, PersonIn, VehicleIn, Writer
 from .choices import HealthCode, ItineraryCode, TestResult, VehicleType
 from .models import Checkpoint, PersonCheck, VehicleCheck
@@ -41,7 +42,17 @@ BATCH_KIND = "checkpoint_registrations"
 CHUNK = 20_000
 MAX_ERRORS = 5000
 BLANK = (None, "")
-PRIMED = {"id_number": canonical_ids, "phone": canonical_phones, "registered_at": canonical_times}
+# `Rows.passages` unpacks the columns in this order.
+ORDER = ("checkpoint", "registered_at", "name", "id_number", "phone", "origin", "destination", "destination_grid",
+         "health_code", "itinerary", "test_result", "tested_on", "plate", "vehicle_type", "occupants", "cargo",
+         "stopovers", "transit")
+assert tuple(c.key for c in COLUMNS) == ORDER
+# Columns of (nearly) distinct values whose canonical ones (the cleaner's output unchanged) are
+# picked a block at a time (`core.canonical`), and columns of repeated values read column-wise
+# into their memo when new.
+CANONICAL = {"id_number": canonical_ids, "phone": canonical_phones, "name": canonical_names,
+             "plate": canonical_plates}
+PRIMED = {"registered_at": canonical_times}
 
 
 def may_import(user: Any) -> bool:
@@ -68,13 +79,7 @@ class Rows:
         self.columns = [(c.key, c.label, c.required, Memo(c.clean) if c.clean is not None else None) for c in COLUMNS
                         if present is None or c.key in present or c.required]
         self.absent = {c.key: None for c in COLUMNS if present is not None and c.key not in present and not c.required}
-
-    def prime(self, block: list[tuple[int, dict]]) -> None:
-        """Canonical ID numbers and mobiles of a block entered in their memos at once (column-wise,
-        `core.canonical`): the per-value cleaners then only see the odd ones."""
-        for key, _label, _required, memo in self.columns:
-            if key in PRIMED and memo is not None:
-                prime(memo, PRIMED[key]([raw.get(key) for _n, raw in block]), MEMO_LIMIT)
+        self._named: dict[tuple, tuple[Checkpoint | None, str | None]] = {}
 
     def clean(self, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Each column's value through its memoised cleaner (the per-row hot path: plain loops)."""
@@ -94,34 +99,86 @@ class Rows:
             values[key] = out
         return values, reasons
 
-    def passages(self, block: list[tuple[int, dict]]) -> list[Passage | list[str]]:
-        """A block's rows, cleaned column by column (one comprehension per column instead of a
-        loop body per cell); a row with a bad or missing cell goes through `passage`, which
-        words its reasons exactly as before."""
-        self.prime(block)
-        keys, cols, bad = [c[0] for c in self.columns], [], set()
+    def passages(self, numbers: list[int], columns: dict[str, list]) -> list[Passage | list[str]]:
+        """A block of `Table.blocks` (its cells None or non-blank), cleaned column by column: one
+        `map` over each column's memo. A row with a bad or missing cell, or failing a check
+        across columns, goes through `passage` / `_finish`, which word its reasons as ever."""
+        n, bad = len(numbers), set()
+        none = [None] * n
+        cleaned: dict[str, list] = {}
         for key, _label, required, memo in self.columns:
-            cells = [raw.get(key) for _n, raw in block]
+            cells = columns.get(key, none)
             if memo is None:
-                values = [None if v is None or v == "" or (v.__class__ is str and v.isspace()) else str(v).strip()
-                          for v in cells]
+                values = [v if v is None or v.__class__ is str else str(v).strip() for v in cells]
+            elif key in CANONICAL:
+                # Looked up in the block's own small dict, not the big memo; the blanks and the
+                # rest go through the memo.
+                values = list(map(CANONICAL[key](cells).get, cells))
+                if None in values:
+                    for i, v in enumerate(values):
+                        if v is None and (cell := cells[i]) is not None:
+                            values[i] = memo[cell]
             else:
-                values = [None if v is None or v == "" or (v.__class__ is str and v.isspace()) else memo[v]
-                          for v in cells]
+                if key in PRIMED:
+                    prime(memo, PRIMED[key](set(cells).difference(memo)), MEMO_LIMIT)
+                memo[None] = None  # blank stays None: the map needs no test per cell
+                values = list(map(memo.__getitem__, cells))
+            if memo is not None and InvalidValue in map(type, values):
                 bad.update(i for i, v in enumerate(values) if v.__class__ is InvalidValue)
-            if required:
+            if required and None in values:
                 bad.update(i for i, v in enumerate(values) if v is None)
-            cols.append(values)
+            cleaned[key] = values
+        raw_of = self._raw_of(columns)
         out: list[Passage | list[str]] = []
-        absent = self.absent
-        for i, ((number, raw), values) in enumerate(zip(block, zip(*cols, strict=True), strict=True)):
+        checkpoint_of, grids, router = self._checkpoint_of, self.grids, self.router
+        car, green, normal, untested = (VehicleType.CAR.value, HealthCode.GREEN.value, ItineraryCode.NORMAL.value,
+                                        TestResult.NONE.value)
+        # The checkpoint as written (as `_finish` reads it), then every other column cleaned.
+        rows = zip(numbers, columns.get("checkpoint", none), *(cleaned.get(key, none) for key in ORDER[1:]),
+                   strict=True)
+        for i, (number, where, at, name, id_number, phone, origin, destination, grid_name, health, itinerary, test,
+                tested_on, plate, kind, occupants, cargo, stopovers, transit) in enumerate(rows):
             if i in bad:
-                out.append(self.passage(number, raw))
+                out.append(self.passage(number, raw_of(i)))
                 continue
-            v = dict(zip(keys, values, strict=True))
-            v.update(absent)
-            out.append(self._finish(number, raw, v, []))
+            cp, why = checkpoint_of(where)
+            has_person = bool(name or id_number or phone)
+            grid = grids.get(grid_name) if grid_name else None
+            if why is not None or (has_person and not (id_number or phone)) or not (has_person or plate) \
+                    or (grid_name and grid is None):
+                out.append(self._finish(number, raw_of(i), {k: c[i] for k, c in cleaned.items()} | self.absent, []))
+                continue
+            vehicle = VehicleIn(plate, kind or car, occupants, cargo or "", origin or "", stopovers or "",
+                                bool(transit)) if plate else None
+            person = None
+            if has_person:
+                destination = destination or ""
+                person = PersonIn(name or "", id_number or "", phone or "", origin or "", destination,
+                                  grid or (router.division_from_address(destination) if destination else None),
+                                  health or green, itinerary or normal, test or untested, tested_on)
+            out.append(Passage(number, cp, at, vehicle, person))
         return out
+
+    @staticmethod
+    def _raw_of(columns: dict[str, list]) -> Callable[[int], dict[str, Any]]:
+        """Row `i` of a block as `Table` iteration gives it (a dict in the mapping's order)."""
+        return lambda i: {key: values[i] for key, values in columns.items()}
+
+    def _checkpoint_of(self, raw: Any) -> tuple[Checkpoint | None, str | None]:
+        """The checkpoint a row's cell names and the reason it cannot be used (None when it can),
+        memoised per cell value (a list names a few checkpoints)."""
+        key = (raw.__class__, raw)  # 1001 and 1001.0 are one dict key but not one name
+        try:
+            return self._named[key]
+        except KeyError:
+            pass
+        cp, why = self.checkpoints.get(str(raw or "").strip()), None
+        if raw not in BLANK and cp is None:
+            why = f"卡口“{raw}”不存在，请先在卡口列表中登记"
+        elif cp is not None and cp.pk not in self.mine:
+            why = f"卡口“{cp.name}”不在您的管辖范围内"
+        self._named[key] = cp, why
+        return cp, why
 
     def passage(self, number: int, raw: dict[str, Any]) -> Passage | list[str]:
         v, reasons = self.clean(raw)
@@ -129,11 +186,9 @@ class Rows:
 
     def _finish(self, number: int, raw: dict[str, Any], v: dict[str, Any], reasons: list[str]) -> Passage | list[str]:
         """The checks across columns (checkpoint, who, grid), then the passage or the reasons."""
-        cp = self.checkpoints.get(str(raw.get("checkpoint") or "").strip())
-        if raw.get("checkpoint") not in BLANK and cp is None:
-            reasons.append(f"卡口“{raw.get('checkpoint')}”不存在，请先在卡口列表中登记")
-        elif cp is not None and cp.pk not in self.mine:
-            reasons.append(f"卡口“{cp.name}”不在您的管辖范围内")
+        cp, why = self._checkpoint_of(raw.get("checkpoint"))
+        if why is not None:
+            reasons.append(why)
         has_person = bool(v["name"] or v["id_number"] or v["phone"])
         if has_person and not (v["id_number"] or v["phone"]) and not any("身份证" in r or "手机" in r for r in reasons):
             reasons.append("身份证号和手机号至少填写一项")
@@ -158,27 +213,17 @@ class Rows:
         return Passage(number, cp, v["registered_at"], vehicle, person)
 
 
-def _blocks(table: Iterable[tuple[int, dict]]) -> Iterator[list[tuple[int, dict]]]:
+def _chunks(batch: Batch, table: Table, rows: Rows) -> Iterator[list[Passage]]:
     # The same blocks however the chunks are written: a vehicle's occupants are counted in its first.
-    block: list[tuple[int, dict]] = []
-    for item in table:
-        block.append(item)
-        if len(block) >= CHUNK:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
-def _chunks(batch: Batch, table: Iterable[tuple[int, dict]], rows: Rows) -> Iterator[list[Passage]]:
-    for block in _blocks(table):
+    for numbers, columns in table.blocks(CHUNK):
+        batch.rows += len(numbers)
         chunk: list[Passage] = []
-        for (number, raw), out in zip(block, rows.passages(block), strict=True):
-            batch.rows += 1
-            if isinstance(out, list):
+        raw_of = Rows._raw_of(columns)
+        for i, out in enumerate(rows.passages(numbers, columns)):
+            if out.__class__ is list:
                 batch.rejected += 1
                 if len(batch.errors) < MAX_ERRORS:
-                    batch.errors.append(bad_row(number, out, raw))
+                    batch.errors.append(bad_row(numbers[i], out, raw_of(i)))
                 continue
             chunk.append(out)
         if chunk:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from fangkong.core.canonical import canonical_ids, canonical_phones, canonical_times, prime
-from fangkong.core.identity import InvalidValue, check_digit, clean_id_number, clean_phone
+from fangkong.core.canonical import canonical_ids, canonical_names, canonical_phones, canonical_times, prime
+from fangkong.core.identity import InvalidValue, check_digit, clean_id_number, clean_name, clean_phone
 from fangkong.core.imports import parse_datetime
 from fangkong.screening.cleaning import _clean_id_fast
-from fangkong.sectors.checkpoint_cleaning import clean_id
+from fangkong.sectors.checkpoint_cleaning import canonical_plates, clean_id, clean_plate
 
 
 def _unchanged(clean, value) -> bool:
@@ -59,6 +59,19 @@ def test_it_reads_plain_times_as_parse_datetime_does():
     assert set(picked) == {"2022-07-01 08:30", "2022-07-01 08:30:15"}
     for value, when in picked.items():
         assert when == parse_datetime(value) and when.tzinfo is parse_datetime(value).tzinfo
+
+
+def test_it_picks_only_names_and_plates_the_cleaners_return_unchanged():
+    names = ["张三", "外来0", "Li Lei", "LiLei", "阿依古丽·买买提", "阿依古丽.买买提", " 张三", "张三 ", "ＡＢＣ", "张三\n",
+             "㐀", "e\u0301", "", "·", "张" * 40, "张" * 41, None, 3.0, "\u2f00"]
+    picked = canonical_names(names)
+    assert set(picked) == {"张三", "外来0", "LiLei", "阿依古丽·买买提", "·", "张" * 40}
+    assert all(clean_name(v) == v for v in picked)
+    plates = ["浙A12345", "粤BD12345", "浙a12345", "浙A·12345", "浙Ａ12345", "浙A12345\n", "浙A1234", "沪A1234挂", None]
+    picked = canonical_plates(plates)
+    assert set(picked) == {"浙A12345", "粤BD12345", "沪A1234挂"}
+    assert all(clean_plate(v) == v for v in picked)
+    assert all(_unchanged(clean_plate, v) == (v in picked) for v in plates if v)
 
 
 def test_priming_empties_a_full_memo_first():

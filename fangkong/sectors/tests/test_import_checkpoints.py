@@ -118,3 +118,31 @@ def test_small_blocks_a_row_twice_and_a_known_person(tmp_path, users, capsys, mo
     assert sorted(reasons) == [6, 7, 8, 9] and "校验" in reasons[6] and "登记时间为空" in reasons[9]
     check = PersonCheck.objects.get(id_number=known_id)
     assert check.from_risk and Lead.objects.get(pk=check.lead_id).person_id == known.leads[0].person_id
+
+
+def test_block_passages_are_the_per_row_passages(tmp_path, users):
+    """`Rows.passages` (column-wise, over `Table.blocks`) gives each row what the per-row path
+    `Rows.passage` gives it: the same passage, or the same reasons in the same words."""
+    from fangkong.core.imports import read_table
+    from fangkong.screening.routing import Router
+    from fangkong.sectors.checkpoint_cleaning import COLUMNS
+    from fangkong.sectors.imports_checkpoints import Rows
+
+    path, _cp = _file(tmp_path, users)
+    at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    odd = [
+        f" 东门卡口 ,{at},ＡＢ测试,,=\"13900000012\",上海市浦东新区,宾馆,,绿码,正常,阴性,浙Ａ１２３４５,小车,,否",
+        ",,,,,,,,,,,,,,",
+        "东门卡口",
+        f"东门卡口,{at},,,,,,,,,,,,,",  # neither person nor plate
+        f"东门卡口,{at},壬测试,,,,,不存在网格,,,,,,,",  # no ID or phone; unknown grid
+        f"东门卡口,{at},癸测试,,13900000013,江苏省南京市,,,,,,,,,'否",
+        f"东门卡口,{at},,,,,,,,,,苏E33333,货车,江苏省南京市、上海市浦东新区,是",
+    ]
+    data = (path.read_text(encoding="utf-8") + "\n".join(odd) + "\n").encode()
+    rows = Rows(users["township"], Router.load(), set(read_table(data, "x.csv", COLUMNS).mapping))
+    expected = [(n, rows.passage(n, raw)) for n, raw in read_table(data, "x.csv", COLUMNS)]
+    got = [(n, p) for numbers, columns in read_table(data, "x.csv", COLUMNS).blocks(3)
+           for n, p in zip(numbers, rows.passages(numbers, columns), strict=True)]
+    assert got == expected
+    assert sum(isinstance(p, list) for _, p in got) == 7 and len(got) == 14  # the blank row skipped
