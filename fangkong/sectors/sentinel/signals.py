@@ -6,8 +6,9 @@ percentile (linear interpolation, numpy's default and DuckDB's quantile_cont) of
 counts in the last `weeks` weeks, days without a record counting 0 (CIDARS: P80 of the last weeks'
 same-day counts). "Exceeds" is strict: a count exactly at the threshold or the baseline is no signal.
 
-The counts come from the `SentinelCount` roll-up, read once as Arrow (`analytics.engine.fetch_arrow`:
-ADBC outside transactions) into a dense sentinel × day matrix; each rule's percentiles are one numpy
+The counts come from the `SentinelCount` roll-up, read once (as Arrow through ADBC on PostgreSQL
+outside transactions, else straight from the cursor into one numpy array) into a dense sentinel ×
+day matrix; each rule's percentiles are one numpy
 call over the matrix shifted by whole weeks — no loop over sentinels, days or rows. 1,000 sentinels ×
 365 days take well under a second (`bench/run sectors`); a window-function query in DuckDB took
 seconds, its quantile per frame being the cost.
@@ -16,6 +17,7 @@ seconds, its quantile per frame being the cost.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,7 +25,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from fangkong.analytics.engine import fetch_arrow
+from fangkong.analytics.engine import fetch_arrow, use_adbc
 from fangkong.core import audit
 from fangkong.core.actions import action, require_role
 from fangkong.core.choices import AuditAction, DivisionLevel, Role
@@ -70,19 +72,25 @@ def _matrix(ids: np.ndarray, since: dt.date, end: dt.date) -> tuple[np.ndarray, 
     # parsed row by row on SQLite (Django's converter: 0.6 s of 1.0 s for a year of 1,000 sentinels).
     day_number = ("CAST(julianday(day) - 2440587.5 AS INTEGER)" if connection.vendor == "sqlite"
                   else "(day - DATE '1970-01-01')")
-    table = fetch_arrow({"counts": f"SELECT venue_id, {day_number} AS day, n FROM sectors_sentinelcount "
-                                   f"WHERE day >= '{since.isoformat()}' AND day <= '{end.isoformat()}'"},
-                        {"counts": {"venue_id": "int64", "day": "int64", "n": "int64"}})["counts"]
+    sql = (f"SELECT venue_id, {day_number} AS day, n FROM sectors_sentinelcount "
+           f"WHERE day >= '{since.isoformat()}' AND day <= '{end.isoformat()}'")
+    if use_adbc():  # PostgreSQL outside a transaction: the rows arrive as Arrow
+        table = fetch_arrow({"counts": sql}, {"counts": {"venue_id": "int64", "day": "int64", "n": "int64"}})["counts"]
+        rows = np.column_stack([table.column(c).to_numpy(zero_copy_only=False).astype(np.int64)
+                                for c in ("venue_id", "day", "n")]).reshape(-1, 3)
+    else:
+        with connection.cursor() as cur:
+            cur.execute(sql)
+            # Three integers a row straight into one array: no per-column lists or Arrow on the way.
+            rows = np.fromiter(itertools.chain.from_iterable(cur.fetchall()), dtype=np.int64).reshape(-1, 3)
     matrix = np.zeros((len(ids), hi - lo + 1), dtype=np.int64)
     first = np.full(len(ids), np.iinfo(np.int64).max // 2, dtype=np.int64)
-    if table.num_rows:
-        venue = table.column("venue_id").to_numpy(zero_copy_only=False).astype(np.int64)
-        rows = np.searchsorted(ids, venue)
-        known = (rows < len(ids)) & (ids[np.minimum(rows, len(ids) - 1)] == venue)
-        cols = table.column("day").to_numpy(zero_copy_only=False).astype(np.int64) - lo
-        n = table.column("n").to_numpy(zero_copy_only=False).astype(np.int64)
-        np.add.at(matrix, (rows[known], cols[known]), n[known])
-        np.minimum.at(first, rows[known], cols[known])
+    if len(rows):
+        venue, cols, n = rows[:, 0], rows[:, 1] - lo, rows[:, 2]
+        at = np.searchsorted(ids, venue)
+        known = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == venue)
+        np.add.at(matrix, (at[known], cols[known]), n[known])
+        np.minimum.at(first, at[known], cols[known])
     # A sentinel whose first count in the window is its first day may have reported before it.
     maybe_earlier = [int(v) for v in ids[first == 0]]
     if maybe_earlier:
