@@ -75,6 +75,8 @@ def test_the_cdc_runs_co_presence_and_the_grid_worker_finds_the_lead(restore_cou
             assert tasks.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             task.locator("a").first.click()
             tasks.wait_for_load_state()
-            assert "时空伴随 · G777" in tasks.inner_text("main")  # the lead: its channel and the cell
+            # The lead says why: its channel, the cell, and with whom and how long it overlapped.
+            why = tasks.locator("#task-leads").inner_text()
+            assert "时空伴随" in why and "网格G777重叠40分钟" in why, why
         finally:
             browser.close()
