@@ -275,13 +275,16 @@ ITEM_COLUMNS = ("object_type", "object_id", "entry_id")
 
 def record_items(
     action: str, items: Iterable[tuple[str, int, str]], *, verb: str, object_type_: str, object_id: str,
-    object_repr: str = "", changes: dict | None = None,
+    object_repr: str = "", changes: dict | None = None, itemized: bool = True,
 ) -> int:
     """The audit of a bulk act on many objects (an import's persons and tasks): one narrow
     `AuditItem` per object (type, id) and one `AuditLog` entry per village touched, carrying who,
     when, from where, the act's own object (the batch) and `changes` plus the count of each object type.
 
     `items` are (object type, object id, division path). Returns the number of items written.
+    Objects that carry their batch (a checkpoint's registrations, like leads and sentinel
+    records) need no item each: with `itemized=False` only the villages' entries are written, and
+    `about` finds them through the object's batch.
     """
     from .bulk import insert_rows
 
@@ -299,6 +302,8 @@ def record_items(
         row.division_path = path
         entries.append(row)
     AuditLog.objects.bulk_create(entries)
+    if not itemized:
+        return 0
     # One insert for all the villages' items: a COPY per village cost a round trip each (hundreds
     # a chunk on PostgreSQL).
     return insert_rows(AuditItem, ITEM_COLUMNS, [(t, i, entry.pk) for entry, members in
@@ -306,15 +311,37 @@ def record_items(
 
 
 def about(rows: models.QuerySet[AuditLog], object_type_: str, object_id: str | int) -> models.QuerySet[AuditLog]:
-    """The rows of `rows` about one object: its own audit rows and the entries of bulk acts
-    that included it (`record_items`)."""
+    """The rows of `rows` about one object: its own audit rows, the entries of bulk acts that
+    included it (`record_items`) and, for an object that carries its batch, the entries of the
+    import that brought it: the batch's own and the one of the object's village."""
     direct = Q(object_type=object_type_, object_id=str(object_id))
     try:
         key = int(object_id)
     except (TypeError, ValueError):
         return rows.filter(direct)
     bulk = AuditItem.objects.filter(object_type=object_type_, object_id=key).values("entry_id")
-    return rows.filter(direct | Q(pk__in=bulk))
+    return rows.filter(direct | Q(pk__in=bulk) | _batch_entries(object_type_, key))
+
+
+def _batch_entries(object_type_: str, key: int) -> Q:
+    from django.apps import apps
+
+    nothing = Q(pk__in=[])
+    try:
+        model = apps.get_model(object_type_)
+    except (LookupError, ValueError):
+        return nothing
+    if "batch" not in {f.name for f in model._meta.concrete_fields}:
+        return nothing
+    field = getattr(model, "scope_division_field", None)
+    found = model._base_manager.filter(pk=key).values_list("batch_id", f"{field}__path" if field else "batch_id").first()
+    if found is None or found[0] is None:
+        return nothing
+    batch_id, path = found[0], found[1] if field and found[1] else ""
+    # The batch's entries at the object's place or above it: the import's own (at the batch's
+    # division) and the bulk act's one for the object's village.
+    return Q(object_type="core.batch", object_id=str(batch_id),
+             division_path__in={path[:n] for n in range(len(path) + 1)})
 
 
 def record_pii_view(obj: models.Model, fields: Iterable[str], *, export: bool = False) -> AuditLog:

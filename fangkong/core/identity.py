@@ -165,11 +165,31 @@ _SURNAME_READINGS = {"曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "
                      "翟": "zhai", "乐": "yue", "盖": "ge", "缪": "miao", "覃": "qin", "长": "chang", "重": "chong"}
 
 
-@lru_cache(maxsize=16384)
-def _char_pinyin(char: str) -> str:
-    from pypinyin import Style, lazy_pinyin
+@lru_cache(maxsize=1)
+def _readings() -> dict[str, str]:
+    """Each character's first reading, without tones ("ü" as "v"), from pypinyin's character
+    table: what `lazy_pinyin(char, style=Style.NORMAL)` gives, for all 41,923 characters.
 
-    return "".join(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")).lower()
+    Read from the data file, not through `import pypinyin`: the package loads its phrase
+    dictionary on import, 0.2 s and 200,000 lists that the garbage collector then walks on
+    every full collection of the process; we only ever ask for one character at a time."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")  # finds the package without importing it
+    with (Path(spec.submodule_search_locations[0]) / "pinyin_dict.json").open(encoding="utf-8") as fh:
+        table = json.load(fh)
+
+    def plain(readings: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", readings.split(",", 1)[0]).replace("u\u0308", "v")
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+    return {chr(int(code)): plain(readings) for code, readings in table.items()}
+
+
+def _char_pinyin(char: str) -> str:
+    return _readings().get(char, "")
 
 
 @lru_cache(maxsize=65536)

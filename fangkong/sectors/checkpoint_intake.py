@@ -5,9 +5,10 @@ Per chunk: the dedup keys already written are read with one `IN` query each (veh
 risk is matched in memory (`checkpoint_risk.RiskMatcher`), the arrivals from a risk area go
 through the screening intake (`screening.intake.ingest`, channel 卡口登记: a person and a
 verification task at once, routed to the grid of their destination — 点对点), and the rows are
-inserted as plain tuples (`core.bulk.insert_rows`: COPY on PostgreSQL). An import audits each
-row as a narrow item of the batch (`core.audit.record_items`); the screen and the API write a
-full audit row per vehicle and person.
+inserted as plain tuples (`core.bulk.insert_rows`: COPY on PostgreSQL). An import's rows carry
+their batch and are audited by it: one entry per village with the counts
+(`core.audit.record_items(itemized=False)`), found from each row by `core.audit.about`; the
+screen and the API write a full audit row per vehicle and person.
 """
 
 from __future__ import annotations
@@ -278,8 +279,8 @@ LEAD = PERSON_COLUMNS.index("lead_id")
 
 def write_rows(rows: Rows) -> tuple[list[int], list[int]]:
     """Insert a chunk's vehicles and persons (each person with the id of its lead, written by now)
-    and audit them; returns their ids. An import audits each row as an item of the batch, the
-    screen and the API a full audit row per vehicle and person."""
+    and audit them; returns their ids. An import audits the rows by their batch (an entry per
+    village), the screen and the API a full audit row per vehicle and person."""
     keys = {r[LEAD] for r in rows.persons if r[LEAD]}
     leads = dict(fetch_in("SELECT dedup_key, id FROM screening_lead WHERE {in}", "dedup_key", keys))
     persons = [(*r[:LEAD], leads.get(r[LEAD]), *r[LEAD + 1:]) if r[LEAD] else r for r in rows.persons]
@@ -291,7 +292,7 @@ def write_rows(rows: Rows) -> tuple[list[int], list[int]]:
         items += [("sectors.personcheck", r[0], path(r[2], "")) for r in persons]
         audit.record_items(AuditAction.CREATE, items, verb="import_checkpoint_registrations",
                            object_type_="core.batch", object_id=str(batch_id), object_repr=f"批次 {batch_id}",
-                           changes={"batch": batch_id})
+                           changes={"batch": batch_id}, itemized=False)  # each row carries its batch
     else:
         entries = [("sectors.vehiclecheck", str(r[0]), r[4], {"checkpoint": r[1], "plate": r[4], "from_risk": r[13],
                                                               "transit": r[10]}, path(r[2], "")) for r in rows.vehicles]

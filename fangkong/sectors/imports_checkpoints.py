@@ -215,7 +215,7 @@ class Rows:
 
 def _chunks(batch: Batch, table: Table, rows: Rows) -> Iterator[list[Passage]]:
     # The same blocks however the chunks are written: a vehicle's occupants are counted in its first.
-    for numbers, columns in table.blocks(CHUNK):
+    for numbers, columns in table.blocks(CHUNK, first=CHUNK // 4):
         batch.rows += len(numbers)
         chunk: list[Passage] = []
         raw_of = Rows._raw_of(columns)

@@ -405,8 +405,9 @@ class Table:
             if any(v is not None for v in raw.values()):
                 yield number, raw
 
-    def blocks(self, size: int) -> Iterator[tuple[list[int], dict[str, list[Any]]]]:
-        """The data rows `size` at a time, column-wise: (row numbers, column key → its values).
+    def blocks(self, size: int, first: int = 0) -> Iterator[tuple[list[int], dict[str, list[Any]]]]:
+        """The data rows `size` at a time (the first block `first`, if given, so that a writer
+        process gets work sooner), column-wise: (row numbers, column key → its values).
         The same rows and values as iterating, without a dict per row: CSV rows are checked for
         the fast path `SPAN` at a time (one NFKC check over the span's text) and their columns
         built with one comprehension each; a span with an odd row goes row by row."""
@@ -426,9 +427,9 @@ class Table:
             else:
                 rows_span(span, number, need, indexes, numbers, columns, None)
             number += len(span)
-            while len(numbers) >= size:
-                yield numbers[:size], {k: c[:size] for k, c in zip(keys, columns, strict=True)}
-                numbers, columns = numbers[size:], [c[size:] for c in columns]
+            while len(numbers) >= (n := first or size):
+                yield numbers[:n], {k: c[:n] for k, c in zip(keys, columns, strict=True)}
+                numbers, columns, first = numbers[n:], [c[n:] for c in columns], 0
         if numbers:
             yield numbers, dict(zip(keys, columns, strict=True))
 

@@ -107,8 +107,9 @@ def run_sentinel_batch(batch: Batch, data: bytes | None = None, *, rows: list[tu
     with import_session():
         if rows is None and writer_process_allowed(data):
             # A big file: each chunk resolved here and written by a second process meanwhile.
-            session = importer.session
-            importer.writer = WriterProcess(batch, session.state, session.now, session.policy, block=CHUNK_ROWS)
+            state, now, policy = importer.session.state, importer.session.now, importer.session.policy
+            importer.writer = WriterProcess(batch, state, now, policy, block=CHUNK_ROWS)
+            state = None  # the session's: freed with the importer below
             if connection.vendor == "postgresql":  # SQLite's ANALYZE would wait for the writer's lock
                 importer.writer.meanwhile = lambda: _refresh_statistics(batch)
                 analyzed = True

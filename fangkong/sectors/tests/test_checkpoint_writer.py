@@ -58,7 +58,7 @@ def _rows(code: str) -> tuple[list[list[str]], dict[str, int]]:
 def _import(data: bytes, *, process: bool) -> dict:
     from fangkong.core.actions import SYSTEM
     from fangkong.core.imports import batch_result, do_create_batch
-    from fangkong.core.models import AuditItem
+    from fangkong.core.models import AuditItem, AuditLog
     from fangkong.sectors import imports_checkpoints as imports
 
     used = []
@@ -82,6 +82,9 @@ def _import(data: bytes, *, process: bool) -> dict:
             "counts": [out[k] for k in ("rows", "imported", "duplicates", "rejected")],
             "stored": [batch.rows, batch.imported, batch.duplicates, batch.rejected, batch.options["leads"]],
             "audit_items": Counter(AuditItem.objects.values_list("object_type", flat=True)) - audited,
+            # The rows carry their batch: counted by the batch's entries, one per village.
+            "audited": sum((Counter(e.changes["objects"]) for e in AuditLog.objects.filter(
+                verb="import_checkpoint_registrations", object_id=str(batch.pk))), Counter()),
             "errors": [[e["row"], e["reasons"]] for e in out["errors"]]}
 
 
@@ -148,8 +151,9 @@ def _check(result: dict) -> None:
     assert risky and all(c[6] is not None for c in risky) and all(c[6] is None for c in inline_rows["checks"]
                                                                    if not c[3])
     assert inline["stored"][4] == len(risky) and inline_rows["leads"] == len(risky)
-    assert inline["audit_items"]["sectors.personcheck"] == len(inline_rows["checks"])
-    assert inline["audit_items"]["sectors.vehiclecheck"] == len(inline_rows["vehicles"])
+    assert set(inline["audit_items"]) == {"screening.person", "screening.verification"}  # the leads' only
+    assert inline["audited"]["sectors.personcheck"] == len(inline_rows["checks"])
+    assert inline["audited"]["sectors.vehiclecheck"] == len(inline_rows["vehicles"])
     assert inline_rows["counts_kept"]
     assert {**process, "used_process": False} == inline and process_rows == inline_rows
     again = result["again"]

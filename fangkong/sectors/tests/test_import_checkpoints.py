@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from fangkong.core import audit
 from fangkong.core.imports import batch_result
 from fangkong.core.models import AuditItem, AuditLog, Batch
 from fangkong.screening.choices import Channel
@@ -76,8 +77,16 @@ def test_it_imports_a_list_with_the_one_json_shape(tmp_path, users, capsys):
     assert set(Verification.objects.filter(pk__in=leads.values("verification_id"))
                .values_list("division_id", flat=True)) == {grid.pk}
     batch = Batch.objects.get(pk=out["batch"])
-    assert AuditItem.objects.filter(object_type="sectors.personcheck").count() >= 3
     assert AuditLog.objects.filter(verb="import_checkpoint_list", object_id=str(batch.pk)).exists()
+    # The rows carry their batch: no item each; a row's history shows the import that brought it.
+    assert not AuditItem.objects.filter(object_type__in=["sectors.personcheck", "sectors.vehiclecheck"]).exists()
+    village = car.division.path[:audit.ITEM_ENTRY_PATH_LENGTH]
+    entry = AuditLog.objects.get(verb="import_checkpoint_registrations", object_id=str(batch.pk),
+                                 division_path=village)
+    assert entry.changes["objects"] == {"sectors.vehiclecheck": 2, "sectors.personcheck": 3}
+    history = audit.about(AuditLog.objects.all(), "sectors.personcheck", people.filter(vehicle_id=car.pk)[0].pk)
+    assert set(history.values_list("verb", flat=True)) >= {"import_checkpoint_registrations", "import_checkpoint_list"}
+    assert not history.exclude(object_id=str(batch.pk)).exists()
 
 
 def test_a_reimport_adds_nothing(tmp_path, users, capsys):
@@ -146,3 +155,42 @@ def test_block_passages_are_the_per_row_passages(tmp_path, users):
            for n, p in zip(numbers, rows.passages(numbers, columns), strict=True)]
     assert got == expected
     assert sum(isinstance(p, list) for _, p in got) == 7 and len(got) == 14  # the blank row skipped
+
+
+def test_a_rows_history_shows_its_import_and_its_own_villages_entry(tmp_path, users, capsys):
+    """The registrations carry their batch, so they are audited by it: one entry per village (with
+    the counts) and no item per row; `audit.about` finds a row's import through its batch."""
+    from fangkong.core.accounts import audit_log_for
+    from fangkong.core.choices import Role
+    from fangkong.core.models import Division
+    from fangkong.core.testkit import make_user
+
+    grids = list(Division.objects.filter(level="grid").order_by("path"))
+    east, west = grids[0], next(g for g in grids if g.path[:12] != grids[0].path[:12])
+    make_checkpoint(east, name="东卡口")
+    make_checkpoint(west, name="西卡口")
+    at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    path = tmp_path / "两村.csv"
+    path.write_text(HEADER + f"东卡口,{at},甲测试,{outsider_id(911)},,江苏省南京市,,,绿码,正常,阴性,浙A10001,小车,,否\n"
+                             f"西卡口,{at},乙测试,{outsider_id(912)},,江苏省南京市,,,绿码,正常,阴性,,,,\n", encoding="utf-8")
+    out = _run(capsys, path, "--user", "commander")
+    assert out["imported"] == 2
+    assert not AuditItem.objects.filter(object_type__in=["sectors.personcheck", "sectors.vehiclecheck"]).exists()
+    entries = AuditLog.objects.filter(verb="import_checkpoint_registrations", object_id=str(out["batch"]))
+    assert {e.division_path: e.changes["objects"] for e in entries} == {
+        east.path[:12]: {"sectors.vehiclecheck": 1, "sectors.personcheck": 1},
+        west.path[:12]: {"sectors.personcheck": 1}}
+
+    mine = PersonCheck.objects.get(checkpoint__division=east)
+    history = audit.about(AuditLog.objects.all(), "sectors.personcheck", mine.pk)
+    assert {(e.verb, e.division_path) for e in history if e.verb == "import_checkpoint_registrations"} == {
+        ("import_checkpoint_registrations", east.path[:12])}
+    assert history.filter(verb="import_checkpoint_list").exists()
+    car = VehicleCheck.objects.get(plate="浙A10001")
+    assert audit.about(AuditLog.objects.all(), "sectors.vehiclecheck", car.pk).filter(
+        verb="import_checkpoint_registrations", division_path=east.path[:12]).exists()
+    # An auditor of the other village reads nothing of this row's history.
+    auditor = make_user("west_auditor", west.parent, Role.AUDITOR)
+    assert not audit.about(audit_log_for(auditor), "sectors.personcheck", mine.pk).exists()
+    # A row entered at the screen carries no batch: only its own audit rows.
+    assert not audit.about(AuditLog.objects.all(), "sectors.personcheck", 10**9).exists()
