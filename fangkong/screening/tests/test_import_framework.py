@@ -20,7 +20,7 @@ from fangkong.core.models import AuditItem, AuditLog, Batch
 from fangkong.core.testkit import client_for
 from fangkong.screening import imports
 from fangkong.screening.choices import Channel
-from fangkong.screening.models import Person, Verification
+from fangkong.screening.models import Lead, Person, Verification
 
 from .helpers import csv_bytes, outsider_id
 
@@ -115,6 +115,12 @@ def test_it_audits_each_imported_person_and_task_through_the_bulk_writer(users):
     html = client_for(users["auditor"]).get(reverse("core:audit_log"), {
         "object_type": "screening.person", "object_id": persons[0].pk}).content.decode()
     assert f"批次 {batch.pk}" in html
+    # A lead carries its batch and has no item: its history finds the import through the batch.
+    lead = Lead.objects.get(person=persons[0])
+    assert not AuditItem.objects.filter(object_type="screening.lead").exists()
+    history = audit.about(AuditLog.objects.all(), "screening.lead", lead.pk)
+    assert {"import_leads"} <= set(history.values_list("verb", flat=True))
+    assert set(history.filter(verb="import_leads").values_list("object_id", flat=True)) == {str(batch.pk)}
 
 
 def test_it_never_leaves_a_batch_running(users, monkeypatch):
