@@ -249,7 +249,8 @@ class _WriterProcess(_InlineWriter):
     PostgreSQL server); with the GIL, threads cannot overlap them, processes can. Primary keys
     are reserved ahead (`reserve_ids`), so the planner knows every new person's key before the
     row exists: `DEPTH` blocks at the start, then one more by the writer at the start of each
-    chunk's transaction, sent back at once. So the planner runs up to `DEPTH` chunks ahead of
+    chunk's transaction, sent back at once (on PostgreSQL the planner draws its blocks itself;
+    the handover queue holds it back). So the planner runs up to `DEPTH` chunks ahead of
     the writer, and a thread hands the chunks over, so that neither waits for the other
     chunk by chunk. Each chunk's progress is written with its rows: the batch shows what is
     committed. Another import may add rows of its own to each chunk's transaction (a sentinel's
@@ -264,11 +265,15 @@ class _WriterProcess(_InlineWriter):
     def __enter__(self) -> _WriterProcess:
         with transaction.atomic():
             self.blocks = deque(self._reserve() for _ in range(self.DEPTH))
+        # PostgreSQL's sequences take no lock: the keys are drawn here, off the writer's path
+        # (20,000 `nextval` a chunk). SQLite's counter is a write, so there the writer draws them.
+        self.reserve_here = connection.vendor == "postgresql"
         connections.close_all()  # the child must not share this process's connections
         context = multiprocessing.get_context("fork")
         self.pipe, child = context.Pipe()
-        self.process = context.Process(target=_write_chunks, args=(child, self.batch.pk, self.block, self.pipe,
-                                                                   os.getpid(), self.models), daemon=True)
+        self.process = context.Process(target=_write_chunks, args=(
+            child, self.batch.pk, self.block, self.pipe, os.getpid(), () if self.reserve_here else self.models),
+            daemon=True)
         self.process.start()
         child.close()
         tune_for_import()  # this process's new connection reads as much as the writer writes
@@ -298,7 +303,10 @@ class _WriterProcess(_InlineWriter):
         `(function, argument)`: the writer calls `function(argument)` after the chunk's rows, in
         the same transaction (a module-level function: it is pickled by name)."""
         while not self.blocks:
-            self._take(self._next())
+            if self.reserve_here:
+                self.blocks.append(self._reserve())
+            else:
+                self._take(self._next())
         persons, tasks, *others = self.blocks.popleft()
         number(planned, persons, tasks, self.state)
         self.pending.append({task.pk for _, task, _, _ in planned.new_tasks})
@@ -362,7 +370,8 @@ def _write_chunks(pipe, batch_id: int, block: int, parent_end=None, parent_pid: 
             while (message := pipe.recv()) is not None:
                 rows, extra, progress = message
                 with transaction.atomic():
-                    pipe.send(("ids", *(reserve_ids(model, block) for model in models)))
+                    if models:  # else the planner draws the keys itself
+                        pipe.send(("ids", *(reserve_ids(model, block) for model in models)))
                     if rows is not None:
                         apply(rows)
                     if extra is not None:
