@@ -339,9 +339,11 @@ def _batch_entries(object_type_: str, key: int) -> Q:
         return nothing
     batch_id, path = found[0], found[1] if field and found[1] else ""
     # The batch's entries at the object's place or above it: the import's own (at the batch's
-    # division) and the bulk act's one for the object's village.
+    # division) and the bulk act's for the object's village that counted objects of its type
+    # (not, say, the village's entry for the persons the same list brought).
     return Q(object_type="core.batch", object_id=str(batch_id),
-             division_path__in={path[:n] for n in range(len(path) + 1)})
+             division_path__in={path[:n] for n in range(len(path) + 1)}) & (
+        Q(action=AuditAction.IMPORT) | Q(changes__objects__has_key=object_type_))
 
 
 def record_pii_view(obj: models.Model, fields: Iterable[str], *, export: bool = False) -> AuditLog:

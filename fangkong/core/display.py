@@ -8,6 +8,7 @@ touching what is stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import re
 from dataclasses import dataclass
@@ -96,6 +97,16 @@ def _keyed(value: Any, key: str) -> Any:
     if choices is None or not isinstance(value, str):
         return None
     return dict(choices.choices).get(value)
+
+
+def stamp(moment: dt.datetime | dt.date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored time as text in the local time zone, as the pages show it (objects' names: a
+    select's options, the audit log's object column); "" for none."""
+    if moment is None:
+        return ""
+    if isinstance(moment, dt.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime(fmt)
 
 
 def local_time(value: str) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AuditAction, AuditSource
+from ..display import stamp
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -67,7 +68,7 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
+        return f"{stamp(self.at)} {self.actor_label} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import BatchStatus, Role
+from ..display import stamp
 from ..scoping import ScopedModel, roles
 
 
@@ -54,7 +55,8 @@ class Batch(ScopedModel):
         verbose_name_plural = _("批次")
 
     def __str__(self) -> str:
-        return f"{self.file_name or self.kind} ({self.created_at:%Y-%m-%d %H:%M})"
+        name = self.file_name or self.kind
+        return f"{name} ({stamp(self.created_at)})" if self.created_at else name
 
     @property
     def progress(self) -> int:

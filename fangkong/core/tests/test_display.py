@@ -53,3 +53,18 @@ def test_it_shows_the_audit_log_without_codes_or_dicts(users, county):
     assert "行政区划 #" in text
     assert "旧名 → 新名" in text and "2026-12-06 08:11" in text
     assert "设置区划" in text  # the verb's label
+
+
+def test_objects_name_their_times_in_the_local_time_zone():
+    """A batch's name is kept as the audit log's object column: its time must read as the pages'
+    (Asia/Shanghai), not as stored (UTC), or 19:16 on the page is 11:16 in the name."""
+    from fangkong.core.models import Batch
+    from fangkong.sectors.models import VehicleCheck
+
+    stamp = display.stamp
+    at = dt.datetime(2026, 12, 7, 16, 30, tzinfo=dt.UTC)
+    assert stamp(at) == "2026-12-08 00:30" and stamp(at, "%m-%d %H:%M") == "12-08 00:30"
+    assert stamp(None) == "" and stamp(dt.date(2026, 12, 7), "%Y-%m-%d") == "2026-12-07"
+    assert str(Batch(file_name="卡口.csv", created_at=at)) == "卡口.csv (2026-12-08 00:30)"
+    assert str(Batch(kind="leads")) == "leads"
+    assert str(VehicleCheck(plate="浙A11111", registered_at=at)) == "浙A11111 12-08 00:30"

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.display import stamp
 from fangkong.core.scoping import ScopedModel
 
 from ..choices import CheckpointKind, HealthCode, ItineraryCode, TestResult, TransitStatus, VehicleType
@@ -78,7 +79,7 @@ class CheckpointShift(ScopedModel):
                                               violation_error_message="结束时间必须晚于开始时间")]
 
     def __str__(self) -> str:
-        return f"{self.checkpoint} {self.starts_at:%m-%d %H:%M}"
+        return f"{self.checkpoint} {stamp(self.starts_at, '%m-%d %H:%M')}"
 
     def save(self, *args, **kwargs) -> None:
         # Kept in UTC in memory too, as read back from the database (the audit row compares them).
@@ -132,7 +133,7 @@ class VehicleCheck(ScopedModel):
                                 condition=models.Q(transit=TransitStatus.IN_TRANSIT))]
 
     def __str__(self) -> str:
-        return f"{self.plate} {self.registered_at:%m-%d %H:%M}"
+        return f"{self.plate} {stamp(self.registered_at, '%m-%d %H:%M')}"
 
 
 class PersonCheck(ScopedModel):
@@ -178,4 +179,4 @@ class PersonCheck(ScopedModel):
                    models.Index(fields=["vehicle"], name="personcheck_vehicle", condition=models.Q(vehicle__isnull=False))]
 
     def __str__(self) -> str:
-        return f"{self.name or self.phone} {self.registered_at:%m-%d %H:%M}"
+        return f"{self.name or self.phone} {stamp(self.registered_at, '%m-%d %H:%M')}"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.display import stamp
 from fangkong.core.scoping import ScopedModel
 
 from ..choices import Answer, Finding, ReinspectionStatus
@@ -78,7 +79,7 @@ class Inspection(ScopedModel):
         verbose_name_plural = _("检查记录")
 
     def __str__(self) -> str:
-        return f"{self.venue} {self.inspected_at:%Y-%m-%d}"
+        return f"{self.venue} {stamp(self.inspected_at, '%Y-%m-%d')}"
 
     def answer_rows(self) -> list[tuple[ChecklistItem, str]]:
         labels = dict(Answer.choices)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.display import stamp
 from fangkong.core.scoping import ScopedModel
 
 from ..choices import DrugClass, SentinelKind, SignalMethod, SignalResponse, SignalStatus
@@ -101,7 +102,7 @@ class SentinelRecord(ScopedModel):
                    models.Index(fields=["day"], name="sentinelrecord_day")]
 
     def __str__(self) -> str:
-        return f"{self.venue_id} {self.name or self.phone} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.venue_id} {self.name or self.phone} {stamp(self.occurred_at)}"
 
 
 class SentinelCount(models.Model):

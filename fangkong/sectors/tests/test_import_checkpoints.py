@@ -171,7 +171,8 @@ def test_a_rows_history_shows_its_import_and_its_own_villages_entry(tmp_path, us
     make_checkpoint(west, name="西卡口")
     at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     path = tmp_path / "两村.csv"
-    path.write_text(HEADER + f"东卡口,{at},甲测试,{outsider_id(911)},,江苏省南京市,,,绿码,正常,阴性,浙A10001,小车,,否\n"
+    make_risk_area("上海市", "", "浦东新区")
+    path.write_text(HEADER + f"东卡口,{at},甲测试,{outsider_id(911)},,上海市浦东新区,,{east.code},绿码,正常,阴性,浙A10001,小车,,否\n"
                              f"西卡口,{at},乙测试,{outsider_id(912)},,江苏省南京市,,,绿码,正常,阴性,,,,\n", encoding="utf-8")
     out = _run(capsys, path, "--user", "commander")
     assert out["imported"] == 2
@@ -186,6 +187,8 @@ def test_a_rows_history_shows_its_import_and_its_own_villages_entry(tmp_path, us
     assert {(e.verb, e.division_path) for e in history if e.verb == "import_checkpoint_registrations"} == {
         ("import_checkpoint_registrations", east.path[:12])}
     assert history.filter(verb="import_checkpoint_list").exists()
+    assert not history.filter(verb="import_leads").exists()  # the entry of the persons this list brought
+    assert AuditLog.objects.filter(verb="import_leads", object_id=str(out["batch"]), division_path=east.path[:12]).exists()
     car = VehicleCheck.objects.get(plate="浙A10001")
     assert audit.about(AuditLog.objects.all(), "sectors.vehiclecheck", car.pk).filter(
         verb="import_checkpoint_registrations", division_path=east.path[:12]).exists()

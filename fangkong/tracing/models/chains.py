@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.display import stamp
 from fangkong.core.scoping import ScopedModel, in_subtree
 
 from ..choices import Certainty, ExposureType
@@ -175,7 +176,7 @@ class ChainSnapshot(ScopedModel):
         verbose_name_plural = _("传播链快照")
 
     def __str__(self) -> str:
-        return f"{self.title}（{self.created_at:%Y-%m-%d %H:%M}）" if self.created_at else self.title
+        return f"{self.title}（{stamp(self.created_at)}）" if self.created_at else self.title
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists():
