@@ -59,6 +59,24 @@ class Area:
         return self.start <= last and (self.end is None or self.end > first)
 
 
+class Memo(dict):
+    """key → what `compute(key)` gave, each key computed once; emptied past `LIMIT` keys, so that
+    a long list's distinct places and days hold bounded memory."""
+
+    LIMIT = 200_000
+    __slots__ = ("compute",)
+
+    def __init__(self, compute) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        if len(self) > self.LIMIT:
+            self.clear()
+        out = self[key] = self.compute(key)
+        return out
+
+
 class RiskMatcher:
     """The risk areas in force between `start - 14 days` and `end` (all of them without dates),
     matched against written places."""
@@ -73,7 +91,7 @@ class RiskMatcher:
             rows = rows.filter(effective_from__lte=end).filter(Q(lifted_on__isnull=True) | Q(lifted_on__gt=first))
         self.areas = [Area(tuple(stem(getattr(a, f)) for f in NAME_FIELDS), a.place, a.level, a.rank,
                            a.effective_from, a.lifted_on) for a in rows]
-        self._named: dict[str, list[Area]] = {}
+        self._named = Memo(self._name)  # text → areas
         # The areas grouped by the first name part below the province each needs ("" for none):
         # a text is tried only against the groups whose part it contains (lists name thousands
         # of places, a county's history holds hundreds of areas).
@@ -83,63 +101,48 @@ class RiskMatcher:
             need = tuple(p for p in rest if p)
             self._groups.setdefault(need[0] if need else "", []).append((index, province, need, area))
         # What `match` and `check` found, per text (or trip) and day: a list repeats them.
-        self._matched: dict[tuple[str, dt.date, int], Area | None] = {}
-        self._checked: dict[tuple[str, str, dt.date], Area | None] = {}
+        self._matched = Memo(self._match)  # (text, day, days before) → area
+        self._checked = Memo(self._check)  # (origin, stopovers, day) → area
 
     def named(self, text: str) -> list[Area]:
         """The areas whose names `text` contains, worst first (memoised per text)."""
-        found = self._named.get(text)
-        if found is None:
-            flat = re.sub(r"\s", "", text or "")
-            bare = not PROVINCE_WORDS.search(flat)
-            hits: list[tuple[int, Area]] = []
-            if flat:
-                for first, group in self._groups.items():
-                    if first and first not in flat:
+        return self._named[text]
+
+    def _name(self, text: str) -> list[Area]:
+        flat = re.sub(r"\s", "", text or "")
+        bare = not PROVINCE_WORDS.search(flat)
+        hits: list[tuple[int, Area]] = []
+        if flat:
+            for first, group in self._groups.items():
+                if first and first not in flat:
+                    continue
+                for index, province, need, area in group:
+                    if province and province not in flat and not (bare and need):
                         continue
-                    for index, province, need, area in group:
-                        if province and province not in flat and not (bare and need):
-                            continue
-                        if all(p in flat for p in need):
-                            hits.append((index, area))
-            hits.sort(key=lambda hit: (-hit[1].rank, hit[0]))  # worst first, then in the areas' order
-            found = [area for _index, area in hits]
-            if len(self._named) > 200_000:
-                self._named.clear()
-            self._named[text] = found
-        return found
+                    if all(p in flat for p in need):
+                        hits.append((index, area))
+        hits.sort(key=lambda hit: (-hit[1].rank, hit[0]))  # worst first, then in the areas' order
+        return [area for _index, area in hits]
 
     def match(self, text: str, on: dt.date, *, days_before: int = 0) -> Area | None:
         """The worst area named by `text` in force on `on` (or on any of the `days_before` before it)."""
-        key = (text, on, days_before)
-        try:
-            return self._matched[key]
-        except KeyError:
-            pass
-        first, found = on - dt.timedelta(days=days_before), None
-        for area in self.named(text):
-            if area.in_force(first, on):
-                found = area
-                break
-        if len(self._matched) > 200_000:
-            self._matched.clear()
-        self._matched[key] = found
-        return found
+        return self._matched[(text, on, days_before)]
+
+    def _match(self, key: tuple[str, dt.date, int]) -> Area | None:
+        text, on, days_before = key
+        first = on - dt.timedelta(days=days_before)
+        return next((area for area in self.named(text) if area.in_force(first, on)), None)
 
     def check(self, origin: str, stopovers: str, on: dt.date) -> Area | None:
         """A trip's risk: its origin on the day of arrival, else any stopover in the 14 days before."""
-        key = (origin, stopovers, on)
-        try:
-            return self._checked[key]
-        except KeyError:
-            pass
+        return self._checked[(origin, stopovers, on)]
+
+    def _check(self, key: tuple[str, str, dt.date]) -> Area | None:
+        origin, stopovers, on = key
         area = self.match(origin, on) if origin else None
         if area is None:
             for place in split_stopovers(stopovers):
                 area = self.match(place, on, days_before=STOPOVER_DAYS)
                 if area is not None:
                     break
-        if len(self._checked) > 200_000:
-            self._checked.clear()
-        self._checked[key] = area
         return area
