@@ -15,8 +15,8 @@ year (`signals_s`, target < 1 s: one DuckDB query over the roll-up, CIDARS P80 o
 weeks' same weekdays), with the count of signals found.
 
 The checkpoint registrations (#13 item 3) come from `bench/sectors_checkpoints.py` when present.
-Before each timed import the database is settled (`bench.common.settle`: statistics and a
-checkpoint), so that the county's generation is not flushed during the import.
+Before each timed import, and before the signals, the database is settled (`bench.common.settle`:
+statistics and a checkpoint), so that what the setup wrote is not flushed during the step.
 BENCH_POPULATION, BENCH_SALES, BENCH_SENTINELS, BENCH_DAYS and BENCH_CHECKPOINT_ROWS lower the
 sizes for a quick look.
 """
@@ -195,6 +195,7 @@ def _signals(figures: dict, venues: list[int], rng: random.Random) -> None:
     with transaction.atomic():
         figures["signal_count_rows"] = _year_of_counts(venues, DAYS, end, rng)
     start = end - dt.timedelta(days=DAYS - 1)
+    settle()  # the year of counts just written: their statistics
     compute_signals(end, end)  # warm: DuckDB's first query loads its extensions
     with timed(figures, "signals_s"):
         found = compute_signals(start, end)
