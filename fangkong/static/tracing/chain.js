@@ -1,11 +1,13 @@
 /* 传播链: one chain, three views (by generation, on an onset timeline, by township), drawn on a
-   canvas by ECharts (no DOM per case). A click on a case opens its page. window.fkChain exposes
-   the chart and where a case is drawn, for the browser test. */
+   canvas by ECharts (no DOM per case). On a phone held upright the two date views stand upright:
+   dates down the screen, generations (or chains) across. A click on a case opens its page.
+   window.fkChain exposes the chart and where a case is drawn, for the browser test. */
 (function () {
   "use strict";
   var COLORS = { confirmed: "#c0392b", asymptomatic: "#e67e22", suspected: "#7f8c8d", excluded: "#bdc3c7" };
   var DAY = 86400000;
-  var state = { data: null, view: "hierarchy", chart: null, labels: {} };
+  var state = { data: null, view: "hierarchy", chart: null, labels: {}, upright: false };
+  var NARROW = 600;  // px: below this (a phone held upright) the date axis runs down the screen
 
   function fmt(t, v) { return t.replace("%s", v); }
   function dayOf(n) { return n.onset ? Date.parse(n.onset) : null; }
@@ -25,25 +27,35 @@
     return function (n) { var d = dayOf(n); return d === null ? -60 : (d - first) / DAY / span * width; };
   }
 
+  /* the length of the date axis for `n` generations or chains `gap` apart: wide on a screen;
+     upright, as long as the chart is tall for their width, so that each keeps its room */
+  function dateLength(n, gap) {
+    if (!state.upright) { return Math.max(1000, n * gap * 1.8); }
+    var el = document.getElementById("chain-chart");
+    return Math.max(400, ((n - 1) * gap + 150) * el.clientHeight / Math.max(el.clientWidth, 1) - 150);
+  }
+
   function positions(view, data) {
-    var nodes = data.nodes, pos = {}, marks = [], stack = {};
+    var nodes = data.nodes, pos = {}, marks = [], stack = {}, up = state.upright;
     if (view === "hierarchy") {  // a row per generation, left to right by onset date
       var gens = Math.max.apply(null, nodes.map(function (n) { return n.gen; }).concat([1]));
-      var xOf = dateAxis(nodes, marks, -50, Math.max(1000, gens * 120 * 1.8)), rows = {};
+      var gap = up ? 160 : 120;  // upright, a generation's column holds its cases' names
+      var xOf = dateAxis(nodes, marks, up ? -85 : -50, dateLength(gens, gap)), rows = {};
       nodes.forEach(function (n) {
         var x = xOf(n), key = n.gen + ":" + Math.round(x), k = stack[key] = (stack[key] || 0) + 1;
         rows[n.gen] = (rows[n.gen] || 0) + 1;
-        pos[n.id] = [x, (n.gen - 1) * 120 + (k - 1) * 7];
+        pos[n.id] = [x, (n.gen - 1) * gap + (k - 1) * 7];
       });
       Object.keys(rows).forEach(function (g) {
-        marks.push({ name: fmt(state.labels.gen, g) + "（" + rows[g] + "）", x: -140, y: (g - 1) * 120 });
+        marks.push({ name: fmt(state.labels.gen, g) + "（" + rows[g] + "）", x: up ? -90 : -140, y: (g - 1) * gap });
       });
     } else if (view === "timeline") {  // a lane per chain on the onset date axis
       var chains = Math.max.apply(null, nodes.map(function (n) { return n.chain; }).concat([1]));
-      var xAt = dateAxis(nodes, marks, -40, Math.max(1000, chains * 40 * 1.8));
+      var lane = up ? 120 : 40;
+      var xAt = dateAxis(nodes, marks, up ? -85 : -40, dateLength(chains, lane));
       nodes.forEach(function (n) {
         var x = xAt(n), key = n.chain + ":" + Math.round(x), k = stack[key] = (stack[key] || 0) + 1;
-        pos[n.id] = [x, n.chain * 40 + (k - 1) * 8];
+        pos[n.id] = [x, n.chain * lane + (k - 1) * 8];
       });
     } else {
       var centre = {}, seen = {}, counts = {};
@@ -59,6 +71,10 @@
         var above = 4 * Math.sqrt(counts[t.path] || 0) + 12;
         marks.push({ name: t.name + " " + (counts[t.path] || 0), x: t.xy[0], y: t.xy[1] - above });
       });
+    }
+    if (state.upright && view !== "map") {  // dates down, generations / chains across
+      Object.keys(pos).forEach(function (id) { pos[id] = [pos[id][1], pos[id][0]]; });
+      marks.forEach(function (m) { var x = m.x; m.x = m.y; m.y = x; });
     }
     return { pos: pos, marks: marks };
   }
@@ -88,7 +104,7 @@
       animation: !many, animationDuration: 300, tooltip: { confine: true },
       series: [{ type: "graph", layout: "none", roam: true, data: nodes, links: links,
                  edgeSymbol: ["none", "arrow"], edgeSymbolSize: many ? 4 : 7,
-                 label: { show: !many, position: "right", fontSize: 11 },
+                 label: { show: !many, position: state.upright && view !== "map" ? "bottom" : "right", fontSize: 11 },
                  labelLayout: { hideOverlap: true }, emphasis: { focus: "adjacency", label: { show: true } },
                  lineStyle: { color: "#888", width: 1, opacity: 0.7, curveness: view === "timeline" ? 0.2 : 0 } }]
     };
@@ -103,6 +119,7 @@
 
   function draw() {
     if (window.fkChain) { window.fkChain.idle = false; }
+    state.upright = document.getElementById("chain-chart").clientWidth < NARROW;
     state.chart.setOption(option(state.view, state.data), true);
     document.querySelectorAll("#chain-views button").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.view === state.view));
@@ -120,13 +137,17 @@
     document.querySelectorAll("#chain-views button").forEach(function (b) {
       b.addEventListener("click", function () { state.view = b.dataset.view; draw(); });
     });
-    window.addEventListener("resize", function () { state.chart.resize(); });
+    window.addEventListener("resize", function () {
+      state.chart.resize();
+      if ((document.getElementById("chain-chart").clientWidth < NARROW) !== state.upright) { draw(); }
+    });
     state.chart.on("finished", function () { if (window.fkChain) { window.fkChain.idle = true; } });
     counts(data);
     draw();
     window.fkChain = {
       chart: state.chart, ready: true, idle: false,
       view: function (v) { state.view = v; draw(); },
+      upright: function () { return state.upright; },
       /* where case `code` is drawn, in viewport coordinates (for a real mouse click in tests) */
       nodePixel: function (code) {
         var node = state.chart.getOption().series[0].data.filter(function (n) { return n.name === code; })[0];

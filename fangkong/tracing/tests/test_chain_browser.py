@@ -78,3 +78,53 @@ def test_an_epidemiologist_links_a_source_and_opens_a_case_from_the_chain(
     page.wait_for_url(f"**/tracing/cases/{target.pk}/")
     assert target.code in page.locator("h1").inner_text()
     context.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_chain_stands_upright_and_a_tap_opens_a_case(restore_county, live_server, browser):
+    """At 375 px the date views run down the screen with the generations across (a 1,000-unit
+    date axis squeezed into 359 px hid most names), nothing scrolls sideways, and tapping a case
+    opens it; wider again, the chain lies as on a laptop."""
+    from fangkong.core.testkit import named_users
+
+    from . import factories as F
+
+    users = named_users()
+    F.activate()
+    grid = users["grid"].division
+    first, second, third = (C.case_on(grid, d, name=n) for d, n in ((6, "竖排甲"), (3, "竖排乙"), (1, "竖排丙")))
+    C.link(first, second)
+    C.link(second, third)
+    client = Client()
+    client.force_login(users["cdc"])
+    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 800}, has_touch=True)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/tracing/cases/{second.pk}/")
+    page.locator("#chain").get_by_role("link", name="查看传播链").click()
+    page.wait_for_function("window.fkChain && window.fkChain.ready")
+    assert "最多代际 3" in page.locator("#chain-counts").inner_text()
+    assert page.evaluate("window.fkChain.upright()")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator("#chain-chart").scroll_into_view_if_needed()
+    page.wait_for_function("window.fkChain.idle")
+    points = {c.code: page.evaluate(f"window.fkChain.nodePixel({c.code!r})") for c in (first, second, third)}
+    # Later onsets lower down, later generations further right.
+    assert points[first.code][1] < points[second.code][1] < points[third.code][1]
+    assert points[first.code][0] < points[second.code][0] < points[third.code][0]
+    box = page.locator("#chain-chart").bounding_box()
+    assert all(box["x"] <= x <= box["x"] + box["width"] for x, _y in points.values())
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.wait_for_function("!window.fkChain.upright()")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_function("window.fkChain.upright() && window.fkChain.idle")
+    page.evaluate(f"window.scrollBy(0, window.fkChain.nodePixel({third.code!r})[1] - 400)")
+    x, y = page.evaluate(f"window.fkChain.nodePixel({third.code!r})")
+    assert 0 <= y <= 800
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    page.wait_for_url(f"**/tracing/cases/{third.pk}/")
+    assert third.code in page.locator("h1").inner_text()
+    context.close()
